@@ -1,0 +1,105 @@
+package dev.realtime.contracts.events;
+
+import dev.realtime.contracts.rooms.InvalidRoomException;
+import dev.realtime.contracts.rooms.Room;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.message.MessageReader;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.cloudevents.rw.CloudEventRWException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes and reads {@link IntegrationEvent}s as Kafka records in CloudEvents binary content mode
+ * ({@code ce_*} headers, JSON body) through the CloudEvents Java SDK. The record key is the room name,
+ * so one room's events stay in one partition, in order.
+ */
+public final class CloudEventCodec {
+    public static final String ROOM = "room";
+    public static final String SEQ = "seq";
+    public static final String ACTOR = "actor";
+    public static final String JSON = "application/json";
+
+    private CloudEventCodec() {
+    }
+
+    public static CloudEvent toCloudEvent(IntegrationEvent event) {
+        CloudEventBuilder builder = CloudEventBuilder.v1()
+                .withId(event.id())
+                .withSource(event.source())
+                .withType(event.type())
+                .withTime(event.time())
+                .withExtension(ROOM, event.room().name());
+        if (event.seq() != null) {
+            builder.withExtension(SEQ, event.seq());
+        }
+        if (event.actor() != null) {
+            builder.withExtension(ACTOR, event.actor());
+        }
+        if (event.data() != null) {
+            builder.withDataContentType(JSON).withData(event.data());
+        }
+        return builder.build();
+    }
+
+    public static ProducerRecord<String, byte[]> toRecord(String topic, IntegrationEvent event) {
+        return toRecord(topic, event.room().name(), event);
+    }
+
+    public static ProducerRecord<String, byte[]> toRecord(String topic, String key, IntegrationEvent event) {
+        return KafkaMessageFactory.<String>createWriter(topic, null, null, key).writeBinary(toCloudEvent(event));
+    }
+
+    /**
+     * Reads a record written by any producer. Throws {@link InvalidEventException} with a reason when the
+     * record is not a CloudEvent 1.0 with a valid {@code room}.
+     */
+    public static IntegrationEvent fromRecord(ConsumerRecord<?, byte[]> record) {
+        CloudEvent cloudEvent;
+        try {
+            MessageReader reader = KafkaMessageFactory.createReader(record);
+            cloudEvent = reader.toEvent();
+        } catch (CloudEventRWException | IllegalStateException e) {
+            throw new InvalidEventException("not a CloudEvent: " + e.getMessage());
+        }
+        return fromCloudEvent(cloudEvent);
+    }
+
+    public static IntegrationEvent fromCloudEvent(CloudEvent cloudEvent) {
+        if (cloudEvent.getSpecVersion() != SpecVersion.V1) {
+            throw new InvalidEventException("CloudEvents spec version must be 1.0");
+        }
+        Object roomValue = cloudEvent.getExtension(ROOM);
+        if (roomValue == null) {
+            throw new InvalidEventException("missing extension attribute 'room'");
+        }
+        Room room;
+        try {
+            room = Room.parse(roomValue.toString());
+        } catch (InvalidRoomException e) {
+            throw new InvalidEventException("invalid room: " + e.getMessage());
+        }
+        Object seqValue = cloudEvent.getExtension(SEQ);
+        Long seq = null;
+        if (seqValue != null) {
+            try {
+                seq = Long.valueOf(seqValue.toString());
+            } catch (NumberFormatException e) {
+                throw new InvalidEventException("extension attribute 'seq' is not an integer");
+            }
+        }
+        Object actorValue = cloudEvent.getExtension(ACTOR);
+        byte[] data = cloudEvent.getData() == null ? null : cloudEvent.getData().toBytes();
+        return new IntegrationEvent(
+                cloudEvent.getId(),
+                cloudEvent.getSource(),
+                cloudEvent.getType(),
+                cloudEvent.getTime(),
+                room,
+                seq,
+                actorValue == null ? null : actorValue.toString(),
+                data);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.realtime.contracts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.chat.ConversationCreated;
+import dev.realtime.contracts.chat.MessageNew;
+import dev.realtime.contracts.chat.ParticipantChanged;
+import dev.realtime.contracts.events.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The golden files are the published wire format. The writing side must produce exactly them and the
+ * reading side must read them back; a change that breaks either is a breaking change of the contract.
+ */
+class GoldenPayloadTest {
+
+    static final MessageNew MESSAGE = new MessageNew("c-42", "m-7", "alice", "Alice Liddell", "Hello @bob", null,
+            List.of("bob"), "client-1", Instant.parse("2026-11-22T10:15:30.123Z"));
+    static final ConversationCreated CONVERSATION = new ConversationCreated("c-42", "Release planning", "alice",
+            List.of("alice", "bob"), null, Instant.parse("2026-11-22T10:00:00Z"));
+    static final ParticipantChanged PARTICIPANT = new ParticipantChanged("c-42", "carol", "member");
+
+    @Test
+    void messageNew() throws IOException {
+        assertGolden("message-new.v1.json", MESSAGE, MessageNew.class);
+    }
+
+    @Test
+    void conversationCreated() throws IOException {
+        assertGolden("conversation-created.v1.json", CONVERSATION, ConversationCreated.class);
+    }
+
+    @Test
+    void participantAdded() throws IOException {
+        assertGolden("participant-added.v1.json", PARTICIPANT, ParticipantChanged.class);
+    }
+
+    @Test
+    void readerToleratesUnknownFields() throws IOException {
+        byte[] golden = golden("message-new.v1.json");
+        com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(golden);
+        node.put("addedInAFutureVersion", true);
+        assertEquals(MESSAGE, Json.read(Json.mapper().writeValueAsBytes(node), MessageNew.class));
+    }
+
+    static <T> void assertGolden(String file, T value, Class<T> type) throws IOException {
+        byte[] golden = golden(file);
+        JsonNode expected = Json.mapper().readTree(golden);
+        JsonNode written = Json.mapper().readTree(Json.write(value));
+        assertEquals(expected, written, "writer output differs from golden/" + file);
+        assertEquals(value, Json.read(golden, type), "reader does not read golden/" + file);
+    }
+
+    static byte[] golden(String file) throws IOException {
+        try (InputStream in = GoldenPayloadTest.class.getResourceAsStream("/golden/" + file)) {
+            return in.readAllBytes();
+        }
+    }
+}
