@@ -1,0 +1,325 @@
+package dev.realtime.eventstore.relay;
+
+import dev.realtime.eventstore.store.StoredEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+
+/**
+ * Publishes committed events to Kafka, at least once, in each stream's order, never skipping one.
+ *
+ * <p>Why (tx_id, position) and not position alone: positions are taken at insert time, so a transaction
+ * can hold position 5 uncommitted while position 6 commits. Reading "position > checkpoint" would publish
+ * 6, move the checkpoint past 5 and lose 5 forever when it commits. Instead the relay reads only events of
+ * transactions older than every transaction still running ({@code tx_id < pg_snapshot_xmin}): the set of
+ * such events only grows at the end of the (tx_id, position) order, so a checkpoint in that order never
+ * passes an event that can still appear. Each stream's versions follow that order because the event insert
+ * is the first write of its transaction (EventStore enforces it): the transaction writing version n+1 took
+ * its id after version n committed.
+ *
+ * <p>One relay per database publishes at a time (a session advisory lock held on its own connection);
+ * other instances wait as standby. The checkpoint advances only after Kafka acknowledged the whole batch,
+ * so a crash or an outage republishes from the checkpoint: duplicates are possible, recognisable by event
+ * id (and by seq), and nothing is lost. Runs on one dedicated thread with blocking JDBC and the blocking
+ * producer API, which keeps the ordering argument simple and leaves the event loops alone.
+ */
+public final class Relay implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Relay.class);
+    private static final long LOCK_NAMESPACE = 0x65735f72656c6179L; // "es_relay"
+
+    private static final String FETCH = """
+            select position, event_id, stream_id, version, type, data::text, metadata::text, recorded_at, tx_id::text
+              from es_events
+             where (tx_id, position) > (?::xid8, ?)
+               and tx_id < pg_snapshot_xmin(pg_current_snapshot())
+             order by tx_id, position
+             limit ?
+            """;
+    private static final String COUNT_UNPUBLISHED = """
+            select count(*) from (select 1 from es_events where (tx_id, position) > (?::xid8, ?) limit 1000000) backlog
+            """;
+    private static final String LOAD_CHECKPOINT = "select tx_id::text, position from es_relay_checkpoints where relay = ?";
+    private static final String SAVE_CHECKPOINT = """
+            insert into es_relay_checkpoints (relay, tx_id, position) values (?, ?::xid8, ?)
+            on conflict (relay) do update set tx_id = excluded.tx_id, position = excluded.position,
+                                             updated_at = clock_timestamp()
+            """;
+
+    /** Everything the relay needs from outside, so tests can run one without CDI. */
+    public record Settings(String name, int batchSize, Duration pollInterval, Duration initialBackoff,
+            Duration maxBackoff, Duration standbyRetry, Duration ackTimeout) {
+    }
+
+    /** How the relay reports what it does; the CDI wrapper binds it to Micrometer. */
+    public interface Listener {
+        default void published(StoredEvent event) {
+        }
+
+        default void backlog(long events, Duration oldestAge) {
+        }
+
+        default void failed(Exception failure) {
+        }
+
+        default void leadership(boolean leader) {
+        }
+    }
+
+    private record Checkpoint(String txId, long position) {
+        static final Checkpoint START = new Checkpoint("0", 0);
+    }
+
+    private record Row(StoredEvent event, String txId) {
+    }
+
+    private final Settings settings;
+    private final Supplier<Connection> connections;
+    private final Supplier<Producer<String, byte[]>> producers;
+    private final IntegrationMapper mapper;
+    private final Listener listener;
+    private volatile boolean running;
+    private volatile boolean leader;
+    private Thread thread;
+
+    public Relay(Settings settings, Supplier<Connection> connections, Supplier<Producer<String, byte[]>> producers,
+            IntegrationMapper mapper, Listener listener) {
+        this.settings = settings;
+        this.connections = connections;
+        this.producers = producers;
+        this.mapper = mapper;
+        this.listener = listener;
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "eventstore-relay-" + settings.name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stops after the batch in flight; what was not acknowledged is published again by the next start. */
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(settings.ackTimeout().toMillis() + 5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    public boolean isLeader() {
+        return leader;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void run() {
+        Duration backoff = settings.initialBackoff();
+        boolean failing = false;
+        while (running) {
+            try (Connection connection = connections.get()) {
+                connection.setAutoCommit(true);
+                if (!tryLead(connection)) {
+                    sleep(settings.standbyRetry());
+                    continue;
+                }
+                try (Statement listen = connection.createStatement()) {
+                    listen.execute("LISTEN es_events");
+                }
+                Checkpoint checkpoint = loadCheckpoint(connection);
+                Producer<String, byte[]> producer = producers.get();
+                try {
+                    while (running) {
+                        List<Row> batch = fetch(connection, checkpoint);
+                        reportBacklog(connection, checkpoint, batch);
+                        if (batch.isEmpty()) {
+                            awaitCommit(connection);
+                            continue;
+                        }
+                        publish(producer, batch);
+                        Row last = batch.get(batch.size() - 1);
+                        checkpoint = new Checkpoint(last.txId(), last.event().position);
+                        saveCheckpoint(connection, checkpoint);
+                        if (failing) {
+                            LOG.infof("Relay %s recovered and resumed publishing", settings.name());
+                            failing = false;
+                        }
+                        backoff = settings.initialBackoff();
+                    }
+                } finally {
+                    lose();
+                    // Bounded: the default close waits for every pending send, however long the outage.
+                    producer.close(Duration.ofSeconds(2));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } catch (Exception e) {
+                if (!running) {
+                    break;
+                }
+                listener.failed(e);
+                if (!failing) {
+                    // Once per outage: a failing broker or database would otherwise flood the log.
+                    LOG.warnf("Relay %s cannot publish (%s: %s); retrying with backoff up to %s",
+                            settings.name(), e.getClass().getSimpleName(), e.getMessage(), settings.maxBackoff());
+                    failing = true;
+                }
+                try {
+                    sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff()
+                        : backoff.multipliedBy(2);
+            }
+        }
+        lose();
+    }
+
+    private boolean tryLead(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?, ?)")) {
+            lock.setInt(1, (int) (LOCK_NAMESPACE >>> 32));
+            lock.setInt(2, settings.name().hashCode());
+            try (ResultSet rs = lock.executeQuery()) {
+                rs.next();
+                boolean acquired = rs.getBoolean(1);
+                if (acquired != leader) {
+                    leader = acquired;
+                    listener.leadership(acquired);
+                    LOG.infof("Relay %s is %s", settings.name(), acquired ? "publishing (leader)" : "on standby");
+                }
+                return acquired;
+            }
+        }
+    }
+
+    private void lose() {
+        if (leader) {
+            leader = false;
+            listener.leadership(false);
+        }
+    }
+
+    private List<Row> fetch(Connection connection, Checkpoint checkpoint) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement fetch = connection.prepareStatement(FETCH)) {
+            fetch.setString(1, checkpoint.txId());
+            fetch.setLong(2, checkpoint.position());
+            fetch.setInt(3, settings.batchSize());
+            try (ResultSet rs = fetch.executeQuery()) {
+                while (rs.next()) {
+                    StoredEvent event = new StoredEvent();
+                    event.position = rs.getLong(1);
+                    event.eventId = rs.getObject(2, UUID.class);
+                    event.streamId = rs.getString(3);
+                    event.version = rs.getLong(4);
+                    event.type = rs.getString(5);
+                    event.data = rs.getString(6);
+                    event.metadata = rs.getString(7);
+                    event.recordedAt = rs.getObject(8, OffsetDateTime.class);
+                    rows.add(new Row(event, rs.getString(9)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private void reportBacklog(Connection connection, Checkpoint checkpoint, List<Row> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            listener.backlog(0, Duration.ZERO);
+            return;
+        }
+        long backlog = batch.size();
+        if (batch.size() == settings.batchSize()) {
+            try (PreparedStatement count = connection.prepareStatement(COUNT_UNPUBLISHED)) {
+                count.setString(1, checkpoint.txId());
+                count.setLong(2, checkpoint.position());
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    backlog = rs.getLong(1);
+                }
+            }
+        }
+        Duration age = Duration.between(batch.get(0).event().recordedAt, OffsetDateTime.now());
+        listener.backlog(backlog, age.isNegative() ? Duration.ZERO : age);
+    }
+
+    private void publish(Producer<String, byte[]> producer, List<Row> batch)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        for (Row row : batch) {
+            for (ProducerRecord<String, byte[]> record : mapper.map(row.event())) {
+                acks.add(producer.send(record));
+            }
+        }
+        producer.flush();
+        long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        for (Row row : batch) {
+            listener.published(row.event());
+        }
+    }
+
+    private Checkpoint loadCheckpoint(Connection connection) throws SQLException {
+        try (PreparedStatement load = connection.prepareStatement(LOAD_CHECKPOINT)) {
+            load.setString(1, settings.name());
+            try (ResultSet rs = load.executeQuery()) {
+                return rs.next() ? new Checkpoint(rs.getString(1), rs.getLong(2)) : Checkpoint.START;
+            }
+        }
+    }
+
+    private void saveCheckpoint(Connection connection, Checkpoint checkpoint) throws SQLException {
+        try (PreparedStatement save = connection.prepareStatement(SAVE_CHECKPOINT)) {
+            save.setString(1, settings.name());
+            save.setString(2, checkpoint.txId());
+            save.setLong(3, checkpoint.position());
+            save.executeUpdate();
+        }
+    }
+
+    private void awaitCommit(Connection connection) throws SQLException {
+        // Returns at the first NOTIFY from a committing append, or after the poll interval: the interval
+        // covers events held back by an older transaction that wrote no event (no notification follows).
+        connection.unwrap(PGConnection.class).getNotifications((int) settings.pollInterval().toMillis());
+    }
+
+    private static void sleep(Duration duration) throws InterruptedException {
+        Thread.sleep(duration.toMillis());
+    }
+}

@@ -1,0 +1,38 @@
+package dev.realtime.eventstore.relay;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+
+@ConfigMapping(prefix = "eventstore.relay")
+public interface RelayConfig {
+
+    /** Starts the relay with the application. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Names the checkpoint and the leadership lock; one relay of that name runs per database at a time. */
+    @WithDefault("default")
+    String name();
+
+    @WithDefault("500")
+    int batchSize();
+
+    /** How long an idle relay waits for a commit notification before it looks again anyway. */
+    @WithDefault("1s")
+    Duration pollInterval();
+
+    @WithDefault("200ms")
+    Duration initialBackoff();
+
+    @WithDefault("10s")
+    Duration maxBackoff();
+
+    /** How often a standby instance tries to take over. */
+    @WithDefault("5s")
+    Duration standbyRetry();
+
+    /** Extra Kafka producer properties, e.g. {@code eventstore.relay.kafka."delivery.timeout.ms"=30000}. */
+    Map<String, String> kafka();
+}
