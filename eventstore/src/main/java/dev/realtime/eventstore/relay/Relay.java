@@ -282,7 +282,13 @@ public final class Relay implements AutoCloseable {
         List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
         for (Row row : batch) {
             for (ProducerRecord<String, byte[]> record : mapper.map(row.event())) {
-                acks.add(producer.send(record));
+                Future<RecordMetadata> ack = producer.send(record);
+                if (ack.isDone()) {
+                    // Failed before it was queued (e.g. no metadata while the broker is down): each further
+                    // send would block max.block.ms too, so give up the batch now.
+                    ack.get();
+                }
+                acks.add(ack);
             }
         }
         producer.flush();

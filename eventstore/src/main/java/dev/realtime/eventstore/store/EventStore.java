@@ -37,10 +37,6 @@ public class EventStore {
                       from es_commands c where c.command_id = :command),
                    pg_current_xact_id_if_assigned() is not null
             """;
-    private static final String RECORD_COMMAND = """
-            insert into es_commands (command_id, stream_id, first_version, last_version)
-            values (:command, :stream, :first, :last)
-            """;
     private static final int RERUNS = 3;
 
     private final List<Projection> projections;
@@ -126,15 +122,15 @@ public class EventStore {
             rows.add(row);
         }
         AppendResult result = new AppendResult(streamId, current + 1, version, false);
+        // Events first: their insert must be the write that gives the transaction its id (see Relay).
         Uni<Void> inserted = session.persistAll(rows.toArray()).chain(session::flush);
         if (metadata != null && metadata.commandId() != null) {
-            inserted = inserted.chain(() -> session.createNativeQuery(RECORD_COMMAND)
-                    .setParameter("command", metadata.commandId())
-                    .setParameter("stream", streamId)
-                    .setParameter("first", result.firstVersion())
-                    .setParameter("last", result.lastVersion())
-                    .executeUpdate()
-                    .replaceWithVoid());
+            CommandRecord command = new CommandRecord();
+            command.commandId = metadata.commandId();
+            command.streamId = streamId;
+            command.firstVersion = result.firstVersion();
+            command.lastVersion = result.lastVersion();
+            inserted = inserted.chain(() -> session.persist(command)).chain(session::flush);
         }
         return inserted.chain(() -> applyProjections(session, rows)).replaceWith(result);
     }

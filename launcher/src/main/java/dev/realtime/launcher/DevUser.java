@@ -1,0 +1,36 @@
+package dev.realtime.launcher;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * An identity known to the {@link DevOidcIssuer}. The demo users' passwords are their user names: they are public on
+ * purpose, which is exactly why the issuer is for local development only.
+ */
+public record DevUser(String username, String displayName, String email, List<String> roles) {
+
+    public DevUser {
+        roles = List.copyOf(roles);
+    }
+
+    public static final DevUser ALICE = new DevUser("alice", "Alice Liddell", "alice@example.test",
+            List.of("user", "admin"));
+    public static final DevUser BOB = new DevUser("bob", "Bob Cratchit", "bob@example.test", List.of("user"));
+    public static final DevUser CAROL = new DevUser("carol", "Carol Danvers", "carol@example.test",
+            List.of("user", "support"));
+    public static final DevUser DAVE = new DevUser("dave", "Dave Bowman", "dave@example.test", List.of("user"));
+
+    /** The identity of {@code client_credentials} tokens for {@code client_id=service}. */
+    public static final DevUser SERVICE = new DevUser("service", "Service account", null, List.of("service"));
+
+    public static final Map<String, DevUser> DEMO_USERS = Stream.of(ALICE, BOB, CAROL, DAVE)
+            .collect(Collectors.toUnmodifiableMap(DevUser::username, Function.identity()));
+
+    public static Optional<DevUser> demoUser(String username) {
+        return Optional.ofNullable(DEMO_USERS.get(username));
+    }
+}

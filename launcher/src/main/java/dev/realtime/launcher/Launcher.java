@@ -1,0 +1,96 @@
+package dev.realtime.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.realtime.contracts.events.Topics;
+
+/**
+ * {@code ./local-stack.sh}: the whole system on this machine with its defaults, until Ctrl-C.
+ * Settings: see {@link StackConfig}.
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        // The embedded broker logs through jboss-logging; send it to the same SLF4J console as everything else.
+        System.setProperty("org.jboss.logging.provider", "slf4j");
+        PrintStream out = System.out;
+
+        StackConfig config;
+        try {
+            config = StackConfig.defaults();
+        } catch (IllegalArgumentException e) {
+            System.err.println("local stack: bad setting: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+
+        LocalStack stack = new LocalStack(config, out);
+        AtomicBoolean shuttingDown = new AtomicBoolean();
+        // Registered before anything starts, so Ctrl-C during the start also stops what is already running.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown.set(true);
+            if (stack.isClosed()) {
+                return; // a failed start already cleaned up
+            }
+            out.println();
+            out.println("Stopping the local stack ...");
+            stack.close();
+            out.println("Local stack stopped: services, issuer and Kafka are down.");
+        }, "local-stack-shutdown"));
+
+        out.println("Starting the local stack; service logs go to " + display(config.logDir()));
+        try {
+            stack.startComponents();
+        } catch (LocalStackException e) {
+            if (!shuttingDown.get()) {
+                System.err.println();
+                System.err.println("Local stack failed to start: " + e.getMessage());
+                System.exit(1);
+            }
+            return;
+        }
+        printSummary(out, stack);
+        new CountDownLatch(1).await();
+    }
+
+    private static void printSummary(PrintStream out, LocalStack stack) {
+        StackConfig config = stack.config();
+        String row = "  %-22s %-36s %s%n";
+        out.println();
+        out.println("Local stack is up. DEVELOPMENT ONLY: the OIDC issuer's passwords are public.");
+        out.println();
+        out.printf(row, "COMPONENT", "ADDRESS", "DETAILS");
+        out.printf(row, "postgresql", config.pgHost() + ":" + config.pgPort(), "databases "
+                + String.join(", ", config.chatDatabase(), config.activityDatabase(), config.notificationDatabase()));
+        out.printf(row, "kafka (embedded KRaft)", stack.kafkaBootstrapServers(), "topics " + String.join(", ",
+                Topics.CHAT_EVENTS, Topics.ACTIVITY_EVENTS, Topics.NOTIFICATION_EVENTS, Topics.RECORDS_EVENTS,
+                Topics.MEMBERSHIPS, Topics.SIGNALS));
+        out.printf(row, "oidc issuer (dev only)", stack.issuerUrl(),
+                "users alice (admin), bob, carol, dave; password = user name");
+        for (StackService service : config.services()) {
+            String websocket = service == StackService.EDGE ? "websocket " + stack.edgeWsUrl() + ", " : "";
+            out.printf(row, service.module(), stack.url(service), websocket + "log " + display(stack.logFile(service)));
+        }
+        out.println();
+        out.println("A token for alice:");
+        out.println("  curl -s -d grant_type=password -d username=alice -d password=alice "
+                + stack.issuer().tokenEndpoint());
+        out.println("A service token:");
+        out.println("  curl -s -u " + DevOidcIssuer.SERVICE_CLIENT_ID + ":" + DevOidcIssuer.SERVICE_CLIENT_SECRET
+                + " -d grant_type=client_credentials " + stack.issuer().tokenEndpoint());
+        out.println();
+        out.println("Ctrl-C stops everything.");
+    }
+
+    /** Relative to the working directory when inside it: shorter, and clickable in most terminals. */
+    private static String display(Path path) {
+        Path cwd = Path.of("").toAbsolutePath();
+        return path.startsWith(cwd) ? cwd.relativize(path).toString() : path.toString();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.realtime.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.realtime.contracts.events.Topics;
+import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+
+/** A single-node KRaft broker in this JVM, with the system's topics created up front. */
+final class LocalKafka implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
+    static final int PARTITIONS = 3;
+
+    /** The topics of ARCHITECTURE.md, created explicitly so their configs are right from the first record. */
+    static final List<NewTopic> TOPICS = List.of(
+            new NewTopic(Topics.CHAT_EVENTS, PARTITIONS, (short) 1),
+            new NewTopic(Topics.ACTIVITY_EVENTS, PARTITIONS, (short) 1),
+            new NewTopic(Topics.NOTIFICATION_EVENTS, PARTITIONS, (short) 1),
+            new NewTopic(Topics.RECORDS_EVENTS, PARTITIONS, (short) 1),
+            // Key room|user, tombstone = removed: the latest value per key is the membership.
+            new NewTopic(Topics.MEMBERSHIPS, PARTITIONS, (short) 1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+            // Typing and presence are worthless after a minute.
+            new NewTopic(Topics.SIGNALS, PARTITIONS, (short) 1)
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "60000")));
+
+    private final EmbeddedKafkaBroker broker;
+    private final Path dataDir;
+    private final String bootstrapServers;
+
+    private LocalKafka(EmbeddedKafkaBroker broker, Path dataDir, String bootstrapServers) {
+        this.broker = broker;
+        this.dataDir = dataDir;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    static LocalKafka start(int port) {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("local-stack-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a temporary directory for Kafka", e);
+        }
+        long begin = System.nanoTime();
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
+                .withKafkaHost("localhost")
+                .withKafkaPort(port)
+                .withDeleteLogDirsOnClose(true)
+                .withAdditionalProperties(properties -> {
+                    properties.put("log.dir", dataDir.toString());
+                    // For topics a producer creates implicitly (the open topic's future siblings).
+                    properties.put("num.partitions", String.valueOf(PARTITIONS));
+                });
+        try {
+            broker.start();
+        } catch (RuntimeException e) {
+            deleteRecursively(dataDir);
+            throw new LocalStackException("Kafka could not start on port " + port + ": " + e.getMessage(), e);
+        }
+        String bootstrap = "localhost:" + port;
+        LocalKafka kafka = new LocalKafka(broker, dataDir, bootstrap);
+        try {
+            kafka.createTopics();
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        LOG.info("kafka ready bootstrap={} topics={} startMs={}", bootstrap, TOPICS.size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        return kafka;
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    private void createTopics() {
+        Map<String, Object> adminConfig = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "local-stack-admin",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        try (Admin admin = Admin.create(adminConfig)) {
+            for (var entry : admin.createTopics(TOPICS).values().entrySet()) {
+                try {
+                    entry.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new LocalStackException("could not create topic " + entry.getKey() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalStackException("interrupted while creating Kafka topics", e);
+        } catch (TimeoutException e) {
+            throw new LocalStackException("Kafka did not create the topics within 30 s", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            broker.close();
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    LOG.debug("could not delete {}: {}", path, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("could not delete Kafka data {}: {}", dir, e.getMessage());
+        }
+    }
+}

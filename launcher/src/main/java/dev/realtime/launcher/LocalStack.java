@@ -1,0 +1,361 @@
+package dev.realtime.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system on one machine: PostgreSQL databases (on the machine's server), an embedded Kafka broker, the
+ * development OIDC issuer, and the four services as separate OS processes started from their packaged jars.
+ *
+ * <pre>
+ * try (LocalStack stack = LocalStack.start(StackConfig.forTests())) {
+ *     String token = stack.issuer().token("alice");
+ *     // call stack.chatUrl(), connect to stack.edgeWsUrl(), read Kafka at stack.kafkaBootstrapServers() ...
+ * }
+ * </pre>
+ *
+ * Closing stops everything it started, in reverse order, and is safe to call more than once and from a shutdown hook
+ * while {@link #start} is still running.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final StackConfig config;
+    private final PrintStream console;
+    private final PostgresAdmin postgres;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+
+    // Guarded by this: close() may run on a shutdown hook while start() is in progress.
+    private boolean closed;
+    private List<String> createdDatabases = List.of();
+    private LocalKafka kafka;
+    private DevOidcIssuer issuer;
+    private final Map<StackService, ServiceProcess> processes = new EnumMap<>(StackService.class);
+
+    LocalStack(StackConfig config, PrintStream console) {
+        this.config = config;
+        this.console = console;
+        this.postgres = new PostgresAdmin(config);
+    }
+
+    /**
+     * Starts every component and returns once each service answers {@code GET /q/health/ready} with 200.
+     *
+     * @throws LocalStackException with what to do (start PostgreSQL, build the jars, free a port, read a log file)
+     */
+    public static LocalStack start(StackConfig config) {
+        LocalStack stack = new LocalStack(config, System.out);
+        stack.startComponents();
+        return stack;
+    }
+
+    /** Package-private so the launcher can register its shutdown hook before anything starts. */
+    void startComponents() {
+        long begin = System.nanoTime();
+        try {
+            checkServiceJars();
+            checkPortsFree();
+            postgres.checkReachable();
+            // Every database, even for services not started here: those may run in quarkus:dev beside the stack.
+            List<String> databases = List.of(config.chatDatabase(), config.activityDatabase(),
+                    config.notificationDatabase());
+            List<String> created = postgres.createMissing(databases);
+            if (!adopt(() -> createdDatabases = created)) {
+                if (config.dropDatabasesOnClose()) {
+                    postgres.drop(created);
+                }
+                throw stoppedWhileStarting();
+            }
+            LOG.info("postgres ready server={}:{} databases={} created={}", config.pgHost(), config.pgPort(),
+                    databases, created);
+
+            LocalKafka startedKafka = LocalKafka.start(config.kafkaPort());
+            if (!adopt(() -> kafka = startedKafka)) {
+                startedKafka.close();
+                throw stoppedWhileStarting();
+            }
+            DevOidcIssuer startedIssuer = DevOidcIssuer.start(config.issuerPort(), config.tokenLifetime());
+            if (!adopt(() -> issuer = startedIssuer)) {
+                startedIssuer.close();
+                throw stoppedWhileStarting();
+            }
+            startServices();
+            awaitServicesReady();
+            LOG.info("local stack ready services={} startMs={}", config.services().size(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    // ---- what callers use
+
+    public StackConfig config() {
+        return config;
+    }
+
+    /** The development OIDC issuer, e.g. {@code issuer().token("alice")} for a bearer token. */
+    public synchronized DevOidcIssuer issuer() {
+        return requireStarted(issuer, "issuer");
+    }
+
+    /** {@code http://localhost:<port>/realms/dev}, what the services have as quarkus.oidc.auth-server-url. */
+    public String issuerUrl() {
+        return config.issuerUrl();
+    }
+
+    public synchronized String kafkaBootstrapServers() {
+        return requireStarted(kafka, "kafka").bootstrapServers();
+    }
+
+    public String url(StackService service) {
+        return config.serviceUrl(service);
+    }
+
+    public String chatUrl() {
+        return url(StackService.CHAT);
+    }
+
+    public String activityUrl() {
+        return url(StackService.ACTIVITY);
+    }
+
+    public String notificationUrl() {
+        return url(StackService.NOTIFICATION);
+    }
+
+    public String edgeUrl() {
+        return url(StackService.EDGE);
+    }
+
+    /** {@code ws://localhost:<edge port>}; append the edge's WebSocket path. */
+    public String edgeWsUrl() {
+        return "ws://localhost:" + config.edgePort();
+    }
+
+    /** The JDBC URL of a service's database (for assertions on the event store). */
+    public Optional<String> jdbcUrl(StackService service) {
+        return config.database(service).map(config::jdbcUrl);
+    }
+
+    public Path logFile(StackService service) {
+        return config.logFile(service);
+    }
+
+    /** Process id of a running service (for tests that kill one). */
+    public synchronized Optional<Long> pid(StackService service) {
+        return Optional.ofNullable(processes.get(service)).map(ServiceProcess::pid);
+    }
+
+    /** Stops the services (SIGTERM, then SIGKILL after 10 s), the issuer and the broker; drops test databases. */
+    @Override
+    public void close() {
+        List<ServiceProcess> services;
+        DevOidcIssuer issuerToStop;
+        LocalKafka kafkaToStop;
+        List<String> databasesToDrop;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            services = new ArrayList<>(processes.values());
+            issuerToStop = issuer;
+            kafkaToStop = kafka;
+            databasesToDrop = config.dropDatabasesOnClose() ? createdDatabases : List.of();
+        }
+        // Reverse start order; every service gets its SIGTERM first so they shut down in parallel.
+        java.util.Collections.reverse(services);
+        services.forEach(ServiceProcess::requestStop);
+        services.forEach(p -> p.awaitStop(STOP_GRACE));
+        if (!services.isEmpty()) {
+            LOG.info("services stopped {}", services.stream().map(p -> p.service().module()).toList());
+        }
+        if (issuerToStop != null) {
+            issuerToStop.close();
+        }
+        if (kafkaToStop != null) {
+            try {
+                kafkaToStop.close();
+            } catch (RuntimeException e) {
+                LOG.warn("kafka did not stop cleanly: {}", e.getMessage());
+            }
+        }
+        if (!databasesToDrop.isEmpty()) {
+            postgres.drop(databasesToDrop);
+        }
+    }
+
+    // ---- start steps
+
+    private void checkServiceJars() {
+        List<Path> missing = config.services().stream()
+                .map(config::serviceJar)
+                .filter(jar -> !Files.isRegularFile(jar))
+                .toList();
+        if (!missing.isEmpty()) {
+            throw new LocalStackException("missing service jars: " + missing + System.lineSeparator()
+                    + "run ./mvnw install -DskipTests first (in " + config.repositoryDir() + ")");
+        }
+        if (!config.services().isEmpty() && !Files.isExecutable(config.javaExecutable())) {
+            throw new LocalStackException("no java executable at " + config.javaExecutable()
+                    + " (set STACK_JAVA or -Dstack.java)");
+        }
+    }
+
+    /**
+     * A stack left over from an earlier run would answer our health checks in place of the new services: refuse to
+     * start instead.
+     */
+    private void checkPortsFree() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("kafka", config.kafkaPort());
+        ports.put("issuer", config.issuerPort());
+        config.services().forEach(s -> ports.put(s.module(), config.port(s)));
+        List<Map.Entry<String, Integer>> busy = ports.entrySet().stream()
+                .filter(e -> !isFree(e.getValue()))
+                .toList();
+        if (!busy.isEmpty()) {
+            throw new LocalStackException("already in use: "
+                    + busy.stream().map(e -> e.getKey() + " port " + e.getValue()).collect(Collectors.joining(", "))
+                    + ". Is another local stack still running? See who holds a port with: ss -ltnp 'sport = :"
+                    + busy.get(0).getValue() + "'; or move the stack with STACK_<NAME>_PORT"
+                    + " (e.g. STACK_KAFKA_PORT=19092).");
+        }
+    }
+
+    private static boolean isFree(int port) {
+        // The wildcard address: it conflicts with a listener on any interface, loopback included.
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void startServices() {
+        for (StackService service : config.services()) {
+            List<String> command = command(service);
+            Map<String, String> environment = new LinkedHashMap<>();
+            if (service.needsDatabase() && !config.pgPassword().isEmpty()) {
+                // In the environment rather than on the command line, where any local user could read it with ps.
+                environment.put("QUARKUS_DATASOURCE_PASSWORD", config.pgPassword());
+            }
+            Path logFile = config.logFile(service);
+            ServiceProcess process;
+            try {
+                process = ServiceProcess.launch(service, command, environment,
+                        config.repositoryDir().resolve(service.module()), logFile, config.echoServiceLogs(),
+                        console);
+            } catch (IOException e) {
+                throw new LocalStackException("could not start " + service.module() + ": " + e.getMessage(), e);
+            }
+            if (!adopt(() -> processes.put(service, process))) {
+                process.requestStop();
+                process.awaitStop(STOP_GRACE);
+                throw stoppedWhileStarting();
+            }
+            LOG.info("service starting name={} port={} pid={} log={}", service.module(), config.port(service),
+                    process.pid(), logFile);
+        }
+    }
+
+    /** The exact command of a service; the properties below are the contract with the service modules. */
+    List<String> command(StackService service) {
+        List<String> command = new ArrayList<>();
+        command.add(config.javaExecutable().toString());
+        command.addAll(config.serviceJvmOptions());
+        command.add("-Dquarkus.http.port=" + config.port(service));
+        command.add("-Dkafka.bootstrap.servers=" + config.kafkaBootstrapServers());
+        command.add("-Dquarkus.oidc.auth-server-url=" + config.issuerUrl());
+        config.database(service).ifPresent(database -> {
+            command.add("-Dquarkus.datasource.reactive.url=" + config.reactiveUrl(database));
+            command.add("-Dquarkus.datasource.jdbc.url=" + config.jdbcUrl(database));
+            command.add("-Dquarkus.datasource.username=" + config.pgUser());
+        });
+        // Where the domain services are, for the edge's resume reads (harmless for the others).
+        command.add("-Drealtime.chat.url=" + config.serviceUrl(StackService.CHAT));
+        command.add("-Drealtime.activity.url=" + config.serviceUrl(StackService.ACTIVITY));
+        command.add("-Drealtime.notification.url=" + config.serviceUrl(StackService.NOTIFICATION));
+        command.add("-jar");
+        command.add(config.serviceJar(service).toString());
+        return command;
+    }
+
+    private void awaitServicesReady() {
+        // One deadline for all: they start in parallel, so waiting for one also lets the others progress.
+        Instant deadline = Instant.now().plus(config.readyTimeout());
+        List<ServiceProcess> toWait;
+        synchronized (this) {
+            toWait = new ArrayList<>(processes.values());
+        }
+        for (ServiceProcess process : toWait) {
+            long begin = System.nanoTime();
+            URI health = URI.create(config.serviceUrl(process.service()) + "/q/health/ready");
+            process.awaitReady(http, health, deadline, this::isClosed);
+            LOG.info("service ready name={} waitedMs={}", process.service().module(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        }
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Hands a component just started over to close(). Returns false when close() already ran: then it will never see
+     * the component, and the caller must stop it itself.
+     */
+    private synchronized boolean adopt(Runnable register) {
+        if (closed) {
+            return false;
+        }
+        register.run();
+        return true;
+    }
+
+    private static LocalStackException stoppedWhileStarting() {
+        return new LocalStackException("the stack was stopped while starting");
+    }
+
+    private static <T> T requireStarted(T component, String name) {
+        if (component == null) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return component;
+    }
+
+    @Override
+    public String toString() {
+        return "LocalStack[" + config.services().stream().map(s -> s.module() + "=" + url(s))
+                .collect(Collectors.joining(", ")) + ", kafka=" + config.kafkaBootstrapServers() + ", issuer="
+                + issuerUrl() + "]";
+    }
+}

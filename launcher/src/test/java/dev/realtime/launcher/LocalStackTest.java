@@ -1,0 +1,222 @@
+package dev.realtime.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.realtime.contracts.events.Topics;
+
+/** LocalStack without the Quarkus services (they are built and exercised by the end-to-end tests). */
+class LocalStackTest {
+
+    @TempDir
+    Path repo;
+
+    private final Map<String, String> properties = new HashMap<>();
+    private final Map<String, String> environment = new HashMap<>();
+
+    @BeforeEach
+    void fakeRepository() throws IOException {
+        Files.writeString(repo.resolve("pom.xml"), "<project/>");
+        Files.createDirectories(repo.resolve("launcher"));
+        Files.writeString(repo.resolve("launcher/pom.xml"), "<project/>");
+        properties.put("user.dir", repo.toString());
+        properties.put("java.home", System.getProperty("java.home"));
+    }
+
+    @Test
+    void missingServiceJarsSayHowToBuildThem() {
+        StackConfig config = StackConfig.from(properties, environment).isolatedForTests();
+
+        LocalStackException e = assertThrows(LocalStackException.class, () -> LocalStack.start(config));
+
+        assertTrue(e.getMessage().contains("run ./mvnw install -DskipTests first"), e.getMessage());
+        assertTrue(e.getMessage().contains("chat-service/target/quarkus-app/quarkus-run.jar"), e.getMessage());
+    }
+
+    @Test
+    void unreachablePostgresSaysHowToStartIt() throws IOException {
+        fakeJars();
+        int nobodyListens = StackConfig.freePorts(1)[0];
+        environment.put("PG_PORT", String.valueOf(nobodyListens));
+        StackConfig config = StackConfig.from(properties, environment).isolatedForTests();
+
+        LocalStackException e = assertThrows(LocalStackException.class, () -> LocalStack.start(config));
+
+        assertTrue(e.getMessage().contains("pg_ctlcluster --skip-systemctl-redirect 15 main start"), e.getMessage());
+        assertTrue(e.getMessage().contains("PG_URL"), e.getMessage());
+    }
+
+    @Test
+    void busyPortIsRefusedBeforeAnythingStarts() throws IOException {
+        StackConfig config = StackConfig.from(properties, environment).isolatedForTests().withServices(Set.of());
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress("127.0.0.1", config.issuerPort()));
+
+            LocalStackException e = assertThrows(LocalStackException.class, () -> LocalStack.start(config));
+
+            assertTrue(e.getMessage().contains("issuer port " + config.issuerPort()), e.getMessage());
+        }
+    }
+
+    @Test
+    void serviceCommandCarriesTheContractPropertiesButNotThePassword() {
+        environment.put("PG_PASSWORD", "topsecret");
+        StackConfig config = StackConfig.from(properties, environment).withServiceJvmOptions(List.of("-Xmx256m"));
+        LocalStack stack = new LocalStack(config, System.out);
+
+        List<String> chat = stack.command(StackService.CHAT);
+        assertEquals(config.javaExecutable().toString(), chat.get(0));
+        assertEquals("-Xmx256m", chat.get(1));
+        assertTrue(chat.contains("-Dquarkus.http.port=8081"), chat.toString());
+        assertTrue(chat.contains("-Dkafka.bootstrap.servers=localhost:9092"));
+        assertTrue(chat.contains("-Dquarkus.oidc.auth-server-url=http://localhost:8180/realms/dev"));
+        assertTrue(chat.contains("-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/chat"));
+        assertTrue(chat.contains("-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/chat"));
+        assertTrue(chat.contains("-Dquarkus.datasource.username=postgres"));
+        assertEquals(List.of("-jar", config.serviceJar(StackService.CHAT).toString()),
+                chat.subList(chat.size() - 2, chat.size()));
+        assertFalse(String.join(" ", chat).contains("topsecret"));
+
+        List<String> edge = stack.command(StackService.EDGE);
+        assertTrue(edge.contains("-Dquarkus.http.port=8080"));
+        assertTrue(edge.stream().noneMatch(arg -> arg.startsWith("-Dquarkus.datasource")), edge.toString());
+    }
+
+    @Test
+    void infrastructureOnlyStackCreatesTopicsDatabasesAndIssuerAndCleansUp() throws Exception {
+        StackConfig config = StackConfig.forTests().withRepositoryDir(repo).withServices(Set.of());
+        Assumptions.assumeTrue(postgresAnswers(config), "PostgreSQL is not running at "
+                + config.pgHost() + ":" + config.pgPort());
+        List<String> databases = List.of(config.chatDatabase(), config.activityDatabase(),
+                config.notificationDatabase());
+
+        LocalStack stack = LocalStack.start(config);
+        try {
+            assertTrue(databases(config).containsAll(databases), "databases created");
+            assertEquals(config.kafkaBootstrapServers(), stack.kafkaBootstrapServers());
+            assertEquals(config.issuerUrl(), stack.issuer().issuer());
+            HttpResponse<String> discovery = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(stack.issuerUrl() + "/.well-known/openid-configuration"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, discovery.statusCode());
+
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    stack.kafkaBootstrapServers()))) {
+                List<String> expected = List.of(Topics.CHAT_EVENTS, Topics.ACTIVITY_EVENTS,
+                        Topics.NOTIFICATION_EVENTS, Topics.RECORDS_EVENTS, Topics.MEMBERSHIPS, Topics.SIGNALS);
+                Map<String, TopicDescription> topics = admin.describeTopics(expected).allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
+                for (String topic : expected) {
+                    assertEquals(3, topics.get(topic).partitions().size(), topic);
+                }
+                ConfigResource memberships = new ConfigResource(ConfigResource.Type.TOPIC, Topics.MEMBERSHIPS);
+                ConfigResource signals = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SIGNALS);
+                Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(memberships, signals)).all()
+                        .get(30, TimeUnit.SECONDS);
+                assertEquals("compact", configs.get(memberships).get("cleanup.policy").value());
+                assertEquals("60000", configs.get(signals).get("retention.ms").value());
+            }
+        } finally {
+            stack.close();
+            stack.close(); // idempotent
+        }
+
+        assertTrue(isFree(config.kafkaPort()), "kafka port released");
+        assertTrue(isFree(config.issuerPort()), "issuer port released");
+        assertTrue(databases(config).stream().noneMatch(databases::contains), "test databases dropped");
+    }
+
+    @Test
+    void testStackDropsTheDatabasesItCreated() throws Exception {
+        StackConfig config = StackConfig.forTests().withRepositoryDir(repo);
+        Assumptions.assumeTrue(postgresAnswers(config), "PostgreSQL is not running");
+        PostgresAdmin admin = new PostgresAdmin(config);
+
+        List<String> wanted = List.of(config.chatDatabase(), config.activityDatabase());
+        assertEquals(wanted, admin.createMissing(wanted));
+        assertEquals(List.of(), admin.createMissing(wanted), "second run finds them");
+        assertTrue(databases(config).containsAll(wanted));
+
+        admin.drop(wanted);
+        assertTrue(databases(config).stream().noneMatch(wanted::contains));
+    }
+
+    // ---- helpers
+
+    private void fakeJars() throws IOException {
+        for (StackService service : StackService.values()) {
+            Path jar = repo.resolve(service.module()).resolve("target/quarkus-app/quarkus-run.jar");
+            Files.createDirectories(jar.getParent());
+            Files.writeString(jar, "not really a jar");
+        }
+    }
+
+    private static boolean postgresAnswers(StackConfig config) {
+        try {
+            new PostgresAdmin(config).checkReachable();
+            return true;
+        } catch (LocalStackException e) {
+            return false;
+        }
+    }
+
+    private static List<String> databases(StackConfig config) throws SQLException {
+        Properties credentials = new Properties();
+        credentials.setProperty("user", config.pgUser());
+        credentials.setProperty("password", config.pgPassword());
+        try (Connection connection = DriverManager.getConnection(config.jdbcUrl("postgres"), credentials);
+                PreparedStatement query = connection.prepareStatement("SELECT datname FROM pg_database");
+                ResultSet rows = query.executeQuery()) {
+            List<String> names = new java.util.ArrayList<>();
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+            return names.stream().sorted().collect(Collectors.toList());
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

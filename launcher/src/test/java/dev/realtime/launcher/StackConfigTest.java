@@ -1,0 +1,224 @@
+package dev.realtime.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StackConfigTest {
+
+    @TempDir
+    Path repo;
+
+    private final Map<String, String> properties = new HashMap<>();
+    private final Map<String, String> environment = new HashMap<>();
+
+    @BeforeEach
+    void fakeRepository() throws IOException {
+        Files.writeString(repo.resolve("pom.xml"), "<project/>");
+        Files.createDirectories(repo.resolve("launcher"));
+        Files.writeString(repo.resolve("launcher/pom.xml"), "<project/>");
+        Files.createDirectories(repo.resolve("chat-service"));
+        properties.put("user.dir", repo.toString());
+        properties.put("java.home", "/opt/jdk");
+    }
+
+    @Test
+    void defaultsWithoutOverrides() {
+        StackConfig config = StackConfig.from(properties, environment);
+
+        assertEquals(9092, config.kafkaPort());
+        assertEquals(8180, config.issuerPort());
+        assertEquals(8080, config.edgePort());
+        assertEquals(8081, config.chatPort());
+        assertEquals(8082, config.activityPort());
+        assertEquals(8083, config.notificationPort());
+        assertEquals("127.0.0.1", config.pgHost());
+        assertEquals(5432, config.pgPort());
+        assertEquals("postgres", config.pgUser());
+        assertEquals("", config.pgPassword());
+        assertEquals(List.of("chat", "activity", "notification"),
+                List.of(config.chatDatabase(), config.activityDatabase(), config.notificationDatabase()));
+        assertFalse(config.dropDatabasesOnClose());
+        assertEquals(EnumSet.allOf(StackService.class), config.services());
+        assertEquals(repo.toAbsolutePath().normalize(), config.repositoryDir());
+        assertEquals(repo.resolve(".local-stack/logs").toAbsolutePath().normalize(), config.logDir());
+        assertEquals(Path.of("/opt/jdk/bin/java"), config.javaExecutable());
+        assertFalse(config.echoServiceLogs());
+        assertEquals(Duration.ofSeconds(120), config.readyTimeout());
+        assertEquals(Duration.ofHours(1), config.tokenLifetime());
+
+        assertEquals("http://localhost:8180/realms/dev", config.issuerUrl());
+        assertEquals("localhost:9092", config.kafkaBootstrapServers());
+        assertEquals("http://localhost:8081", config.serviceUrl(StackService.CHAT));
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/chat", config.jdbcUrl("chat"));
+        assertEquals("postgresql://127.0.0.1:5432/chat", config.reactiveUrl("chat"));
+        assertEquals(repo.resolve("realtime-edge/target/quarkus-app/quarkus-run.jar").toAbsolutePath().normalize(),
+                config.serviceJar(StackService.EDGE));
+        assertEquals(repo.resolve(".local-stack/logs/chat-service.log").toAbsolutePath().normalize(),
+                config.logFile(StackService.CHAT));
+    }
+
+    @Test
+    void systemPropertiesOverrideDefaults() {
+        properties.put("stack.kafka.port", "19092");
+        properties.put("stack.issuer.port", "18180");
+        properties.put("stack.db.chat", "chat_two");
+        properties.put("stack.services", "chat, edge");
+        properties.put("stack.echo.logs", "true");
+        properties.put("stack.ready.timeout", "30");
+        properties.put("stack.token.lifetime", "PT5M");
+        properties.put("stack.service.jvm.opts", " -Xmx256m   -Dfoo=bar ");
+        properties.put("stack.java", "/usr/lib/jvm/other/bin/java");
+
+        StackConfig config = StackConfig.from(properties, environment);
+
+        assertEquals(19092, config.kafkaPort());
+        assertEquals("http://localhost:18180/realms/dev", config.issuerUrl());
+        assertEquals("chat_two", config.chatDatabase());
+        assertEquals(Set.of(StackService.CHAT, StackService.EDGE), config.services());
+        assertTrue(config.echoServiceLogs());
+        assertEquals(Duration.ofSeconds(30), config.readyTimeout());
+        assertEquals(Duration.ofMinutes(5), config.tokenLifetime());
+        assertEquals(List.of("-Xmx256m", "-Dfoo=bar"), config.serviceJvmOptions());
+        assertEquals(Path.of("/usr/lib/jvm/other/bin/java"), config.javaExecutable());
+    }
+
+    @Test
+    void environmentOverridesDefaultsAndSystemPropertiesWin() {
+        environment.put("STACK_EDGE_PORT", "18080");
+        environment.put("STACK_CHAT_PORT", "18081");
+        properties.put("stack.chat.port", "28081");
+        environment.put("STACK_SERVICES", "none");
+
+        StackConfig config = StackConfig.from(properties, environment);
+
+        assertEquals(18080, config.edgePort());
+        assertEquals(28081, config.chatPort());
+        assertTrue(config.services().isEmpty());
+    }
+
+    @Test
+    void pgUrlGivesTheServerAndCredentials() {
+        environment.put("PG_URL", "postgresql://app:s%40cret@db.example:6543/postgres");
+
+        StackConfig config = StackConfig.from(properties, environment);
+
+        assertEquals("db.example", config.pgHost());
+        assertEquals(6543, config.pgPort());
+        assertEquals("app", config.pgUser());
+        assertEquals("s@cret", config.pgPassword());
+        assertEquals("jdbc:postgresql://db.example:6543/chat", config.jdbcUrl("chat"));
+    }
+
+    @Test
+    void jdbcStylePgUrlWithQueryCredentialsAndDefaultPort() {
+        environment.put("PG_URL", "jdbc:postgresql://10.0.0.5/postgres?user=u&password=p&sslmode=disable");
+
+        StackConfig config = StackConfig.from(properties, environment);
+
+        assertEquals("10.0.0.5", config.pgHost());
+        assertEquals(5432, config.pgPort());
+        assertEquals("u", config.pgUser());
+        assertEquals("p", config.pgPassword());
+    }
+
+    @Test
+    void individualPgSettingsWinOverPgUrl() {
+        environment.put("PG_URL", "postgresql://app:pw@db.example:6543/postgres");
+        environment.put("PG_HOST", "127.0.0.2");
+        properties.put("stack.pg.user", "other");
+
+        StackConfig config = StackConfig.from(properties, environment);
+
+        assertEquals("127.0.0.2", config.pgHost());
+        assertEquals(6543, config.pgPort());
+        assertEquals("other", config.pgUser());
+        assertEquals("pw", config.pgPassword());
+    }
+
+    @Test
+    void badValuesAreReportedByKeyWithoutLeakingPasswords() {
+        properties.put("stack.kafka.port", "ninety");
+        IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
+                () -> StackConfig.from(properties, environment));
+        assertTrue(port.getMessage().contains("kafka.port"), port.getMessage());
+
+        properties.remove("stack.kafka.port");
+        environment.put("PG_URL", "mysql://root:topsecret@db:3306/x");
+        IllegalArgumentException url = assertThrows(IllegalArgumentException.class,
+                () -> StackConfig.from(properties, environment));
+        assertTrue(url.getMessage().contains("PG_URL"), url.getMessage());
+        assertFalse(url.getMessage().contains("topsecret"));
+
+        environment.remove("PG_URL");
+        properties.put("stack.db.chat", "chat; DROP DATABASE x");
+        assertThrows(IllegalArgumentException.class, () -> StackConfig.from(properties, environment));
+
+        properties.remove("stack.db.chat");
+        properties.put("stack.services", "chat,mail");
+        IllegalArgumentException service = assertThrows(IllegalArgumentException.class,
+                () -> StackConfig.from(properties, environment));
+        assertTrue(service.getMessage().contains("mail"), service.getMessage());
+    }
+
+    @Test
+    void toStringHidesThePassword() {
+        environment.put("PG_PASSWORD", "topsecret");
+
+        StackConfig config = StackConfig.from(properties, environment);
+
+        assertEquals("topsecret", config.pgPassword());
+        assertFalse(config.toString().contains("topsecret"), config.toString());
+    }
+
+    @Test
+    void isolatedForTestsUsesFreshPortsAndDatabases() {
+        StackConfig base = StackConfig.from(properties, environment);
+
+        StackConfig first = base.isolatedForTests();
+        StackConfig second = base.isolatedForTests();
+
+        int[] ports = { first.kafkaPort(), first.issuerPort(), first.edgePort(), first.chatPort(),
+                first.activityPort(), first.notificationPort() };
+        assertEquals(6, Arrays.stream(ports).distinct().count(), "ports must be distinct");
+        assertTrue(Arrays.stream(ports).noneMatch(p -> p == 9092 || p == 8180 || (p >= 8080 && p <= 8083)));
+        assertTrue(first.chatDatabase().startsWith("chat_test_"), first.chatDatabase());
+        assertNotEquals(first.chatDatabase(), second.chatDatabase());
+        assertNotEquals(first.notificationDatabase(), second.notificationDatabase());
+        assertTrue(first.dropDatabasesOnClose());
+        assertTrue(first.logDir().startsWith(base.logDir()));
+        assertNotEquals(first.logDir(), second.logDir());
+        assertEquals(base.pgHost(), first.pgHost());
+        assertEquals(base.repositoryDir(), first.repositoryDir());
+    }
+
+    @Test
+    void findsTheRepositoryFromAModuleDirectory() {
+        assertEquals(repo.toAbsolutePath().normalize(), StackConfig.findRepository(repo.resolve("chat-service")));
+    }
+
+    @Test
+    void withRepositoryDirMovesTheLogFolderAlong() {
+        StackConfig config = StackConfig.from(properties, environment).withRepositoryDir(Path.of("/elsewhere"));
+
+        assertEquals(Path.of("/elsewhere"), config.repositoryDir());
+        assertEquals(Path.of("/elsewhere/.local-stack/logs"), config.logDir());
+    }
+}

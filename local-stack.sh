@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The whole system on this machine, for local development: the machine's PostgreSQL, an embedded Kafka broker,
+# a development-only OIDC issuer (demo users alice, bob, carol, dave; password = user name) and the four services
+# as separate processes. Ctrl-C stops everything.
+#
+#   ./local-stack.sh                          build if needed, then run on the default ports
+#   PG_URL=postgresql://u:p@host:5432/postgres ./local-stack.sh
+#   STACK_SERVICES=none ./local-stack.sh       only PostgreSQL databases, Kafka and the issuer
+#   STACK_ECHO_LOGS=true ./local-stack.sh      also copy the services' output to the console
+#   MVN_ARGS=-o ./local-stack.sh               extra Maven arguments for the build (e.g. offline)
+#   REBUILD=1 ./local-stack.sh                 build even when the jars look current
+#
+# Every setting (ports, databases, timeouts): launcher/src/main/java/dev/realtime/launcher/StackConfig.java.
+# Service logs: .local-stack/logs/<module>.log
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$PWD
+SERVICES=(chat-service activity-service notification-service realtime-edge)
+# Libraries packaged into the services: a change there also makes the service jars stale.
+SHARED_SOURCES=(pom.xml contracts/pom.xml contracts/src eventstore/pom.xml eventstore/src)
+# shellcheck disable=SC2206 # MVN_ARGS is meant to be split into arguments
+MVN=(./mvnw -q ${MVN_ARGS:-})
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+launcher_jar() {
+  # The launcher module's own jar (not -sources/-javadoc), whatever the project version.
+  find launcher/target -maxdepth 1 -name 'launcher-*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' \
+    -print -quit 2>/dev/null
+}
+
+# True when $1 is missing or any of the remaining paths holds a file newer than $1.
+stale() {
+  local target=$1
+  shift
+  [[ -f "$target" ]] || return 0
+  local existing=()
+  local path
+  for path in "$@"; do
+    [[ -e "$path" ]] && existing+=("$path")
+  done
+  [[ ${#existing[@]} -gt 0 ]] || return 1
+  [[ -n "$(find "${existing[@]}" -type f -newer "$target" -print -quit)" ]]
+}
+
+needs_build() {
+  [[ -n "${REBUILD:-}" ]] && return 0
+  local jar module
+  jar=$(launcher_jar)
+  [[ -n "$jar" ]] || return 0
+  stale "$jar" launcher/pom.xml launcher/src "${SHARED_SOURCES[@]}" && return 0
+  for module in "${SERVICES[@]}"; do
+    stale "$module/target/quarkus-app/quarkus-run.jar" "$module/pom.xml" "$module/src" "${SHARED_SOURCES[@]}" \
+      && return 0
+  done
+  return 1
+}
+
+if needs_build; then
+  echo "Building (service jars missing or older than their sources): ./mvnw -q install -DskipTests"
+  "${MVN[@]}" install -DskipTests
+fi
+
+# The launcher's runtime classpath, recomputed only when a pom changed.
+CLASSPATH_FILE="$ROOT/launcher/target/classpath.txt"
+if stale "$CLASSPATH_FILE" launcher/pom.xml pom.xml; then
+  "${MVN[@]}" -pl launcher dependency:build-classpath \
+    -Dmdep.outputFile="$CLASSPATH_FILE" -Dmdep.includeScope=runtime
+fi
+
+# exec: the JVM replaces this shell, so Ctrl-C (SIGINT) and kill (SIGTERM) reach it directly; its shutdown hook stops
+# the services it started (they are in the same process group, so Ctrl-C reaches them as well).
+# shellcheck disable=SC2206 # STACK_LAUNCHER_JVM_OPTS is meant to be split into arguments
+exec "$JAVA" ${STACK_LAUNCHER_JVM_OPTS:-} -Dstack.repo.dir="$ROOT" \
+  -cp "$(launcher_jar):$(cat "$CLASSPATH_FILE")" \
+  dev.realtime.launcher.Launcher "$@"

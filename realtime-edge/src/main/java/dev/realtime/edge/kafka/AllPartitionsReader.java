@@ -1,0 +1,124 @@
+package dev.realtime.edge.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads every partition of a set of topics with {@code assign()}, and picks up partitions and topics that appear
+ * later. Not thread-safe: one thread owns it, like the consumer inside.
+ *
+ * <p>Where a partition starts: the partitions found by the first lookup that sees a topic start where the caller
+ * asks ({@link Start}); partitions found afterwards start at the beginning, because every record in them was
+ * written after this instance started reading their topic.
+ */
+public final class AllPartitionsReader implements AutoCloseable {
+    public enum Start { BEGINNING, END }
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final List<String> topics;
+    private final Start initialStart;
+    private final Set<String> seenTopics = new HashSet<>();
+    private final Set<TopicPartition> assigned = new HashSet<>();
+
+    public AllPartitionsReader(KafkaConsumer<String, byte[]> consumer, Collection<String> topics, Start initialStart) {
+        this.consumer = consumer;
+        this.topics = List.copyOf(topics);
+        this.initialStart = initialStart;
+    }
+
+    /**
+     * Looks up the current partitions and assigns those not yet assigned, fixing their start position before it
+     * returns (seeks are lazy in Kafka; asking for the position forces it, so "assigned" really means "reading
+     * from a known offset").
+     *
+     * @return the partitions newly assigned from the first lookup of their topic (start = {@code initialStart})
+     */
+    public Set<TopicPartition> refresh(Duration timeout) {
+        Map<String, List<PartitionInfo>> metadata = consumer.listTopics(timeout);
+        Set<TopicPartition> initial = new HashSet<>();
+        Set<TopicPartition> later = new HashSet<>();
+        for (String topic : topics) {
+            List<PartitionInfo> partitions = metadata.get(topic);
+            if (partitions == null || partitions.isEmpty()) {
+                continue;
+            }
+            boolean firstSight = seenTopics.add(topic);
+            for (PartitionInfo info : partitions) {
+                TopicPartition partition = new TopicPartition(topic, info.partition());
+                if (!assigned.contains(partition)) {
+                    (firstSight ? initial : later).add(partition);
+                }
+            }
+        }
+        if (initial.isEmpty() && later.isEmpty()) {
+            return Set.of();
+        }
+        Set<TopicPartition> all = new HashSet<>(assigned);
+        all.addAll(initial);
+        all.addAll(later);
+        consumer.assign(all);
+        if (initialStart == Start.END) {
+            consumer.seekToEnd(initial);
+        } else {
+            consumer.seekToBeginning(initial);
+        }
+        consumer.seekToBeginning(later);
+        for (TopicPartition partition : initial) {
+            consumer.position(partition, timeout);
+        }
+        for (TopicPartition partition : later) {
+            consumer.position(partition, timeout);
+        }
+        assigned.addAll(initial);
+        assigned.addAll(later);
+        return initial;
+    }
+
+    public Set<String> missingTopics() {
+        Set<String> missing = new TreeSet<>(topics);
+        missing.removeAll(seenTopics);
+        return missing;
+    }
+
+    public Set<TopicPartition> assigned() {
+        return Set.copyOf(assigned);
+    }
+
+    public ConsumerRecords<String, byte[]> poll(Duration timeout) {
+        return consumer.poll(timeout);
+    }
+
+    public Map<TopicPartition, Long> endOffsets(Collection<TopicPartition> partitions, Duration timeout) {
+        return consumer.endOffsets(partitions, timeout);
+    }
+
+    /** Positions of the given assigned partitions, without network calls once they are fixed. */
+    public Map<TopicPartition, Long> positions(Collection<TopicPartition> partitions, Duration timeout) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicPartition partition : new ArrayList<>(partitions)) {
+            positions.put(partition, consumer.position(partition, timeout));
+        }
+        return positions;
+    }
+
+    /** The only method another thread may call: makes a blocked poll throw WakeupException. */
+    public void wakeup() {
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.realtime.edge.kafka;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Creates the topics the edge reads when they do not exist yet, so a fresh local stack works without a separate
+ * set-up step. Where the platform team creates topics (and the edge has no right to), switch it off with
+ * {@code edge.kafka.create-missing-topics=false}: the edge then waits for them and reports not ready meanwhile.
+ */
+@ApplicationScoped
+public class TopicProvisioner {
+    private static final Logger LOG = Logger.getLogger(TopicProvisioner.class);
+
+    @Inject
+    KafkaClients clients;
+
+    @ConfigProperty(name = "edge.kafka.create-missing-topics", defaultValue = "true")
+    boolean enabled;
+
+    /** Best effort: a failure is logged, and the readers keep looking for the topics. */
+    public void ensure(Collection<String> topics, boolean compacted) {
+        if (!enabled) {
+            return;
+        }
+        try (Admin admin = clients.admin()) {
+            Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics.stream()
+                    .filter(topic -> !existing.contains(topic))
+                    // Partition count and replication come from the broker defaults: the cluster owner's call.
+                    .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty())
+                            .configs(compacted
+                                    ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                                    : Map.of()))
+                    .toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(10, TimeUnit.SECONDS);
+                    LOG.infof("Created missing topic %s%s", entry.getKey(), compacted ? " (compacted)" : "");
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        LOG.warnf("Could not create topic %s: %s", entry.getKey(), e.getCause().toString());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warnf("Could not check the topics %s: %s", topics, e.toString());
+        }
+    }
+}

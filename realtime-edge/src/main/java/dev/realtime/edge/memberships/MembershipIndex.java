@@ -1,0 +1,43 @@
+package dev.realtime.edge.memberships;
+
+import dev.realtime.contracts.rooms.Room;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Room → members, as last seen on {@code realtime.memberships}. Written by one thread (the topic reader), read
+ * concurrently by every subscribe and every delivered event.
+ */
+@ApplicationScoped
+public class MembershipIndex {
+    private final ConcurrentHashMap<Room, Map<String, String>> members = new ConcurrentHashMap<>();
+
+    public boolean isMember(Room room, String user) {
+        Map<String, String> users = members.get(room);
+        return users != null && users.containsKey(user);
+    }
+
+    /** @param role the role in the room as the owner sent it, or "" when it sent none */
+    void grant(Room room, String user, String role) {
+        members.compute(room, (r, users) -> {
+            Map<String, String> updated = users == null ? new ConcurrentHashMap<>() : users;
+            updated.put(user, role == null ? "" : role);
+            return updated;
+        });
+    }
+
+    /** @return whether the user was a member until now */
+    boolean revoke(Room room, String user) {
+        boolean[] removed = {false};
+        members.computeIfPresent(room, (r, users) -> {
+            removed[0] = users.remove(user) != null;
+            return users.isEmpty() ? null : users;
+        });
+        return removed[0];
+    }
+
+    public long size() {
+        return members.values().stream().mapToLong(Map::size).sum();
+    }
+}

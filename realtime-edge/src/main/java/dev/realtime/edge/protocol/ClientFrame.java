@@ -1,0 +1,63 @@
+package dev.realtime.edge.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.events.Json;
+
+/**
+ * A frame a client sent, already checked for shape. Anything the gateway cannot act on becomes {@link Invalid},
+ * which the caller answers with {@code frame.invalid} and keeps the connection open: one bad frame from a buggy
+ * client should not cost it its subscriptions.
+ */
+public sealed interface ClientFrame permits ClientFrame.Subscribe, ClientFrame.Unsubscribe, ClientFrame.Invalid {
+
+    /** Long enough for UUIDs and counters, short enough that echoing it back is never an amplification vector. */
+    int MAX_ID_LENGTH = 128;
+
+    /** The correlation id the client chose, echoed in the answer; may be null. */
+    String id();
+
+    record Subscribe(String id, String room) implements ClientFrame {
+    }
+
+    record Unsubscribe(String id, String room) implements ClientFrame {
+    }
+
+    record Invalid(String id, String reason) implements ClientFrame {
+    }
+
+    static ClientFrame parse(String text) {
+        JsonNode frame;
+        try {
+            frame = Json.mapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            return new Invalid(null, "frame is not valid JSON");
+        }
+        if (frame == null || !frame.isObject()) {
+            return new Invalid(null, "frame must be a JSON object");
+        }
+        JsonNode idNode = frame.get("id");
+        String id = null;
+        if (idNode != null && !idNode.isNull()) {
+            if (!idNode.isTextual() || idNode.asText().length() > MAX_ID_LENGTH) {
+                return new Invalid(null, "field 'id' must be a string of at most " + MAX_ID_LENGTH + " characters");
+            }
+            id = idNode.asText();
+        }
+        JsonNode typeNode = frame.get("type");
+        if (typeNode == null || !typeNode.isTextual()) {
+            return new Invalid(id, "field 'type' must be a string");
+        }
+        String type = typeNode.asText();
+        if (!type.equals("subscribe") && !type.equals("unsubscribe")) {
+            return new Invalid(id, "unknown frame type");
+        }
+        JsonNode roomNode = frame.get("room");
+        if (roomNode == null || !roomNode.isTextual()) {
+            return new Invalid(id, "field 'room' must be a string");
+        }
+        return type.equals("subscribe")
+                ? new Subscribe(id, roomNode.asText())
+                : new Unsubscribe(id, roomNode.asText());
+    }
+}

@@ -1,0 +1,29 @@
+package dev.realtime.edge.protocol;
+
+import dev.realtime.contracts.chat.ChatEventTypes;
+import dev.realtime.contracts.events.EventType;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * CloudEvents type → the live event name front ends switch on. Types that are not listed (other companies'
+ * record changes on the open topic, or a new version the edge does not know yet) pass through under their
+ * CloudEvents type, so a producer never needs an edge release to reach clients.
+ */
+public final class LiveEventNames {
+    // An explicit list rather than a classpath scan: adding a type is a reviewed change to the client contract.
+    private static final Map<String, String> KNOWN = Stream.of(
+                    ChatEventTypes.CONVERSATION_CREATED,
+                    ChatEventTypes.PARTICIPANT_ADDED,
+                    ChatEventTypes.PARTICIPANT_REMOVED,
+                    ChatEventTypes.MESSAGE_NEW)
+            .collect(Collectors.toUnmodifiableMap(EventType::ceType, EventType::liveName));
+
+    private LiveEventNames() {
+    }
+
+    public static String of(String ceType) {
+        return KNOWN.getOrDefault(ceType, ceType);
+    }
+}

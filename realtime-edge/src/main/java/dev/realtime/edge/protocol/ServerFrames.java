@@ -1,0 +1,110 @@
+package dev.realtime.edge.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.InvalidEventException;
+import dev.realtime.contracts.events.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * The frames the gateway sends, as JSON text. Built with the tree model rather than bound classes so that the
+ * field set is visible in one place (docs/realtime-protocol.md mirrors it) and nothing needs reflection in a
+ * native image.
+ */
+public final class ServerFrames {
+    public static final String ROOM_NOT_FOUND = "room.not_found";
+    public static final String FRAME_INVALID = "frame.invalid";
+    public static final String MEMBERSHIP_REVOKED = "membership.revoked";
+
+    /**
+     * The only text a refused subscribe ever gets: a room that does not exist, a malformed name and a room the
+     * user may not enter must be indistinguishable, or the answer leaks which conversations exist.
+     */
+    public static final String ROOM_NOT_FOUND_MESSAGE = "room not found";
+
+    private ServerFrames() {
+    }
+
+    public static String welcome(String user, List<String> rooms) {
+        ObjectNode frame = frame("welcome").put("user", user);
+        rooms.forEach(frame.putArray("rooms")::add);
+        return write(frame);
+    }
+
+    public static String ack(String id, String room) {
+        ObjectNode frame = frame("ack");
+        putIfPresent(frame, "id", id);
+        return write(frame.put("room", room));
+    }
+
+    public static String error(String id, String code, String message) {
+        ObjectNode frame = frame("error");
+        putIfPresent(frame, "id", id);
+        return write(frame.put("code", code).put("message", message));
+    }
+
+    public static String roomNotFound(String id) {
+        return error(id, ROOM_NOT_FOUND, ROOM_NOT_FOUND_MESSAGE);
+    }
+
+    public static String unsubscribed(String room, String reason) {
+        return write(frame("unsubscribed").put("room", room).put("reason", reason));
+    }
+
+    /**
+     * The frame of one delivered event. Throws {@link InvalidEventException} when the data is not JSON, so the
+     * caller can skip and count the record like any other invalid one.
+     */
+    public static String event(IntegrationEvent event) {
+        ObjectNode frame = frame("event")
+                .put("room", event.room().name())
+                .put("event", LiveEventNames.of(event.type()))
+                .put("eventId", event.id());
+        if (event.seq() != null) {
+            frame.put("seq", event.seq());
+        }
+        if (event.time() != null) {
+            frame.put("time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.time()));
+        }
+        putIfPresent(frame, "actor", event.actor());
+        if (event.data() != null) {
+            frame.set("data", parseData(event));
+        }
+        return write(frame);
+    }
+
+    private static JsonNode parseData(IntegrationEvent event) {
+        try {
+            JsonNode data = Json.mapper().readTree(event.data());
+            if (data == null || data.isMissingNode()) {
+                throw new InvalidEventException("event data is empty");
+            }
+            return data;
+        } catch (IOException e) {
+            throw new InvalidEventException("event data is not JSON");
+        }
+    }
+
+    private static ObjectNode frame(String type) {
+        return Json.mapper().createObjectNode().put("type", type);
+    }
+
+    private static void putIfPresent(ObjectNode frame, String field, String value) {
+        if (value != null) {
+            frame.put(field, value);
+        }
+    }
+
+    private static String write(ObjectNode frame) {
+        try {
+            return Json.mapper().writeValueAsString(frame);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

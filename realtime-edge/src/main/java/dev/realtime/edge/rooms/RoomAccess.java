@@ -1,0 +1,37 @@
+package dev.realtime.edge.rooms;
+
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.edge.memberships.MembershipIndex;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Who may enter which room. The one place the access rules of docs/realtime-protocol.md are decided. */
+@ApplicationScoped
+public class RoomAccess {
+    @Inject
+    MembershipIndex memberships;
+
+    public boolean mayEnter(Session session, Room room) {
+        return switch (room.kind()) {
+            case USER -> room.id().equals(session.user());
+            case ROLE -> session.roles().contains(room.id());
+            case ALL -> true;
+            case CONVERSATION, PROJECT -> memberships.isMember(room, session.user());
+        };
+    }
+
+    /**
+     * Whether access to the room can change while a session is in it. Only these rooms are re-checked on every
+     * delivered event; a session's user id and roles cannot change under it.
+     */
+    public boolean dependsOnMembership(Room room) {
+        return switch (room.kind()) {
+            case CONVERSATION, PROJECT -> true;
+            case USER, ROLE, ALL -> false;
+        };
+    }
+
+    public boolean stillMayReceive(Session session, Room room) {
+        return !dependsOnMembership(room) || memberships.isMember(room, session.user());
+    }
+}

@@ -1,0 +1,77 @@
+package dev.realtime.edge.rooms;
+
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.edge.memberships.MembershipRevoked;
+import dev.realtime.edge.protocol.ServerFrames;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Room → the local sessions subscribed to it. */
+@ApplicationScoped
+public class RoomRegistry {
+    private final ConcurrentHashMap<Room, Set<Session>> subscribers = new ConcurrentHashMap<>();
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+
+    @Inject
+    MeterRegistry meters;
+
+    void registerGauges(@Observes StartupEvent event) {
+        Gauge.builder("realtime.edge.sessions", sessions, Set::size)
+                .description("Open WebSocket sessions on this instance").register(meters);
+    }
+
+    public void open(Session session) {
+        sessions.add(session);
+    }
+
+    public void close(Session session) {
+        sessions.remove(session);
+        for (Room room : Set.copyOf(session.rooms())) {
+            leave(session, room);
+        }
+    }
+
+    public void join(Session session, Room room) {
+        session.rooms().add(room);
+        // compute() keeps join and leave atomic per room, so a join never lands in a set a concurrent leave
+        // has just dropped from the map.
+        subscribers.compute(room, (r, set) -> {
+            Set<Session> updated = set == null ? ConcurrentHashMap.newKeySet() : set;
+            updated.add(session);
+            return updated;
+        });
+    }
+
+    public boolean leave(Session session, Room room) {
+        boolean wasIn = session.rooms().remove(room);
+        subscribers.computeIfPresent(room, (r, set) -> {
+            set.remove(session);
+            return set.isEmpty() ? null : set;
+        });
+        return wasIn;
+    }
+
+    /** A live view: iteration is weakly consistent, which is all fan-out needs. */
+    public Set<Session> subscribersOf(Room room) {
+        Set<Session> set = subscribers.get(room);
+        return set == null ? Set.of() : set;
+    }
+
+    void onRevoked(@Observes MembershipRevoked revoked) {
+        String frame = null;
+        for (Session session : subscribersOf(revoked.room())) {
+            if (session.user().equals(revoked.user()) && leave(session, revoked.room())) {
+                if (frame == null) {
+                    frame = ServerFrames.unsubscribed(revoked.room().name(), ServerFrames.MEMBERSHIP_REVOKED);
+                }
+                session.send(frame);
+            }
+        }
+    }
+}

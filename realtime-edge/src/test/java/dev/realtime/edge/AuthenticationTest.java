@@ -1,0 +1,91 @@
+package dev.realtime.edge;
+
+import static dev.realtime.edge.Edge.WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.WsTestClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SeededMembershipsResource.class, scope = TestResourceScope.GLOBAL)
+class AuthenticationTest {
+    @TestHTTPResource("/ws")
+    URI http;
+
+    URI ws;
+
+    @BeforeEach
+    void ready() {
+        ws = Edge.wsUri(http);
+        Edge.awaitReady();
+    }
+
+    @Test
+    void upgradeWithoutTokenIsRefused() {
+        assertEquals(401, handshakeStatus(HttpClient.newHttpClient().newWebSocketBuilder()));
+    }
+
+    @Test
+    void upgradeWithForgedTokenIsRefused() {
+        String token = Edge.token("eve");
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
+        assertEquals(401, handshakeStatus(HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + forged)));
+    }
+
+    @Test
+    void browserCarrierInTheSubprotocolHeaderAuthenticates() {
+        String dana = Edge.unique("dana");
+        try (WsTestClient client = WsTestClient.connectWithSubprotocolToken(ws, Edge.token(dana))) {
+            JsonNode welcome = client.awaitType("welcome", WAIT);
+            assertEquals(dana, welcome.path("user").asText());
+
+            IntegrationEvent notice = Edge.event(Room.user(dana), "notification.new.v1", 1L, Map.of("title", "hello"));
+            Edge.publish(Topics.NOTIFICATION_EVENTS, notice);
+            assertEquals("hello", client.await(Edge.eventWithId(notice.id()), WAIT).path("data").path("title").asText());
+        }
+    }
+
+    @Test
+    void subjectThatCannotBeAUserIdIsClosedWithPolicyViolation() {
+        String token = OidcWiremockTestResource.generateJwtToken("kim", Set.of(), "tenant:kim", "Bearer");
+        try (WsTestClient client = WsTestClient.connect(ws, token)) {
+            assertEquals(1008, client.awaitClose(WAIT));
+            assertTrue(client.received().isEmpty(), "no welcome: " + client.received());
+        }
+    }
+
+    private int handshakeStatus(WebSocket.Builder builder) {
+        CompletionException failure = assertThrows(CompletionException.class, () -> builder
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(ws, new WebSocket.Listener() {
+                })
+                .join());
+        WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
+        return handshake.getResponse().statusCode();
+    }
+}

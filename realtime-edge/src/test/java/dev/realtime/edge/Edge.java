@@ -1,0 +1,140 @@
+package dev.realtime.edge;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.chat.ChatEventTypes;
+import dev.realtime.contracts.chat.MessageNew;
+import dev.realtime.contracts.events.CloudEventCodec;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.memberships.Membership;
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.testkit.WsTestClient;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.RestAssured;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** What the tests do to the running edge from the outside: tokens, Kafka records, WebSocket clients. */
+final class Edge {
+    static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration QUIET = Duration.ofSeconds(2);
+    static final URI SOURCE = URI.create("/tests/realtime-edge");
+    private static KafkaProducer<String, byte[]> producer;
+
+    private Edge() {
+    }
+
+    /**
+     * A signed token whose {@code sub} is the user. (testkit's Tokens.accessToken gives every user the subject
+     * "123456", and the edge identifies users by subject.)
+     */
+    static String token(String user, String... roles) {
+        return OidcWiremockTestResource.generateJwtToken(user, Set.of(roles), user, "Bearer");
+    }
+
+    static URI wsUri(URI httpTestResource) {
+        return URI.create(httpTestResource.toString().replaceFirst("^http", "ws"));
+    }
+
+    static WsTestClient connect(URI ws, String user, String... roles) {
+        WsTestClient client = WsTestClient.connect(ws, token(user, roles));
+        client.awaitType("welcome", WAIT);
+        return client;
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static void awaitReady() {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
+    }
+
+    static synchronized KafkaProducer<String, byte[]> producer() {
+        if (producer == null) {
+            // The broker the application under test was configured with, whichever class loader started it.
+            String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.LINGER_MS_CONFIG, 0),
+                    new StringSerializer(), new ByteArraySerializer());
+        }
+        return producer;
+    }
+
+    static void send(ProducerRecord<String, byte[]> record) {
+        try {
+            producer().send(record).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("could not produce to " + record.topic(), e);
+        }
+    }
+
+    static void publish(String topic, IntegrationEvent event) {
+        send(CloudEventCodec.toRecord(topic, event));
+    }
+
+    static void grant(Room room, String user) {
+        send(new Membership(room, user, "member").grantRecord(SOURCE, "tests"));
+    }
+
+    static void revoke(Room room, String user) {
+        send(new Membership(room, user, null).revokeRecord());
+    }
+
+    static IntegrationEvent message(Room conversation, long seq, String author, String text) {
+        MessageNew data = new MessageNew(conversation.id(), unique("m"), author, author, text, null, List.of(), null,
+                Instant.now());
+        return new IntegrationEvent(UUID.randomUUID().toString(), SOURCE, ChatEventTypes.MESSAGE_NEW.ceType(),
+                OffsetDateTime.now(), conversation, seq, author, Json.write(data));
+    }
+
+    static IntegrationEvent event(Room room, String type, Long seq, Map<String, Object> data) {
+        return new IntegrationEvent(UUID.randomUUID().toString(), SOURCE, type, OffsetDateTime.now(), room, seq,
+                null, Json.write(data));
+    }
+
+    static Map<String, String> subscribe(String id, Room room) {
+        return Map.of("type", "subscribe", "id", id, "room", room.name());
+    }
+
+    static Map<String, String> subscribe(String id, String room) {
+        return Map.of("type", "subscribe", "id", id, "room", room);
+    }
+
+    static Predicate<JsonNode> answerTo(String id) {
+        return frame -> id.equals(frame.path("id").asText(null));
+    }
+
+    static Predicate<JsonNode> eventFor(Room room) {
+        return frame -> "event".equals(frame.path("type").asText()) && room.name().equals(frame.path("room").asText());
+    }
+
+    static Predicate<JsonNode> eventWithId(String eventId) {
+        return frame -> "event".equals(frame.path("type").asText()) && eventId.equals(frame.path("eventId").asText());
+    }
+
+    /** Subscribes and waits for the answer, which is returned (an ack or an error). */
+    static JsonNode subscribeAndAwait(WsTestClient client, String id, String room) {
+        client.send(subscribe(id, room));
+        return client.await(answerTo(id), WAIT);
+    }
+}
