@@ -47,10 +47,12 @@ public final class Launcher {
         out.println("Starting the local stack; service logs go to " + display(config.logDir()));
         try {
             stack.startComponents();
-        } catch (LocalStackException e) {
+        } catch (RuntimeException e) {
             if (!shuttingDown.get()) {
                 System.err.println();
-                System.err.println("Local stack failed to start: " + e.getMessage());
+                // LocalStackException messages are written for this console; anything else needs its type too.
+                System.err.println("Local stack failed to start: "
+                        + (e instanceof LocalStackException ? e.getMessage() : e));
                 System.exit(1);
             }
             return;

@@ -11,8 +11,10 @@ public final class Tokens {
     private Tokens() {
     }
 
+    /** A bearer token whose {@code sub} and {@code preferred_username} are {@code user}, with {@code groups} = roles. */
     public static String accessToken(String user, String... roles) {
-        return OidcWiremockTestResource.getAccessToken(user, Set.of(roles));
+        // getAccessToken(user, roles) gives every user the same sub; the services key users by sub.
+        return OidcWiremockTestResource.generateJwtToken(user, Set.of(roles), user, "Bearer");
     }
 
     public static String bearer(String user, String... roles) {

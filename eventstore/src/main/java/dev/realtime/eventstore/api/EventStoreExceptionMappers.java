@@ -1,11 +1,24 @@
 package dev.realtime.eventstore.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.realtime.eventstore.store.ConcurrencyException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns event store errors into problem+json for every service that uses the library. */
+/**
+ * Every error of a domain service's REST API as RFC 9457 problem+json: version conflicts (409), invalid
+ * input (400, naming each field), malformed JSON (400, naming the field where it can), and the status of
+ * any other {@link WebApplicationException} (404, 405, 415, ...).
+ */
 public class EventStoreExceptionMappers {
 
     @ServerExceptionMapper
@@ -13,5 +26,56 @@ public class EventStoreExceptionMappers {
         return Problems.response(Response.Status.CONFLICT, "version-conflict", "Version conflict",
                 "The resource was changed by someone else; reload it and try again.",
                 Map.of("expectedVersion", e.expectedVersion()));
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        List<Map<String, String>> errors = e.getConstraintViolations().stream()
+                .sorted(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .map(v -> Map.of("field", fieldOf(v), "message", v.getMessage()))
+                .toList();
+        String detail = errors.stream().map(error -> error.get("field") + ": " + error.get("message"))
+                .collect(Collectors.joining("; "));
+        return Problems.response(Response.Status.BAD_REQUEST, "invalid-request", "Invalid request", detail,
+                Map.of("errors", errors));
+    }
+
+    /** Quarkus maps this subtype itself, in plain JSON; ours must be at least as specific to win. */
+    @ServerExceptionMapper
+    public Response wrongType(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return malformed(e);
+    }
+
+    @ServerExceptionMapper
+    public Response malformed(JsonProcessingException e) {
+        Map<String, Object> extensions = new LinkedHashMap<>();
+        String detail = "The body is not valid JSON for this request.";
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            extensions.put("errors", List.of(Map.of("field", field, "message", "has the wrong type or format")));
+            detail = field + ": has the wrong type or format";
+        }
+        return Problems.response(Response.Status.BAD_REQUEST, "malformed-json", "Malformed request body", detail,
+                extensions);
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        Response.Status known = Response.Status.fromStatusCode(status.getStatusCode());
+        if (known == null) {
+            return e.getResponse();
+        }
+        String slug = known.getReasonPhrase().toLowerCase().replace(' ', '-');
+        return Problems.response(known, slug, known.getReasonPhrase(), null);
+    }
+
+    /** {@code post.arg1.text} becomes {@code text}: the client knows its body, not our method names. */
+    private static String fieldOf(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        String[] parts = path.split("\\.");
+        return parts.length <= 2 ? parts[parts.length - 1] : String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -70,7 +71,7 @@ public class KafkaClients {
         Properties props = new Properties();
         baseProperties().forEach((key, value) -> {
             // The admin client warns about every consumer/producer setting it does not know; pass only its own.
-            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(key.toString())) {
+            if (AdminClientConfig.configNames().contains(key.toString())) {
                 props.put(key, value);
             }
         });

@@ -29,8 +29,9 @@ import org.jboss.logging.Logger;
  * {@code bearer-token-carrier} subprotocol for browsers); after that, the connection's identity is fixed.
  * Frames and codes are specified in docs/realtime-protocol.md.
  *
- * <p>Every callback returns a {@link Uni} so it runs on the connection's event loop: all it does is in-memory
- * map work and a queued write, and staying on one thread keeps a connection's frames in order.
+ * <p>The open and message callbacks return a {@link Uni}, so they run on the connection's event loop: all they do
+ * is in-memory map work and a queued write, and inbound frames are handled one at a time, so answers keep the
+ * order of the frames they answer.
  */
 @Authenticated
 @WebSocket(path = "/ws")
@@ -55,7 +56,7 @@ public class GatewayEndpoint {
         Room ownRoom;
         try {
             ownRoom = Room.user(subject);
-        } catch (InvalidRoomException | NullPointerException e) {
+        } catch (InvalidRoomException e) {
             return connection.close(new CloseReason(CLOSE_UNSUPPORTED_SUBJECT, "unsupported subject"));
         }
         Session session = new Session(connection, subject, identity.getRoles());
