@@ -117,13 +117,20 @@ public final class Relay implements AutoCloseable {
         thread.start();
     }
 
-    /** Stops after the batch in flight; what was not acknowledged is published again by the next start. */
+    /**
+     * Stops after the batch in flight; what was not acknowledged is published again by the next start. The
+     * thread is asked first and interrupted only if it does not stop in time, so that a normal stop never
+     * cuts the producer's own shutdown short.
+     */
     public synchronized void stop() {
         running = false;
         if (thread != null) {
-            thread.interrupt();
             try {
-                thread.join(settings.ackTimeout().toMillis() + 5_000);
+                thread.join(settings.pollInterval().toMillis() + 5_000);
+                if (thread.isAlive()) {
+                    thread.interrupt();
+                    thread.join(settings.ackTimeout().toMillis() + 5_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

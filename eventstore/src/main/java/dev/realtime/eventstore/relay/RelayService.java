@@ -70,7 +70,7 @@ public class RelayService {
             return;
         }
         if (!mappers.isResolvable()) {
-            LOG.warn("Event relay not started: no IntegrationMapper bean, so nothing would be published");
+            LOG.info("Event relay not started: this service publishes no integration events (no IntegrationMapper bean)");
             return;
         }
         start();

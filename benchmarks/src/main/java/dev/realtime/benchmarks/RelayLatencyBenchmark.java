@@ -1,0 +1,165 @@
+package dev.realtime.benchmarks;
+
+import dev.realtime.eventstore.store.AppendResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Relay publish latency: for each appended event, the time from the commit (the append's Uni completed)
+ * to its arrival in a Kafka consumer of the relay's topic, in the same JVM (same monotonic clock).
+ *
+ * <p>Paced mode is open loop: event g is due at start + g / rate, whatever happened to the previous ones,
+ * and is handed to a pool of sender threads, so a slow append does not delay the schedule. Full speed is
+ * closed loop: the clients append back to back. Every append carries the stream's expected version.
+ */
+final class RelayLatencyBenchmark {
+
+    record Result(String scenario, double targetRate, int clients, int events, double achievedRate,
+            Stats.Latency latency, double minMillis, long negative, long missing, double drainMillis,
+            long appendErrors) {
+    }
+
+    private static final int PACED_SENDERS = 32;
+
+    private final Appender appender;
+    private final LatencyConsumer consumer;
+
+    RelayLatencyBenchmark(Appender appender, LatencyConsumer consumer) {
+        this.appender = appender;
+        this.consumer = consumer;
+    }
+
+    private static String prefix() {
+        return "conversation:relay-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Open loop at {@code rate} events/s: event g is due at start + g / rate and goes to stream g mod streams. */
+    Result paced(String scenario, double rate, int events, int streams, Duration timeout) throws InterruptedException {
+        String prefix = prefix();
+        Map<String, Long> commits = new ConcurrentHashMap<>();
+        LongAdder errors = new LongAdder();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        // Enough threads that appends never wait for a free one at this rate; the reactive pool still
+        // bounds the connections. Stream s gets its k-th event at start + (k * streams + s) / rate, long after
+        // its previous append finished, so its expected version is simply k.
+        ExecutorService senders = Executors.newFixedThreadPool(PACED_SENDERS, daemon("bench-relay-sender"));
+        long start = System.nanoTime() + 20_000_000;
+        try {
+            for (int g = 0; g < events; g++) {
+                long due = start + (long) (g * 1e9 / rate);
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                    LockSupport.parkNanos(wait);
+                }
+                String stream = prefix + (g % streams);
+                long expected = g / streams;
+                long n = g;
+                senders.execute(() -> appendAndNote(stream, expected, n, commits, errors, firstError));
+            }
+        } finally {
+            senders.shutdown();
+            senders.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return summarize(scenario, rate, PACED_SENDERS, commits, errors, firstError, timeout);
+    }
+
+    /** Closed loop: {@code clients} threads append back to back, each to its own streams in turn. */
+    Result fullSpeed(String scenario, int events, int clients, int streams, Duration timeout) throws InterruptedException {
+        String prefix = prefix();
+        Map<String, Long> commits = new ConcurrentHashMap<>();
+        LongAdder errors = new LongAdder();
+        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            List<String> owned = new ArrayList<>();
+            for (int s = c; s < streams; s += clients) {
+                owned.add(prefix + s);
+            }
+            int share = events / clients + (c < events % clients ? 1 : 0);
+            Thread thread = new Thread(() -> {
+                long[] versions = new long[owned.size()];
+                for (int k = 0; k < share; k++) {
+                    int i = k % owned.size();
+                    Long version = appendAndNote(owned.get(i), versions[i], k, commits, errors, firstError);
+                    versions[i] = version != null ? version : appender.streamVersion(owned.get(i));
+                }
+            }, "bench-relay-client-" + c);
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return summarize(scenario, 0, clients, commits, errors, firstError, timeout);
+    }
+
+    /** Appends one event and notes its commit time under {@code stream#version}; the new version, or null. */
+    private Long appendAndNote(String stream, long expected, long n, Map<String, Long> commits, LongAdder errors,
+            AtomicReference<Throwable> firstError) {
+        long[] committedAt = new long[1];
+        try {
+            AppendResult result = appender.append(stream, expected, n, at -> committedAt[0] = at);
+            commits.put(result.streamId() + "#" + result.lastVersion(), committedAt[0]);
+            return result.lastVersion();
+        } catch (RuntimeException e) {
+            errors.increment();
+            firstError.compareAndSet(null, e);
+            return null;
+        }
+    }
+
+    private Result summarize(String scenario, double rate, int clients, Map<String, Long> commits, LongAdder errors,
+            AtomicReference<Throwable> firstError, Duration timeout) throws InterruptedException {
+        if (firstError.get() != null) {
+            System.out.println("  " + errors.sum() + " appends failed; first failure: " + firstError.get());
+        }
+        boolean complete = consumer.awaitAll(commits.keySet(), timeout);
+        long firstCommit = commits.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        long lastCommit = commits.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        long lastArrival = Long.MIN_VALUE;
+        long negative = 0;
+        long missing = 0;
+        long min = Long.MAX_VALUE;
+        Stats.Samples samples = new Stats.Samples();
+        for (Map.Entry<String, Long> commit : commits.entrySet()) {
+            Long arrival = consumer.arrival(commit.getKey());
+            if (arrival == null) {
+                missing++;
+                continue;
+            }
+            long latency = arrival - commit.getValue();
+            negative += latency < 0 ? 1 : 0;
+            min = Math.min(min, latency);
+            lastArrival = Math.max(lastArrival, arrival);
+            samples.add(latency);
+        }
+        if (!complete) {
+            System.out.println("  " + missing + " events did not reach the consumer within " + timeout);
+        }
+        double achieved = commits.size() / Math.max(1e-9, (lastCommit - firstCommit) / 1e9);
+        return new Result(scenario, rate, clients, commits.size(), achieved, Stats.Latency.ofNanos(samples.toArray()),
+                min == Long.MAX_VALUE ? Double.NaN : Stats.millis(min), negative, missing,
+                lastArrival == Long.MIN_VALUE ? Double.NaN : Stats.millis(lastArrival - lastCommit), errors.sum());
+    }
+}

@@ -1,0 +1,120 @@
+package dev.realtime.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The result tables: printed, and written as JSON and Markdown to {@code benchmarks/target/results}. */
+final class Report {
+    private final OffsetDateTime started;
+    private final Map<String, Object> environment;
+    private final Map<String, Object> settings;
+    private final List<AppendBenchmark.Result> append;
+    private final List<RelayLatencyBenchmark.Result> relay;
+
+    Report(OffsetDateTime started, Map<String, Object> environment, Map<String, Object> settings,
+            List<AppendBenchmark.Result> append, List<RelayLatencyBenchmark.Result> relay) {
+        this.started = started;
+        this.environment = environment;
+        this.settings = settings;
+        this.append = append;
+        this.relay = relay;
+    }
+
+    String text() {
+        StringBuilder out = new StringBuilder();
+        out.append("Append rate (events/s; one event per append, expected version; ").append(settings.get("rounds"))
+                .append(" rounds of ").append(settings.get("round")).append(" after ").append(settings.get("warmup"))
+                .append(" warm-up)\n");
+        out.append(String.format(Locale.ROOT, "%-27s %7s %7s %6s %9s %17s %7s %9s %9s %9s%n", "scenario", "clients",
+                "streams", "relay", "median", "min..max", "spread", "p50 ms", "p99 ms", "conflicts"));
+        for (AppendBenchmark.Result r : append) {
+            out.append(String.format(Locale.ROOT, "%-27s %7d %7d %6s %9.0f %17s %6.1f%% %9.2f %9.2f %9d%n",
+                    r.scenario(), r.clients(), r.streams(), r.relayRunning() ? "on" : "off", r.median(),
+                    String.format(Locale.ROOT, "%.0f..%.0f", r.min(), r.max()), r.spreadPercent(),
+                    r.appendLatency().p50(), r.appendLatency().p99(), r.conflicts() + r.errors()));
+        }
+        out.append("\nRelay publish latency (append commit -> record seen by a Kafka consumer, ms)\n");
+        out.append(String.format(Locale.ROOT, "%-22s %8s %7s %7s %10s %8s %8s %8s %8s %8s %8s %8s%n", "scenario",
+                "target/s", "clients", "events", "achieved/s", "p50", "p90", "p99", "max", "min", "min<0", "missing"));
+        for (RelayLatencyBenchmark.Result r : relay) {
+            out.append(String.format(Locale.ROOT, "%-22s %8s %7d %7d %10.0f %8.1f %8.1f %8.1f %8.1f %8.1f %8d %8d%n",
+                    r.scenario(), r.targetRate() > 0 ? String.format(Locale.ROOT, "%.0f", r.targetRate()) : "max",
+                    r.clients(), r.events(), r.achievedRate(), r.latency().p50(), r.latency().p90(),
+                    r.latency().p99(), r.latency().max(), r.minMillis(), r.negative(), r.missing()));
+        }
+        return out.toString();
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append("# Event store benchmark, ").append(started.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                .append("\n\n");
+        md.append("Environment: ").append(environment).append("\n\nSettings: ").append(settings).append("\n\n");
+        md.append("## Append rate (events/s)\n\n");
+        md.append("| scenario | clients | streams | relay | median | min..max | spread | append p50 ms | append p99 ms | conflicts+errors |\n");
+        md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        for (AppendBenchmark.Result r : append) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.0f | %.0f..%.0f | %.1f%% | %.2f | %.2f | %d |%n",
+                    r.scenario(), r.clients(), r.streams(), r.relayRunning() ? "on" : "off", r.median(), r.min(),
+                    r.max(), r.spreadPercent(), r.appendLatency().p50(), r.appendLatency().p99(),
+                    r.conflicts() + r.errors()));
+        }
+        md.append("\n## Relay publish latency (commit -> consumer, ms)\n\n");
+        md.append("| scenario | target/s | clients | events | achieved/s | p50 | p90 | p99 | max | min | below 0 | missing |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (RelayLatencyBenchmark.Result r : relay) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d |%n",
+                    r.scenario(), r.targetRate() > 0 ? String.format(Locale.ROOT, "%.0f", r.targetRate()) : "max",
+                    r.clients(), r.events(), r.achievedRate(), r.latency().p50(), r.latency().p90(),
+                    r.latency().p99(), r.latency().max(), r.minMillis(), r.negative(), r.missing()));
+        }
+        return md.toString();
+    }
+
+    void write() throws IOException {
+        Path dir = resultsDir();
+        Files.createDirectories(dir);
+        String stamp = started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("started", started.toString());
+        json.put("environment", environment);
+        json.put("settings", settings);
+        json.put("append", append);
+        json.put("relay", relay);
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path jsonFile = dir.resolve("results-" + stamp + ".json");
+        Path mdFile = dir.resolve("results-" + stamp + ".md");
+        Files.write(jsonFile, mapper.writeValueAsBytes(json));
+        Files.writeString(mdFile, markdown(), StandardCharsets.UTF_8);
+        System.out.println("Results written to " + jsonFile.toAbsolutePath() + " and " + mdFile.getFileName());
+    }
+
+    /**
+     * {@code -Dbench.results-dir}, else {@code results} next to {@code quarkus-app} (that is
+     * {@code benchmarks/target/results} when run from the build), else {@code ./target/results}.
+     */
+    private static Path resultsDir() {
+        String configured = System.getProperty("bench.results-dir");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        String classPath = System.getProperty("java.class.path", "");
+        if (classPath.endsWith("quarkus-run.jar")) {
+            Path target = Path.of(classPath).toAbsolutePath().getParent().getParent();
+            if (target != null) {
+                return target.resolve("results");
+            }
+        }
+        return Path.of("target", "results");
+    }
+}

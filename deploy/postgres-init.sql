@@ -1,0 +1,3 @@
+CREATE DATABASE chat;
+CREATE DATABASE activity;
+CREATE DATABASE notification;
