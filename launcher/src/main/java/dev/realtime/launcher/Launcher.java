@@ -76,7 +76,7 @@ public final class Launcher {
         out.printf(row, "oidc issuer (dev only)", stack.issuerUrl(),
                 "users alice (admin), bob, carol, dave; password = user name");
         for (StackService service : config.services()) {
-            String websocket = service == StackService.EDGE ? "websocket " + stack.edgeWsUrl() + ", " : "";
+            String websocket = service == StackService.EDGE ? "websocket " + stack.edgeWsUrl() + "/ws, " : "";
             out.printf(row, service.module(), stack.url(service), websocket + "log " + display(stack.logFile(service)));
         }
         out.println();
