@@ -22,7 +22,7 @@ final class AppendBenchmark {
 
     record Result(String scenario, int clients, int streams, boolean relayRunning, List<Double> roundRates,
             double median, double min, double max, long appendsMeasured, long conflicts, long errors,
-            Stats.Latency appendLatency) {
+            Stats.Latency appendLatency, double cpuBusyPercent) {
 
         /** (max - min) / median, in percent. */
         double spreadPercent() {
@@ -89,9 +89,12 @@ final class AppendBenchmark {
         }
         threads.forEach(Thread::start);
         List<Double> rates = new ArrayList<>();
+        CpuMeter cpu = null;
+        double cpuBusy = Double.NaN;
         try {
             Thread.sleep(warmup.toMillis());
             measuring.set(true);
+            cpu = CpuMeter.start();
             for (int r = 0; r < rounds && !stop.get(); r++) {
                 long count0 = appended.sum();
                 long t0 = System.nanoTime();
@@ -100,6 +103,7 @@ final class AppendBenchmark {
                 long t1 = System.nanoTime();
                 rates.add((count1 - count0) / ((t1 - t0) / 1e9));
             }
+            cpuBusy = cpu.busyPercent();
         } finally {
             stop.set(true);
             for (Thread thread : threads) {
@@ -114,7 +118,7 @@ final class AppendBenchmark {
         double max = rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         long[] samples = Stats.Samples.concat(latencies);
         return new Result(scenario, clients, streams, relayRunning, rates, median, min, max, samples.length,
-                conflicts.sum(), errors.sum(), Stats.Latency.ofNanos(samples));
+                conflicts.sum(), errors.sum(), Stats.Latency.ofNanos(samples), cpuBusy);
     }
 
     static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

@@ -90,10 +90,11 @@ public class BenchmarkApp implements QuarkusApplication {
         Map<String, Object> settings = settings();
         System.out.println("Environment: " + environment);
         System.out.println("Settings:    " + settings);
-        double load = Double.parseDouble(loadAverage().split(" ")[0].replace("?", "NaN"));
-        if (load > 0.5) {
-            System.out.printf("WARNING: load average %.2f before the run: something else is using the CPUs,"
-                    + " the figures will be low and noisy%n", load);
+        double idleBusy = CpuMeter.sample(2000);
+        environment.put("cpuBusyBeforeRunPercent", Math.round(idleBusy * 10) / 10.0);
+        if (idleBusy > 15) {
+            System.out.printf("WARNING: the CPUs were %.0f%% busy before any load: something else runs on this"
+                    + " machine, the figures will be low and noisy%n", idleBusy);
         }
         Appender appender = new Appender(store, commandIds);
         List<AppendBenchmark.Result> appendResults = new ArrayList<>();

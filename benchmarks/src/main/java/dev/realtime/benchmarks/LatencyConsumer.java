@@ -31,6 +31,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class LatencyConsumer implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+    /** Producer timestamps (record CreateTime, wall clock ms) of the first copies. */
+    private final Map<String, Long> sent = new ConcurrentHashMap<>();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder undecodable = new LongAdder();
     private final Thread thread;
@@ -80,8 +82,11 @@ final class LatencyConsumer implements AutoCloseable {
                         undecodable.increment();
                         continue;
                     }
-                    if (arrivals.putIfAbsent(event.room().name() + "#" + event.seq(), now) != null) {
+                    String key = event.room().name() + "#" + event.seq();
+                    if (arrivals.putIfAbsent(key, now) != null) {
                         duplicates.increment();
+                    } else {
+                        sent.put(key, record.timestamp());
                     }
                 }
             }
@@ -90,6 +95,10 @@ final class LatencyConsumer implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    Long sentMillis(String key) {
+        return sent.get(key);
     }
 
     Long arrival(String key) {

@@ -26,9 +26,17 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RelayLatencyBenchmark {
 
+    /**
+     * {@code latency}: append's Uni completed -> consumer; {@code fromAppendStart}: append called -> consumer.
+     * The commit itself lies between the two.
+     */
     record Result(String scenario, double targetRate, int clients, int events, double achievedRate,
-            Stats.Latency latency, double minMillis, long negative, long missing, double drainMillis,
-            long appendErrors) {
+            Stats.Latency latency, double minMillis, long negative, Stats.Latency fromAppendStart, long missing,
+            double drainMillis, long appendErrors, long duplicates, double cpuBusyPercent) {
+    }
+
+    /** Per {@code stream#version}: when the append was called and when its Uni completed (nanoTime). */
+    private record Times(long started, long committed) {
     }
 
     private static final int PACED_SENDERS = 32;
@@ -57,7 +65,9 @@ final class RelayLatencyBenchmark {
     /** Open loop at {@code rate} events/s: event g is due at start + g / rate and goes to stream g mod streams. */
     Result paced(String scenario, double rate, int events, int streams, Duration timeout) throws InterruptedException {
         String prefix = prefix();
-        Map<String, Long> commits = new ConcurrentHashMap<>();
+        Map<String, Times> commits = new ConcurrentHashMap<>();
+        CpuMeter cpu = CpuMeter.start();
+        long duplicatesBefore = consumer.duplicates();
         LongAdder errors = new LongAdder();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
         // Enough threads that appends never wait for a free one at this rate; the reactive pool still
@@ -80,13 +90,15 @@ final class RelayLatencyBenchmark {
             senders.shutdown();
             senders.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-        return summarize(scenario, rate, PACED_SENDERS, commits, errors, firstError, timeout);
+        return summarize(scenario, rate, PACED_SENDERS, commits, errors, firstError, timeout, cpu, duplicatesBefore);
     }
 
     /** Closed loop: {@code clients} threads append back to back, each to its own streams in turn. */
     Result fullSpeed(String scenario, int events, int clients, int streams, Duration timeout) throws InterruptedException {
         String prefix = prefix();
-        Map<String, Long> commits = new ConcurrentHashMap<>();
+        Map<String, Times> commits = new ConcurrentHashMap<>();
+        CpuMeter cpu = CpuMeter.start();
+        long duplicatesBefore = consumer.duplicates();
         LongAdder errors = new LongAdder();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
@@ -111,16 +123,17 @@ final class RelayLatencyBenchmark {
         for (Thread thread : threads) {
             thread.join();
         }
-        return summarize(scenario, 0, clients, commits, errors, firstError, timeout);
+        return summarize(scenario, 0, clients, commits, errors, firstError, timeout, cpu, duplicatesBefore);
     }
 
     /** Appends one event and notes its commit time under {@code stream#version}; the new version, or null. */
-    private Long appendAndNote(String stream, long expected, long n, Map<String, Long> commits, LongAdder errors,
+    private Long appendAndNote(String stream, long expected, long n, Map<String, Times> commits, LongAdder errors,
             AtomicReference<Throwable> firstError) {
         long[] committedAt = new long[1];
+        long started = System.nanoTime();
         try {
             AppendResult result = appender.append(stream, expected, n, at -> committedAt[0] = at);
-            commits.put(result.streamId() + "#" + result.lastVersion(), committedAt[0]);
+            commits.put(result.streamId() + "#" + result.lastVersion(), new Times(started, committedAt[0]));
             return result.lastVersion();
         } catch (RuntimeException e) {
             errors.increment();
@@ -129,37 +142,56 @@ final class RelayLatencyBenchmark {
         }
     }
 
-    private Result summarize(String scenario, double rate, int clients, Map<String, Long> commits, LongAdder errors,
-            AtomicReference<Throwable> firstError, Duration timeout) throws InterruptedException {
+    private Result summarize(String scenario, double rate, int clients, Map<String, Times> commits, LongAdder errors,
+            AtomicReference<Throwable> firstError, Duration timeout, CpuMeter cpu, long duplicatesBefore)
+            throws InterruptedException {
         if (firstError.get() != null) {
             System.out.println("  " + errors.sum() + " appends failed; first failure: " + firstError.get());
         }
         boolean complete = consumer.awaitAll(commits.keySet(), timeout);
-        long firstCommit = commits.values().stream().mapToLong(Long::longValue).min().orElse(0);
-        long lastCommit = commits.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        double cpuBusy = cpu.busyPercent();
+        long firstCommit = commits.values().stream().mapToLong(Times::committed).min().orElse(0);
+        long lastCommit = commits.values().stream().mapToLong(Times::committed).max().orElse(0);
         long lastArrival = Long.MIN_VALUE;
         long negative = 0;
         long missing = 0;
         long min = Long.MAX_VALUE;
         Stats.Samples samples = new Stats.Samples();
-        for (Map.Entry<String, Long> commit : commits.entrySet()) {
+        Stats.Samples fromStart = new Stats.Samples();
+        for (Map.Entry<String, Times> commit : commits.entrySet()) {
             Long arrival = consumer.arrival(commit.getKey());
             if (arrival == null) {
                 missing++;
                 continue;
             }
-            long latency = arrival - commit.getValue();
+            long latency = arrival - commit.getValue().committed();
             negative += latency < 0 ? 1 : 0;
             min = Math.min(min, latency);
             lastArrival = Math.max(lastArrival, arrival);
             samples.add(latency);
+            fromStart.add(arrival - commit.getValue().started());
+        }
+        if (Boolean.getBoolean("bench.debug")) {
+            long offset = System.currentTimeMillis() * 1_000_000 - System.nanoTime();
+            commits.entrySet().stream().filter(e -> consumer.arrival(e.getKey()) != null)
+                    .sorted(java.util.Comparator.comparingLong(e -> consumer.arrival(e.getKey()) - e.getValue().committed()))
+                    .limit(8).forEach(e -> {
+                        long commit = e.getValue().committed();
+                        long arrival = consumer.arrival(e.getKey());
+                        long sentNanos = consumer.sentMillis(e.getKey()) * 1_000_000 - offset;
+                        System.out.printf("  %s append@%.1f completed@%.1f relay-sent@%.1f arrived@%.1f (ms)%n",
+                                e.getKey(), Stats.millis(e.getValue().started() - firstCommit),
+                                Stats.millis(commit - firstCommit), Stats.millis(sentNanos - firstCommit),
+                                Stats.millis(arrival - firstCommit));
+                    });
         }
         if (!complete) {
             System.out.println("  " + missing + " events did not reach the consumer within " + timeout);
         }
         double achieved = commits.size() / Math.max(1e-9, (lastCommit - firstCommit) / 1e9);
         return new Result(scenario, rate, clients, commits.size(), achieved, Stats.Latency.ofNanos(samples.toArray()),
-                min == Long.MAX_VALUE ? Double.NaN : Stats.millis(min), negative, missing,
-                lastArrival == Long.MIN_VALUE ? Double.NaN : Stats.millis(lastArrival - lastCommit), errors.sum());
+                min == Long.MAX_VALUE ? Double.NaN : Stats.millis(min), negative, Stats.Latency.ofNanos(fromStart.toArray()),
+                missing, lastArrival == Long.MIN_VALUE ? Double.NaN : Stats.millis(lastArrival - lastCommit), errors.sum(),
+                consumer.duplicates() - duplicatesBefore, cpuBusy);
     }
 }

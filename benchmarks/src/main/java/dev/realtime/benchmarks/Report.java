@@ -35,22 +35,28 @@ final class Report {
         out.append("Append rate (events/s; one event per append, expected version; ").append(settings.get("rounds"))
                 .append(" rounds of ").append(settings.get("round")).append(" after ").append(settings.get("warmup"))
                 .append(" warm-up)\n");
-        out.append(String.format(Locale.ROOT, "%-27s %7s %7s %6s %9s %17s %7s %9s %9s %9s%n", "scenario", "clients",
-                "streams", "relay", "median", "min..max", "spread", "p50 ms", "p99 ms", "conflicts"));
+        out.append(String.format(Locale.ROOT, "%-26s %7s %7s %5s %8s %13s %7s %8s %8s %5s %9s%n", "scenario", "clients",
+                "streams", "relay", "median", "min..max", "spread", "p50 ms", "p99 ms", "cpu", "conflicts"));
         for (AppendBenchmark.Result r : append) {
-            out.append(String.format(Locale.ROOT, "%-27s %7d %7d %6s %9.0f %17s %6.1f%% %9.2f %9.2f %9d%n",
+            out.append(String.format(Locale.ROOT, "%-26s %7d %7d %5s %8.0f %13s %6.1f%% %8.2f %8.2f %4.0f%% %9d%n",
                     r.scenario(), r.clients(), r.streams(), r.relayRunning() ? "on" : "off", r.median(),
                     String.format(Locale.ROOT, "%.0f..%.0f", r.min(), r.max()), r.spreadPercent(),
-                    r.appendLatency().p50(), r.appendLatency().p99(), r.conflicts() + r.errors()));
+                    r.appendLatency().p50(), r.appendLatency().p99(), r.cpuBusyPercent(), r.conflicts() + r.errors()));
         }
-        out.append("\nRelay publish latency (append commit -> record seen by a Kafka consumer, ms)\n");
-        out.append(String.format(Locale.ROOT, "%-22s %8s %7s %7s %10s %8s %8s %8s %8s %8s %8s %8s%n", "scenario",
-                "target/s", "clients", "events", "achieved/s", "p50", "p90", "p99", "max", "min", "min<0", "missing"));
+        out.append("\nRelay publish latency, ms: append's Uni completed (commit) -> record seen by a Kafka consumer;"
+                + " last two: from the append call\n");
+        out.append(String.format(Locale.ROOT, "%-22s %6s %7s %6s %8s %7s %7s %7s %7s %7s %5s %5s %7s %7s%n", "scenario",
+                "rate", "clients", "events", "achieved", "p50", "p90", "p99", "max", "min", "<0", "cpu", "call50", "call99"));
         for (RelayLatencyBenchmark.Result r : relay) {
-            out.append(String.format(Locale.ROOT, "%-22s %8s %7d %7d %10.0f %8.1f %8.1f %8.1f %8.1f %8.1f %8d %8d%n",
+            out.append(String.format(Locale.ROOT, "%-22s %6s %7d %6d %8.0f %7.1f %7.1f %7.1f %7.1f %7.1f %5d %4.0f%% %7.1f %7.1f%n",
                     r.scenario(), r.targetRate() > 0 ? String.format(Locale.ROOT, "%.0f", r.targetRate()) : "max",
                     r.clients(), r.events(), r.achievedRate(), r.latency().p50(), r.latency().p90(),
-                    r.latency().p99(), r.latency().max(), r.minMillis(), r.negative(), r.missing()));
+                    r.latency().p99(), r.latency().max(), r.minMillis(), r.negative(), r.cpuBusyPercent(),
+                    r.fromAppendStart().p50(), r.fromAppendStart().p99()));
+            if (r.missing() > 0 || r.appendErrors() > 0 || r.duplicates() > 0) {
+                out.append(String.format(Locale.ROOT, "  %s: %d missing, %d append errors, %d duplicates%n",
+                        r.scenario(), r.missing(), r.appendErrors(), r.duplicates()));
+            }
         }
         return out.toString();
     }
@@ -61,22 +67,23 @@ final class Report {
                 .append("\n\n");
         md.append("Environment: ").append(environment).append("\n\nSettings: ").append(settings).append("\n\n");
         md.append("## Append rate (events/s)\n\n");
-        md.append("| scenario | clients | streams | relay | median | min..max | spread | append p50 ms | append p99 ms | conflicts+errors |\n");
-        md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| scenario | clients | streams | relay | median | min..max | spread | append p50 ms | append p99 ms | CPU busy | conflicts+errors |\n");
+        md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (AppendBenchmark.Result r : append) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.0f | %.0f..%.0f | %.1f%% | %.2f | %.2f | %d |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %.0f | %.0f..%.0f | %.1f%% | %.2f | %.2f | %.0f%% | %d |%n",
                     r.scenario(), r.clients(), r.streams(), r.relayRunning() ? "on" : "off", r.median(), r.min(),
-                    r.max(), r.spreadPercent(), r.appendLatency().p50(), r.appendLatency().p99(),
+                    r.max(), r.spreadPercent(), r.appendLatency().p50(), r.appendLatency().p99(), r.cpuBusyPercent(),
                     r.conflicts() + r.errors()));
         }
         md.append("\n## Relay publish latency (commit -> consumer, ms)\n\n");
-        md.append("| scenario | target/s | clients | events | achieved/s | p50 | p90 | p99 | max | min | below 0 | missing |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| scenario | target/s | clients | events | achieved/s | p50 | p90 | p99 | max | min | below 0 | CPU busy | from call p50 | from call p99 | missing |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (RelayLatencyBenchmark.Result r : relay) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.0f%% | %.1f | %.1f | %d |%n",
                     r.scenario(), r.targetRate() > 0 ? String.format(Locale.ROOT, "%.0f", r.targetRate()) : "max",
                     r.clients(), r.events(), r.achievedRate(), r.latency().p50(), r.latency().p90(),
-                    r.latency().p99(), r.latency().max(), r.minMillis(), r.negative(), r.missing()));
+                    r.latency().p99(), r.latency().max(), r.minMillis(), r.negative(), r.cpuBusyPercent(),
+                    r.fromAppendStart().p50(), r.fromAppendStart().p99(), r.missing()));
         }
         return md.toString();
     }

@@ -105,7 +105,8 @@ class RelayTest {
 
             late.commit();
             List<ConsumerRecord<String, byte[]>> both = reader.awaitRecords(anyOf(slow, fast), 2, WAIT);
-            assertEquals(List.of(slow, fast), both.stream().map(ConsumerRecord::key).toList());
+            // Two streams may sit in two partitions: Kafka orders within a stream, not across streams.
+            assertEquals(Set.of(slow, fast), both.stream().map(ConsumerRecord::key).collect(java.util.stream.Collectors.toSet()));
         }
     }
 
