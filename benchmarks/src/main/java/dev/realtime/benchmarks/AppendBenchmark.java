@@ -22,7 +22,7 @@ final class AppendBenchmark {
 
     record Result(String scenario, int clients, int streams, boolean relayRunning, List<Double> roundRates,
             double median, double min, double max, long appendsMeasured, long conflicts, long errors,
-            Stats.Latency appendLatency, double cpuBusyPercent) {
+            Stats.Latency appendLatency, CpuMeter.Usage cpu) {
 
         /** (max - min) / median, in percent. */
         double spreadPercent() {
@@ -90,20 +90,26 @@ final class AppendBenchmark {
         threads.forEach(Thread::start);
         List<Double> rates = new ArrayList<>();
         CpuMeter cpu = null;
-        double cpuBusy = Double.NaN;
+        CpuMeter.Usage cpuUsage = CpuMeter.Usage.NONE;
         try {
             Thread.sleep(warmup.toMillis());
             measuring.set(true);
             cpu = CpuMeter.start();
+            StringBuilder perRound = new StringBuilder("  rounds (events/s, cpu jvm/pg/other (jit)):");
             for (int r = 0; r < rounds && !stop.get(); r++) {
+                CpuMeter roundCpu = CpuMeter.start();
                 long count0 = appended.sum();
                 long t0 = System.nanoTime();
                 Thread.sleep(round.toMillis());
                 long count1 = appended.sum();
                 long t1 = System.nanoTime();
                 rates.add((count1 - count0) / ((t1 - t0) / 1e9));
+                perRound.append(String.format(java.util.Locale.ROOT, " %.0f %s;", rates.get(r), roundCpu.usage().brief()));
             }
-            cpuBusy = cpu.busyPercent();
+            if (rounds > 0) {
+                System.out.println(perRound);
+            }
+            cpuUsage = cpu.usage();
         } finally {
             stop.set(true);
             for (Thread thread : threads) {
@@ -118,7 +124,7 @@ final class AppendBenchmark {
         double max = rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         long[] samples = Stats.Samples.concat(latencies);
         return new Result(scenario, clients, streams, relayRunning, rates, median, min, max, samples.length,
-                conflicts.sum(), errors.sum(), Stats.Latency.ofNanos(samples), cpuBusy);
+                conflicts.sum(), errors.sum(), Stats.Latency.ofNanos(samples), cpuUsage);
     }
 
     static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

@@ -4,7 +4,7 @@ package dev.realtime.benchmarks;
 public record BenchPayload(long n, String text) {
     public static final String TYPE = "bench.MessagePosted.v1";
     static final String TEXT = "The quick brown fox jumps over the lazy dog; "
-            + "a chat message of about one hundred and twenty characters, typical.";
+            + "a chat message of about one hundred characters, typical.";
 
     static BenchPayload of(long n) {
         return new BenchPayload(n, TEXT);

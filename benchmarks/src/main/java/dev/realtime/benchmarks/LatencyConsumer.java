@@ -56,7 +56,7 @@ final class LatencyConsumer implements AutoCloseable {
         thread.start();
     }
 
-    private static void createTopic(String bootstrapServers, String topic, int partitions) {
+    static void createTopic(String bootstrapServers, String topic, int partitions) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         } catch (ExecutionException e) {

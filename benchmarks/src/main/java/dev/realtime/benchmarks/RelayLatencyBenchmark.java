@@ -32,7 +32,7 @@ final class RelayLatencyBenchmark {
      */
     record Result(String scenario, double targetRate, int clients, int events, double achievedRate,
             Stats.Latency latency, double minMillis, long negative, Stats.Latency fromAppendStart, long missing,
-            double drainMillis, long appendErrors, long duplicates, double cpuBusyPercent) {
+            double drainMillis, long appendErrors, long duplicates, CpuMeter.Usage cpu) {
     }
 
     /** Per {@code stream#version}: when the append was called and when its Uni completed (nanoTime). */
@@ -149,7 +149,7 @@ final class RelayLatencyBenchmark {
             System.out.println("  " + errors.sum() + " appends failed; first failure: " + firstError.get());
         }
         boolean complete = consumer.awaitAll(commits.keySet(), timeout);
-        double cpuBusy = cpu.busyPercent();
+        CpuMeter.Usage cpuUsage = cpu.usage();
         long firstCommit = commits.values().stream().mapToLong(Times::committed).min().orElse(0);
         long lastCommit = commits.values().stream().mapToLong(Times::committed).max().orElse(0);
         long lastArrival = Long.MIN_VALUE;
@@ -192,6 +192,6 @@ final class RelayLatencyBenchmark {
         return new Result(scenario, rate, clients, commits.size(), achieved, Stats.Latency.ofNanos(samples.toArray()),
                 min == Long.MAX_VALUE ? Double.NaN : Stats.millis(min), negative, Stats.Latency.ofNanos(fromStart.toArray()),
                 missing, lastArrival == Long.MIN_VALUE ? Double.NaN : Stats.millis(lastArrival - lastCommit), errors.sum(),
-                consumer.duplicates() - duplicatesBefore, cpuBusy);
+                consumer.duplicates() - duplicatesBefore, cpuUsage);
     }
 }
