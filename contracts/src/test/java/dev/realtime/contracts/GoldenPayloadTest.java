@@ -3,7 +3,11 @@ package dev.realtime.contracts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.chat.ConversationChanged;
 import dev.realtime.contracts.chat.ConversationCreated;
+import dev.realtime.contracts.chat.MessageChanged;
+import dev.realtime.contracts.chat.MessageReaction;
+import dev.realtime.contracts.chat.MessageRead;
 import dev.realtime.contracts.chat.MessageNew;
 import dev.realtime.contracts.chat.ParticipantChanged;
 import dev.realtime.contracts.events.Json;
@@ -22,7 +26,7 @@ class GoldenPayloadTest {
     static final MessageNew MESSAGE = new MessageNew("c-42", "m-7", "alice", "Alice Liddell", "Hello @bob", null,
             List.of("bob"), "client-1", Instant.parse("2026-11-22T10:15:30.123Z"));
     static final ConversationCreated CONVERSATION = new ConversationCreated("c-42", "Release planning", "alice",
-            List.of("alice", "bob"), null, Instant.parse("2026-11-22T10:00:00Z"));
+            List.of("alice", "bob"), null, false, Instant.parse("2026-11-22T10:00:00Z"));
     static final ParticipantChanged PARTICIPANT = new ParticipantChanged("c-42", "carol", "member");
 
     @Test
@@ -38,6 +42,28 @@ class GoldenPayloadTest {
     @Test
     void participantAdded() throws IOException {
         assertGolden("participant-added.v1.json", PARTICIPANT, ParticipantChanged.class);
+    }
+
+    @Test
+    void conversationArchived() throws IOException {
+        assertGolden("conversation-archived.v1.json", new ConversationChanged("c-42", null, true, "alice",
+                Instant.parse("2026-11-22T11:00:00Z")), ConversationChanged.class);
+    }
+
+    @Test
+    void messageEditedAndDeleted() throws IOException {
+        assertGolden("message-edited.v1.json", new MessageChanged("c-42", "m-7", "Hello @bob and @carol",
+                List.of("bob", "carol"), "alice", Instant.parse("2026-11-22T10:16:00Z")), MessageChanged.class);
+        assertGolden("message-deleted.v1.json", new MessageChanged("c-42", "m-7", null, null, "alice",
+                Instant.parse("2026-11-22T10:17:00Z")), MessageChanged.class);
+    }
+
+    @Test
+    void messageReactionAndRead() throws IOException {
+        assertGolden("message-reaction.v1.json", new MessageReaction("c-42", "m-7", "bob", "\uD83D\uDC4D",
+                MessageReaction.ADDED, 2), MessageReaction.class);
+        assertGolden("message-read.v1.json", new MessageRead("c-42", "bob", "m-7", 7,
+                Instant.parse("2026-11-22T10:20:00Z")), MessageRead.class);
     }
 
     @Test

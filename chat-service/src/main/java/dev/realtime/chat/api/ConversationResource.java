@@ -1,27 +1,25 @@
 package dev.realtime.chat.api;
 
+import dev.realtime.chat.api.ChatDtos.AddParticipant;
 import dev.realtime.chat.api.ChatDtos.Conversation;
+import dev.realtime.chat.api.ChatDtos.ConversationPage;
 import dev.realtime.chat.api.ChatDtos.CreateConversation;
-import dev.realtime.chat.api.ChatDtos.Message;
-import dev.realtime.chat.api.ChatDtos.MessagePage;
-import dev.realtime.chat.api.ChatDtos.Participant;
-import dev.realtime.chat.api.ChatDtos.PostMessage;
+import dev.realtime.chat.api.ChatDtos.Rename;
 import dev.realtime.chat.api.ChatDtos.RoomEvent;
 import dev.realtime.chat.api.ChatDtos.RoomEventPage;
-import dev.realtime.chat.domain.Caller;
+import dev.realtime.chat.domain.ChatProblem;
 import dev.realtime.chat.domain.ConversationService;
-import dev.realtime.chat.domain.NotFoundProblem;
+import dev.realtime.chat.domain.Roles;
 import dev.realtime.chat.messaging.ChatIntegrationMapper;
-import dev.realtime.chat.store.ConversationEntity;
-import dev.realtime.chat.store.MessageEntity;
-import dev.realtime.chat.store.ParticipantEntity;
 import dev.realtime.contracts.chat.ChatEventTypes;
+import dev.realtime.contracts.events.EventType;
+import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Json;
+import dev.realtime.eventstore.api.InvalidRequestException;
 import dev.realtime.eventstore.api.Problems;
 import dev.realtime.eventstore.store.EventStore;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -29,9 +27,11 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -41,27 +41,31 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
-import org.eclipse.microprofile.jwt.JsonWebToken;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+/** Conversations and their participants; the resume source of the edge. Reference: docs/chat-api.md. */
 @Path("/api/conversations")
 @Authenticated
+@Tag(name = "conversations")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class ConversationResource {
-    static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 200;
 
     @Inject
-    SecurityIdentity identity;
-
-    @Inject
-    JsonWebToken token;
+    CurrentCaller caller;
 
     @Inject
     ConversationService conversations;
+
+    @Inject
+    ChatViews views;
 
     @Inject
     EventStore store;
@@ -70,45 +74,66 @@ public class ConversationResource {
     ChatIntegrationMapper integration;
 
     @POST
-    @Operation(summary = "Create a conversation; the caller becomes its owner")
+    @Operation(summary = "Create a conversation (the caller owns it), or open the direct conversation with one user")
     public Uni<Response> create(@Valid @NotNull CreateConversation request,
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return conversations.create(caller(), request.title(), request.participants(), request.projectId(), idempotencyKey)
-                .chain(created -> view(created.conversationId()))
-                .map(view -> Response.created(URI.create("/api/conversations/" + view.id())).entity(view).build());
+        boolean direct = Boolean.TRUE.equals(request.direct());
+        return conversations.create(caller.get(), request.title(), request.participants(), request.projectId(), direct,
+                        idempotencyKey)
+                .chain(created -> view(created.conversationId()).map(view -> created.existing()
+                        ? Response.ok(view).build()
+                        : Response.created(URI.create("/api/conversations/" + view.id())).entity(view).build()));
+    }
+
+    @GET
+    @Operation(summary = "My conversations, most recent activity first, with the last message and my unread count")
+    public Uni<ConversationPage> list(@QueryParam("archived") @DefaultValue("false") boolean archived,
+            @QueryParam("before") String before,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(MAX_PAGE) int limit) {
+        return views.myConversations(caller.get().id(), archived, cursor(before), limit);
     }
 
     @GET
     @Path("/{id}")
     @Operation(summary = "A conversation the caller participates in")
     public Uni<Conversation> get(@PathParam("id") String id) {
-        return Panache.withSession(() -> conversations.participantOrNotFound(id, caller().id())
-                .chain(conversation -> view(conversation.id)));
+        return view(id);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Operation(summary = "Rename (owner or admin)")
+    public Uni<Conversation> rename(@PathParam("id") String id, @Valid @NotNull Rename request) {
+        return conversations.rename(caller.get(), id, request.title()).chain(outcome -> view(id));
     }
 
     @POST
-    @Path("/{id}/messages")
-    @Operation(summary = "Post a message; a retry with the same clientMessageId returns the first message")
-    public Uni<Response> post(@PathParam("id") String id, @Valid @NotNull PostMessage request) {
-        return conversations.post(caller(), id, request.text(), request.clientMessageId())
-                .map(posted -> Response.status(posted.duplicate() ? Response.Status.OK : Response.Status.CREATED)
-                        .entity(message(posted.message()))
-                        .build());
+    @Path("/{id}/archive")
+    @Operation(summary = "Archive (owner or admin): read-only from then on")
+    public Uni<Conversation> archive(@PathParam("id") String id) {
+        return conversations.archive(caller.get(), id).chain(outcome -> view(id));
     }
 
-    @GET
-    @Path("/{id}/messages")
-    @Operation(summary = "Messages, newest first, before a seq cursor")
-    public Uni<MessagePage> messages(@PathParam("id") String id, @QueryParam("before") @Min(1) Long before,
-            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(MAX_PAGE) int limit) {
-        String caller = caller().id();
-        long cursor = before == null ? Long.MAX_VALUE : before;
-        return Panache.withSession(() -> conversations.participantOrNotFound(id, caller)
-                .chain(conversation -> MessageEntity.<MessageEntity>find(
-                                "conversationId = ?1 and seq < ?2 order by seq desc", id, cursor)
-                        .range(0, limit - 1).list())
-                .map(rows -> new MessagePage(rows.stream().map(ConversationResource::message).toList(),
-                        rows.size() == limit ? rows.get(rows.size() - 1).seq : null)));
+    @POST
+    @Path("/{id}/participants")
+    @Operation(summary = "Add a participant (owner or admin; only the owner adds admins)")
+    public Uni<Conversation> add(@PathParam("id") String id, @Valid @NotNull AddParticipant request) {
+        String role = request.role() == null ? Roles.MEMBER : request.role();
+        return conversations.addParticipant(caller.get(), id, request.userId(), role).chain(outcome -> view(id));
+    }
+
+    @DELETE
+    @Path("/{id}/participants/{userId}")
+    @Operation(summary = "Remove a participant (owner or admin), or leave when it is the caller")
+    public Uni<Response> remove(@PathParam("id") String id, @PathParam("userId") String userId) {
+        return conversations.removeParticipant(caller.get(), id, userId).map(outcome -> Response.noContent().build());
+    }
+
+    @POST
+    @Path("/{id}/leave")
+    @Operation(summary = "Leave the conversation")
+    public Uni<Response> leave(@PathParam("id") String id) {
+        return remove(id, caller.get().id());
     }
 
     @GET
@@ -116,57 +141,52 @@ public class ConversationResource {
     @Operation(summary = "The conversation's events after a seq, oldest first: the resume source of the edge")
     public Uni<RoomEventPage> events(@PathParam("id") String id, @QueryParam("after") @DefaultValue("0") @Min(0) long after,
             @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(EventStore.MAX_PAGE) int limit) {
-        String caller = caller().id();
-        return Panache.withSession(() -> conversations.participantOrNotFound(id, caller)
-                .chain(conversation -> store.readStream(conversation.idAsRoom(), after, limit)
+        String user = caller.get().id();
+        return Panache.withSession(() -> conversations.participantOrNotFound(id, user)
+                .chain(context -> store.readStream(context.conversation().idAsRoom(), after, limit)
                         .map(events -> {
                             List<RoomEvent> items = events.stream()
                                     .flatMap(event -> integration.toIntegrationEvent(event).stream())
                                     .map(ConversationResource::roomEvent)
                                     .toList();
                             long last = events.isEmpty() ? after : events.get(events.size() - 1).version;
-                            return new RoomEventPage(items, last, last < conversation.version);
+                            return new RoomEventPage(items, last, last < context.conversation().version);
                         })));
     }
 
     @ServerExceptionMapper
-    public Response notFound(NotFoundProblem e) {
-        return Problems.response(Response.Status.NOT_FOUND, "not-found", "Not Found", "No such conversation.");
+    public Response problem(ChatProblem e) {
+        Response.Status status = Response.Status.fromStatusCode(e.status());
+        Response response = Problems.response(status, e.type(), status.getReasonPhrase(), e.getMessage(),
+                e.retryAfterSeconds() > 0 ? Map.of("retryAfterSeconds", e.retryAfterSeconds()) : Map.of());
+        return e.retryAfterSeconds() > 0
+                ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build()
+                : response;
     }
 
-    private Uni<Conversation> view(String conversationId) {
-        return Panache.withSession(() -> ConversationEntity.<ConversationEntity>findById(conversationId)
-                .chain(conversation -> ParticipantEntity.<ParticipantEntity>find("key.conversationId = ?1 order by key.userId",
-                                conversationId).list()
-                        .map(participants -> new Conversation(conversation.id, conversation.title, conversation.createdBy,
-                                conversation.projectId, conversation.createdAt, conversation.version,
-                                participants.stream().map(p -> new Participant(p.key.userId(), p.role)).toList()))));
+    private Uni<Conversation> view(String id) {
+        String user = caller.get().id();
+        return Panache.withSession(() -> conversations.participantOrNotFound(id, user).chain(views::conversation));
     }
 
-    private Caller caller() {
-        String id = identity.getPrincipal().getName();
-        String name = token.getClaim("name");
-        if (name == null) {
-            name = token.getClaim("preferred_username");
+    private static Instant cursor(String before) {
+        if (before == null) {
+            return Instant.parse("9999-12-31T00:00:00Z");
         }
-        return new Caller(id, name == null ? id : name);
-    }
-
-    static Message message(MessageEntity row) {
-        return new Message(row.id.toString(), row.conversationId, row.seq, row.authorId, row.authorName, row.text,
-                row.postedAt);
-    }
-
-    static RoomEvent roomEvent(dev.realtime.contracts.events.IntegrationEvent event) {
         try {
-            String live = event.type().equals(ChatEventTypes.MESSAGE_NEW.ceType()) ? ChatEventTypes.MESSAGE_NEW.liveName()
-                    : event.type().equals(ChatEventTypes.CONVERSATION_CREATED.ceType())
-                            ? ChatEventTypes.CONVERSATION_CREATED.liveName() : event.type();
+            return Instant.parse(before);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRequestException("before", "must be an ISO-8601 instant");
+        }
+    }
+
+    static RoomEvent roomEvent(IntegrationEvent event) {
+        try {
+            String live = ChatEventTypes.byCeType(event.type()).map(EventType::liveName).orElse(event.type());
             return new RoomEvent(event.room().name(), live, event.id(), event.seq(), event.time(), event.actor(),
                     Json.mapper().readTree(event.data()));
         } catch (IOException e) {
             throw new IllegalStateException("stored event " + event.id() + " has unreadable data", e);
         }
     }
-
 }

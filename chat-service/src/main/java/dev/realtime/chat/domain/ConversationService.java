@@ -3,13 +3,16 @@ package dev.realtime.chat.domain;
 import dev.realtime.chat.store.ConversationEntity;
 import dev.realtime.chat.store.MessageEntity;
 import dev.realtime.chat.store.ParticipantEntity;
+import dev.realtime.chat.store.ReactionEntity;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.eventstore.store.AppendResult;
 import dev.realtime.eventstore.store.ConcurrencyException;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.NewEvent;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,79 +21,327 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
-/** The commands of a conversation: each one checks the caller, then appends to the conversation's stream. */
+/**
+ * The commands of a conversation. Each one loads the conversation and the caller's participation from the read
+ * models (in its transaction), decides, and appends the resulting events at the version it read; a concurrent
+ * write to the same conversation makes it run again on the new state, so no command is lost and none decides
+ * on stale state.
+ */
 @ApplicationScoped
 public class ConversationService {
-    /** Posting commutes with other posts, so a lost race is simply run again on the new version. */
-    private static final int POST_RETRIES = 5;
+    /** Enough for a busy room on 2 cores; a command that still loses answers 409 and the client retries. */
+    private static final int RETRIES = 8;
 
     @Inject
     EventStore store;
 
-    public record Created(String conversationId, long version, boolean duplicate) {
+    @Inject
+    PostRateLimiter rateLimiter;
+
+    /** What a command saw and what it appended; {@code result} is null when there was nothing to change. */
+    public record Outcome(Context context, AppendResult result) {
+        public boolean changed() {
+            return result != null && !result.duplicate();
+        }
     }
 
-    public record Posted(MessageEntity message, boolean duplicate) {
+    /** The conversation and the caller's participation, as of the command's transaction. */
+    public record Context(ConversationEntity conversation, ParticipantEntity caller, List<ParticipantEntity> participants) {
+        boolean archived() {
+            return conversation.archivedAt != null;
+        }
+
+        boolean direct() {
+            return conversation.directKey != null;
+        }
+
+        Optional<ParticipantEntity> participant(String userId) {
+            return participants.stream().filter(p -> p.key.userId().equals(userId)).findFirst();
+        }
+
+        List<String> userIds() {
+            return participants.stream().map(p -> p.key.userId()).toList();
+        }
     }
 
-    public Uni<Created> create(Caller caller, String title, List<String> participantIds, String projectId,
+    public record Created(String conversationId, boolean existing) {
+    }
+
+    // ---- conversations ----
+
+    public Uni<Created> create(Caller caller, String title, List<String> participantIds, String projectId, boolean direct,
             String idempotencyKey) {
         Set<String> others = new LinkedHashSet<>(participantIds == null ? List.of() : participantIds);
         others.remove(caller.id());
+        if (direct && others.size() != 1) {
+            throw ChatProblem.conflict("direct-conversation", "A direct conversation has exactly one other participant.");
+        }
         List<ChatEvents.Participant> participants = new ArrayList<>();
-        participants.add(new ChatEvents.Participant(caller.id(), Roles.OWNER));
+        participants.add(new ChatEvents.Participant(caller.id(), direct ? Roles.MEMBER : Roles.OWNER));
         others.forEach(id -> participants.add(new ChatEvents.Participant(id, Roles.MEMBER)));
+        String directKey = direct ? directKey(caller.id(), others.iterator().next()) : null;
 
         String conversationId = UUID.randomUUID().toString();
-        String stream = Room.conversation(conversationId).name();
         ChatEvents.ConversationCreated created = new ChatEvents.ConversationCreated(conversationId, title, caller.id(),
-                participants, projectId, now());
+                participants, projectId, now(), directKey);
         String commandId = idempotencyKey == null ? null : "create-conversation:" + caller.id() + ":" + idempotencyKey;
-        return store.transact(() -> store.append(stream, ExpectedVersion.NO_STREAM,
-                        List.of(new NewEvent(ChatEvents.CONVERSATION_CREATED, created)), metadata(caller, commandId)))
-                .map(result -> new Created(Room.parse(result.streamId()).id(), result.lastVersion(), result.duplicate()));
+        Uni<Created> create = store.transact(() -> store.append(Room.conversation(conversationId).name(),
+                        ExpectedVersion.NO_STREAM, List.of(new NewEvent(ChatEvents.CONVERSATION_CREATED, created)),
+                        EventMetadata.of(caller.id(), commandId)))
+                .map(result -> new Created(Room.parse(result.streamId()).id(), result.duplicate()));
+        if (directKey == null) {
+            return create;
+        }
+        // One direct conversation per pair: look first; a concurrent create of the same pair fails on the unique
+        // index inside its append, and then finds the winner's.
+        return existingDirect(directKey)
+                .chain(existing -> existing != null ? Uni.createFrom().item(new Created(existing, true))
+                        : create.onFailure(failure -> isDirectPairTaken(failure))
+                                .recoverWithUni(() -> existingDirect(directKey).map(id -> new Created(id, true))));
     }
 
-    public Uni<Posted> post(Caller caller, String conversationId, String text, String clientMessageId) {
-        Room room = roomOrNotFound(conversationId);
+    public Uni<Outcome> rename(Caller caller, String conversationId, String title) {
+        return command(caller, conversationId, null, context -> {
+            requireManager(context, "rename");
+            requireOpen(context);
+            if (context.conversation().title.equals(title)) {
+                return List.of();
+            }
+            return List.of(new NewEvent(ChatEvents.CONVERSATION_RENAMED, new ChatEvents.ConversationRenamed(title, now())));
+        });
+    }
+
+    public Uni<Outcome> archive(Caller caller, String conversationId) {
+        return command(caller, conversationId, null, context -> {
+            requireManager(context, "archive");
+            if (context.archived()) {
+                return List.of();
+            }
+            return List.of(new NewEvent(ChatEvents.CONVERSATION_ARCHIVED, new ChatEvents.ConversationArchived(now())));
+        });
+    }
+
+    // ---- participants ----
+
+    public Uni<Outcome> addParticipant(Caller caller, String conversationId, String userId, String role) {
+        return command(caller, conversationId, null, context -> {
+            requireManager(context, "add participants");
+            requireOpen(context);
+            requireGroup(context);
+            if (Roles.ADMIN.equals(role) && !Roles.OWNER.equals(context.caller().role)) {
+                throw ChatProblem.forbidden("Only the owner makes admins.");
+            }
+            if (context.participant(userId).isPresent()) {
+                return List.of();
+            }
+            return List.of(new NewEvent(ChatEvents.PARTICIPANT_ADDED, new ChatEvents.ParticipantAdded(userId, role, now())));
+        });
+    }
+
+    /** Removes {@code userId}; when it is the caller, the caller leaves. */
+    public Uni<Outcome> removeParticipant(Caller caller, String conversationId, String userId) {
+        return command(caller, conversationId, null, context -> {
+            requireGroup(context);
+            boolean leaving = userId.equals(caller.id());
+            Optional<ParticipantEntity> target = context.participant(userId);
+            if (leaving) {
+                if (Roles.OWNER.equals(context.caller().role) && context.participants().size() > 1) {
+                    throw ChatProblem.conflict("owner-cannot-leave",
+                            "The owner cannot leave while others remain; archive the conversation instead.");
+                }
+            } else {
+                requireManager(context, "remove participants");
+                if (target.isEmpty()) {
+                    return List.of();
+                }
+                String targetRole = target.get().role;
+                if (Roles.OWNER.equals(targetRole)
+                        || (Roles.ADMIN.equals(targetRole) && !Roles.OWNER.equals(context.caller().role))) {
+                    throw ChatProblem.forbidden("You may not remove this participant.");
+                }
+            }
+            return List.of(new NewEvent(ChatEvents.PARTICIPANT_REMOVED,
+                    new ChatEvents.ParticipantRemoved(userId, leaving, now())));
+        });
+    }
+
+    // ---- messages ----
+
+    public Uni<Outcome> post(Caller caller, String conversationId, String text, String replyTo, String clientMessageId) {
+        rateLimiter.acquire(caller.id());
         String commandId = clientMessageId == null ? null
                 : "post-message:" + conversationId + ":" + caller.id() + ":" + clientMessageId;
-        return store.transact(() -> participantOrNotFound(conversationId, caller.id())
-                        .chain(conversation -> {
-                            ChatEvents.MessagePosted posted = new ChatEvents.MessagePosted(UUID.randomUUID().toString(),
-                                    caller.id(), caller.displayName(), text, clientMessageId, now());
-                            return store.append(room.name(), conversation.version,
-                                    List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)), metadata(caller, commandId));
-                        })
-                        .chain(result -> MessageEntity.<MessageEntity>find("conversationId = ?1 and seq = ?2",
-                                        conversationId, result.lastVersion())
-                                .firstResult()
-                                .map(message -> new Posted(message, result.duplicate()))))
-                .onFailure(ConcurrencyException.class).retry().atMost(POST_RETRIES);
+        return command(caller, conversationId, commandId, ConversationService::requireOpen, context -> replyTo == null ? Uni.createFrom().nullItem() : messageOrNotFound(conversationId, replyTo),
+                (context, replied) -> List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, new ChatEvents.MessagePosted(
+                        UUID.randomUUID().toString(), caller.id(), caller.displayName(), text, clientMessageId, now(),
+                        replyTo, Mentions.of(text, context.userIds())))));
     }
 
+    public Uni<Outcome> edit(Caller caller, String conversationId, String messageId, String text) {
+        return command(caller, conversationId, null, ConversationService::requireOpen,
+                context -> messageOrNotFound(conversationId, messageId), (context, message) -> {
+            if (!message.authorId.equals(caller.id())) {
+                throw ChatProblem.forbidden("Only the author edits a message.");
+            }
+            if (message.deleted()) {
+                throw ChatProblem.conflict("message-deleted", "The message was deleted.");
+            }
+            if (message.text.equals(text)) {
+                return List.of();
+            }
+            return List.of(new NewEvent(ChatEvents.MESSAGE_EDITED, new ChatEvents.MessageEdited(messageId, text,
+                    Mentions.of(text, context.userIds()), now())));
+        });
+    }
+
+    public Uni<Outcome> delete(Caller caller, String conversationId, String messageId) {
+        return command(caller, conversationId, null, context -> { },
+                context -> messageOrNotFound(conversationId, messageId), (context, message) -> {
+                    if (!message.authorId.equals(caller.id()) && !Roles.manages(context.caller().role)) {
+                        throw ChatProblem.forbidden("Only the author, an owner or an admin deletes a message.");
+                    }
+                    if (message.deleted()) {
+                        return List.of();
+                    }
+                    return List.of(new NewEvent(ChatEvents.MESSAGE_DELETED, new ChatEvents.MessageDeleted(messageId, now())));
+                });
+    }
+
+    public Uni<Outcome> react(Caller caller, String conversationId, String messageId, String emoji, boolean add) {
+        return command(caller, conversationId, null, ConversationService::requireOpen,
+                context -> messageOrNotFound(conversationId, messageId).chain(message -> ReactionEntity
+                        .<ReactionEntity>findById(new ReactionEntity.Key(message.id, caller.id(), emoji))
+                        .chain(existing -> ReactionEntity.count("key.messageId = ?1 and key.emoji = ?2", message.id, emoji)
+                                .map(count -> new MessageAndReaction(message, existing != null, count.intValue())))),
+                (context, found) -> {
+                    if (found.message().deleted()) {
+                        throw ChatProblem.conflict("message-deleted", "The message was deleted.");
+                    }
+                    if (found.reacted() == add) {
+                        return List.of();
+                    }
+                    return List.of(new NewEvent(add ? ChatEvents.REACTION_ADDED : ChatEvents.REACTION_REMOVED,
+                            new ChatEvents.ReactionChanged(messageId, caller.id(), emoji,
+                                    found.count() + (add ? 1 : -1))));
+                });
+    }
+
+    public Uni<Outcome> markRead(Caller caller, String conversationId, String messageId) {
+        return command(caller, conversationId, null, context -> { },
+                context -> messageOrNotFound(conversationId, messageId), (context, message) -> {
+                    if (message.seq <= context.caller().lastReadSeq) {
+                        return List.of();
+                    }
+                    return List.of(new NewEvent(ChatEvents.MESSAGES_READ,
+                            new ChatEvents.MessagesRead(caller.id(), messageId, message.seq, now())));
+                });
+    }
+
+    // ---- reads ----
+
     /** The conversation, if the caller participates in it; otherwise a 404 that reveals nothing. */
-    public Uni<ConversationEntity> participantOrNotFound(String conversationId, String userId) {
+    public Uni<Context> participantOrNotFound(String conversationId, String userId) {
         roomOrNotFound(conversationId);
         return ParticipantEntity.<ParticipantEntity>findById(new ParticipantEntity.Key(conversationId, userId))
                 .chain(participant -> participant == null
-                        ? Uni.createFrom().failure(new NotFoundProblem())
-                        : ConversationEntity.<ConversationEntity>findById(conversationId));
+                        ? Uni.createFrom().failure(ChatProblem.conversationNotFound())
+                        : ConversationEntity.<ConversationEntity>findById(conversationId)
+                                .chain(conversation -> ParticipantEntity.<ParticipantEntity>list(
+                                                "key.conversationId = ?1 order by key.userId", conversationId)
+                                        .map(all -> new Context(conversation, participant, all))));
+    }
+
+    public Uni<MessageEntity> messageOrNotFound(String conversationId, String messageId) {
+        UUID id;
+        try {
+            id = UUID.fromString(messageId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(ChatProblem.messageNotFound());
+        }
+        return MessageEntity.<MessageEntity>findById(id).chain(message -> message == null
+                || !message.conversationId.equals(conversationId)
+                        ? Uni.createFrom().failure(ChatProblem.messageNotFound())
+                        : Uni.createFrom().item(message));
+    }
+
+    // ---- the command pipeline ----
+
+    private record MessageAndReaction(MessageEntity message, boolean reacted, int count) {
+    }
+
+    /** Checks on the context, then a lookup, then the decision that produces the events to append. */
+    private <T> Uni<Outcome> command(Caller caller, String conversationId, String commandId,
+            Consumer<Context> precheck, Function<Context, Uni<T>> lookup,
+            BiFunction<Context, T, List<NewEvent>> decide) {
+        Room room = roomOrNotFound(conversationId);
+        return store.transact(() -> participantOrNotFound(conversationId, caller.id())
+                        .chain(context -> {
+                            precheck.accept(context);
+                            return lookup.apply(context).map(found -> decide.apply(context, found))
+                                    .chain(events -> events.isEmpty()
+                                            ? Uni.createFrom().item(new Outcome(context, null))
+                                            : store.append(room.name(), context.conversation().version, events,
+                                                    EventMetadata.of(caller.id(), commandId))
+                                                    .map(result -> new Outcome(context, result)));
+                        }))
+                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
+    }
+
+    private Uni<Outcome> command(Caller caller, String conversationId, String commandId,
+            Function<Context, List<NewEvent>> decide) {
+        return command(caller, conversationId, commandId, context -> { },
+                context -> Uni.createFrom().voidItem(), (context, ignored) -> decide.apply(context));
+    }
+
+    private static void requireManager(Context context, String action) {
+        if (!Roles.manages(context.caller().role)) {
+            throw ChatProblem.forbidden("Only an owner or an admin may " + action + ".");
+        }
+    }
+
+    private static void requireOpen(Context context) {
+        if (context.archived()) {
+            throw ChatProblem.conflict("conversation-archived", "The conversation is archived.");
+        }
+    }
+
+    private static void requireGroup(Context context) {
+        if (context.direct()) {
+            throw ChatProblem.conflict("direct-conversation", "A direct conversation keeps its two participants.");
+        }
+    }
+
+    private static Uni<String> existingDirect(String directKey) {
+        return Panache.withSession(() -> ConversationEntity.<ConversationEntity>find("directKey", directKey).firstResult()
+                .map(conversation -> conversation == null ? null : conversation.id));
+    }
+
+    private static boolean isDirectPairTaken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("chat_conversations_direct_pair")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String directKey(String a, String b) {
+        return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
     }
 
     private static Room roomOrNotFound(String conversationId) {
         try {
             return Room.conversation(conversationId);
         } catch (InvalidRoomException e) {
-            throw new NotFoundProblem();
+            throw ChatProblem.conversationNotFound();
         }
-    }
-
-    private static EventMetadata metadata(Caller caller, String commandId) {
-        return EventMetadata.of(caller.id(), commandId);
     }
 
     /** Microseconds: what PostgreSQL keeps, so an event and its read model show the same instant. */

@@ -1,15 +1,18 @@
 package dev.realtime.chat.store;
 
 import dev.realtime.chat.domain.ChatEvents;
+import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.eventstore.projection.Projection;
 import dev.realtime.eventstore.store.StoredEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import org.hibernate.reactive.mutiny.Mutiny;
 
-/** Conversations, participants and messages, kept from the conversation streams. */
+/** Conversations, participants, messages and reactions, kept from the conversation streams. */
 @ApplicationScoped
 public class ChatProjection implements Projection {
 
@@ -21,54 +24,151 @@ public class ChatProjection implements Projection {
     @Override
     public Uni<Void> apply(StoredEvent event, Mutiny.Session session) {
         String conversationId = Room.parse(event.streamId).id();
-        switch (event.type) {
-            case ChatEvents.CONVERSATION_CREATED -> {
-                ChatEvents.ConversationCreated created = event.dataAs(ChatEvents.ConversationCreated.class);
-                ConversationEntity conversation = new ConversationEntity();
-                conversation.id = conversationId;
-                conversation.title = created.title();
-                conversation.createdBy = created.createdBy();
-                conversation.projectId = created.projectId();
-                conversation.createdAt = created.createdAt();
-                conversation.version = event.version;
-                Uni<Void> chain = session.persist(conversation);
-                for (ChatEvents.Participant participant : created.participants()) {
-                    ParticipantEntity row = new ParticipantEntity();
-                    row.key = new ParticipantEntity.Key(conversationId, participant.userId());
-                    row.role = participant.role();
-                    chain = chain.chain(() -> session.persist(row));
-                }
-                return chain;
-            }
-            case ChatEvents.MESSAGE_POSTED -> {
-                ChatEvents.MessagePosted posted = event.dataAs(ChatEvents.MessagePosted.class);
-                MessageEntity message = new MessageEntity();
-                message.id = UUID.fromString(posted.messageId());
-                message.conversationId = conversationId;
-                message.seq = event.version;
-                message.authorId = posted.authorId();
-                message.authorName = posted.authorName();
-                message.text = posted.text();
-                message.postedAt = posted.postedAt();
-                return session.persist(message).chain(() -> advance(session, conversationId, event.version));
-            }
-            default -> {
-                return advance(session, conversationId, event.version);
-            }
+        if (ChatEvents.CONVERSATION_CREATED.equals(event.type)) {
+            return created(session, conversationId, event);
         }
+        return session.find(ConversationEntity.class, conversationId).chain(conversation -> {
+            conversation.version = event.version;
+            return switch (event.type) {
+                case ChatEvents.CONVERSATION_RENAMED -> {
+                    conversation.title = event.dataAs(ChatEvents.ConversationRenamed.class).title();
+                    yield done();
+                }
+                case ChatEvents.CONVERSATION_ARCHIVED -> {
+                    conversation.archivedAt = event.dataAs(ChatEvents.ConversationArchived.class).archivedAt();
+                    yield done();
+                }
+                case ChatEvents.PARTICIPANT_ADDED -> {
+                    ChatEvents.ParticipantAdded added = event.dataAs(ChatEvents.ParticipantAdded.class);
+                    yield session.persist(participant(conversationId, added.userId(), added.role(), conversation));
+                }
+                case ChatEvents.PARTICIPANT_REMOVED -> {
+                    ChatEvents.ParticipantRemoved removed = event.dataAs(ChatEvents.ParticipantRemoved.class);
+                    yield session.find(ParticipantEntity.class, new ParticipantEntity.Key(conversationId, removed.userId()))
+                            .chain(row -> row == null ? done() : session.remove(row));
+                }
+                case ChatEvents.MESSAGE_POSTED -> posted(session, conversation, event);
+                case ChatEvents.MESSAGE_EDITED -> {
+                    ChatEvents.MessageEdited edited = event.dataAs(ChatEvents.MessageEdited.class);
+                    yield message(session, edited.messageId()).invoke(message -> {
+                        message.text = edited.text();
+                        message.mentions = json(edited.mentions());
+                        message.editedAt = edited.editedAt();
+                    }).replaceWithVoid();
+                }
+                case ChatEvents.MESSAGE_DELETED -> {
+                    ChatEvents.MessageDeleted deleted = event.dataAs(ChatEvents.MessageDeleted.class);
+                    yield message(session, deleted.messageId()).invoke(message -> {
+                        message.text = "";
+                        message.mentions = null;
+                        message.deletedAt = deleted.deletedAt();
+                        message.deletedBy = event.metadata().actor();
+                    }).chain(message -> session.createMutationQuery(
+                                    "delete from ReactionEntity r where r.key.messageId = :message")
+                            .setParameter("message", message.id).executeUpdate())
+                            .replaceWithVoid();
+                }
+                case ChatEvents.REACTION_ADDED -> {
+                    ChatEvents.ReactionChanged reaction = event.dataAs(ChatEvents.ReactionChanged.class);
+                    ReactionEntity row = new ReactionEntity();
+                    row.key = new ReactionEntity.Key(UUID.fromString(reaction.messageId()), reaction.userId(),
+                            reaction.emoji());
+                    yield session.persist(row);
+                }
+                case ChatEvents.REACTION_REMOVED -> {
+                    ChatEvents.ReactionChanged reaction = event.dataAs(ChatEvents.ReactionChanged.class);
+                    yield session.find(ReactionEntity.class, new ReactionEntity.Key(UUID.fromString(reaction.messageId()),
+                                    reaction.userId(), reaction.emoji()))
+                            .chain(row -> row == null ? done() : session.remove(row));
+                }
+                case ChatEvents.MESSAGES_READ -> {
+                    ChatEvents.MessagesRead read = event.dataAs(ChatEvents.MessagesRead.class);
+                    yield session.find(ParticipantEntity.class, new ParticipantEntity.Key(conversationId, read.userId()))
+                            .invoke(row -> {
+                                if (row != null && read.seq() > row.lastReadSeq) {
+                                    row.lastReadSeq = read.seq();
+                                }
+                            }).replaceWithVoid();
+                }
+                default -> done();
+            };
+        });
     }
 
-    private static Uni<Void> advance(Mutiny.Session session, String conversationId, long version) {
-        return session.find(ConversationEntity.class, conversationId)
-                .invoke(conversation -> conversation.version = version)
+    private static Uni<Void> created(Mutiny.Session session, String conversationId, StoredEvent event) {
+        ChatEvents.ConversationCreated created = event.dataAs(ChatEvents.ConversationCreated.class);
+        ConversationEntity conversation = new ConversationEntity();
+        conversation.id = conversationId;
+        conversation.title = created.title();
+        conversation.createdBy = created.createdBy();
+        conversation.projectId = created.projectId();
+        conversation.createdAt = created.createdAt();
+        conversation.lastActivityAt = created.createdAt();
+        conversation.directKey = created.directKey();
+        conversation.version = event.version;
+        // Flushed at once so that a second direct conversation for the same pair fails inside this append.
+        Uni<Void> chain = session.persist(conversation).chain(session::flush);
+        for (ChatEvents.Participant participant : created.participants()) {
+            chain = chain.chain(() -> session.persist(participant(conversationId, participant.userId(),
+                    participant.role(), conversation)));
+        }
+        return chain;
+    }
+
+    private static Uni<Void> posted(Mutiny.Session session, ConversationEntity conversation, StoredEvent event) {
+        ChatEvents.MessagePosted posted = event.dataAs(ChatEvents.MessagePosted.class);
+        MessageEntity message = new MessageEntity();
+        message.id = UUID.fromString(posted.messageId());
+        message.conversationId = conversation.id;
+        message.seq = event.version;
+        message.authorId = posted.authorId();
+        message.authorName = posted.authorName();
+        message.text = posted.text();
+        message.postedAt = posted.postedAt();
+        message.replyTo = posted.replyTo() == null ? null : UUID.fromString(posted.replyTo());
+        message.mentions = json(posted.mentions());
+        conversation.lastMessageSeq = event.version;
+        conversation.lastActivityAt = posted.postedAt();
+        // The author has read their own message.
+        return session.persist(message)
+                .chain(() -> session.find(ParticipantEntity.class, new ParticipantEntity.Key(conversation.id, posted.authorId())))
+                .invoke(author -> {
+                    if (author != null) {
+                        author.lastReadSeq = event.version;
+                    }
+                })
                 .replaceWithVoid();
+    }
+
+    private static ParticipantEntity participant(String conversationId, String userId, String role,
+            ConversationEntity conversation) {
+        ParticipantEntity row = new ParticipantEntity();
+        row.key = new ParticipantEntity.Key(conversationId, userId);
+        row.role = role;
+        // A newcomer starts with what is already there read, so unread counts only what arrives after.
+        row.lastReadSeq = conversation.version;
+        return row;
+    }
+
+    private static Uni<MessageEntity> message(Mutiny.Session session, String messageId) {
+        return session.find(MessageEntity.class, UUID.fromString(messageId));
+    }
+
+    static String json(List<String> values) {
+        return values == null || values.isEmpty() ? null : new String(Json.write(values), StandardCharsets.UTF_8);
+    }
+
+    private static Uni<Void> done() {
+        return Uni.createFrom().voidItem();
     }
 
     @Override
     public Uni<Void> reset(Mutiny.Session session) {
-        return session.createMutationQuery("delete from MessageEntity").executeUpdate()
+        return session.createMutationQuery("delete from ReactionEntity").executeUpdate()
+                .chain(() -> session.createMutationQuery("delete from MessageEntity").executeUpdate())
                 .chain(() -> session.createMutationQuery("delete from ParticipantEntity").executeUpdate())
                 .chain(() -> session.createMutationQuery("delete from ConversationEntity").executeUpdate())
                 .replaceWithVoid();
     }
+
 }

@@ -25,6 +25,19 @@ public class ConversationEntity extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** Set for a one-to-one conversation: both user ids, sorted, joined by '|'; unique. */
+    @Column(name = "direct_key")
+    public String directKey;
+
+    @Column(name = "archived_at")
+    public Instant archivedAt;
+
+    @Column(name = "last_message_seq")
+    public Long lastMessageSeq;
+
+    @Column(name = "last_activity_at", nullable = false)
+    public Instant lastActivityAt;
+
     /** The version of the conversation's stream that this row reflects. */
     @Column(nullable = false)
     public long version;

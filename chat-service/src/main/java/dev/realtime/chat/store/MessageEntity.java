@@ -32,4 +32,25 @@ public class MessageEntity extends PanacheEntityBase {
 
     @Column(name = "posted_at", nullable = false)
     public Instant postedAt;
+
+    @Column(name = "reply_to")
+    public UUID replyTo;
+
+    /** The mentioned user ids as a JSON array. */
+    @Column(name = "mentions")
+    public String mentions;
+
+    @Column(name = "edited_at")
+    public Instant editedAt;
+
+    /** Set when the message was deleted: it stays as a tombstone, without text. */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
+
+    @Column(name = "deleted_by")
+    public String deletedBy;
+
+    public boolean deleted() {
+        return deletedAt != null;
+    }
 }

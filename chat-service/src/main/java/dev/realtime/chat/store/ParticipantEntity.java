@@ -17,6 +17,10 @@ public class ParticipantEntity extends PanacheEntityBase {
     @Column(nullable = false)
     public String role;
 
+    /** The seq of the last message this participant has read; messages after it are unread. */
+    @Column(name = "last_read_seq", nullable = false)
+    public long lastReadSeq;
+
     @Embeddable
     public record Key(@Column(name = "conversation_id") String conversationId, @Column(name = "user_id") String userId)
             implements Serializable {

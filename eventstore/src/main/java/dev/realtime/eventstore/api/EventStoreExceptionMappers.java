@@ -40,6 +40,12 @@ public class EventStoreExceptionMappers {
                 Map.of("errors", errors));
     }
 
+    @ServerExceptionMapper
+    public Response invalid(InvalidRequestException e) {
+        return Problems.response(Response.Status.BAD_REQUEST, "invalid-request", "Invalid request",
+                e.field() + ": " + e.getMessage(), Map.of("errors", List.of(Map.of("field", e.field(), "message", e.getMessage()))));
+    }
+
     /** Quarkus maps this subtype itself, in plain JSON; ours must be at least as specific to win. */
     @ServerExceptionMapper
     public Response wrongType(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {

@@ -1,0 +1,177 @@
+package dev.realtime.benchmarks.chat;
+
+import dev.realtime.benchmarks.chat.ChatWorkload.Post;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** The closed-loop (throughput) and open-loop (paced) scenarios. */
+final class ChatScenarios {
+
+    /** Closed loop: {@code clients} threads posting back to back. */
+    record ThroughputResult(String scenario, int clients, double median, double min, double max,
+            double spreadPercent, List<Double> roundRates, long created, long tooManyRequests, long errors,
+            Latency http, Latency eventFromResponse, Latency eventFromSend, int missing, StackCpu.Usage cpu) {
+    }
+
+    /** Open loop: post i is due at start + i / rate, whatever happened before; a pool of senders sends it. */
+    record OpenLoopResult(String scenario, double targetRate, int senders, int posts, double achievedRate,
+            long created, long tooManyRequests, long errors, Latency sendLag, Latency http, Latency eventFromResponse,
+            Latency eventFromSend, int missing, StackCpu.Usage cpu) {
+    }
+
+    private final ChatWorkload workload;
+    private final MessageEventConsumer consumer;
+    private final Duration drainTimeout;
+    private final long servicePid;
+    private final String database;
+
+    ChatScenarios(ChatWorkload workload, MessageEventConsumer consumer, Duration drainTimeout, long servicePid,
+            String database) {
+        this.workload = workload;
+        this.consumer = consumer;
+        this.drainTimeout = drainTimeout;
+        this.servicePid = servicePid;
+        this.database = database;
+    }
+
+    ThroughputResult closedLoop(String scenario, int clients, Duration warmup, Duration round, int rounds)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long measureStart = start + warmup.toNanos();
+        long end = measureStart + rounds * round.toNanos();
+        List<List<Post>> perClient = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            List<Post> mine = new ArrayList<>();
+            perClient.add(mine);
+            Thread thread = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    mine.add(workload.postNext(0));
+                }
+            }, "chat-bench-client-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        sleepUntil(measureStart);
+        StackCpu cpu = StackCpu.start(servicePid, database);
+        long previousCount = workload.created.sum();
+        long previousTime = System.nanoTime();
+        List<Double> rates = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            sleepUntil(measureStart + (r + 1) * round.toNanos());
+            long count = workload.created.sum();
+            long now = System.nanoTime();
+            double rate = (count - previousCount) / ((now - previousTime) / 1e9);
+            rates.add(rate);
+            System.out.printf(Locale.ROOT, "  %s round %d/%d: %.0f posts/s%n", scenario, r + 1, rounds, rate);
+            previousCount = count;
+            previousTime = now;
+        }
+        StackCpu.Usage usage = cpu.usage();
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        List<Post> measured = new ArrayList<>();
+        for (List<Post> posts : perClient) {
+            for (Post post : posts) {
+                if (post.done() >= measureStart && post.done() < end) {
+                    measured.add(post);
+                }
+            }
+        }
+        Outcome outcome = outcome(measured);
+        double median = Latency.median(rates);
+        double min = rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        double max = rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        return new ThroughputResult(scenario, clients, median, min, max, (max - min) / median * 100, rates,
+                outcome.created, outcome.tooMany, outcome.errors, outcome.http, outcome.fromResponse,
+                outcome.fromSend, outcome.missing, usage);
+    }
+
+    OpenLoopResult openLoop(String scenario, double rate, Duration warmup, Duration duration, int senders)
+            throws InterruptedException {
+        int warmupPosts = (int) Math.round(rate * warmup.toMillis() / 1000.0);
+        int total = warmupPosts + (int) Math.round(rate * duration.toMillis() / 1000.0);
+        Post[] posts = new Post[total];
+        ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(senders, runnable -> {
+            Thread thread = new Thread(runnable, "chat-bench-sender");
+            thread.setDaemon(true);
+            return thread;
+        });
+        pool.prestartAllCoreThreads();
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        StackCpu cpu = null;
+        for (int i = 0; i < total; i++) {
+            long due = start + Math.round(i * 1e9 / rate);
+            sleepUntil(due);
+            if (i == warmupPosts) {
+                cpu = StackCpu.start(servicePid, database);
+            }
+            int index = i;
+            pool.execute(() -> posts[index] = workload.postNext(due));
+        }
+        shutdown(pool);
+        StackCpu.Usage usage = cpu == null ? StackCpu.Usage.NONE : cpu.usage();
+        List<Post> measured = Arrays.asList(posts).subList(warmupPosts, total);
+        Outcome outcome = outcome(measured);
+        long firstDue = measured.isEmpty() ? 0 : measured.get(0).due();
+        long lastDone = measured.stream().mapToLong(Post::done).max().orElse(firstDue);
+        double achieved = outcome.created / ((lastDone - firstDue) / 1e9);
+        Latency lag = Latency.ofNanos(measured.stream().mapToLong(p -> p.sent() - p.due()).toArray());
+        System.out.printf(Locale.ROOT, "  %s: %d posts, achieved %.0f posts/s, HTTP p99 %.1f ms, event p99 %.1f ms%n",
+                scenario, measured.size(), achieved, outcome.http.p99(), outcome.fromResponse.p99());
+        return new OpenLoopResult(scenario, rate, senders, measured.size(), achieved, outcome.created,
+                outcome.tooMany, outcome.errors, lag, outcome.http, outcome.fromResponse, outcome.fromSend,
+                outcome.missing, usage);
+    }
+
+    private record Outcome(long created, long tooMany, long errors, Latency http, Latency fromResponse,
+            Latency fromSend, int missing) {
+    }
+
+    /** Status counts, HTTP latency of the 201s, and post -> record latencies once every record arrived. */
+    private Outcome outcome(List<Post> posts) throws InterruptedException {
+        List<Post> created = posts.stream().filter(p -> p.created() && p.messageId() != null).toList();
+        long tooMany = posts.stream().filter(p -> p.status() == 429).count();
+        long errors = posts.size() - created.size() - tooMany;
+        int missing = consumer.awaitAll(created.stream().map(Post::messageId).toList(), drainTimeout);
+        long[] http = created.stream().mapToLong(p -> p.done() - p.sent()).toArray();
+        long[] fromResponse = new long[created.size() - missing];
+        long[] fromSend = new long[created.size() - missing];
+        int n = 0;
+        for (Post post : created) {
+            Long arrival = consumer.arrival(post.messageId());
+            if (arrival != null && n < fromResponse.length) {
+                fromResponse[n] = arrival - post.done();
+                fromSend[n] = arrival - post.sent();
+                n++;
+            }
+        }
+        return new Outcome(created.size(), tooMany, errors, Latency.ofNanos(http),
+                Latency.ofNanos(Arrays.copyOf(fromResponse, n)), Latency.ofNanos(Arrays.copyOf(fromSend, n)), missing);
+    }
+
+    private static void shutdown(ExecutorService pool) throws InterruptedException {
+        pool.shutdown();
+        if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
+            pool.shutdownNow();
+            throw new IllegalStateException("open-loop senders still busy after 2 minutes");
+        }
+    }
+
+    static void sleepUntil(long deadline) {
+        long wait;
+        while ((wait = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+        }
+    }
+}

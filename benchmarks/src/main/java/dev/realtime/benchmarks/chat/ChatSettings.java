@@ -1,0 +1,121 @@
+package dev.realtime.benchmarks.chat;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The harness settings, each a system property {@code chat.bench.<name>} (see benchmarks/README.md, "chat-service
+ * REST").
+ */
+record ChatSettings(
+        int users,
+        int conversations,
+        int participants,
+        List<Integer> clients,
+        Duration jvmWarmup,
+        int jvmWarmupClients,
+        Duration warmup,
+        Duration round,
+        int rounds,
+        List<Integer> openRates,
+        Duration openWarmup,
+        Duration openDuration,
+        int openSenders,
+        double userRate,
+        long serviceRateLimit,
+        List<String> serviceJvm,
+        int textLength,
+        Duration drainTimeout,
+        String resultsDir) {
+
+    static ChatSettings fromSystemProperties() {
+        return new ChatSettings(
+                integer("users", 50),
+                integer("conversations", 120),
+                integer("participants", 3),
+                integers("clients", "16,32,64"),
+                duration("jvm-warmup", "45s"),
+                integer("jvm-warmup-clients", 32),
+                duration("warmup", "2s"),
+                duration("round", "4s"),
+                integer("rounds", 5),
+                integers("open-rates", "200,1000"),
+                duration("open-warmup", "2s"),
+                duration("open-duration", "10s"),
+                integer("open-senders", 64),
+                Double.parseDouble(get("user-rate", "0")),
+                Long.parseLong(get("service-rate-limit", "100000")),
+                Arrays.stream(get("service-jvm", "-Xmx512m").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
+                integer("text-length", 80),
+                duration("drain-timeout", "30s"),
+                get("results-dir", "target/results"));
+    }
+
+    /** The JVM options of the chat-service process: the operator's options, then the rate-limit override. */
+    List<String> serviceJvmOptions() {
+        List<String> options = new java.util.ArrayList<>(serviceJvm);
+        if (serviceRateLimit > 0) {
+            options.add("-Dchat.rate-limit.posts-per-second=" + serviceRateLimit);
+            options.add("-Dchat.rate-limit.burst=" + serviceRateLimit);
+        }
+        return options;
+    }
+
+    Map<String, Object> asMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("users", users);
+        map.put("conversations", conversations);
+        map.put("participantsPerConversation", participants);
+        map.put("clients", clients);
+        map.put("jvmWarmup", jvmWarmup.toString());
+        map.put("jvmWarmupClients", jvmWarmupClients);
+        map.put("warmup", warmup.toString());
+        map.put("round", round.toString());
+        map.put("rounds", rounds);
+        map.put("openRates", openRates);
+        map.put("openWarmup", openWarmup.toString());
+        map.put("openDuration", openDuration.toString());
+        map.put("openSenders", openSenders);
+        map.put("userRate", userRate);
+        map.put("serviceRateLimit", serviceRateLimit);
+        map.put("serviceJvmOptions", serviceJvmOptions());
+        map.put("textLength", textLength);
+        return map;
+    }
+
+    private static String get(String name, String defaultValue) {
+        String value = System.getProperty("chat.bench." + name);
+        return value == null || value.isBlank() ? defaultValue : value.trim();
+    }
+
+    private static int integer(String name, int defaultValue) {
+        return Integer.parseInt(get(name, String.valueOf(defaultValue)));
+    }
+
+    private static List<Integer> integers(String name, String defaultValue) {
+        String value = get(name, defaultValue);
+        if (value.equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(Integer::valueOf).toList();
+    }
+
+    /** {@code 45s}, {@code 500ms}, {@code 2m} or an ISO-8601 duration. */
+    private static Duration duration(String name, String defaultValue) {
+        String value = get(name, defaultValue).toLowerCase(java.util.Locale.ROOT);
+        if (value.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+        }
+        if (value.endsWith("s")) {
+            return Duration.ofMillis(Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000));
+        }
+        if (value.endsWith("m") && !value.startsWith("p")) {
+            return Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)) * 60);
+        }
+        return Duration.parse(value.toUpperCase(java.util.Locale.ROOT));
+    }
+}

@@ -1,0 +1,118 @@
+package dev.realtime.benchmarks.chat;
+
+import dev.realtime.contracts.chat.ChatEventTypes;
+import dev.realtime.contracts.chat.MessageNew;
+import dev.realtime.contracts.events.CloudEventCodec;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Topics;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A plain Kafka consumer on its own thread in the harness JVM, assigned every partition of {@code chat.events} (no
+ * group) and positioned at the end before any post. It decodes each record with {@link CloudEventCodec} as the
+ * edge does and notes, per {@code messageId} of each {@code chat.message.new.v1}, the {@link System#nanoTime()} at
+ * which the poll that returned it came back.
+ */
+final class MessageEventConsumer implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder undecodable = new LongAdder();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    MessageEventConsumer(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "chat-bench-consumer");
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> assigned = consumer.partitionsFor(Topics.CHAT_EVENTS, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(Topics.CHAT_EVENTS, info.partition())).toList();
+        consumer.assign(assigned);
+        consumer.seekToEnd(assigned);
+        // Resolve the end offsets now, not at the first poll (which could come after the first records).
+        assigned.forEach(partition -> consumer.position(partition, Duration.ofSeconds(30)));
+        thread = new Thread(this::poll, "chat-bench-consumer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void poll() {
+        try {
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
+                long now = System.nanoTime();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    try {
+                        IntegrationEvent event = CloudEventCodec.fromRecord(record);
+                        if (!ChatEventTypes.MESSAGE_NEW.ceType().equals(event.type())) {
+                            continue;
+                        }
+                        String messageId = event.dataAs(MessageNew.class).messageId();
+                        if (arrivals.putIfAbsent(messageId, now) != null) {
+                            duplicates.increment();
+                        }
+                    } catch (RuntimeException e) {
+                        undecodable.increment();
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    Long arrival(String messageId) {
+        return arrivals.get(messageId);
+    }
+
+    /** Waits until every id has arrived; returns how many are still missing after the timeout. */
+    int awaitAll(Collection<String> messageIds, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int missing = 0;
+            for (String id : messageIds) {
+                if (!arrivals.containsKey(id)) {
+                    missing++;
+                }
+            }
+            if (missing == 0 || System.nanoTime() > deadline) {
+                return missing;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    long duplicates() {
+        return duplicates.sum();
+    }
+
+    long undecodable() {
+        return undecodable.sum();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(5_000);
+    }
+}

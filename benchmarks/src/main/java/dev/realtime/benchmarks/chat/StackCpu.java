@@ -1,0 +1,129 @@
+package dev.realtime.benchmarks.chat;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * CPU use between two points, as shares of the whole machine (all cores = 100 %): this harness JVM (HTTP clients,
+ * Kafka broker, OIDC issuer, consumer), the chat-service process, the PostgreSQL backends of the service's
+ * database, and everything else (PostgreSQL's shared background processes, any other program). Linux ({@code
+ * /proc}); NaN elsewhere.
+ */
+final class StackCpu {
+
+    record Usage(double harness, double service, double postgres, double other) {
+        static final Usage NONE = new Usage(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+        /** "harness/service/pg/other". */
+        String brief() {
+            return String.format(Locale.ROOT, "%.0f/%.0f/%.0f/%.0f", harness, service, postgres, other);
+        }
+    }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    private final long servicePid;
+    private final String database;
+    private final long wallNanos;
+    private final long harnessNanos;
+    private final long serviceNanos;
+    private final long[] machine;
+    private final Map<String, Long> backends;
+
+    private StackCpu(long servicePid, String database) {
+        this.servicePid = servicePid;
+        this.database = database;
+        wallNanos = System.nanoTime();
+        harnessNanos = OS.getProcessCpuTime();
+        serviceNanos = processCpuNanos(servicePid);
+        machine = machineTicks();
+        backends = backendTicks(database);
+    }
+
+    /** {@code servicePid} -1 and {@code database} null measure only this JVM and the machine. */
+    static StackCpu start(long servicePid, String database) {
+        return new StackCpu(servicePid, database);
+    }
+
+    static Usage sample(Duration duration) throws InterruptedException {
+        StackCpu meter = start(-1, null);
+        Thread.sleep(duration.toMillis());
+        return meter.usage();
+    }
+
+    Usage usage() {
+        long[] machineNow = machineTicks();
+        long wall = System.nanoTime() - wallNanos;
+        if (machine == null || machineNow == null || machineNow[0] == machine[0] || wall <= 0) {
+            return Usage.NONE;
+        }
+        double totalTicks = machineNow[0] - machine[0];
+        double busy = (totalTicks - (machineNow[1] - machine[1])) / totalTicks * 100;
+        double harness = (OS.getProcessCpuTime() - harnessNanos) / (double) wall / CORES * 100;
+        double service = servicePid < 0 ? 0 : (processCpuNanos(servicePid) - serviceNanos) / (double) wall / CORES * 100;
+        long pgTicks = 0;
+        for (Map.Entry<String, Long> backend : backendTicks(database).entrySet()) {
+            pgTicks += backend.getValue() - backends.getOrDefault(backend.getKey(), 0L);
+        }
+        double postgres = pgTicks / totalTicks * 100;
+        return new Usage(harness, service, postgres, Math.max(0, busy - harness - service - postgres));
+    }
+
+    private static long processCpuNanos(long pid) {
+        if (pid < 0) {
+            return 0;
+        }
+        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+    }
+
+    /** {total jiffies, idle + iowait jiffies} of the aggregate "cpu" line of /proc/stat. */
+    private static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] { total, Long.parseLong(f[4]) + Long.parseLong(f[5]) };
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** utime + stime (jiffies) of each PostgreSQL backend whose process title names the database. */
+    private static Map<String, Long> backendTicks(String database) {
+        Map<String, Long> ticks = new HashMap<>();
+        if (database == null) {
+            return ticks;
+        }
+        String marker = " " + database + " ";
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                try {
+                    String title = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (!title.startsWith("postgres:") || !title.contains(marker)) {
+                        continue;
+                    }
+                    String stat = Files.readString(process.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(process.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException | RuntimeException e) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // no /proc
+        }
+        return ticks;
+    }
+}
