@@ -7,7 +7,6 @@ import dev.realtime.chat.api.ChatDtos.CreateConversation;
 import dev.realtime.chat.api.ChatDtos.Rename;
 import dev.realtime.chat.api.ChatDtos.RoomEvent;
 import dev.realtime.chat.api.ChatDtos.RoomEventPage;
-import dev.realtime.chat.domain.ChatProblem;
 import dev.realtime.chat.domain.ConversationService;
 import dev.realtime.chat.domain.Roles;
 import dev.realtime.chat.messaging.ChatIntegrationMapper;
@@ -16,7 +15,6 @@ import dev.realtime.contracts.events.EventType;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.eventstore.api.InvalidRequestException;
-import dev.realtime.eventstore.api.Problems;
 import dev.realtime.eventstore.store.EventStore;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
@@ -44,10 +42,8 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Conversations and their participants; the resume source of the edge. Reference: docs/chat-api.md. */
 @Path("/api/conversations")
@@ -152,16 +148,6 @@ public class ConversationResource {
                             long last = events.isEmpty() ? after : events.get(events.size() - 1).version;
                             return new RoomEventPage(items, last, last < context.conversation().version);
                         })));
-    }
-
-    @ServerExceptionMapper
-    public Response problem(ChatProblem e) {
-        Response.Status status = Response.Status.fromStatusCode(e.status());
-        Response response = Problems.response(status, e.type(), status.getReasonPhrase(), e.getMessage(),
-                e.retryAfterSeconds() > 0 ? Map.of("retryAfterSeconds", e.retryAfterSeconds()) : Map.of());
-        return e.retryAfterSeconds() > 0
-                ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build()
-                : response;
     }
 
     private Uni<Conversation> view(String id) {

@@ -132,9 +132,9 @@ public class ConversationService {
 
     public Uni<Outcome> addParticipant(Caller caller, String conversationId, String userId, String role) {
         return command(caller, conversationId, null, context -> {
+            requireGroup(context);
             requireManager(context, "add participants");
             requireOpen(context);
-            requireGroup(context);
             if (Roles.ADMIN.equals(role) && !Roles.OWNER.equals(context.caller().role)) {
                 throw ChatProblem.forbidden("Only the owner makes admins.");
             }

@@ -1,0 +1,39 @@
+package dev.realtime.chat;
+
+import static io.restassured.RestAssured.given;
+
+import dev.realtime.testkit.Tokens;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** REST calls of the tests, as a given user with a real token. */
+final class ChatFixtures {
+    private ChatFixtures() {
+    }
+
+    static RequestSpecification as(String user) {
+        return given().auth().oauth2(Tokens.accessToken(user)).contentType(ContentType.JSON);
+    }
+
+    /** A user name no other test uses, so that rate limits and conversation lists do not mix. */
+    static String user(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static String conversation(String owner, String... others) {
+        return as(owner).body(Map.of("title", "Test " + owner, "participants", List.of(others)))
+                .post("/api/conversations").then().statusCode(201).extract().path("id");
+    }
+
+    static ValidatableResponse post(String user, String conversation, String text) {
+        return as(user).body(Map.of("text", text)).post("/api/conversations/{id}/messages", conversation).then();
+    }
+
+    static String posted(String user, String conversation, String text) {
+        return post(user, conversation, text).statusCode(201).extract().path("id");
+    }
+}
