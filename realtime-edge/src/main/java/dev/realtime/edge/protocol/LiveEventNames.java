@@ -2,6 +2,7 @@ package dev.realtime.edge.protocol;
 
 import dev.realtime.contracts.chat.ChatEventTypes;
 import dev.realtime.contracts.events.EventType;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -12,12 +13,9 @@ import java.util.stream.Stream;
  * CloudEvents type, so a producer never needs an edge release to reach clients.
  */
 public final class LiveEventNames {
-    // An explicit list rather than a classpath scan: adding a type is a reviewed change to the client contract.
-    private static final Map<String, String> KNOWN = Stream.of(
-                    ChatEventTypes.CONVERSATION_CREATED,
-                    ChatEventTypes.PARTICIPANT_ADDED,
-                    ChatEventTypes.PARTICIPANT_REMOVED,
-                    ChatEventTypes.MESSAGE_NEW)
+    // Explicit lists from contracts rather than a classpath scan: adding a type is a reviewed contract change.
+    private static final Map<String, String> KNOWN = Stream.of(ChatEventTypes.ALL)
+            .flatMap(List::stream)
             .collect(Collectors.toUnmodifiableMap(EventType::ceType, EventType::liveName));
 
     private LiveEventNames() {
