@@ -30,21 +30,21 @@ import java.util.UUID;
 /** Builds the API's views from the read models; every query here runs for a caller already checked. */
 @ApplicationScoped
 public class ChatViews {
+    // HQL, not native SQL: Hibernate 7.2 keeps adding native queries with these result types to its plan cache.
     private static final String MY_CONVERSATIONS = """
-            select c.id, c.title, c.direct_key is not null, c.archived_at is not null, c.project_id, p.role,
-                   c.last_activity_at, c.version, c.last_message_seq,
-                   (select count(*) from chat_messages m
-                     where m.conversation_id = c.id and m.seq > p.last_read_seq
-                       and m.author_id <> p.user_id and m.deleted_at is null)
-              from chat_participants p join chat_conversations c on c.id = p.conversation_id
-             where p.user_id = :user and (:archived or c.archived_at is null) and c.last_activity_at < :before
-             order by c.last_activity_at desc, c.id
-             limit :limit
+            select c.id, c.title, c.directKey, c.archivedAt, c.projectId, p.role, c.lastActivityAt, c.version,
+                   c.lastMessageSeq,
+                   (select count(m) from MessageEntity m
+                     where m.conversationId = c.id and m.seq > p.lastReadSeq
+                       and m.authorId <> p.key.userId and m.deletedAt is null)
+              from ParticipantEntity p join ConversationEntity c on c.id = p.key.conversationId
+             where p.key.userId = :user and (:archived = true or c.archivedAt is null) and c.lastActivityAt < :before
+             order by c.lastActivityAt desc, c.id
             """;
     private static final String UNREAD = """
-            select count(*) from chat_messages m
-             where m.conversation_id = :conversation and m.seq > :lastRead and m.author_id <> :user
-               and m.deleted_at is null
+            select count(m) from MessageEntity m
+             where m.conversationId = :conversation and m.seq > :lastRead and m.authorId <> :user
+               and m.deletedAt is null
             """;
 
     public Uni<Conversation> conversation(Context context) {
@@ -56,7 +56,7 @@ public class ChatViews {
     }
 
     public Uni<Long> unread(String conversationId, String userId, long lastReadSeq) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(UNREAD, Long.class)
+        return Panache.getSession().chain(session -> session.createSelectionQuery(UNREAD, Long.class)
                 .setParameter("conversation", conversationId)
                 .setParameter("lastRead", lastReadSeq)
                 .setParameter("user", userId)
@@ -65,17 +65,17 @@ public class ChatViews {
 
     public Uni<ConversationPage> myConversations(String userId, boolean archived, Instant before, int limit) {
         return Panache.withSession(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery(MY_CONVERSATIONS, Object[].class)
+                .createSelectionQuery(MY_CONVERSATIONS, Object[].class)
                 .setParameter("user", userId)
                 .setParameter("archived", archived)
-                .setParameter("before", OffsetDateTime.ofInstant(before, java.time.ZoneOffset.UTC))
-                .setParameter("limit", limit)
+                .setParameter("before", before)
+                .setMaxResults(limit)
                 .getResultList())
                 .chain(rows -> lastMessages(rows, userId).map(last -> {
                     List<ConversationSummary> items = new ArrayList<>();
                     for (Object[] row : rows) {
                         String id = (String) row[0];
-                        items.add(new ConversationSummary(id, (String) row[1], (Boolean) row[2], (Boolean) row[3],
+                        items.add(new ConversationSummary(id, (String) row[1], row[2] != null, row[3] != null,
                                 (String) row[4], (String) row[5], ((Number) row[9]).longValue(), instant(row[6]),
                                 last.get(id), ((Number) row[7]).longValue()));
                     }
