@@ -39,12 +39,12 @@ final class ChatReport {
         out.append("\nchat-service REST: sustained posts/s (closed loop; median of ").append(settings.get("rounds"))
                 .append(" rounds of ").append(settings.get("round")).append(" after ").append(settings.get("warmup"))
                 .append(" warm-up)\n");
-        out.append(String.format(Locale.ROOT, "%7s %8s %11s %6s %8s %8s %6s %5s %5s %9s %9s %9s %9s %9s %15s%n",
+        out.append(String.format(Locale.ROOT, "%7s %8s %11s %6s %8s %8s %6s %5s %5s %9s %9s %9s %9s %9s %20s%n",
                 "clients", "median", "min..max", "spread", "http p50", "http p99", "201", "429", "err", "evt p50",
-                "evt p99", "evt max", "send p50", "send p99", "cpu h/s/pg/o"));
+                "evt p99", "evt max", "send p50", "send p99", "cpu h/s/pg/o (jit)"));
         for (ThroughputResult r : throughput) {
             out.append(String.format(Locale.ROOT,
-                    "%7d %8.0f %11s %5.1f%% %8.1f %8.1f %6d %5d %5d %9.1f %9.1f %9.1f %9.1f %9.1f %15s%n",
+                    "%7d %8.0f %11s %5.1f%% %8.1f %8.1f %6d %5d %5d %9.1f %9.1f %9.1f %9.1f %9.1f %20s%n",
                     r.clients(), r.median(), String.format(Locale.ROOT, "%.0f..%.0f", r.min(), r.max()),
                     r.spreadPercent(), r.http().p50(), r.http().p99(), r.created(), r.tooManyRequests(), r.errors(),
                     r.eventFromResponse().p50(), r.eventFromResponse().p99(), r.eventFromResponse().max(),
@@ -54,13 +54,13 @@ final class ChatReport {
             }
         }
         out.append("\nchat-service REST: post -> record on chat.events (open loop), ms\n");
-        out.append(String.format(Locale.ROOT, "%6s %6s %8s %8s %8s %8s %5s %5s %8s %8s %8s %8s %5s %8s %8s %8s %15s%n",
-                "rate", "posts", "achieved", "lag p99", "http p50", "http p99", "429", "err", "evt p50", "evt p99",
-                "evt max", "evt min", "<0", "send p50", "send p99", "send max", "cpu h/s/pg/o"));
+        out.append(String.format(Locale.ROOT, "%-10s %6s %6s %8s %8s %8s %8s %5s %5s %8s %8s %8s %8s %5s %8s %8s %8s %20s%n",
+                "scenario", "rate", "posts", "achieved", "lag p99", "http p50", "http p99", "429", "err", "evt p50", "evt p99",
+                "evt max", "evt min", "<0", "send p50", "send p99", "send max", "cpu h/s/pg/o (jit)"));
         for (OpenLoopResult r : openLoop) {
             out.append(String.format(Locale.ROOT,
-                    "%6.0f %6d %8.0f %8.1f %8.1f %8.1f %5d %5d %8.1f %8.1f %8.1f %8.1f %5d %8.1f %8.1f %8.1f %15s%n",
-                    r.targetRate(), r.posts(), r.achievedRate(), r.sendLag().p99(), r.http().p50(), r.http().p99(),
+                    "%-10s %6.0f %6d %8.0f %8.1f %8.1f %8.1f %5d %5d %8.1f %8.1f %8.1f %8.1f %5d %8.1f %8.1f %8.1f %20s%n",
+                    r.scenario(), r.targetRate(), r.posts(), r.achievedRate(), r.sendLag().p99(), r.http().p50(), r.http().p99(),
                     r.tooManyRequests(), r.errors(), r.eventFromResponse().p50(), r.eventFromResponse().p99(),
                     r.eventFromResponse().max(), r.eventFromResponse().min(), r.eventFromResponse().negative(),
                     r.eventFromSend().p50(), r.eventFromSend().p99(), r.eventFromSend().max(), r.cpu().brief()));
@@ -75,8 +75,9 @@ final class ChatReport {
 
     private static final String NOTE = "\n  evt: 201 response -> record seen by the consumer (lower bound); send: request sent -> record"
             + " (upper bound);\n  <0: records seen before the 201 arrived; lag: open-loop sender start behind schedule;\n"
-            + "  cpu h/s/pg/o: % of all cores used by the harness JVM (clients, Kafka broker, issuer, consumer) /"
-            + " chat-service / its PostgreSQL backends / everything else\n";
+            + "  cpu h/s/pg/o (jit): % of all cores used by the harness JVM (clients, Kafka broker, issuer, consumer) /"
+            + " chat-service / its PostgreSQL backends / everything else;\n  (jit): chat-service's JIT compiler"
+            + " threads, part of its share\n";
 
     String markdown() {
         StringBuilder md = new StringBuilder();
@@ -84,7 +85,7 @@ final class ChatReport {
                 .append("\n\nEnvironment: ").append(environment).append("\n\nSettings: ").append(settings)
                 .append("\n\n## Sustained posts/s (closed loop)\n\n");
         md.append("| clients | median posts/s | min..max | spread | HTTP p50 ms | HTTP p99 ms | 201 | 429 | errors"
-                + " | 201 -> record p50 | p99 | max | send -> record p50 | p99 | CPU % harness/service/PG/other | missing |\n");
+                + " | 201 -> record p50 | p99 | max | send -> record p50 | p99 | CPU % harness/service/PG/other (service JIT) | missing |\n");
         md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ThroughputResult r : throughput) {
             md.append(String.format(Locale.ROOT,
@@ -95,13 +96,13 @@ final class ChatReport {
                     r.eventFromSend().p99(), r.cpu().brief(), r.missing()));
         }
         md.append("\n## Post -> record on chat.events (open loop), ms\n\n");
-        md.append("| target/s | posts | achieved/s | lag p99 | HTTP p50 | HTTP p99 | 429 | errors | 201 -> record p50 | p99"
-                + " | max | min | below 0 | send -> record p50 | p99 | max | CPU % harness/service/PG/other | missing |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| scenario | target/s | posts | achieved/s | lag p99 | HTTP p50 | HTTP p99 | 429 | errors | 201 -> record p50 | p99"
+                + " | max | min | below 0 | send -> record p50 | p99 | max | CPU % harness/service/PG/other (service JIT) | missing |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (OpenLoopResult r : openLoop) {
             md.append(String.format(Locale.ROOT,
-                    "| %.0f | %d | %.0f | %.1f | %.1f | %.1f | %d | %d | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %s | %d |%n",
-                    r.targetRate(), r.posts(), r.achievedRate(), r.sendLag().p99(), r.http().p50(), r.http().p99(),
+                    "| %s | %.0f | %d | %.0f | %.1f | %.1f | %.1f | %d | %d | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %s | %d |%n",
+                    r.scenario(), r.targetRate(), r.posts(), r.achievedRate(), r.sendLag().p99(), r.http().p50(), r.http().p99(),
                     r.tooManyRequests(), r.errors(), r.eventFromResponse().p50(), r.eventFromResponse().p99(),
                     r.eventFromResponse().max(), r.eventFromResponse().min(), r.eventFromResponse().negative(),
                     r.eventFromSend().p50(), r.eventFromSend().p99(), r.eventFromSend().max(), r.cpu().brief(),

@@ -62,8 +62,7 @@ public final class ChatRestBenchmark {
         StackConfig config = StackConfig.forTests()
                 .withServices(EnumSet.of(StackService.CHAT))
                 .withServiceJvmOptions(settings.serviceJvmOptions());
-        config = withLogDir(config, resultsDir.getParent().resolve("chat-bench-logs")
-                .resolve(started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        config = withLogDir(config, Path.of("target", "chat-bench-logs").toAbsolutePath().resolve(started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         System.out.println("Starting Kafka (embedded), the development OIDC issuer and chat-service "
                 + config.serviceJar(StackService.CHAT) + " with " + String.join(" ", config.serviceJvmOptions()));
         LocalStack stack = LocalStack.start(config);
@@ -106,11 +105,13 @@ public final class ChatRestBenchmark {
                     config.chatDatabase());
 
             if (!settings.jvmWarmup().isZero()) {
-                System.out.println("JVM warm-up (not reported): " + settings.jvmWarmupClients() + " clients for "
-                        + settings.jvmWarmup());
-                Duration round = Duration.ofSeconds(5);
-                int rounds = (int) Math.max(1, settings.jvmWarmup().toMillis() / round.toMillis());
-                scenarios.closedLoop("warm-up", settings.jvmWarmupClients(), Duration.ZERO, round, rounds);
+                System.out.printf(Locale.ROOT, "JVM warm-up (not reported): %d clients until chat-service's JIT"
+                        + " compilers use < %.0f%% of the CPUs (%d s at least, %d s at most)%n",
+                        settings.jvmWarmupClients(), settings.jvmWarmupJitBelow(), settings.jvmWarmupMin().toSeconds(),
+                        settings.jvmWarmup().toSeconds());
+                Duration warmedUp = scenarios.warmUp(settings.jvmWarmupClients(), settings.jvmWarmupMin(),
+                        settings.jvmWarmup(), settings.jvmWarmupJitBelow());
+                environment.put("jvmWarmupSeconds", warmedUp.toSeconds());
             }
 
             List<ThroughputResult> throughput = new ArrayList<>();
@@ -120,9 +121,15 @@ public final class ChatRestBenchmark {
                         settings.rounds()));
             }
             List<OpenLoopResult> openLoop = new ArrayList<>();
-            for (int rate : settings.openRates()) {
-                System.out.println("Open loop, " + rate + " posts/s");
-                openLoop.add(scenarios.openLoop("open=" + rate, rate, settings.openWarmup(), settings.openDuration(),
+            double bestMedian = throughput.stream().mapToDouble(ThroughputResult::median).max().orElse(Double.NaN);
+            for (String spec : settings.openRates()) {
+                double rate = ChatSettings.openRate(spec, bestMedian);
+                if (!(rate > 0)) {
+                    System.out.println("Open loop '" + spec + "' skipped: no closed-loop result to take the rate from");
+                    continue;
+                }
+                System.out.printf(Locale.ROOT, "Open loop, %.0f posts/s (%s)%n", rate, spec);
+                openLoop.add(scenarios.openLoop("open=" + spec, rate, settings.openWarmup(), settings.openDuration(),
                         settings.openSenders()));
             }
 

@@ -42,6 +42,57 @@ final class ChatScenarios {
         this.database = database;
     }
 
+    /**
+     * Closed loop with {@code clients} until chat-service's JIT compilers use less than {@code jitBelow} % of the
+     * machine over a 5 s step, after at least {@code min} and at most {@code max}; then waits for the records.
+     * Returns how long it ran.
+     */
+    Duration warmUp(int clients, Duration min, Duration max, double jitBelow) throws InterruptedException {
+        long start = System.nanoTime();
+        long step = TimeUnit.SECONDS.toNanos(5);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<List<Post>> perClient = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            List<Post> mine = new ArrayList<>();
+            perClient.add(mine);
+            Thread thread = new Thread(() -> {
+                while (!stop.get()) {
+                    mine.add(workload.postNext(0));
+                }
+            }, "chat-bench-warmup-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        long previousCount = workload.created.sum();
+        long previousTime = start;
+        for (int s = 1; ; s++) {
+            StackCpu cpu = StackCpu.start(servicePid, database);
+            sleepUntil(start + s * step);
+            StackCpu.Usage usage = cpu.usage();
+            long count = workload.created.sum();
+            long now = System.nanoTime();
+            System.out.printf(Locale.ROOT, "  warm-up %3d s: %.0f posts/s, cpu h/s/pg/o (jit) %s%n",
+                    TimeUnit.NANOSECONDS.toSeconds(now - start), (count - previousCount) / ((now - previousTime) / 1e9),
+                    usage.brief());
+            previousCount = count;
+            previousTime = now;
+            long elapsed = now - start;
+            if (elapsed >= max.toNanos() || (elapsed >= min.toNanos() && usage.serviceJit() < jitBelow)) {
+                break;
+            }
+        }
+        stop.set(true);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        List<Post> all = new ArrayList<>();
+        perClient.forEach(all::addAll);
+        outcome(all);
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
     ThroughputResult closedLoop(String scenario, int clients, Duration warmup, Duration round, int rounds)
             throws InterruptedException {
         long start = System.nanoTime();

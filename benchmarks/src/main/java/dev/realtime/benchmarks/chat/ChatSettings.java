@@ -16,11 +16,13 @@ record ChatSettings(
         int participants,
         List<Integer> clients,
         Duration jvmWarmup,
+        Duration jvmWarmupMin,
+        double jvmWarmupJitBelow,
         int jvmWarmupClients,
         Duration warmup,
         Duration round,
         int rounds,
-        List<Integer> openRates,
+        List<String> openRates,
         Duration openWarmup,
         Duration openDuration,
         int openSenders,
@@ -37,12 +39,14 @@ record ChatSettings(
                 integer("conversations", 120),
                 integer("participants", 3),
                 integers("clients", "16,32,64"),
-                duration("jvm-warmup", "45s"),
+                duration("jvm-warmup", "120s"),
+                duration("jvm-warmup-min", "45s"),
+                Double.parseDouble(get("jvm-warmup-jit-below", "10")),
                 integer("jvm-warmup-clients", 32),
                 duration("warmup", "2s"),
-                duration("round", "4s"),
+                duration("round", "3s"),
                 integer("rounds", 5),
-                integers("open-rates", "200,1000"),
+                strings("open-rates", "200,max"),
                 duration("open-warmup", "2s"),
                 duration("open-duration", "10s"),
                 integer("open-senders", 64),
@@ -70,7 +74,9 @@ record ChatSettings(
         map.put("conversations", conversations);
         map.put("participantsPerConversation", participants);
         map.put("clients", clients);
-        map.put("jvmWarmup", jvmWarmup.toString());
+        map.put("jvmWarmupMax", jvmWarmup.toString());
+        map.put("jvmWarmupMin", jvmWarmupMin.toString());
+        map.put("jvmWarmupJitBelowPercent", jvmWarmupJitBelow);
         map.put("jvmWarmupClients", jvmWarmupClients);
         map.put("warmup", warmup.toString());
         map.put("round", round.toString());
@@ -102,6 +108,28 @@ record ChatSettings(
         }
         return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(Integer::valueOf).toList();
+    }
+
+    private static List<String> strings(String name, String defaultValue) {
+        String value = get(name, defaultValue);
+        if (value.equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * An open-loop rate: posts/s ({@code 200}), or relative to the best closed-loop median: {@code max} or a fraction
+     * of it ({@code 0.8max}). NaN when relative and there is no closed-loop result.
+     */
+    static double openRate(String spec, double bestMedian) {
+        String value = spec.toLowerCase(java.util.Locale.ROOT);
+        if (value.endsWith("max")) {
+            String factor = value.substring(0, value.length() - 3);
+            double f = factor.isEmpty() ? 1.0 : Double.parseDouble(factor);
+            return Math.floor(f * bestMedian);
+        }
+        return Double.parseDouble(value);
     }
 
     /** {@code 45s}, {@code 500ms}, {@code 2m} or an ISO-8601 duration. */

@@ -19,12 +19,14 @@ import java.util.Map;
  */
 final class StackCpu {
 
-    record Usage(double harness, double service, double postgres, double other) {
-        static final Usage NONE = new Usage(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    /** Percent of all cores; {@code serviceJit}: the service's JIT compiler threads, part of {@code service}. */
+    record Usage(double harness, double service, double postgres, double other, double serviceJit) {
+        static final Usage NONE = new Usage(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
-        /** "harness/service/pg/other". */
+        /** "harness/service/pg/other (service jit)". */
         String brief() {
-            return String.format(Locale.ROOT, "%.0f/%.0f/%.0f/%.0f", harness, service, postgres, other);
+            return String.format(Locale.ROOT, "%.0f/%.0f/%.0f/%.0f (%.0f)", harness, service, postgres, other,
+                    serviceJit);
         }
     }
 
@@ -39,6 +41,7 @@ final class StackCpu {
     private final long serviceNanos;
     private final long[] machine;
     private final Map<String, Long> backends;
+    private final Map<String, Long> compilers;
 
     private StackCpu(long servicePid, String database) {
         this.servicePid = servicePid;
@@ -48,6 +51,7 @@ final class StackCpu {
         serviceNanos = processCpuNanos(servicePid);
         machine = machineTicks();
         backends = backendTicks(database);
+        compilers = compilerTicks(servicePid);
     }
 
     /** {@code servicePid} -1 and {@code database} null measure only this JVM and the machine. */
@@ -76,7 +80,38 @@ final class StackCpu {
             pgTicks += backend.getValue() - backends.getOrDefault(backend.getKey(), 0L);
         }
         double postgres = pgTicks / totalTicks * 100;
-        return new Usage(harness, service, postgres, Math.max(0, busy - harness - service - postgres));
+        long jitTicks = 0;
+        for (Map.Entry<String, Long> compiler : compilerTicks(servicePid).entrySet()) {
+            jitTicks += compiler.getValue() - compilers.getOrDefault(compiler.getKey(), 0L);
+        }
+        double jit = jitTicks / totalTicks * 100;
+        return new Usage(harness, service, postgres, Math.max(0, busy - harness - service - postgres), jit);
+    }
+
+    /** utime + stime (jiffies) of each JIT compiler thread ("C1/C2 CompilerThread") of the process. */
+    private static Map<String, Long> compilerTicks(long pid) {
+        Map<String, Long> ticks = new HashMap<>();
+        if (pid < 0) {
+            return ticks;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    if (!name.startsWith("C1 CompilerThr") && !name.startsWith("C2 CompilerThr")) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(task.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // no /proc, or the process ended
+        }
+        return ticks;
     }
 
     private static long processCpuNanos(long pid) {
