@@ -7,6 +7,7 @@ import dev.realtime.chat.api.ChatDtos.ConversationSummary;
 import dev.realtime.chat.api.ChatDtos.Message;
 import dev.realtime.chat.api.ChatDtos.Participant;
 import dev.realtime.chat.api.ChatDtos.Reaction;
+import dev.realtime.chat.domain.ChatEvents;
 import dev.realtime.chat.domain.ConversationService.Context;
 import dev.realtime.chat.store.ConversationEntity;
 import dev.realtime.chat.store.MessageEntity;
@@ -118,6 +119,12 @@ public class ChatViews {
             }
             return rows.stream().map(row -> message(row, byMessage.getOrDefault(row.id, Map.of()))).toList();
         });
+    }
+
+    /** The view of a message just posted: no edit, no reaction yet. */
+    public static Message posted(String conversationId, long seq, ChatEvents.MessagePosted posted) {
+        return new Message(posted.messageId(), conversationId, seq, posted.authorId(), posted.authorName(),
+                posted.text(), posted.replyTo(), posted.mentions(), posted.postedAt(), null, false, null, List.of());
     }
 
     public Uni<Message> message(MessageEntity row, String userId) {

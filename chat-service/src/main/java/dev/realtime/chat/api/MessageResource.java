@@ -6,6 +6,7 @@ import dev.realtime.chat.api.ChatDtos.Message;
 import dev.realtime.chat.api.ChatDtos.MessagePage;
 import dev.realtime.chat.api.ChatDtos.PostMessage;
 import dev.realtime.chat.api.ChatDtos.ReadState;
+import dev.realtime.chat.domain.ChatEvents;
 import dev.realtime.chat.domain.ConversationService;
 import dev.realtime.chat.domain.Emoji;
 import dev.realtime.chat.store.MessageEntity;
@@ -56,9 +57,12 @@ public class MessageResource {
     @Operation(summary = "Post a message; a retry with the same clientMessageId returns the first message (200)")
     public Uni<Response> post(@PathParam("id") String id, @Valid @NotNull PostMessage request) {
         return conversations.post(caller.get(), id, request.text(), request.replyTo(), request.clientMessageId())
-                .chain(outcome -> messageAt(id, outcome.result().lastVersion()).map(message -> Response
-                        .status(outcome.result().duplicate() ? Response.Status.OK : Response.Status.CREATED)
-                        .entity(message).build()));
+                .chain(outcome -> outcome.result().duplicate()
+                        ? messageAt(id, outcome.result().lastVersion()).map(message -> Response.ok(message).build())
+                        // A new message is exactly what was appended: no need to read it back.
+                        : Uni.createFrom().item(Response.status(Response.Status.CREATED).entity(ChatViews.posted(id,
+                                outcome.result().lastVersion(),
+                                (ChatEvents.MessagePosted) outcome.events().get(0).data())).build()));
     }
 
     @GET

@@ -45,8 +45,11 @@ public class ConversationService {
     @Inject
     PostRateLimiter rateLimiter;
 
-    /** What a command saw and what it appended; {@code result} is null when there was nothing to change. */
-    public record Outcome(Context context, AppendResult result) {
+    /**
+     * What a command saw and what it appended; {@code result} is null when there was nothing to change, and
+     * {@code events} are the events this run decided (a duplicate command appended none of them).
+     */
+    public record Outcome(Context context, AppendResult result, List<NewEvent> events) {
         public boolean changed() {
             return result != null && !result.duplicate();
         }
@@ -178,7 +181,8 @@ public class ConversationService {
         rateLimiter.acquire(caller.id());
         String commandId = clientMessageId == null ? null
                 : "post-message:" + conversationId + ":" + caller.id() + ":" + clientMessageId;
-        return command(caller, conversationId, commandId, ConversationService::requireOpen, context -> replyTo == null ? Uni.createFrom().nullItem() : messageOrNotFound(conversationId, replyTo),
+        return command(caller, conversationId, commandId, ConversationService::requireOpen,
+                context -> replyTo == null ? Uni.createFrom().nullItem() : messageOrNotFound(conversationId, replyTo),
                 (context, replied) -> List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, new ChatEvents.MessagePosted(
                         UUID.randomUUID().toString(), caller.id(), caller.displayName(), text, clientMessageId, now(),
                         replyTo, Mentions.of(text, context.userIds())))));
@@ -286,10 +290,10 @@ public class ConversationService {
                             precheck.accept(context);
                             return lookup.apply(context).map(found -> decide.apply(context, found))
                                     .chain(events -> events.isEmpty()
-                                            ? Uni.createFrom().item(new Outcome(context, null))
+                                            ? Uni.createFrom().item(new Outcome(context, null, events))
                                             : store.append(room.name(), context.conversation().version, events,
                                                     EventMetadata.of(caller.id(), commandId))
-                                                    .map(result -> new Outcome(context, result)));
+                                                    .map(result -> new Outcome(context, result, events)));
                         }))
                 .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
     }
