@@ -1,12 +1,6 @@
 package dev.realtime.benchmarks;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -43,8 +37,8 @@ final class CpuMeter {
         wallNanos = System.nanoTime();
         jvmNanos = OS.getProcessCpuTime();
         jitMillis = jitMillis();
-        machine = machineTicks();
-        backends = backendTicks();
+        machine = ProcStat.machineTicks();
+        backends = ProcStat.backendTicks(System.getProperty("bench.database"));
     }
 
     static CpuMeter start() {
@@ -52,8 +46,8 @@ final class CpuMeter {
     }
 
     Usage usage() {
-        long[] machineNow = machineTicks();
-        Map<String, Long> backendsNow = backendTicks();
+        long[] machineNow = ProcStat.machineTicks();
+        Map<String, Long> backendsNow = ProcStat.backendTicks(System.getProperty("bench.database"));
         long wall = System.nanoTime() - wallNanos;
         if (machine == null || machineNow == null || machineNow[0] == machine[0] || wall <= 0) {
             return Usage.NONE;
@@ -80,48 +74,5 @@ final class CpuMeter {
         CpuMeter meter = start();
         Thread.sleep(millis);
         return meter.usage();
-    }
-
-    /** {total jiffies, idle + iowait jiffies} of the aggregate "cpu" line of /proc/stat. */
-    private static long[] machineTicks() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < f.length && i <= 8; i++) {
-                total += Long.parseLong(f[i]);
-            }
-            return new long[] { total, Long.parseLong(f[4]) + Long.parseLong(f[5]) };
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** utime + stime (jiffies) of each PostgreSQL backend whose process title names the benchmark's database. */
-    private static Map<String, Long> backendTicks() {
-        Map<String, Long> ticks = new HashMap<>();
-        String database = System.getProperty("bench.database");
-        if (database == null) {
-            return ticks;
-        }
-        String marker = " " + database + " ";
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path process : processes) {
-                try {
-                    String title = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8);
-                    if (!title.startsWith("postgres:") || !title.contains(marker)) {
-                        continue;
-                    }
-                    String stat = Files.readString(process.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    // After "pid (comm) ": state is field 3, utime field 14, stime field 15.
-                    ticks.put(process.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
-                } catch (IOException | RuntimeException e) {
-                    // the process ended meanwhile
-                }
-            }
-        } catch (IOException e) {
-            // no /proc
-        }
-        return ticks;
     }
 }

@@ -1,8 +1,9 @@
 package dev.realtime.benchmarks.chat;
 
+import dev.realtime.benchmarks.ProcStat;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,8 +50,8 @@ final class StackCpu {
         wallNanos = System.nanoTime();
         harnessNanos = OS.getProcessCpuTime();
         serviceNanos = processCpuNanos(servicePid);
-        machine = machineTicks();
-        backends = backendTicks(database);
+        machine = ProcStat.machineTicks();
+        backends = ProcStat.backendTicks(database);
         compilers = compilerTicks(servicePid);
     }
 
@@ -66,7 +67,7 @@ final class StackCpu {
     }
 
     Usage usage() {
-        long[] machineNow = machineTicks();
+        long[] machineNow = ProcStat.machineTicks();
         long wall = System.nanoTime() - wallNanos;
         if (machine == null || machineNow == null || machineNow[0] == machine[0] || wall <= 0) {
             return Usage.NONE;
@@ -76,7 +77,7 @@ final class StackCpu {
         double harness = (OS.getProcessCpuTime() - harnessNanos) / (double) wall / CORES * 100;
         double service = servicePid < 0 ? 0 : (processCpuNanos(servicePid) - serviceNanos) / (double) wall / CORES * 100;
         long pgTicks = 0;
-        for (Map.Entry<String, Long> backend : backendTicks(database).entrySet()) {
+        for (Map.Entry<String, Long> backend : ProcStat.backendTicks(database).entrySet()) {
             pgTicks += backend.getValue() - backends.getOrDefault(backend.getKey(), 0L);
         }
         double postgres = pgTicks / totalTicks * 100;
@@ -119,46 +120,5 @@ final class StackCpu {
             return 0;
         }
         return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
-    }
-
-    /** {total jiffies, idle + iowait jiffies} of the aggregate "cpu" line of /proc/stat. */
-    private static long[] machineTicks() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < f.length && i <= 8; i++) {
-                total += Long.parseLong(f[i]);
-            }
-            return new long[] { total, Long.parseLong(f[4]) + Long.parseLong(f[5]) };
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** utime + stime (jiffies) of each PostgreSQL backend whose process title names the database. */
-    private static Map<String, Long> backendTicks(String database) {
-        Map<String, Long> ticks = new HashMap<>();
-        if (database == null) {
-            return ticks;
-        }
-        String marker = " " + database + " ";
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
-            for (Path process : processes) {
-                try {
-                    String title = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8);
-                    if (!title.startsWith("postgres:") || !title.contains(marker)) {
-                        continue;
-                    }
-                    String stat = Files.readString(process.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.put(process.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
-                } catch (IOException | RuntimeException e) {
-                    // the process ended meanwhile
-                }
-            }
-        } catch (IOException e) {
-            // no /proc
-        }
-        return ticks;
     }
 }
