@@ -5,6 +5,7 @@ import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.InvalidEventException;
 import dev.realtime.contracts.events.Topics;
 import dev.realtime.edge.kafka.AllPartitionsReader;
+import dev.realtime.edge.kafka.ConsumerLoop;
 import dev.realtime.edge.kafka.KafkaClients;
 import dev.realtime.edge.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.Counter;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,15 +48,12 @@ public class EventReader {
     MeterRegistry meters;
 
     private final AtomicBoolean warnedInvalid = new AtomicBoolean();
-    private volatile boolean running = true;
+    private final ConsumerLoop loop = new ConsumerLoop("edge-events", "Reading the event topics");
     private volatile Set<String> missingTopics = new TreeSet<>(Topics.DELIVERED);
     private volatile int assignedPartitions;
-    private volatile AllPartitionsReader reader;
-    private Thread thread;
 
     void start(@Observes StartupEvent event) {
-        thread = new Thread(this::run, "edge-events");
-        thread.start();
+        loop.start(this::run);
     }
 
     /** Whether every event topic is assigned at a fixed position, i.e. events published from now on arrive. */
@@ -79,35 +76,22 @@ public class EventReader {
         // Start at the end: a client that was away catches up through resume, not by replaying the topics.
         try (AllPartitionsReader current = new AllPartitionsReader(clients.consumer("events", "latest"),
                 Topics.DELIVERED, AllPartitionsReader.Start.END)) {
-            reader = current;
-            long lastRefresh = 0;
-            while (running) {
-                try {
-                    if (!missingTopics.isEmpty() || System.nanoTime() - lastRefresh > REFRESH_INTERVAL.toNanos()) {
-                        current.refresh(METADATA_TIMEOUT);
-                        lastRefresh = System.nanoTime();
-                        missingTopics = current.missingTopics();
-                        assignedPartitions = current.assigned().size();
-                    }
-                    if (assignedPartitions == 0) {
-                        Thread.sleep(POLL.toMillis());
-                        continue;
-                    }
-                    for (ConsumerRecord<String, byte[]> record : current.poll(POLL)) {
-                        delivered.increment(handle(record));
-                    }
-                } catch (WakeupException | InterruptedException e) {
-                    break;
-                } catch (RuntimeException e) {
-                    if (!running) {
-                        break;
-                    }
-                    LOG.warnf("Reading the event topics failed, retrying: %s", e.toString());
-                    if (!pause()) {
-                        break;
-                    }
+            long[] lastRefresh = {0};
+            loop.repeat(current::wakeup, () -> {
+                if (!missingTopics.isEmpty() || System.nanoTime() - lastRefresh[0] > REFRESH_INTERVAL.toNanos()) {
+                    current.refresh(METADATA_TIMEOUT);
+                    lastRefresh[0] = System.nanoTime();
+                    missingTopics = current.missingTopics();
+                    assignedPartitions = current.assigned().size();
                 }
-            }
+                if (assignedPartitions == 0) {
+                    Thread.sleep(POLL.toMillis());
+                    return;
+                }
+                for (ConsumerRecord<String, byte[]> record : current.poll(POLL)) {
+                    delivered.increment(handle(record));
+                }
+            });
         }
     }
 
@@ -145,24 +129,7 @@ public class EventReader {
         }
     }
 
-    private boolean pause() {
-        try {
-            Thread.sleep(1000);
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
-    }
-
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        AllPartitionsReader current = reader;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            // wakeup() ends any blocking consumer call; interrupting would also break the consumer's own close().
-            thread.join(5000);
-        }
+        loop.stop();
     }
 }

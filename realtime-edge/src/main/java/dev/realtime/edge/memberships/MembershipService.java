@@ -2,6 +2,7 @@ package dev.realtime.edge.memberships;
 
 import dev.realtime.contracts.events.Topics;
 import dev.realtime.edge.kafka.AllPartitionsReader;
+import dev.realtime.edge.kafka.ConsumerLoop;
 import dev.realtime.edge.kafka.KafkaClients;
 import dev.realtime.edge.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.Counter;
@@ -16,13 +17,10 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.apache.kafka.common.errors.WakeupException;
-import org.jboss.logging.Logger;
 
 /** Runs the {@link MembershipFollower} on its own thread for the life of the application. */
 @ApplicationScoped
 public class MembershipService {
-    private static final Logger LOG = Logger.getLogger(MembershipService.class);
     private static final Duration POLL = Duration.ofMillis(500);
 
     @Inject
@@ -37,14 +35,12 @@ public class MembershipService {
     MeterRegistry meters;
 
     private volatile MembershipFollower follower;
-    private volatile boolean running = true;
-    private Thread thread;
+    private final ConsumerLoop loop = new ConsumerLoop("edge-memberships", "Reading " + Topics.MEMBERSHIPS);
 
     void start(@Observes StartupEvent event) {
         Gauge.builder("realtime.edge.memberships", index, MembershipIndex::size)
                 .description("Memberships held in the index").register(meters);
-        thread = new Thread(this::run, "edge-memberships");
-        thread.start();
+        loop.start(this::run);
     }
 
     public boolean caughtUp() {
@@ -66,43 +62,12 @@ public class MembershipService {
         try (MembershipFollower current = new MembershipFollower(reader, index,
                 (room, user) -> revoked.fire(new MembershipRevoked(room, user)), invalid::increment)) {
             follower = current;
-            while (running) {
-                try {
-                    current.step(POLL);
-                } catch (WakeupException | InterruptedException e) {
-                    break;
-                } catch (RuntimeException e) {
-                    if (!running) {
-                        break;
-                    }
-                    // Broker outages surface here; the index keeps serving what it has and reading resumes after.
-                    LOG.warnf("Reading %s failed, retrying: %s", Topics.MEMBERSHIPS, e.toString());
-                    if (!pause()) {
-                        break;
-                    }
-                }
-            }
-        }
-    }
-
-    private boolean pause() {
-        try {
-            Thread.sleep(1000);
-            return true;
-        } catch (InterruptedException e) {
-            return false;
+            // Broker outages surface in step(); the index keeps serving what it has and reading resumes after.
+            loop.repeat(current::wakeup, () -> current.step(POLL));
         }
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        MembershipFollower current = follower;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (thread != null) {
-            // wakeup() ends any blocking consumer call; interrupting would also break the consumer's own close().
-            thread.join(5000);
-        }
+        loop.stop();
     }
 }
