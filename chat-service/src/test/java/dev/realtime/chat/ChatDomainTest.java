@@ -23,6 +23,7 @@ import dev.realtime.contracts.chat.MessageReaction;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.eventstore.projection.ProjectionReplayer;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
 import dev.realtime.testkit.TopicReader;
@@ -30,6 +31,10 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.quarkus.vertx.VertxContextSupport;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -262,6 +267,42 @@ class ChatDomainTest {
         as(alice).queryParam("before", 3).queryParam("after", 1).get("/api/conversations/{id}/messages", id)
                 .then().statusCode(400);
         as(alice).queryParam("limit", 0).get("/api/conversations/{id}/messages", id).then().statusCode(400);
+    }
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ProjectionReplayer replayer;
+
+    /** Posts are written by PostSql, everything else by ChatProjection: a replay must rebuild the same rows. */
+    @Test
+    void theRowsOfPostsMatchWhatAReplayOfTheProjectionBuilds() throws Throwable {
+        String alice = user("alice");
+        String bob = user("bob");
+        String id = conversation(alice, bob);
+        String first = posted(alice, id, "first, for @" + bob);
+        as(bob).body(Map.of("text", "a reply", "replyTo", first)).post("/api/conversations/{id}/messages", id)
+                .then().statusCode(201);
+        as(bob).body(Map.of("messageId", first)).post("/api/conversations/{id}/read", id).then().statusCode(200);
+        posted(alice, id, "plain");
+
+        List<String> written = chatRows(id);
+        assertTrue(written.stream().anyMatch(row -> row.contains("\"mentions\":\"[\\\"" + bob + "\\\"]\"")), "mentions are stored: " + written);
+        VertxContextSupport.subscribeAndAwait(() -> replayer.rebuild("chat"));
+        assertEquals(written, chatRows(id));
+    }
+
+    private List<String> chatRows(String conversationId) throws Throwable {
+        String sql = "SELECT 'c', row_to_json(c)::text FROM chat_conversations c WHERE id = $1"
+                + " UNION ALL SELECT 'p', (SELECT json_agg(p ORDER BY user_id)::text FROM chat_participants p WHERE conversation_id = $1)"
+                + " UNION ALL SELECT 'm', (SELECT json_agg(m ORDER BY seq)::text FROM chat_messages m WHERE conversation_id = $1)";
+        return VertxContextSupport.subscribeAndAwait(() -> pool.preparedQuery(sql).execute(Tuple.of(conversationId))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(row.getString(0) + " " + row.getString(1)));
+                    return out;
+                }));
     }
 
     @Test

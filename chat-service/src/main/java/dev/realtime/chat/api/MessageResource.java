@@ -6,7 +6,6 @@ import dev.realtime.chat.api.ChatDtos.Message;
 import dev.realtime.chat.api.ChatDtos.MessagePage;
 import dev.realtime.chat.api.ChatDtos.PostMessage;
 import dev.realtime.chat.api.ChatDtos.ReadState;
-import dev.realtime.chat.domain.ChatEvents;
 import dev.realtime.chat.domain.ConversationService;
 import dev.realtime.chat.domain.Emoji;
 import dev.realtime.chat.store.MessageEntity;
@@ -57,12 +56,11 @@ public class MessageResource {
     @Operation(summary = "Post a message; a retry with the same clientMessageId returns the first message (200)")
     public Uni<Response> post(@PathParam("id") String id, @Valid @NotNull PostMessage request) {
         return conversations.post(caller.get(), id, request.text(), request.replyTo(), request.clientMessageId())
-                .chain(outcome -> outcome.result().duplicate()
-                        ? messageAt(id, outcome.result().lastVersion()).map(message -> Response.ok(message).build())
+                .chain(posted -> posted.result().duplicate()
+                        ? messageAt(id, posted.result().lastVersion()).map(message -> Response.ok(message).build())
                         // A new message is exactly what was appended: no need to read it back.
-                        : Uni.createFrom().item(Response.status(Response.Status.CREATED).entity(ChatViews.posted(id,
-                                outcome.result().lastVersion(),
-                                (ChatEvents.MessagePosted) outcome.events().get(0).data())).build()));
+                        : Uni.createFrom().item(Response.status(Response.Status.CREATED)
+                                .entity(ChatViews.posted(id, posted.result().lastVersion(), posted.message())).build()));
     }
 
     @GET

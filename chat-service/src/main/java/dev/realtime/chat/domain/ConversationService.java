@@ -3,15 +3,18 @@ package dev.realtime.chat.domain;
 import dev.realtime.chat.store.ConversationEntity;
 import dev.realtime.chat.store.MessageEntity;
 import dev.realtime.chat.store.ParticipantEntity;
+import dev.realtime.chat.store.PostSql;
 import dev.realtime.chat.store.ReactionEntity;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.eventstore.store.AppendResult;
 import dev.realtime.eventstore.store.ConcurrencyException;
+import dev.realtime.eventstore.store.DuplicateCommandException;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.NewEvent;
+import dev.realtime.eventstore.store.SqlAppender;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,6 +44,12 @@ public class ConversationService {
 
     @Inject
     EventStore store;
+
+    @Inject
+    SqlAppender appender;
+
+    @Inject
+    PostSql postSql;
 
     @Inject
     PostRateLimiter rateLimiter;
@@ -75,6 +84,13 @@ public class ConversationService {
     }
 
     public record Created(String conversationId, boolean existing) {
+    }
+
+    /**
+     * A post's result: the versions appended, or the first post's when {@code result.duplicate()} (then
+     * {@code message} is null: the first message is read from the read model).
+     */
+    public record Posted(AppendResult result, ChatEvents.MessagePosted message) {
     }
 
     // ---- conversations ----
@@ -177,15 +193,49 @@ public class ConversationService {
 
     // ---- messages ----
 
-    public Uni<Outcome> post(Caller caller, String conversationId, String text, String replyTo, String clientMessageId) {
+    /**
+     * Posts a message: the hot command, so it reads what it needs in one query and appends through
+     * {@link SqlAppender} (event, command and read model pipelined in one transaction) instead of a Hibernate
+     * session. The rules are those of the other commands: participants only, not in an archived conversation,
+     * a reply to a message of the same conversation, a retried client message id returns the first message.
+     */
+    public Uni<Posted> post(Caller caller, String conversationId, String text, String replyTo, String clientMessageId) {
         rateLimiter.acquire(caller.id());
+        Room room = roomOrNotFound(conversationId);
+        UUID replyId = replyTo == null ? null : messageIdOrNotFound(replyTo);
         String commandId = clientMessageId == null ? null
                 : "post-message:" + conversationId + ":" + caller.id() + ":" + clientMessageId;
-        return command(caller, conversationId, commandId, ConversationService::requireOpen,
-                context -> replyTo == null ? Uni.createFrom().nullItem() : messageOrNotFound(conversationId, replyTo),
-                (context, replied) -> List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, new ChatEvents.MessagePosted(
-                        UUID.randomUUID().toString(), caller.id(), caller.displayName(), text, clientMessageId, now(),
-                        replyTo, Mentions.of(text, context.userIds())))));
+        // Only a text with an '@' can mention anyone; the participant list is read only then.
+        boolean mayMention = text.indexOf('@') >= 0;
+        return Uni.createFrom().deferred(() -> Uni.combine().all()
+                        .unis(postSql.context(conversationId, caller.id(), mayMention, replyId), appender.previous(commandId))
+                        .asTuple()
+                        .chain(read -> {
+                            PostSql.PostContext context = read.getItem1();
+                            if (context == null) {
+                                throw ChatProblem.conversationNotFound();
+                            }
+                            if (read.getItem2() != null) {
+                                return Uni.createFrom().item(new Posted(read.getItem2(), null));
+                            }
+                            if (context.archived()) {
+                                throw archived();
+                            }
+                            if (replyId != null && !Boolean.TRUE.equals(context.replyFound())) {
+                                throw ChatProblem.messageNotFound();
+                            }
+                            ChatEvents.MessagePosted posted = new ChatEvents.MessagePosted(UUID.randomUUID().toString(),
+                                    caller.id(), caller.displayName(), text, clientMessageId, now(), replyTo,
+                                    mayMention ? Mentions.of(text, context.participants()) : List.of());
+                            return appender.append(room.name(), context.version(),
+                                            List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)),
+                                            EventMetadata.of(caller.id(), commandId),
+                                            result -> PostSql.readModel(conversationId, result.firstVersion(), posted))
+                                    .map(result -> new Posted(result, posted));
+                        }))
+                // A lost race reads again: the new version, or the first run of the same command.
+                .onFailure(failure -> failure instanceof ConcurrencyException || failure instanceof DuplicateCommandException)
+                .retry().atMost(RETRIES);
     }
 
     public Uni<Outcome> edit(Caller caller, String conversationId, String messageId, String text) {
@@ -265,9 +315,9 @@ public class ConversationService {
     public Uni<MessageEntity> messageOrNotFound(String conversationId, String messageId) {
         UUID id;
         try {
-            id = UUID.fromString(messageId);
-        } catch (IllegalArgumentException e) {
-            return Uni.createFrom().failure(ChatProblem.messageNotFound());
+            id = messageIdOrNotFound(messageId);
+        } catch (RuntimeException notFound) {
+            return Uni.createFrom().failure(notFound);
         }
         return MessageEntity.<MessageEntity>findById(id).chain(message -> message == null
                 || !message.conversationId.equals(conversationId)
@@ -312,7 +362,19 @@ public class ConversationService {
 
     private static void requireOpen(Context context) {
         if (context.archived()) {
-            throw ChatProblem.conflict("conversation-archived", "The conversation is archived.");
+            throw archived();
+        }
+    }
+
+    private static RuntimeException archived() {
+        return ChatProblem.conflict("conversation-archived", "The conversation is archived.");
+    }
+
+    private static UUID messageIdOrNotFound(String messageId) {
+        try {
+            return UUID.fromString(messageId);
+        } catch (IllegalArgumentException e) {
+            throw ChatProblem.messageNotFound();
         }
     }
 
