@@ -94,8 +94,8 @@ public final class ChatRestBenchmark {
         long servicePid = stack.pid(StackService.CHAT).orElse(-1L);
         Map<String, Object> environment = environment(config, before);
 
-        try (MessageEventConsumer consumer = new MessageEventConsumer(stack.kafkaBootstrapServers())) {
-            ChatWorkload workload = new ChatWorkload(stack.chatUrl(), settings, user -> stack.issuer().token(user));
+        try (MessageEventConsumer consumer = new MessageEventConsumer(stack.kafkaBootstrapServers());
+                ChatWorkload workload = new ChatWorkload(stack.chatUrl(), settings, user -> stack.issuer().token(user))) {
             long setup = System.nanoTime();
             workload.createConversations(8);
             System.out.printf(Locale.ROOT, "%d users, %d conversations of %d participants created in %.1f s%n",
