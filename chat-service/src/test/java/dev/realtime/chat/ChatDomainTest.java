@@ -155,6 +155,38 @@ class ChatDomainTest {
     }
 
     @Test
+    void theOwnerChangesRolesAndHandsTheOwnershipOverBeforeLeaving() {
+        String owner = user("owner");
+        String admin = user("admin");
+        String member = user("member");
+        String id = conversation(owner, admin, member);
+        String role = "/api/conversations/{id}/participants/{user}/role";
+        as(owner).body(Map.of("role", "admin")).put(role, id, admin).then().statusCode(200)
+                .body("participants.find { it.userId == '" + admin + "' }.role", equalTo("admin"));
+        as(admin).body(Map.of("role", "admin")).put(role, id, member).then().statusCode(403);
+        as(member).body(Map.of("role", "owner")).put(role, id, member).then().statusCode(403);
+        as(owner).body(Map.of("role", "boss")).put(role, id, member).then().statusCode(400)
+                .body("errors.field", hasItem("role"));
+        as(owner).body(Map.of("role", "admin")).put(role, id, user("stranger")).then().statusCode(404);
+        as(owner).body(Map.of("role", "member")).put(role, id, owner).then().statusCode(409);
+
+        as(owner).body(Map.of("role", "owner")).put(role, id, member).then().statusCode(200)
+                .body("myRole", equalTo("admin"))
+                .body("participants.find { it.userId == '" + member + "' }.role", equalTo("owner"));
+        as(owner).post("/api/conversations/{id}/leave", id).then().statusCode(204);
+        as(member).get("/api/conversations/{id}", id).then().body("participants.userId", equalTo(sorted(admin, member)));
+
+        try (TopicReader reader = TopicReader.of(Topics.CHAT_EVENTS)) {
+            List<IntegrationEvent> changes = reader.awaitRecords(r -> r.key().equals("conversation:" + id)
+                            && "chat.conversation.participant.role-changed.v1".equals(CloudEventCodec.fromRecord(r).type()), 3, WAIT)
+                    .stream().map(CloudEventCodec::fromRecord).toList();
+            assertEquals(List.of(admin + "=admin", member + "=owner", owner + "=admin"), changes.stream()
+                    .map(event -> event.dataAs(dev.realtime.contracts.chat.ParticipantChanged.class))
+                    .map(changed -> changed.userId() + "=" + changed.role()).toList());
+        }
+    }
+
+    @Test
     void onlyTheAuthorEditsAndTheAuthorOrAManagerDeletesLeavingATombstone() {
         String owner = user("owner");
         String alice = user("alice");

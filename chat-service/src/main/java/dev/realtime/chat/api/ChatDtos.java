@@ -38,6 +38,10 @@ public final class ChatDtos {
             @Pattern(regexp = "admin|member", message = "must be admin or member") String role) {
     }
 
+    public record ChangeRole(
+            @NotNull @Pattern(regexp = "owner|admin|member", message = "must be owner, admin or member") String role) {
+    }
+
     public record PostMessage(
             @NotBlank @Size(max = MAX_TEXT) String text,
             @Pattern(regexp = UUID, message = "must be a message id") String replyTo,

@@ -1,6 +1,7 @@
 package dev.realtime.chat.api;
 
 import dev.realtime.chat.api.ChatDtos.AddParticipant;
+import dev.realtime.chat.api.ChatDtos.ChangeRole;
 import dev.realtime.chat.api.ChatDtos.Conversation;
 import dev.realtime.chat.api.ChatDtos.ConversationPage;
 import dev.realtime.chat.api.ChatDtos.CreateConversation;
@@ -31,6 +32,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -116,6 +118,14 @@ public class ConversationResource {
     public Uni<Conversation> add(@PathParam("id") String id, @Valid @NotNull AddParticipant request) {
         String role = request.role() == null ? Roles.MEMBER : request.role();
         return conversations.addParticipant(caller.get(), id, request.userId(), role).chain(outcome -> view(id));
+    }
+
+    @PUT
+    @Path("/{id}/participants/{userId}/role")
+    @Operation(summary = "Change a participant's role (owner only); making someone the owner hands the ownership over")
+    public Uni<Conversation> changeRole(@PathParam("id") String id, @PathParam("userId") String userId,
+            @Valid @NotNull ChangeRole request) {
+        return conversations.changeRole(caller.get(), id, userId, request.role()).chain(outcome -> view(id));
     }
 
     @DELETE

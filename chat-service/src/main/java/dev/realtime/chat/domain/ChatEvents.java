@@ -10,6 +10,7 @@ public final class ChatEvents {
     public static final String CONVERSATION_ARCHIVED = "chat.ConversationArchived.v1";
     public static final String PARTICIPANT_ADDED = "chat.ParticipantAdded.v1";
     public static final String PARTICIPANT_REMOVED = "chat.ParticipantRemoved.v1";
+    public static final String PARTICIPANT_ROLE_CHANGED = "chat.ParticipantRoleChanged.v1";
     public static final String MESSAGE_POSTED = "chat.MessagePosted.v1";
     public static final String MESSAGE_EDITED = "chat.MessageEdited.v1";
     public static final String MESSAGE_DELETED = "chat.MessageDeleted.v1";
@@ -39,6 +40,9 @@ public final class ChatEvents {
 
     /** {@code left} is true when the user left, false when an owner or admin removed them. */
     public record ParticipantRemoved(String userId, boolean left, Instant removedAt) {
+    }
+
+    public record ParticipantRoleChanged(String userId, String role, Instant changedAt) {
     }
 
     public record MessagePosted(String messageId, String authorId, String authorName, String text,

@@ -25,6 +25,10 @@ public class ChatProblem extends RuntimeException {
         return new ChatProblem(404, "not-found", "No such message in this conversation.", 0);
     }
 
+    public static ChatProblem participantNotFound() {
+        return new ChatProblem(404, "not-found", "No such participant in this conversation.", 0);
+    }
+
     public static ChatProblem forbidden(String detail) {
         return new ChatProblem(403, "forbidden", detail, 0);
     }

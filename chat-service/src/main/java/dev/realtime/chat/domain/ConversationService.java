@@ -191,6 +191,35 @@ public class ConversationService {
         });
     }
 
+    /**
+     * The owner gives {@code userId} another role. Making someone else the owner transfers the ownership: the
+     * caller becomes an admin in the same append (so the owner can then leave).
+     */
+    public Uni<Outcome> changeRole(Caller caller, String conversationId, String userId, String role) {
+        return command(caller, conversationId, null, context -> {
+            requireGroup(context);
+            requireOpen(context);
+            if (!Roles.OWNER.equals(context.caller().role)) {
+                throw ChatProblem.forbidden("Only the owner changes roles.");
+            }
+            if (userId.equals(caller.id())) {
+                throw ChatProblem.conflict("owner-role", "The owner keeps the role until they make someone else the owner.");
+            }
+            ParticipantEntity target = context.participant(userId).orElseThrow(ChatProblem::participantNotFound);
+            if (target.role.equals(role)) {
+                return List.of();
+            }
+            Instant at = now();
+            List<NewEvent> events = new ArrayList<>();
+            events.add(new NewEvent(ChatEvents.PARTICIPANT_ROLE_CHANGED, new ChatEvents.ParticipantRoleChanged(userId, role, at)));
+            if (Roles.OWNER.equals(role)) {
+                events.add(new NewEvent(ChatEvents.PARTICIPANT_ROLE_CHANGED,
+                        new ChatEvents.ParticipantRoleChanged(caller.id(), Roles.ADMIN, at)));
+            }
+            return events;
+        });
+    }
+
     // ---- messages ----
 
     /**

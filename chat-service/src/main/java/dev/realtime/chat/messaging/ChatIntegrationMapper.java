@@ -49,6 +49,10 @@ public class ChatIntegrationMapper implements IntegrationMapper {
                 ChatEvents.ParticipantAdded added = event.dataAs(ChatEvents.ParticipantAdded.class);
                 records.add(new Membership(room, added.userId(), added.role()).grantRecord(SOURCE, actor));
             }
+            case ChatEvents.PARTICIPANT_ROLE_CHANGED -> {
+                ChatEvents.ParticipantRoleChanged changed = event.dataAs(ChatEvents.ParticipantRoleChanged.class);
+                records.add(new Membership(room, changed.userId(), changed.role()).grantRecord(SOURCE, actor));
+            }
             case ChatEvents.PARTICIPANT_REMOVED -> {
                 ChatEvents.ParticipantRemoved removed = event.dataAs(ChatEvents.ParticipantRemoved.class);
                 records.add(new Membership(room, removed.userId(), null).revokeRecord());
@@ -87,6 +91,11 @@ public class ChatIntegrationMapper implements IntegrationMapper {
             case ChatEvents.PARTICIPANT_REMOVED -> IntegrationEvents.of(event, ChatEventTypes.PARTICIPANT_REMOVED,
                     new ParticipantChanged(conversationId, event.dataAs(ChatEvents.ParticipantRemoved.class).userId(),
                             null), SOURCE);
+            case ChatEvents.PARTICIPANT_ROLE_CHANGED -> {
+                ChatEvents.ParticipantRoleChanged changed = event.dataAs(ChatEvents.ParticipantRoleChanged.class);
+                yield IntegrationEvents.of(event, ChatEventTypes.PARTICIPANT_ROLE_CHANGED,
+                        new ParticipantChanged(conversationId, changed.userId(), changed.role()), SOURCE);
+            }
             case ChatEvents.MESSAGE_POSTED -> {
                 ChatEvents.MessagePosted posted = event.dataAs(ChatEvents.MessagePosted.class);
                 yield IntegrationEvents.of(event, ChatEventTypes.MESSAGE_NEW, new MessageNew(conversationId,

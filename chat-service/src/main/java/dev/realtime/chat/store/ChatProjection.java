@@ -47,6 +47,15 @@ public class ChatProjection implements Projection {
                     yield session.find(ParticipantEntity.class, new ParticipantEntity.Key(conversationId, removed.userId()))
                             .chain(row -> row == null ? done() : session.remove(row));
                 }
+                case ChatEvents.PARTICIPANT_ROLE_CHANGED -> {
+                    ChatEvents.ParticipantRoleChanged changed = event.dataAs(ChatEvents.ParticipantRoleChanged.class);
+                    yield session.find(ParticipantEntity.class, new ParticipantEntity.Key(conversationId, changed.userId()))
+                            .invoke(row -> {
+                                if (row != null) {
+                                    row.role = changed.role();
+                                }
+                            }).replaceWithVoid();
+                }
                 case ChatEvents.MESSAGE_POSTED -> posted(session, conversation, event);
                 case ChatEvents.MESSAGE_EDITED -> {
                     ChatEvents.MessageEdited edited = event.dataAs(ChatEvents.MessageEdited.class);

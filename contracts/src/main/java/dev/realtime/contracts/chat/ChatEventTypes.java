@@ -16,6 +16,8 @@ public final class ChatEventTypes {
             new EventType("chat.conversation.participant.added.v1", "conversation:participant:added");
     public static final EventType PARTICIPANT_REMOVED =
             new EventType("chat.conversation.participant.removed.v1", "conversation:participant:removed");
+    public static final EventType PARTICIPANT_ROLE_CHANGED = new EventType(
+            "chat.conversation.participant.role-changed.v1", "conversation:participant:role-changed");
     public static final EventType MESSAGE_NEW = new EventType("chat.message.new.v1", "message:new");
     public static final EventType MESSAGE_EDITED = new EventType("chat.message.edited.v1", "message:edited");
     public static final EventType MESSAGE_DELETED = new EventType("chat.message.deleted.v1", "message:deleted");
@@ -23,7 +25,7 @@ public final class ChatEventTypes {
     public static final EventType MESSAGE_READ = new EventType("chat.message.read.v1", "message:read");
 
     public static final List<EventType> ALL = List.of(CONVERSATION_CREATED, CONVERSATION_RENAMED,
-            CONVERSATION_ARCHIVED, PARTICIPANT_ADDED, PARTICIPANT_REMOVED, MESSAGE_NEW, MESSAGE_EDITED,
+            CONVERSATION_ARCHIVED, PARTICIPANT_ADDED, PARTICIPANT_REMOVED, PARTICIPANT_ROLE_CHANGED, MESSAGE_NEW, MESSAGE_EDITED,
             MESSAGE_DELETED, MESSAGE_REACTION, MESSAGE_READ);
 
     private ChatEventTypes() {
