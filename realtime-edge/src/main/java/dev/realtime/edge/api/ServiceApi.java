@@ -7,18 +7,15 @@ import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
-import dev.realtime.edge.kafka.KafkaClients;
 import dev.realtime.edge.ops.EdgeMetrics;
 import dev.realtime.edge.presence.PresenceService;
 import dev.realtime.edge.protocol.LiveEventNames;
 import dev.realtime.edge.rooms.CloseCodes;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -39,7 +36,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,7 +54,7 @@ public class ServiceApi {
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
     @Inject
-    KafkaClients clients;
+    RecordsPublisher publisher;
     @Inject
     RoomRegistry rooms;
     @Inject
@@ -67,8 +63,6 @@ public class ServiceApi {
     EdgeMetrics metrics;
     @Inject
     SecurityIdentity caller;
-
-    private KafkaProducer<String, byte[]> producer;
 
     /** Body: {@code {"type": "<CloudEvents type>", "data": {...}, "id": "<optional event id>"}}. */
     @POST
@@ -103,7 +97,7 @@ public class ServiceApi {
         IntegrationEvent event = new IntegrationEvent(eventId, URI.create("/realtime-edge/api/" + callerName()),
                 type.asText(), OffsetDateTime.now(), room, null, null, Json.write(data));
         try {
-            producer().send(CloudEventCodec.toRecord(Topics.RECORDS_EVENTS, event))
+            publisher.publish(CloudEventCodec.toRecord(Topics.RECORDS_EVENTS, event))
                     .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -158,19 +152,5 @@ public class ServiceApi {
 
     private static Response unavailable() {
         return Problems.response(503, "unavailable", "Service unavailable", "the event could not be published");
-    }
-
-    private synchronized KafkaProducer<String, byte[]> producer() {
-        if (producer == null) {
-            producer = clients.producer("api");
-        }
-        return producer;
-    }
-
-    synchronized void stop(@Observes ShutdownEvent event) {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(2));
-            producer = null;
-        }
     }
 }
