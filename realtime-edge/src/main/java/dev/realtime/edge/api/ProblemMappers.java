@@ -1,6 +1,5 @@
 package dev.realtime.edge.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -8,11 +7,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Framework refusals of the server API as problem details instead of HTML or empty bodies. */
 public class ProblemMappers {
-
-    @ServerExceptionMapper
-    public Response malformed(JsonProcessingException e) {
-        return Problems.response(400, "malformed-json", "Malformed JSON", "the body is not the expected JSON");
-    }
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException e) {

@@ -68,7 +68,14 @@ public class ServiceApi {
     @POST
     @Path("/rooms/{room}/events")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response publish(@PathParam("room") String roomName, JsonNode body) {
+    public Response publish(@PathParam("room") String roomName, String text) {
+        // Parsed here rather than by the framework, whose parse errors arrive as a bare 400 without the reason.
+        JsonNode body;
+        try {
+            body = Json.mapper().readTree(text == null ? "" : text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Problems.response(400, "malformed-json", "Malformed request body", "the body is not valid JSON");
+        }
         Room room;
         try {
             room = Room.parse(roomName);
