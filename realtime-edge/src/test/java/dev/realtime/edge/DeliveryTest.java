@@ -59,8 +59,9 @@ class DeliveryTest {
         try (WsTestClient client = WsTestClient.connect(ws, Edge.token(alice))) {
             JsonNode welcome = client.awaitType("welcome", WAIT);
             assertEquals(alice, welcome.path("user").asText());
-            assertEquals(List.of("user:" + alice), List.of(welcome.path("rooms").path(0).asText()));
-            assertEquals(1, welcome.path("rooms").size());
+            assertEquals(List.of("user:" + alice, "all"),
+                    List.of(welcome.path("rooms").path(0).asText(), welcome.path("rooms").path(1).asText()));
+            assertEquals(2, welcome.path("rooms").size());
 
             JsonNode ack = Edge.subscribeAndAwait(client, "c1", conversation.name());
             assertEquals("ack", ack.path("type").asText());

@@ -48,6 +48,11 @@ final class Edge {
         return OidcWiremockTestResource.generateJwtToken(user, Set.of(roles), user, "Bearer");
     }
 
+    /** A token of {@code user} that expires {@code lifetime} from now. */
+    static String token(String user, Duration lifetime, String... roles) {
+        return dev.realtime.testkit.Tokens.accessToken(user, lifetime, roles);
+    }
+
     static URI wsUri(URI httpTestResource) {
         return URI.create(httpTestResource.toString().replaceFirst("^http", "ws"));
     }
@@ -110,6 +115,20 @@ final class Edge {
     static IntegrationEvent event(Room room, String type, Long seq, Map<String, Object> data) {
         return new IntegrationEvent(UUID.randomUUID().toString(), SOURCE, type, OffsetDateTime.now(), room, seq,
                 null, Json.write(data));
+    }
+
+    /** A {@code records.record.changed.v1} addressed to {@code room}, with an optional audience. */
+    static IntegrationEvent recordChanged(Room room, dev.realtime.contracts.records.Audience audience) {
+        dev.realtime.contracts.records.RecordChanged data = new dev.realtime.contracts.records.RecordChanged(
+                new dev.realtime.contracts.records.Target("invoice", unique("inv"), "Invoice", null),
+                dev.realtime.contracts.records.RecordChanged.UPDATED, null, audience, "Ops", null);
+        return new IntegrationEvent(UUID.randomUUID().toString(), SOURCE,
+                dev.realtime.contracts.records.RecordEventTypes.RECORD_CHANGED.ceType(), OffsetDateTime.now(), room,
+                null, null, Json.write(data));
+    }
+
+    static Predicate<JsonNode> ofType(String type) {
+        return frame -> type.equals(frame.path("type").asText());
     }
 
     static Map<String, String> subscribe(String id, Room room) {

@@ -1,6 +1,16 @@
 package dev.realtime.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.smallrye.jwt.build.Jwt;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,6 +25,42 @@ public final class Tokens {
     public static String accessToken(String user, String... roles) {
         // getAccessToken(user, roles) gives every user the same sub; the services key users by sub.
         return OidcWiremockTestResource.generateJwtToken(user, Set.of(roles), user, "Bearer");
+    }
+
+    /**
+     * Like {@link #accessToken(String, String...)} but expiring {@code lifetime} from now, signed with the same test
+     * key and carrying the same issuer and audience, so the service validates it exactly like the others.
+     */
+    public static String accessToken(String user, Duration lifetime, String... roles) {
+        JsonNode template = claims(accessToken(user, roles));
+        List<String> audience = new ArrayList<>();
+        JsonNode aud = template.path("aud");
+        if (aud.isArray()) {
+            aud.forEach(value -> audience.add(value.asText()));
+        } else if (aud.isTextual()) {
+            audience.add(aud.asText());
+        }
+        Instant now = Instant.now();
+        return Jwt.preferredUserName(user)
+                .groups(Set.of(roles))
+                .issuer(template.path("iss").asText())
+                .audience(Set.copyOf(audience))
+                .subject(user)
+                .claim("typ", "Bearer")
+                .issuedAt(now.getEpochSecond())
+                .expiresAt(now.plus(lifetime).getEpochSecond())
+                .jws()
+                .keyId("1")
+                .sign("privateKey.jwk");
+    }
+
+    /** The claims of a JWT, read without checking anything. */
+    public static JsonNode claims(String jwt) {
+        try {
+            return new ObjectMapper().readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static String bearer(String user, String... roles) {

@@ -40,6 +40,13 @@ public final class WsTestClient implements AutoCloseable {
         return open(HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token), uri);
     }
 
+    /** Connects with extra upgrade headers, e.g. the Origin a browser page would send. */
+    public static WsTestClient connect(URI uri, String token, java.util.Map<String, String> headers) {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token);
+        headers.forEach(builder::header);
+        return open(builder, uri);
+    }
+
     /** Connects the way a browser does: the token travels in the Sec-WebSocket-Protocol header. */
     public static WsTestClient connectWithSubprotocolToken(URI uri, String token) {
         String carrier = URLEncoder.encode("quarkus-http-upgrade#Authorization#Bearer " + token, StandardCharsets.UTF_8)

@@ -9,6 +9,7 @@ import dev.realtime.edge.kafka.ConsumerLoop;
 import dev.realtime.edge.kafka.KafkaClients;
 import dev.realtime.edge.kafka.TopicProvisioner;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -51,8 +52,11 @@ public class EventReader {
     private final ConsumerLoop loop = new ConsumerLoop("edge-events", "Reading the event topics");
     private volatile Set<String> missingTopics = new TreeSet<>(Topics.DELIVERED);
     private volatile int assignedPartitions;
+    private volatile long lag;
 
     void start(@Observes StartupEvent event) {
+        Gauge.builder("realtime.edge.consumer.lag", this, reader -> reader.lag)
+                .description("Records on the event topics not yet read by this instance").register(meters);
         loop.start(this::run);
     }
 
@@ -91,6 +95,7 @@ public class EventReader {
                 for (ConsumerRecord<String, byte[]> record : current.poll(POLL)) {
                     delivered.increment(handle(record));
                 }
+                lag = current.lag();
             });
         }
     }

@@ -1,15 +1,27 @@
 package dev.realtime.edge.delivery;
 
 import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.InvalidEventException;
+import dev.realtime.contracts.records.Audience;
+import dev.realtime.contracts.records.RecordChanged;
+import dev.realtime.contracts.records.RecordEventTypes;
+import dev.realtime.contracts.rooms.InvalidRoomException;
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.edge.protocol.LiveEventNames;
 import dev.realtime.edge.protocol.ServerFrames;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** Hands one event to the local sessions of its room. */
+/** Hands one event to the local sessions of its room, or of its audience for record changes. */
 @ApplicationScoped
 public class Fanout {
     @Inject
@@ -19,20 +31,62 @@ public class Fanout {
 
     /**
      * @return the number of sessions the frame was queued to
-     * @throws dev.realtime.contracts.events.InvalidEventException when the event's data is not JSON
+     * @throws InvalidEventException when the event's data is not JSON, or a record change's audience is malformed
      */
     public int deliver(IntegrationEvent event) {
-        Set<Session> subscribers = rooms.subscribersOf(event.room());
+        Optional<String> liveName = LiveEventNames.of(event.type());
+        if (liveName.isEmpty()) {
+            return 0;
+        }
+        List<Room> targets = targetRooms(event);
+        if (targets.size() == 1) {
+            return deliverTo(event, targets.get(0), liveName.get());
+        }
+        // A user can be in several audience rooms (user:bob and role:admin): one frame per session, through the
+        // first room that reaches it.
+        Map<Session, Room> reached = new LinkedHashMap<>();
+        for (Room room : targets) {
+            for (Session session : rooms.subscribersOf(room)) {
+                reached.putIfAbsent(session, room);
+            }
+        }
+        Map<Room, String> frames = new HashMap<>();
+        for (Map.Entry<Session, Room> entry : reached.entrySet()) {
+            entry.getKey().send(frames.computeIfAbsent(entry.getValue(),
+                    room -> ServerFrames.event(event, room, liveName.get())));
+        }
+        return reached.size();
+    }
+
+    /** A record change with an audience goes to the audience's rooms instead of its {@code ce_room}. */
+    private static List<Room> targetRooms(IntegrationEvent event) {
+        if (!RecordEventTypes.RECORD_CHANGED.ceType().equals(event.type())) {
+            return List.of(event.room());
+        }
+        RecordChanged change = event.dataAs(RecordChanged.class);
+        Audience audience = change.audience();
+        if (audience == null || audience.isEmpty()) {
+            return List.of(event.room());
+        }
+        try {
+            return audience.rooms();
+        } catch (InvalidRoomException e) {
+            throw new InvalidEventException("invalid audience: " + e.getMessage());
+        }
+    }
+
+    private int deliverTo(IntegrationEvent event, Room room, String liveName) {
+        Set<Session> subscribers = rooms.subscribersOf(room);
         if (subscribers.isEmpty()) {
             // Every instance reads every event; most rooms have nobody here, so don't even render.
             return 0;
         }
-        String frame = ServerFrames.event(event);
+        String frame = ServerFrames.event(event, room, liveName);
         int sent = 0;
         for (Session session : subscribers) {
             // Re-checked per event: a revocation may still be on its way to this session's unsubscribe, and
             // nothing of the room may reach a user who is no longer in it.
-            if (access.stillMayReceive(session, event.room())) {
+            if (access.stillMayReceive(session, room)) {
                 session.send(frame);
                 sent++;
             }

@@ -24,11 +24,13 @@ import org.apache.kafka.common.TopicPartition;
  * written after this instance started reading their topic.
  */
 public final class AllPartitionsReader implements AutoCloseable {
-    public enum Start { BEGINNING, END }
+    /** Where partitions found by the first lookup start; RECENT = the first offset younger than the look-back. */
+    public enum Start { BEGINNING, END, RECENT }
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<String> topics;
     private final Start initialStart;
+    private Duration lookBack = Duration.ZERO;
     private final Set<String> seenTopics = new HashSet<>();
     private final Set<TopicPartition> assigned = new HashSet<>();
 
@@ -36,6 +38,12 @@ public final class AllPartitionsReader implements AutoCloseable {
         this.consumer = consumer;
         this.topics = List.copyOf(topics);
         this.initialStart = initialStart;
+    }
+
+    /** For {@link Start#RECENT}: how far back from now reading starts. */
+    public AllPartitionsReader lookBack(Duration lookBack) {
+        this.lookBack = lookBack;
+        return this;
     }
 
     /**
@@ -71,6 +79,8 @@ public final class AllPartitionsReader implements AutoCloseable {
         consumer.assign(all);
         if (initialStart == Start.END) {
             consumer.seekToEnd(initial);
+        } else if (initialStart == Start.RECENT) {
+            seekToRecent(initial, timeout);
         } else {
             consumer.seekToBeginning(initial);
         }
@@ -86,6 +96,21 @@ public final class AllPartitionsReader implements AutoCloseable {
         return initial;
     }
 
+    private void seekToRecent(Set<TopicPartition> partitions, Duration timeout) {
+        long since = System.currentTimeMillis() - lookBack.toMillis();
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(partition -> query.put(partition, since));
+        Set<TopicPartition> nothingRecent = new HashSet<>();
+        consumer.offsetsForTimes(query, timeout).forEach((partition, found) -> {
+            if (found == null) {
+                nothingRecent.add(partition);
+            } else {
+                consumer.seek(partition, found.offset());
+            }
+        });
+        consumer.seekToEnd(nothingRecent);
+    }
+
     public Set<String> missingTopics() {
         Set<String> missing = new TreeSet<>(topics);
         missing.removeAll(seenTopics);
@@ -94,6 +119,15 @@ public final class AllPartitionsReader implements AutoCloseable {
 
     public Set<TopicPartition> assigned() {
         return Set.copyOf(assigned);
+    }
+
+    /** Records behind the end, from the last fetch (no network call); partitions not fetched yet count 0. */
+    public long lag() {
+        long lag = 0;
+        for (TopicPartition partition : assigned) {
+            lag += consumer.currentLag(partition).orElse(0);
+        }
+        return lag;
     }
 
     public ConsumerRecords<String, byte[]> poll(Duration timeout) {

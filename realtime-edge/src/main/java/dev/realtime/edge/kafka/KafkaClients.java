@@ -10,7 +10,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -65,6 +69,23 @@ public class KafkaClients {
         // Topic creation is explicit (TopicProvisioner); a metadata lookup must not create a mis-configured topic.
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** A plain producer for the edge's own signals: no transactions, small batches, latency over throughput. */
+    public KafkaProducer<String, byte[]> producer(String purpose) {
+        Properties props = new Properties();
+        baseProperties().forEach((key, value) -> {
+            if (ProducerConfig.configNames().contains(key.toString())) {
+                props.put(key, value);
+            }
+        });
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "realtime-edge-" + purpose + "-" + instanceId);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // Signals are soon stale: one attempt's worth of waiting, never minutes of retries.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     public Admin admin() {

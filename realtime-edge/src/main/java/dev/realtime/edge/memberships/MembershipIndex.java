@@ -3,6 +3,7 @@ package dev.realtime.edge.memberships;
 import dev.realtime.contracts.rooms.Room;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,6 +17,12 @@ public class MembershipIndex {
     public boolean isMember(Room room, String user) {
         Map<String, String> users = members.get(room);
         return users != null && users.containsKey(user);
+    }
+
+    /** The current members of a room (a snapshot). */
+    public Set<String> members(Room room) {
+        Map<String, String> users = members.get(room);
+        return users == null ? Set.of() : Set.copyOf(users.keySet());
     }
 
     /** @param role the role in the room as the owner sent it, or "" when it sent none */

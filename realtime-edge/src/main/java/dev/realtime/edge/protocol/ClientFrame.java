@@ -9,7 +9,9 @@ import dev.realtime.contracts.events.Json;
  * which the caller answers with {@code frame.invalid} and keeps the connection open: one bad frame from a buggy
  * client should not cost it its subscriptions.
  */
-public sealed interface ClientFrame permits ClientFrame.Subscribe, ClientFrame.Unsubscribe, ClientFrame.Invalid {
+public sealed interface ClientFrame
+        permits ClientFrame.Subscribe, ClientFrame.Unsubscribe, ClientFrame.Refresh, ClientFrame.Typing,
+        ClientFrame.Invalid {
 
     /** Long enough for UUIDs and counters, short enough that echoing it back is never an amplification vector. */
     int MAX_ID_LENGTH = 128;
@@ -21,6 +23,18 @@ public sealed interface ClientFrame permits ClientFrame.Subscribe, ClientFrame.U
     }
 
     record Unsubscribe(String id, String room) implements ClientFrame {
+    }
+
+    /** A fresh access token for the same user, sent before the current one expires. */
+    record Refresh(String id, String token) implements ClientFrame {
+        @Override
+        public String toString() {
+            // Records print every component; this one must never reach a log.
+            return "Refresh[id=" + id + "]";
+        }
+    }
+
+    record Typing(String id, String room, boolean typing) implements ClientFrame {
     }
 
     record Invalid(String id, String reason) implements ClientFrame {
@@ -49,15 +63,35 @@ public sealed interface ClientFrame permits ClientFrame.Subscribe, ClientFrame.U
             return new Invalid(id, "field 'type' must be a string");
         }
         String type = typeNode.asText();
-        if (!type.equals("subscribe") && !type.equals("unsubscribe")) {
-            return new Invalid(id, "unknown frame type");
+        switch (type) {
+            case "subscribe", "unsubscribe", "typing" -> {
+                JsonNode roomNode = frame.get("room");
+                if (roomNode == null || !roomNode.isTextual()) {
+                    return new Invalid(id, "field 'room' must be a string");
+                }
+                String room = roomNode.asText();
+                if (type.equals("subscribe")) {
+                    return new Subscribe(id, room);
+                }
+                if (type.equals("unsubscribe")) {
+                    return new Unsubscribe(id, room);
+                }
+                JsonNode typingNode = frame.get("typing");
+                if (typingNode != null && !typingNode.isBoolean()) {
+                    return new Invalid(id, "field 'typing' must be true or false");
+                }
+                return new Typing(id, room, typingNode == null || typingNode.booleanValue());
+            }
+            case "refresh" -> {
+                JsonNode tokenNode = frame.get("token");
+                if (tokenNode == null || !tokenNode.isTextual() || tokenNode.asText().isBlank()) {
+                    return new Invalid(id, "field 'token' must be a non-empty string");
+                }
+                return new Refresh(id, tokenNode.asText());
+            }
+            default -> {
+                return new Invalid(id, "unknown frame type");
+            }
         }
-        JsonNode roomNode = frame.get("room");
-        if (roomNode == null || !roomNode.isTextual()) {
-            return new Invalid(id, "field 'room' must be a string");
-        }
-        return type.equals("subscribe")
-                ? new Subscribe(id, roomNode.asText())
-                : new Unsubscribe(id, roomNode.asText());
     }
 }

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.InvalidEventException;
 import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.rooms.Room;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.format.DateTimeFormatter;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -20,6 +23,10 @@ public final class ServerFrames {
     public static final String ROOM_NOT_FOUND = "room.not_found";
     public static final String FRAME_INVALID = "frame.invalid";
     public static final String MEMBERSHIP_REVOKED = "membership.revoked";
+    public static final String RATE_LIMITED = "rate.limited";
+    public static final String SUBSCRIPTIONS_LIMIT = "subscriptions.limit";
+    public static final String TOKEN_INVALID = "token.invalid";
+    public static final String TOKEN_SUBJECT_MISMATCH = "token.subject_mismatch";
 
     /**
      * The only text a refused subscribe ever gets: a room that does not exist, a malformed name and a room the
@@ -30,9 +37,12 @@ public final class ServerFrames {
     private ServerFrames() {
     }
 
-    public static String welcome(String user, List<String> rooms) {
+    public static String welcome(String user, List<String> rooms, Instant expiresAt) {
         ObjectNode frame = frame("welcome").put("user", user);
         rooms.forEach(frame.putArray("rooms")::add);
+        if (expiresAt != null) {
+            frame.put("expiresAt", expiresAt.toString());
+        }
         return write(frame);
     }
 
@@ -40,6 +50,35 @@ public final class ServerFrames {
         ObjectNode frame = frame("ack");
         putIfPresent(frame, "id", id);
         return write(frame.put("room", room));
+    }
+
+    /** The ack of a subscribe to a room with presence: who of its members is online right now. */
+    public static String ack(String id, String room, Collection<String> online) {
+        ObjectNode frame = frame("ack");
+        putIfPresent(frame, "id", id);
+        frame.put("room", room);
+        online.forEach(frame.putArray("online")::add);
+        return write(frame);
+    }
+
+    /** The ack of a token refresh: the connection now lasts until the new token's expiry. */
+    public static String refreshed(String id, Instant expiresAt) {
+        ObjectNode frame = frame("ack");
+        putIfPresent(frame, "id", id);
+        if (expiresAt != null) {
+            frame.put("expiresAt", expiresAt.toString());
+        }
+        return write(frame);
+    }
+
+    public static String presence(String room, String user, boolean joined) {
+        return write(frame("presence").put("room", room).put("user", user).put("state", joined ? "joined" : "left"));
+    }
+
+    public static String typing(String room, String user, String name, boolean typing) {
+        ObjectNode frame = frame("typing").put("room", room).put("user", user);
+        putIfPresent(frame, "name", name);
+        return write(frame.put("typing", typing));
     }
 
     public static String error(String id, String code, String message) {
@@ -60,12 +99,13 @@ public final class ServerFrames {
      * The frame of one delivered event. Throws {@link InvalidEventException} when the data is not JSON, so the
      * caller can skip and count the record like any other invalid one.
      */
-    public static String event(IntegrationEvent event) {
+    public static String event(IntegrationEvent event, Room room, String liveName) {
         ObjectNode frame = frame("event")
-                .put("room", event.room().name())
-                .put("event", LiveEventNames.of(event.type()))
+                .put("room", room.name())
+                .put("event", liveName)
                 .put("eventId", event.id());
-        if (event.seq() != null) {
+        // seq numbers the event's own room: it means nothing in an audience room the event was fanned out to.
+        if (event.seq() != null && room.equals(event.room())) {
             frame.put("seq", event.seq());
         }
         if (event.time() != null) {

@@ -9,6 +9,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,6 +25,16 @@ public class RoomRegistry {
     void registerGauges(@Observes StartupEvent event) {
         Gauge.builder("realtime.edge.sessions", sessions, Set::size)
                 .description("Open WebSocket sessions on this instance").register(meters);
+        Gauge.builder("realtime.edge.subscriptions", subscribers,
+                        map -> map.values().stream().mapToInt(Set::size).sum())
+                .description("Session-room pairs on this instance, automatic rooms included").register(meters);
+        Gauge.builder("realtime.edge.rooms", subscribers, Map::size)
+                .description("Rooms with at least one local session").register(meters);
+    }
+
+    /** A live view of the open sessions; iteration is weakly consistent. */
+    public Set<Session> sessions() {
+        return sessions;
     }
 
     public void open(Session session) {
@@ -48,6 +59,12 @@ public class RoomRegistry {
         });
     }
 
+    /** Joins a room the session is put in on connect; such rooms do not count against the subscription limit. */
+    public void joinAutomatically(Session session, Room room) {
+        session.markAutomatic(room);
+        join(session, room);
+    }
+
     public boolean leave(Session session, Room room) {
         boolean wasIn = session.rooms().remove(room);
         subscribers.computeIfPresent(room, (r, set) -> {
@@ -55,6 +72,11 @@ public class RoomRegistry {
             return set.isEmpty() ? null : set;
         });
         return wasIn;
+    }
+
+    /** Rooms with at least one local session; a live, weakly consistent view. */
+    public Set<Room> occupiedRooms() {
+        return subscribers.keySet();
     }
 
     /** A live view: iteration is weakly consistent, which is all fan-out needs. */

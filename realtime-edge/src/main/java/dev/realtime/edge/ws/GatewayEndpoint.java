@@ -1,9 +1,16 @@
 package dev.realtime.edge.ws;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.edge.config.EdgeConfig;
+import dev.realtime.edge.ops.EdgeMetrics;
+import dev.realtime.edge.presence.PresenceService;
+import dev.realtime.edge.presence.TypingRelay;
 import dev.realtime.edge.protocol.ClientFrame;
 import dev.realtime.edge.protocol.ServerFrames;
+import dev.realtime.edge.rooms.CloseCodes;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
@@ -13,82 +20,151 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.quarkus.websockets.next.WebSocketSecurity;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
-import java.security.Principal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
  * The WebSocket gateway. The upgrade is authenticated (bearer token in the Authorization header, or in the
- * {@code bearer-token-carrier} subprotocol for browsers); after that, the connection's identity is fixed.
- * Frames and codes are specified in docs/realtime-protocol.md.
+ * {@code bearer-token-carrier} subprotocol for browsers); after that, the connection's user is fixed, and only a
+ * token of the same user can extend it ({@code refresh}). Frames and codes are specified in
+ * docs/realtime-protocol.md.
  *
  * <p>The open and message callbacks return a {@link Uni}, so they run on the connection's event loop: all they do
- * is in-memory map work and a queued write, and inbound frames are handled one at a time, so answers keep the
+ * is in-memory map work and queued writes, and inbound frames are handled one at a time, so answers keep the
  * order of the frames they answer.
  */
 @Authenticated
 @WebSocket(path = "/ws")
 public class GatewayEndpoint {
-    /** RFC 6455 policy violation: the token is valid but its subject cannot be a user id here. */
-    static final int CLOSE_UNSUPPORTED_SUBJECT = 1008;
-    /** RFC 6455 message too big. */
-    static final int CLOSE_MESSAGE_TOO_BIG = 1009;
     private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class);
     private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("realtime-edge.session");
+    private static final UserData.TypedKey<Boolean> REFUSAL_LOGGED = new UserData.TypedKey<>("realtime-edge.refused");
 
     @Inject
     SecurityIdentity identity;
     @Inject
+    WebSocketSecurity security;
+    @Inject
     RoomRegistry rooms;
     @Inject
     RoomAccess access;
+    @Inject
+    PresenceService presence;
+    @Inject
+    TypingRelay typing;
+    @Inject
+    EdgeConfig config;
+    @Inject
+    EdgeMetrics metrics;
 
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
-        String subject = subjectOf(identity.getPrincipal());
+        JsonWebToken jwt = identity.getPrincipal() instanceof JsonWebToken token ? token : null;
+        // The user id is the token's subject, not the principal name, which OIDC takes from preferred_username.
+        String subject = jwt == null ? null : jwt.getSubject();
         Room ownRoom;
         try {
             ownRoom = Room.user(subject);
         } catch (InvalidRoomException e) {
-            return connection.close(new CloseReason(CLOSE_UNSUPPORTED_SUBJECT, "unsupported subject"));
+            return close(connection, CloseCodes.UNSUPPORTED_SUBJECT, "unsupported subject");
         }
-        Session session = new Session(connection, subject, identity.getRoles());
+        if (!presence.tryConnect(subject, config.limits().maxConnectionsPerUser())) {
+            LOG.infof("Refused a connection of user %s: already %d connections on this instance", subject,
+                    presence.localConnections(subject));
+            return close(connection, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
+        }
+        Session session = new Session(connection, subject, displayName(jwt), identity.getRoles(), expiryOf(jwt),
+                new Session.Limits(config.limits().framesPerSecond(), config.limits().frameBurst(),
+                        config.limits().sendQueue()),
+                metrics);
         connection.userData().put(SESSION, session);
         rooms.open(session);
-        rooms.join(session, ownRoom);
-        return connection.sendText(ServerFrames.welcome(subject, List.of(ownRoom.name())));
+        List<String> automatic = new ArrayList<>();
+        for (Room room : automaticRooms(ownRoom, session)) {
+            rooms.joinAutomatically(session, room);
+            automatic.add(room.name());
+        }
+        session.send(ServerFrames.welcome(subject, automatic, session.expiresAt()));
+        return Uni.createFrom().voidItem();
+    }
+
+    /** The user's own room, a room per role the token carries, and {@code all}: who an audience can name. */
+    private static List<Room> automaticRooms(Room ownRoom, Session session) {
+        List<Room> automatic = new ArrayList<>();
+        automatic.add(ownRoom);
+        session.roles().stream().sorted().forEach(role -> {
+            try {
+                automatic.add(Room.role(role));
+            } catch (InvalidRoomException e) {
+                // A role whose name cannot be a room (spaces, say) simply has no room.
+            }
+        });
+        automatic.add(Room.ALL);
+        return automatic;
     }
 
     @OnTextMessage
     public Uni<Void> onText(String text, WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
-        if (session == null) {
+        if (session == null || session.isClosing()) {
+            return Uni.createFrom().voidItem();
+        }
+        session.touch();
+        int refusedInARow = session.takeInboundToken();
+        if (refusedInARow > 0) {
+            if (refusedInARow >= config.limits().rateViolationsBeforeClose()) {
+                LOG.infof("Closing connection %s of user %s: kept sending over its rate limit", session.id(),
+                        session.user());
+                session.close(CloseCodes.RATE_LIMITED, "rate limit exceeded");
+            } else {
+                refuse(connection, session, null, ServerFrames.RATE_LIMITED, "too many frames, slow down");
+            }
             return Uni.createFrom().voidItem();
         }
         ClientFrame frame = ClientFrame.parse(text);
-        String answer;
         if (frame instanceof ClientFrame.Subscribe subscribe) {
-            answer = subscribe(session, subscribe);
+            subscribe(connection, session, subscribe);
         } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
-            answer = unsubscribe(session, unsubscribe);
+            unsubscribe(connection, session, unsubscribe);
+        } else if (frame instanceof ClientFrame.Typing typingFrame) {
+            typing(connection, session, typingFrame);
+        } else if (frame instanceof ClientFrame.Refresh refresh) {
+            return refresh(connection, session, refresh);
         } else {
-            answer = ServerFrames.error(frame.id(), ServerFrames.FRAME_INVALID, ((ClientFrame.Invalid) frame).reason());
+            refuse(connection, session, frame.id(), ServerFrames.FRAME_INVALID, ((ClientFrame.Invalid) frame).reason());
         }
-        return connection.sendText(answer);
+        return Uni.createFrom().voidItem();
+    }
+
+    /** The server's pings are answered by every live client: that is what keeps an idle connection open. */
+    @OnPongMessage
+    public void onPong(Buffer data, WebSocketConnection connection) {
+        Session session = connection.userData().get(SESSION);
+        if (session != null) {
+            session.touch();
+        }
     }
 
     @OnClose
     public void onClose(WebSocketConnection connection) {
         Session session = connection.userData().get(SESSION);
         if (session != null) {
+            typing.stopAll(session);
             rooms.close(session);
+            presence.disconnected(session.user());
         }
     }
 
@@ -101,47 +177,171 @@ public class GatewayEndpoint {
     public Uni<Void> onIllegalState(IllegalStateException failure, WebSocketConnection connection) {
         String message = failure.getMessage();
         if (message != null && message.contains("max message size")) {
-            return connection.close(new CloseReason(CLOSE_MESSAGE_TOO_BIG, "frame too big"));
+            LOG.infof("Closing connection %s: a frame exceeded the maximum size", connection.id());
+            return close(connection, CloseCodes.MESSAGE_TOO_BIG, "frame too big");
         }
         LOG.errorf(failure, "Closing connection %s after an unexpected failure", connection.id());
         return connection.close(CloseReason.INTERNAL_SERVER_ERROR);
     }
 
-    private String subscribe(Session session, ClientFrame.Subscribe frame) {
+    private void subscribe(WebSocketConnection connection, Session session, ClientFrame.Subscribe frame) {
         Room room;
         try {
             room = Room.parse(frame.room());
         } catch (InvalidRoomException e) {
             // Not the parser's reason: a malformed name must read exactly like a room the user may not enter.
-            return ServerFrames.roomNotFound(frame.id());
+            refuseRoom(connection, session, frame.id());
+            return;
         }
         if (!access.mayEnter(session, room)) {
-            return ServerFrames.roomNotFound(frame.id());
+            refuseRoom(connection, session, frame.id());
+            return;
+        }
+        if (!session.isIn(room) && session.subscriptionCount() >= config.limits().maxSubscriptions()) {
+            refuse(connection, session, frame.id(), ServerFrames.SUBSCRIPTIONS_LIMIT,
+                    "at most " + config.limits().maxSubscriptions() + " subscriptions per connection");
+            return;
         }
         rooms.join(session, room);
         // A revocation that arrived between the check and the join found no session to drop: look again, or the
         // session would sit in a room its user has left (delivery re-checks anyway, but the client must be told).
         if (!access.mayEnter(session, room)) {
             rooms.leave(session, room);
-            return ServerFrames.roomNotFound(frame.id());
+            refuseRoom(connection, session, frame.id());
+            return;
         }
-        return ServerFrames.ack(frame.id(), room.name());
+        session.send(PresenceService.hasPresence(room)
+                ? ServerFrames.ack(frame.id(), room.name(), presence.onlineMembers(room))
+                : ServerFrames.ack(frame.id(), room.name()));
     }
 
-    private String unsubscribe(Session session, ClientFrame.Unsubscribe frame) {
+    private void unsubscribe(WebSocketConnection connection, Session session, ClientFrame.Unsubscribe frame) {
         Room room;
         try {
             room = Room.parse(frame.room());
         } catch (InvalidRoomException e) {
-            return ServerFrames.roomNotFound(frame.id());
+            refuseRoom(connection, session, frame.id());
+            return;
         }
         // Idempotent: after the ack the session is not in the room, whether it was before or not.
+        typing.stop(session, room);
         rooms.leave(session, room);
-        return ServerFrames.ack(frame.id(), room.name());
+        session.send(ServerFrames.ack(frame.id(), room.name()));
     }
 
-    private static String subjectOf(Principal principal) {
-        // The user id is the token's subject, not the principal name, which OIDC takes from preferred_username.
-        return principal instanceof JsonWebToken jwt ? jwt.getSubject() : null;
+    private void typing(WebSocketConnection connection, Session session, ClientFrame.Typing frame) {
+        Room room;
+        try {
+            room = Room.parse(frame.room());
+        } catch (InvalidRoomException e) {
+            refuseRoom(connection, session, frame.id());
+            return;
+        }
+        if (!PresenceService.hasPresence(room)) {
+            refuse(connection, session, frame.id(), ServerFrames.FRAME_INVALID,
+                    "typing is only for conversation and project rooms");
+            return;
+        }
+        if (!session.isIn(room) || !access.stillMayReceive(session, room)) {
+            refuseRoom(connection, session, frame.id());
+            return;
+        }
+        // Not answered when accepted: typing is sent every few keystrokes, an ack for each would only add noise.
+        typing.typing(session, room, frame.typing());
+    }
+
+    private Uni<Void> refresh(WebSocketConnection connection, Session session, ClientFrame.Refresh frame) {
+        String claimed = unverifiedSubject(frame.token());
+        if (claimed == null) {
+            refuse(connection, session, frame.id(), ServerFrames.TOKEN_INVALID, "token is not valid");
+            return Uni.createFrom().voidItem();
+        }
+        if (!claimed.equals(session.user())) {
+            // Refused before validation: a connection never changes its user, whatever the token proves.
+            refuse(connection, session, frame.id(), ServerFrames.TOKEN_SUBJECT_MISMATCH,
+                    "token is for another user");
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().completionStage(() -> security.updateSecurityIdentity(frame.token()))
+                .onItemOrFailure().invoke((updated, failure) -> {
+                    JsonWebToken jwt = updated != null && updated.getPrincipal() instanceof JsonWebToken token
+                            ? token : null;
+                    if (failure != null || jwt == null) {
+                        refuse(connection, session, frame.id(), ServerFrames.TOKEN_INVALID, "token is not valid");
+                        return;
+                    }
+                    if (!session.user().equals(jwt.getSubject())) {
+                        // Cannot happen after the check above unless the token lied about itself; the framework now
+                        // holds another user's identity, so the connection cannot go on.
+                        session.close(CloseCodes.AUTHENTICATION_EXPIRED, "authentication expired");
+                        return;
+                    }
+                    session.extendTo(expiryOf(jwt));
+                    session.send(ServerFrames.refreshed(frame.id(), session.expiresAt()));
+                })
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private void refuseRoom(WebSocketConnection connection, Session session, String id) {
+        refuse(connection, session, id, ServerFrames.ROOM_NOT_FOUND, ServerFrames.ROOM_NOT_FOUND_MESSAGE);
+    }
+
+    /**
+     * Answers a refused frame with an error frame. The first refusal of a connection is logged at INFO (user,
+     * code, reason; never the frame, which may hold a token), later ones at DEBUG, so one broken client cannot
+     * flood the log.
+     */
+    private void refuse(WebSocketConnection connection, Session session, String id, String code, String reason) {
+        metrics.refused(code);
+        if (connection.userData().get(REFUSAL_LOGGED) == null) {
+            connection.userData().put(REFUSAL_LOGGED, Boolean.TRUE);
+            LOG.infof("Refused a frame of connection %s (user %s): %s, %s; further refusals are logged at DEBUG",
+                    connection.id(), session.user(), code, reason);
+        } else {
+            LOG.debugf("Refused a frame of connection %s (user %s): %s, %s", connection.id(), session.user(), code,
+                    reason);
+        }
+        session.send(ServerFrames.error(id, code, reason));
+    }
+
+    private Uni<Void> close(WebSocketConnection connection, int code, String reason) {
+        metrics.closed(code);
+        return connection.close(new CloseReason(code, reason));
+    }
+
+    private static String displayName(JsonWebToken jwt) {
+        if (jwt == null) {
+            return null;
+        }
+        Object name = jwt.getClaim("name");
+        if (name instanceof jakarta.json.JsonString json) {
+            return json.getString();
+        }
+        // OIDC takes the principal name from preferred_username.
+        return name != null ? name.toString() : jwt.getName();
+    }
+
+    private static Instant expiryOf(JsonWebToken jwt) {
+        long exp = jwt == null ? 0 : jwt.getExpirationTime();
+        return exp > 0 ? Instant.ofEpochSecond(exp) : null;
+    }
+
+    /**
+     * The {@code sub} a JWT claims, read without checking the signature: only used to refuse a token of another
+     * user before spending a validation on it. Null when the token is not a readable JWT.
+     */
+    static String unverifiedSubject(String token) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            return null;
+        }
+        try {
+            JsonNode claims = Json.mapper().readTree(Base64.getUrlDecoder().decode(parts[1]));
+            JsonNode sub = claims == null ? null : claims.get("sub");
+            return sub != null && sub.isTextual() ? sub.asText() : null;
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            return null;
+        }
     }
 }

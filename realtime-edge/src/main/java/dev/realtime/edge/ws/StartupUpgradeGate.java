@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Refuses upgrades with 503 until the membership index is loaded. Readiness keeps a load balancer away, but a
+ * Refuses upgrades with 503 until the membership index is loaded, and again once shutdown has begun. Readiness keeps a load balancer away, but a
  * client that reaches the instance directly would otherwise be told "room not found" for its own conversations.
  */
 @ApplicationScoped
@@ -19,8 +19,17 @@ public class StartupUpgradeGate implements HttpUpgradeCheck {
     @Inject
     MembershipService memberships;
 
+    private volatile boolean draining;
+
+    /** From now on upgrades are refused: the instance is shutting down and clients should go elsewhere. */
+    public void drain() {
+        draining = true;
+    }
+
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        return memberships.caughtUp() ? CheckResult.permitUpgrade() : CheckResult.rejectUpgrade(503, RETRY_AFTER);
+        return memberships.caughtUp() && !draining
+                ? CheckResult.permitUpgrade()
+                : CheckResult.rejectUpgrade(503, RETRY_AFTER);
     }
 }

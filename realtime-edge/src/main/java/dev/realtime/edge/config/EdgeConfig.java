@@ -1,0 +1,74 @@
+package dev.realtime.edge.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** Every {@code realtime.*} setting of the edge; defaults and meaning are in docs/realtime-protocol.md. */
+@ConfigMapping(prefix = "realtime")
+public interface EdgeConfig {
+
+    /**
+     * Browser origins allowed to open a connection (exact match of the Origin header, or {@code *} for any).
+     * A request without Origin is not from a browser page and is allowed: the bearer token is what protects it.
+     */
+    @WithDefault("http://localhost:8080,http://127.0.0.1:8080,http://localhost:3000,http://localhost:5173")
+    List<String> allowedOrigins();
+
+    Limits limits();
+
+    Presence presence();
+
+    /** How long a typing indicator lasts without a refresh. */
+    @WithDefault("6s")
+    Duration typingTimeout();
+
+    /** A connection that sent nothing (not even a pong to the server's pings) for this long is closed. */
+    @WithDefault("75s")
+    Duration idleTimeout();
+
+    /** How often expiry, idleness and typing timeouts are checked. */
+    @WithDefault("1s")
+    Duration sweepInterval();
+
+    /** On shutdown: how long open connections get to receive their close frame before the server stops. */
+    @WithDefault("5s")
+    Duration shutdownDrain();
+
+    interface Limits {
+        /** Rooms a connection may subscribe to, not counting the rooms it was put in automatically. */
+        @WithDefault("100")
+        int maxSubscriptions();
+
+        /** Open connections of one user on one edge instance. */
+        @WithDefault("10")
+        int maxConnectionsPerUser();
+
+        /** Client frames per second a connection may send on average. */
+        @WithDefault("20")
+        int framesPerSecond();
+
+        /** Client frames a connection may send in a burst. */
+        @WithDefault("40")
+        int frameBurst();
+
+        /** Refused frames in a row after which the connection is closed (4029). */
+        @WithDefault("50")
+        int rateViolationsBeforeClose();
+
+        /** Frames queued to a connection but not yet written to its socket; beyond, the client is too slow (4008). */
+        @WithDefault("1000")
+        int sendQueue();
+    }
+
+    interface Presence {
+        /** Re-announcement interval of a user's connection count (contract: 30 s). */
+        @WithDefault("30s")
+        Duration heartbeat();
+
+        /** An announcement older than this no longer counts (contract: 90 s). */
+        @WithDefault("90s")
+        Duration ttl();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.realtime.edge.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Counters that several parts of the edge increment; gauges live next to the state they read. */
+@ApplicationScoped
+public class EdgeMetrics {
+    @Inject
+    MeterRegistry meters;
+
+    public void sendQueueOverflow() {
+        Counter.builder("realtime.edge.send.queue.overflows")
+                .description("Connections closed because their send queue was full (slow consumers)")
+                .register(meters).increment();
+    }
+
+    public void closed(int code) {
+        Counter.builder("realtime.edge.closes")
+                .description("Connections the edge closed, by close code")
+                .tag("code", Integer.toString(code))
+                .register(meters).increment();
+    }
+
+    public void refused(String code) {
+        Counter.builder("realtime.edge.frames.refused")
+                .description("Client frames answered with an error frame, by error code")
+                .tag("code", code)
+                .register(meters).increment();
+    }
+
+    public void published(int sessions) {
+        Counter.builder("realtime.edge.api.published")
+                .description("Frames queued to sessions by the server API's publish")
+                .register(meters).increment(sessions);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.realtime.edge.ops;
+
+import dev.realtime.edge.config.EdgeConfig;
+import dev.realtime.edge.presence.PresenceService;
+import dev.realtime.edge.presence.TypingRelay;
+import dev.realtime.edge.rooms.CloseCodes;
+import dev.realtime.edge.rooms.RoomRegistry;
+import dev.realtime.edge.rooms.Session;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * The edge's clock: every sweep interval it closes connections whose token expired (4001) or that went silent
+ * (4010), lapses typing indicators, forgets presence announcements past their TTL, and sends the presence
+ * heartbeat when due. One timer for all sessions instead of one per session keeps the cost flat.
+ */
+@ApplicationScoped
+public class Sweeper {
+    private static final Logger LOG = Logger.getLogger(Sweeper.class);
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    EdgeConfig config;
+    @Inject
+    RoomRegistry rooms;
+    @Inject
+    PresenceService presence;
+    @Inject
+    TypingRelay typing;
+
+    private long timer = -1;
+    private long lastHeartbeat = System.nanoTime();
+
+    void start(@Observes StartupEvent event) {
+        timer = vertx.setPeriodic(config.sweepInterval().toMillis(), id -> {
+            try {
+                sweep();
+            } catch (RuntimeException e) {
+                LOG.warnf("A sweep failed: %s", e.toString());
+            }
+        });
+    }
+
+    void sweep() {
+        long now = System.nanoTime();
+        Instant wallNow = Instant.now();
+        long idleLimit = config.idleTimeout().toNanos();
+        for (Session session : rooms.sessions()) {
+            if (session.isClosing()) {
+                continue;
+            }
+            Instant expiresAt = session.expiresAt();
+            if (expiresAt != null && !wallNow.isBefore(expiresAt)) {
+                LOG.debugf("Closing connection %s of user %s: token expired", session.id(), session.user());
+                session.close(CloseCodes.AUTHENTICATION_EXPIRED, "authentication expired");
+            } else if (now - session.lastSeenNanos() > idleLimit) {
+                LOG.debugf("Closing connection %s of user %s: silent for %s", session.id(), session.user(),
+                        config.idleTimeout());
+                session.close(CloseCodes.IDLE_TIMEOUT, "idle timeout");
+            } else {
+                typing.expire(session, now);
+            }
+        }
+        if (now - lastHeartbeat >= config.presence().heartbeat().toNanos()) {
+            lastHeartbeat = now;
+            presence.heartbeat();
+        }
+        presence.expire();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+}

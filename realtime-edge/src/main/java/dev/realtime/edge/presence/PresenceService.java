@@ -1,0 +1,195 @@
+package dev.realtime.edge.presence;
+
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.contracts.rooms.RoomKind;
+import dev.realtime.contracts.signals.PresenceSignal;
+import dev.realtime.edge.config.EdgeConfig;
+import dev.realtime.edge.memberships.MembershipIndex;
+import dev.realtime.edge.protocol.ServerFrames;
+import dev.realtime.edge.rooms.RoomAccess;
+import dev.realtime.edge.rooms.RoomRegistry;
+import dev.realtime.edge.rooms.Session;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is online, across every connection and edge instance, following the contract of
+ * {@code dev.realtime.contracts.signals.SignalTypes}: each instance announces its connection count per user on
+ * every change and every heartbeat; a user is online while some instance's latest announcement is above zero and
+ * younger than the TTL.
+ *
+ * <p>Also the per-instance connection count that the connection limit is checked against.
+ */
+@ApplicationScoped
+public class PresenceService {
+    @Inject
+    SignalBus bus;
+    @Inject
+    EdgeConfig config;
+    @Inject
+    RoomRegistry rooms;
+    @Inject
+    RoomAccess access;
+    @Inject
+    MembershipIndex memberships;
+    @Inject
+    MeterRegistry meters;
+
+    /** This instance's open connections per user. */
+    private final ConcurrentHashMap<String, Integer> local = new ConcurrentHashMap<>();
+    /** user → instance → that instance's latest announcement. Guarded by itself. */
+    private final Map<String, Map<String, PresenceSignal>> announcements = new HashMap<>();
+    /** Users seen online at the last evaluation, to turn announcements into joined/left transitions. */
+    private final Set<String> online = ConcurrentHashMap.newKeySet();
+
+    void registerGauges(@Observes StartupEvent event) {
+        Gauge.builder("realtime.edge.presence.online", online, Set::size)
+                .description("Users online across all edge instances, as this instance knows them").register(meters);
+    }
+
+    /**
+     * Counts a new connection unless the user already holds {@code max} here.
+     *
+     * @return whether the connection may stay
+     */
+    public boolean tryConnect(String user, int max) {
+        boolean[] admitted = {false};
+        int count = local.compute(user, (u, current) -> {
+            int now = current == null ? 0 : current;
+            if (now >= max) {
+                return now;
+            }
+            admitted[0] = true;
+            return now + 1;
+        });
+        if (admitted[0]) {
+            announce(user, count);
+        }
+        return admitted[0];
+    }
+
+    public void disconnected(String user) {
+        Integer count = local.computeIfPresent(user, (u, current) -> current <= 1 ? null : current - 1);
+        announce(user, count == null ? 0 : count);
+    }
+
+    public int localConnections(String user) {
+        return local.getOrDefault(user, 0);
+    }
+
+    public boolean isOnline(String user) {
+        return online.contains(user);
+    }
+
+    /** The members of a presence room who are online, sorted; empty for rooms without presence. */
+    public List<String> onlineMembers(Room room) {
+        if (!hasPresence(room)) {
+            return List.of();
+        }
+        Set<String> result = new TreeSet<>();
+        for (String member : memberships.members(room)) {
+            if (online.contains(member)) {
+                result.add(member);
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    /** Presence is tracked in rooms with known members; {@code all} and {@code role:*} would be everyone. */
+    public static boolean hasPresence(Room room) {
+        return room.kind() == RoomKind.CONVERSATION || room.kind() == RoomKind.PROJECT;
+    }
+
+    /** Re-announces every local user (the contract's heartbeat). */
+    public void heartbeat() {
+        local.forEach(this::announce);
+    }
+
+    /** Announces zero for every local user, so they go offline now rather than after the TTL. */
+    public void announceAllGone() {
+        for (String user : Set.copyOf(local.keySet())) {
+            local.remove(user);
+            announce(user, 0);
+        }
+    }
+
+    private void announce(String user, int connections) {
+        PresenceSignal signal = new PresenceSignal(user, bus.instanceId(), connections, Instant.now());
+        // Applied here as well as when it comes back from the topic: the local view must not wait for Kafka.
+        apply(signal);
+        bus.publishPresence(signal);
+    }
+
+    /** Takes one announcement from any instance; the newest per (user, instance) wins. */
+    void apply(PresenceSignal signal) {
+        if (signal.userId() == null || signal.instanceId() == null || signal.at() == null) {
+            throw new IllegalArgumentException("presence signal lacks userId, instanceId or at");
+        }
+        synchronized (announcements) {
+            Map<String, PresenceSignal> byInstance = announcements.computeIfAbsent(signal.userId(),
+                    u -> new HashMap<>());
+            PresenceSignal previous = byInstance.get(signal.instanceId());
+            if (previous == null || !signal.at().isBefore(previous.at())) {
+                byInstance.put(signal.instanceId(), signal);
+            }
+        }
+        evaluate(signal.userId(), Instant.now());
+    }
+
+    /** Drops announcements past the TTL, so the users of a vanished instance go offline. */
+    public void expire() {
+        Instant now = Instant.now();
+        List<String> users;
+        synchronized (announcements) {
+            users = new ArrayList<>(announcements.keySet());
+        }
+        users.forEach(user -> evaluate(user, now));
+    }
+
+    private void evaluate(String user, Instant now) {
+        Instant oldest = now.minus(config.presence().ttl());
+        boolean isOnline = false;
+        synchronized (announcements) {
+            Map<String, PresenceSignal> byInstance = announcements.get(user);
+            if (byInstance != null) {
+                // Zero counts stay until the TTL: dropping them would let an older echo of a positive count win.
+                byInstance.values().removeIf(signal -> signal.at().isBefore(oldest));
+                isOnline = byInstance.values().stream().anyMatch(signal -> signal.connections() > 0);
+                if (byInstance.isEmpty()) {
+                    announcements.remove(user);
+                }
+            }
+        }
+        boolean changed = isOnline ? online.add(user) : online.remove(user);
+        if (changed) {
+            tellRooms(user, isOnline);
+        }
+    }
+
+    private void tellRooms(String user, boolean joined) {
+        Set<Room> told = new HashSet<>();
+        for (Room room : rooms.occupiedRooms()) {
+            if (hasPresence(room) && memberships.isMember(room, user) && told.add(room)) {
+                String frame = ServerFrames.presence(room.name(), user, joined);
+                for (Session session : rooms.subscribersOf(room)) {
+                    if (access.stillMayReceive(session, room)) {
+                        session.send(frame);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.realtime.edge.presence;
+
+import dev.realtime.contracts.events.CloudEventCodec;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.contracts.signals.PresenceSignal;
+import dev.realtime.contracts.signals.SignalTypes;
+import dev.realtime.contracts.signals.TypingSignal;
+import dev.realtime.edge.config.EdgeConfig;
+import dev.realtime.edge.kafka.AllPartitionsReader;
+import dev.realtime.edge.kafka.ConsumerLoop;
+import dev.realtime.edge.kafka.KafkaClients;
+import dev.realtime.edge.kafka.TopicProvisioner;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.jboss.logging.Logger;
+
+/**
+ * The edge's side of {@code realtime.signals}: publishes this instance's presence and typing signals and reads
+ * every instance's (its own included, so local and remote users take the same path). Reading starts one presence
+ * TTL back, so a fresh instance knows at once who is online elsewhere.
+ */
+@ApplicationScoped
+public class SignalBus {
+    private static final Logger LOG = Logger.getLogger(SignalBus.class);
+    private static final URI SOURCE = URI.create("/realtime-edge");
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
+
+    @Inject
+    KafkaClients clients;
+    @Inject
+    TopicProvisioner provisioner;
+    @Inject
+    PresenceService presence;
+    @Inject
+    TypingRelay typing;
+    @Inject
+    EdgeConfig config;
+
+    private final ConsumerLoop loop = new ConsumerLoop("edge-signals", "Reading " + Topics.SIGNALS);
+    private final AtomicBoolean warnedPublish = new AtomicBoolean();
+    private final AtomicBoolean warnedInvalid = new AtomicBoolean();
+    private volatile KafkaProducer<String, byte[]> producer;
+
+    void start(@Observes @Priority(10) StartupEvent event) {
+        producer = clients.producer("signals");
+        loop.start(this::run);
+    }
+
+    public String instanceId() {
+        return clients.instanceId();
+    }
+
+    void publishPresence(PresenceSignal signal) {
+        publish(new IntegrationEvent(UUID.randomUUID().toString(), SOURCE, SignalTypes.PRESENCE.ceType(),
+                OffsetDateTime.ofInstant(signal.at(), ZoneOffset.UTC), Room.user(signal.userId()), null,
+                signal.userId(), Json.write(signal)));
+    }
+
+    void publishTyping(TypingSignal signal) {
+        publish(new IntegrationEvent(UUID.randomUUID().toString(), SOURCE, SignalTypes.TYPING.ceType(),
+                OffsetDateTime.ofInstant(signal.at(), ZoneOffset.UTC), Room.parse(signal.room()), null,
+                signal.userId(), Json.write(signal)));
+    }
+
+    private void publish(IntegrationEvent event) {
+        KafkaProducer<String, byte[]> current = producer;
+        if (current == null) {
+            return;
+        }
+        try {
+            // Never waits for the broker: presence and typing are best effort and callers sit on event loops.
+            current.send(CloudEventCodec.toRecord(Topics.SIGNALS, event), (metadata, failure) -> {
+                if (failure != null) {
+                    publishFailed(failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            publishFailed(e);
+        }
+    }
+
+    private void publishFailed(Exception failure) {
+        if (warnedPublish.compareAndSet(false, true)) {
+            LOG.warnf("Could not publish a signal to %s (%s); further failures are logged at DEBUG",
+                    Topics.SIGNALS, failure.toString());
+        } else {
+            LOG.debugf("Could not publish a signal: %s", failure.toString());
+        }
+    }
+
+    private void run() {
+        provisioner.ensure(List.of(Topics.SIGNALS), false);
+        try (AllPartitionsReader reader = new AllPartitionsReader(clients.consumer("signals", "latest"),
+                List.of(Topics.SIGNALS), AllPartitionsReader.Start.RECENT).lookBack(config.presence().ttl())) {
+            long[] lastRefresh = {0};
+            loop.repeat(reader::wakeup, () -> {
+                if (!reader.missingTopics().isEmpty()
+                        || System.nanoTime() - lastRefresh[0] > REFRESH_INTERVAL.toNanos()) {
+                    reader.refresh(METADATA_TIMEOUT);
+                    lastRefresh[0] = System.nanoTime();
+                }
+                if (reader.assigned().isEmpty()) {
+                    Thread.sleep(POLL.toMillis());
+                    return;
+                }
+                for (ConsumerRecord<String, byte[]> record : reader.poll(POLL)) {
+                    handle(record);
+                }
+            });
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        try {
+            IntegrationEvent event = CloudEventCodec.fromRecord(record);
+            if (SignalTypes.PRESENCE.ceType().equals(event.type())) {
+                presence.apply(event.dataAs(PresenceSignal.class));
+            } else if (SignalTypes.TYPING.ceType().equals(event.type())) {
+                typing.relay(event.dataAs(TypingSignal.class));
+            }
+        } catch (RuntimeException e) {
+            if (warnedInvalid.compareAndSet(false, true)) {
+                LOG.warnf("Skipped an invalid signal at %s-%d@%d (%s); further ones are logged at DEBUG",
+                        record.topic(), record.partition(), record.offset(), e.getMessage());
+            } else {
+                LOG.debugf("Skipped an invalid signal at %s-%d@%d (%s)",
+                        record.topic(), record.partition(), record.offset(), e.getMessage());
+            }
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        loop.stop();
+        KafkaProducer<String, byte[]> current = producer;
+        producer = null;
+        if (current != null) {
+            current.close(Duration.ofSeconds(2));
+        }
+    }
+}

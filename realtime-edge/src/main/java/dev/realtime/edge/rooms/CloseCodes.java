@@ -1,0 +1,26 @@
+package dev.realtime.edge.rooms;
+
+/** The close codes the edge sends; the table in docs/realtime-protocol.md is the contract for clients. */
+public final class CloseCodes {
+    /** RFC 6455 going away: this instance shuts down; reconnect (a load balancer sends you elsewhere). */
+    public static final int GOING_AWAY = 1001;
+    /** RFC 6455 policy violation: the token is valid but its subject cannot be a user id here. */
+    public static final int UNSUPPORTED_SUBJECT = 1008;
+    /** RFC 6455 message too big. */
+    public static final int MESSAGE_TOO_BIG = 1009;
+    /** The token expired and was not refreshed in band; reconnect with a fresh token. */
+    public static final int AUTHENTICATION_EXPIRED = 4001;
+    /** A service closed the user's connections through the server API. */
+    public static final int DISCONNECTED_BY_SERVICE = 4003;
+    /** The client did not read its frames fast enough and its send queue overflowed. */
+    public static final int SLOW_CONSUMER = 4008;
+    /** The user already holds the maximum number of connections on this instance. */
+    public static final int TOO_MANY_CONNECTIONS = 4009;
+    /** Nothing came from the client, not even a pong, for the idle timeout. */
+    public static final int IDLE_TIMEOUT = 4010;
+    /** The client kept sending over its rate limit. */
+    public static final int RATE_LIMITED = 4029;
+
+    private CloseCodes() {
+    }
+}

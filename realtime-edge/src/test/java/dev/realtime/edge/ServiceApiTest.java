@@ -1,0 +1,139 @@
+package dev.realtime.edge;
+
+import static dev.realtime.edge.Edge.QUIET;
+import static dev.realtime.edge.Edge.WAIT;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.edge.memberships.MembershipIndex;
+import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.WsTestClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The server API for services without Kafka, and the operational metrics. */
+@QuarkusTest
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SeededMembershipsResource.class, scope = TestResourceScope.GLOBAL)
+class ServiceApiTest {
+    @TestHTTPResource("/ws")
+    URI http;
+    @Inject
+    MembershipIndex index;
+
+    URI ws;
+
+    @BeforeEach
+    void ready() {
+        ws = Edge.wsUri(http);
+        Edge.awaitReady();
+    }
+
+    private static String service() {
+        return "Bearer " + Edge.token("billing-service", "service");
+    }
+
+    @Test
+    void aServicePublishesToARoomAndItsSubscribersReceiveTheEvent() {
+        Room conversation = Room.conversation(Edge.unique("c"));
+        String xena = Edge.unique("xena");
+        Edge.grant(conversation, xena);
+        await().atMost(WAIT).until(() -> index.isMember(conversation, xena));
+        try (WsTestClient client = Edge.connect(ws, xena)) {
+            Edge.subscribeAndAwait(client, "s", conversation.name());
+            String eventId = given().header("Authorization", service()).contentType("application/json")
+                    .body(Map.of("type", "billing.invoice.paid.v1", "data", Map.of("invoice", "inv-7")))
+                    .post("/api/v1/rooms/" + conversation.name() + "/events")
+                    .then().statusCode(202).body("room", equalTo(conversation.name()))
+                    .extract().path("eventId");
+
+            JsonNode frame = client.await(Edge.eventWithId(eventId), WAIT);
+            assertEquals("billing.invoice.paid.v1", frame.path("event").asText());
+            assertEquals("inv-7", frame.path("data").path("invoice").asText());
+        }
+    }
+
+    @Test
+    void onlyServicesMayCallTheApiAndBadRequestsAreProblems() {
+        String path = "/api/v1/rooms/all/events";
+        Map<String, Object> body = Map.of("type", "records.announcement.v1", "data", Map.of("x", 1));
+        given().contentType("application/json").body(body).post(path).then().statusCode(401);
+        given().header("Authorization", "Bearer " + Edge.token("yuri", "user")).contentType("application/json")
+                .body(body).post(path).then().statusCode(403);
+
+        given().header("Authorization", service()).contentType("application/json").body(body)
+                .post("/api/v1/rooms/lobby/events")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("/problems/invalid-request")).body("status", equalTo(400));
+        given().header("Authorization", service()).contentType("application/json")
+                .body(Map.of("type", "realtime.presence.v1", "data", Map.of()))
+                .post(path).then().statusCode(400).body("type", equalTo("/problems/invalid-request"));
+        given().header("Authorization", service()).contentType("application/json")
+                .body(Map.of("type", "x.y.v1", "data", "not an object"))
+                .post(path).then().statusCode(400).body("detail", containsString("data"));
+        given().header("Authorization", service()).contentType("application/json").body("{\"type\": ")
+                .post(path).then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("/problems/malformed-json"));
+    }
+
+    @Test
+    void aServiceDisconnectsAUserAndReadsARoomsOccupancy() {
+        Room conversation = Room.conversation(Edge.unique("c"));
+        String zoe = Edge.unique("zoe");
+        String abe = Edge.unique("abe");
+        Edge.grant(conversation, zoe);
+        Edge.grant(conversation, abe);
+        await().atMost(WAIT).until(() -> index.isMember(conversation, zoe) && index.isMember(conversation, abe));
+        try (WsTestClient zoeClient = Edge.connect(ws, zoe);
+                WsTestClient zoeTablet = Edge.connect(ws, zoe);
+                WsTestClient abeClient = Edge.connect(ws, abe)) {
+            Edge.subscribeAndAwait(zoeClient, "s", conversation.name());
+            Edge.subscribeAndAwait(abeClient, "s", conversation.name());
+
+            given().header("Authorization", service()).get("/api/v1/rooms/" + conversation.name() + "/occupancy")
+                    .then().statusCode(200)
+                    .body("connections", equalTo(2))
+                    .body("users", hasItem(zoe)).body("users", hasItem(abe))
+                    .body("online", hasItem(zoe));
+
+            given().header("Authorization", service()).post("/api/v1/users/" + zoe + "/disconnect")
+                    .then().statusCode(200).body("closedConnections", equalTo(2));
+            assertEquals(4003, zoeClient.awaitClose(WAIT));
+            assertEquals(4003, zoeTablet.awaitClose(WAIT));
+            abeClient.assertNone(frame -> false, QUIET);
+            assertEquals("ack", Edge.subscribeAndAwait(abeClient, "a", "all").path("type").asText());
+            await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", service())
+                    .get("/api/v1/rooms/" + conversation.name() + "/occupancy")
+                    .then().body("connections", equalTo(1)));
+        }
+    }
+
+    @Test
+    void theMetricsCoverConnectionsSubscriptionsDeliveriesQueuesAndLag() {
+        try (WsTestClient client = Edge.connect(ws, Edge.unique("bea"))) {
+            Edge.subscribeAndAwait(client, "bad", "lobby");
+            String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+            for (String name : new String[] {"realtime_edge_sessions", "realtime_edge_subscriptions",
+                    "realtime_edge_rooms", "realtime_edge_frames_delivered_total", "realtime_edge_consumer_lag",
+                    "realtime_edge_presence_online", "realtime_edge_frames_refused_total{code=\"room.not_found\""}) {
+                org.hamcrest.MatcherAssert.assertThat(metrics, containsString(name));
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.realtime.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A WebSocket client on a bare socket for the misbehaviours the JDK client cannot show: it answers no pings and
+ * reads nothing until asked to, with a small receive buffer, like a stalled or vanished browser tab. It speaks
+ * just enough RFC 6455 for that: the upgrade, masked text frames out, and frames in until the close.
+ */
+public final class RawWsClient implements AutoCloseable {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    private RawWsClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+    }
+
+    /** Opens and upgrades; {@code receiveBuffer} bytes of socket buffer (small = the server's writes back up soon). */
+    public static RawWsClient connect(URI ws, String token, int receiveBuffer) {
+        try {
+            Socket socket = new Socket();
+            socket.setReceiveBufferSize(receiveBuffer);
+            socket.connect(new InetSocketAddress(ws.getHost(), ws.getPort()), 10_000);
+            RawWsClient client = new RawWsClient(socket);
+            byte[] nonce = new byte[16];
+            RANDOM.nextBytes(nonce);
+            String request = "GET " + ws.getRawPath() + " HTTP/1.1\r\n"
+                    + "Host: " + ws.getHost() + ":" + ws.getPort() + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n"
+                    + "Authorization: Bearer " + token + "\r\n\r\n";
+            client.out.write(request.getBytes(StandardCharsets.US_ASCII));
+            client.out.flush();
+            String status = client.readHeaders();
+            if (!status.startsWith("HTTP/1.1 101")) {
+                socket.close();
+                throw new AssertionError("upgrade refused: " + status);
+            }
+            return client;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String readHeaders() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed during the upgrade");
+            }
+            head.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        String text = head.toString(StandardCharsets.US_ASCII);
+        return text.substring(0, text.indexOf("\r\n"));
+    }
+
+    public void sendText(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x81);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xFF);
+            }
+        }
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        try {
+            out.write(frame.toByteArray());
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What reading until the end found: the text frames, and the close code (-1 if the connection just ended). */
+    public record Ending(List<String> texts, int pings, int closeCode) {
+    }
+
+    /**
+     * Reads (answering nothing) until the server's close frame or the end of the stream, for at most
+     * {@code timeout}; fails if the connection is still open then.
+     */
+    public Ending readUntilClosed(Duration timeout) {
+        List<String> texts = new ArrayList<>();
+        int pings = 0;
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                int first = in.read();
+                if (first < 0) {
+                    return new Ending(texts, pings, -1);
+                }
+                int opcode = first & 0x0F;
+                int second = in.readUnsignedByte();
+                long length = second & 0x7F;
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                byte[] payload = new byte[(int) length];
+                in.readFully(payload);
+                switch (opcode) {
+                    case 0x1 -> texts.add(new String(payload, StandardCharsets.UTF_8));
+                    case 0x8 -> {
+                        int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+                        return new Ending(texts, pings, code);
+                    }
+                    case 0x9 -> pings++;
+                    default -> {
+                    }
+                }
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("connection still open after " + timeout);
+        } catch (IOException e) {
+            // A reset after the server gave up on an unread socket is an end too.
+            return new Ending(texts, pings, -1);
+        }
+        throw new AssertionError("connection still open after " + timeout);
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}
