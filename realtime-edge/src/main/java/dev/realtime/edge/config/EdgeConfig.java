@@ -20,6 +20,22 @@ public interface EdgeConfig {
 
     Presence presence();
 
+    Resume resume();
+
+    /** chat-service, which owns the {@code conversation:*} rooms ({@code realtime.chat.url}). */
+    Owner chat();
+
+    /** activity-service, which owns the {@code project:*} rooms ({@code realtime.activity.url}). */
+    Owner activity();
+
+    /** notification-service, which owns the {@code user:*} rooms ({@code realtime.notification.url}). */
+    Owner notification();
+
+    /** A service that owns rooms; defaults in application.properties (the local stack's ports). */
+    interface Owner {
+        String url();
+    }
+
     /** How long a typing indicator lasts without a refresh. */
     @WithDefault("6s")
     Duration typingTimeout();
@@ -60,6 +76,29 @@ public interface EdgeConfig {
         /** Frames queued to a connection but not yet written to its socket; beyond, the client is too slow (4008). */
         @WithDefault("1000")
         int sendQueue();
+    }
+
+    /** Subscribes with {@code since}: the in-memory window of recent events, and reads from the rooms' owners. */
+    interface Resume {
+        /** Recent events kept per sequenced room, on every instance, subscribed here or not. */
+        @WithDefault("200")
+        int windowPerRoom();
+
+        /** Events kept in all; beyond, the rooms used least recently are forgotten first. */
+        @WithDefault("100000")
+        int windowTotal();
+
+        /** Events asked of an owning service per request. */
+        @WithDefault("500")
+        int fetchPage();
+
+        /** At most this many events are replayed from an owner for one subscribe; beyond, the resume is incomplete. */
+        @WithDefault("100000")
+        int maxFetch();
+
+        /** How long one request to an owning service may take. */
+        @WithDefault("10s")
+        Duration fetchTimeout();
     }
 
     interface Presence {

@@ -9,6 +9,7 @@ import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.protocol.LiveEventNames;
 import dev.realtime.edge.protocol.ServerFrames;
+import dev.realtime.edge.resume.RoomHistory;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
@@ -28,6 +29,8 @@ public class Fanout {
     RoomRegistry rooms;
     @Inject
     RoomAccess access;
+    @Inject
+    RoomHistory history;
 
     /**
      * @return the number of sessions the frame was queued to
@@ -36,6 +39,10 @@ public class Fanout {
     public int deliver(IntegrationEvent event) {
         Optional<String> liveName = LiveEventNames.of(event.type());
         if (liveName.isEmpty()) {
+            return 0;
+        }
+        if (event.seq() != null && event.room().hasOwningStream() && !history.record(event)) {
+            // A redelivery of a seq this room already had: every client saw it (or will, through a resume).
             return 0;
         }
         List<Room> targets = targetRooms(event);
@@ -52,7 +59,7 @@ public class Fanout {
         }
         Map<Room, String> frames = new HashMap<>();
         for (Map.Entry<Session, Room> entry : reached.entrySet()) {
-            entry.getKey().send(frames.computeIfAbsent(entry.getValue(),
+            entry.getKey().deliver(entry.getValue(), null, frames.computeIfAbsent(entry.getValue(),
                     room -> ServerFrames.event(event, room, liveName.get())));
         }
         return reached.size();
@@ -82,12 +89,13 @@ public class Fanout {
             return 0;
         }
         String frame = ServerFrames.event(event, room, liveName);
+        Long seq = room.equals(event.room()) ? event.seq() : null;
         int sent = 0;
         for (Session session : subscribers) {
             // Re-checked per event: a revocation may still be on its way to this session's unsubscribe, and
             // nothing of the room may reach a user who is no longer in it.
             if (access.stillMayReceive(session, room)) {
-                session.send(frame);
+                session.deliver(room, seq, frame);
                 sent++;
             }
         }

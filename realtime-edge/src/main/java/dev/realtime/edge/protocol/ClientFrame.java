@@ -19,7 +19,8 @@ public sealed interface ClientFrame
     /** The correlation id the client chose, echoed in the answer; may be null. */
     String id();
 
-    record Subscribe(String id, String room) implements ClientFrame {
+    /** {@code since}: the last seq the client saw in the room, to resume after it; null for a fresh subscribe. */
+    record Subscribe(String id, String room, Long since) implements ClientFrame {
     }
 
     record Unsubscribe(String id, String room) implements ClientFrame {
@@ -71,7 +72,14 @@ public sealed interface ClientFrame
                 }
                 String room = roomNode.asText();
                 if (type.equals("subscribe")) {
-                    return new Subscribe(id, room);
+                    JsonNode sinceNode = frame.get("since");
+                    if (sinceNode == null || sinceNode.isNull()) {
+                        return new Subscribe(id, room, null);
+                    }
+                    if (!sinceNode.canConvertToExactIntegral() || !sinceNode.canConvertToLong() || sinceNode.asLong() < 0) {
+                        return new Invalid(id, "field 'since' must be a non-negative integer");
+                    }
+                    return new Subscribe(id, room, sinceNode.asLong());
                 }
                 if (type.equals("unsubscribe")) {
                     return new Unsubscribe(id, room);

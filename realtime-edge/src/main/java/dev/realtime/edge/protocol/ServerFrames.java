@@ -54,10 +54,25 @@ public final class ServerFrames {
 
     /** The ack of a subscribe to a room with presence: who of its members is online right now. */
     public static String ack(String id, String room, Collection<String> online) {
+        return ack(id, room, online, null);
+    }
+
+    /** How a subscribe with {@code since} ended: {@code reason} is set when the replay could not be complete. */
+    public record Resume(long since, boolean complete, String reason) {
+    }
+
+    /** The ack of a subscribe: {@code online} for rooms with presence, {@code resume} for a subscribe with since. */
+    public static String ack(String id, String room, Collection<String> online, Resume resume) {
         ObjectNode frame = frame("ack");
         putIfPresent(frame, "id", id);
         frame.put("room", room);
-        online.forEach(frame.putArray("online")::add);
+        if (online != null) {
+            online.forEach(frame.putArray("online")::add);
+        }
+        if (resume != null) {
+            ObjectNode node = frame.putObject("resume").put("since", resume.since()).put("complete", resume.complete());
+            putIfPresent(node, "reason", resume.reason());
+        }
         return write(frame);
     }
 
@@ -93,6 +108,22 @@ public final class ServerFrames {
 
     public static String unsubscribed(String room, String reason) {
         return write(frame("unsubscribed").put("room", room).put("reason", reason));
+    }
+
+    /**
+     * The frame of an event replayed from its room's owner, whose events endpoint renders each event with the same
+     * fields as this frame ({@code room}, {@code event}, {@code eventId}, {@code seq}, {@code time}, {@code actor},
+     * {@code data}); anything else the owner adds is left out.
+     */
+    public static String replayedEvent(JsonNode item) {
+        ObjectNode frame = frame("event");
+        for (String field : List.of("room", "event", "eventId", "seq", "time", "actor", "data")) {
+            JsonNode value = item.get(field);
+            if (value != null && !value.isNull()) {
+                frame.set(field, value);
+            }
+        }
+        return write(frame);
     }
 
     /**

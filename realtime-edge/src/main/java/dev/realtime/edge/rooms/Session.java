@@ -6,8 +6,11 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,8 +39,12 @@ public final class Session {
     private final EdgeMetrics metrics;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** Rooms being resumed: their live frames wait here until the replay is out (see {@link #holdLive}). */
+    private final Map<Room, HeldRoom> held = new ConcurrentHashMap<>();
     private int refusedInARow;
     private volatile Instant expiresAt;
+    /** The access token the connection was opened or last refreshed with; only for reads on the user's behalf. */
+    private volatile String bearerToken;
     private volatile long lastSeen = System.nanoTime();
 
     public Session(WebSocketConnection connection, String user, String displayName, Set<String> roles,
@@ -98,6 +105,94 @@ public final class Session {
 
     public void extendTo(Instant newExpiry) {
         expiresAt = newExpiry;
+    }
+
+    public String bearerToken() {
+        return bearerToken;
+    }
+
+    public void useToken(String token) {
+        bearerToken = token;
+    }
+
+    /**
+     * Delivers a live frame of {@code room}, or holds it while the room is being resumed. {@code seq} is the room's
+     * seq of the event, or null when the event has none in this room.
+     */
+    public void deliver(Room room, Long seq, String frame) {
+        HeldRoom resuming = held.get(room);
+        if (resuming != null) {
+            synchronized (resuming) {
+                if (held.get(room) == resuming) {
+                    resuming.held.add(new HeldRoom.Held(seq, frame));
+                    return;
+                }
+            }
+        }
+        send(frame);
+    }
+
+    /** From now on, live frames of {@code room} are held until {@link #releaseLive}; the client has seen up to {@code since}. */
+    public void holdLive(Room room, long since) {
+        held.put(room, new HeldRoom(since));
+    }
+
+    /** The highest seq of {@code room} sent to this session during its resume so far. */
+    public long lastReplayed(Room room) {
+        HeldRoom resuming = held.get(room);
+        return resuming == null ? 0 : resuming.lastSent;
+    }
+
+    /**
+     * Sends replayed frames (seq, frame) of a room being resumed, oldest first, skipping seqs already sent, and
+     * completes when they are written: a replay of thousands of events is paced by the socket instead of filling
+     * the send queue (whose limit is for live traffic).
+     */
+    public Uni<Void> replay(Room room, List<Map.Entry<Long, String>> frames) {
+        HeldRoom resuming = held.get(room);
+        if (resuming == null || frames.isEmpty() || isClosing()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> written = new ArrayList<>(frames.size());
+        synchronized (resuming) {
+            for (Map.Entry<Long, String> frame : frames) {
+                if (frame.getKey() > resuming.lastSent) {
+                    resuming.lastSent = frame.getKey();
+                    written.add(connection.sendText(frame.getValue()));
+                }
+            }
+        }
+        if (written.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.join().all(written).andCollectFailures().replaceWithVoid()
+                .onFailure().invoke(failure -> LOG.debugf("Replay to connection %s failed: %s", connection.id(),
+                        failure.toString()))
+                .onFailure().recoverWithNull();
+    }
+
+    /** Forgets a resume that did not happen (the subscribe was refused): its held frames are not for this client. */
+    public void discardHeld(Room room) {
+        held.remove(room);
+    }
+
+    /** Sends the live frames held during the resume that the replay did not already send, and goes live. */
+    public void releaseLive(Room room) {
+        HeldRoom resuming = held.get(room);
+        if (resuming == null) {
+            return;
+        }
+        synchronized (resuming) {
+            for (HeldRoom.Held frame : resuming.held) {
+                if (frame.seq() == null) {
+                    send(frame.frame());
+                } else if (frame.seq() > resuming.lastSent) {
+                    resuming.lastSent = frame.seq();
+                    send(frame.frame());
+                }
+            }
+            held.remove(room, resuming);
+        }
     }
 
     public void touch() {

@@ -10,6 +10,7 @@ import dev.realtime.edge.presence.PresenceService;
 import dev.realtime.edge.presence.TypingRelay;
 import dev.realtime.edge.protocol.ClientFrame;
 import dev.realtime.edge.protocol.ServerFrames;
+import dev.realtime.edge.resume.Resumer;
 import dev.realtime.edge.rooms.CloseCodes;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.RoomRegistry;
@@ -69,6 +70,8 @@ public class GatewayEndpoint {
     EdgeConfig config;
     @Inject
     EdgeMetrics metrics;
+    @Inject
+    Resumer resumer;
 
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
@@ -90,6 +93,7 @@ public class GatewayEndpoint {
                 new Session.Limits(config.limits().framesPerSecond(), config.limits().frameBurst(),
                         config.limits().sendQueue()),
                 metrics);
+        session.useToken(jwt.getRawToken());
         connection.userData().put(SESSION, session);
         rooms.open(session);
         List<String> automatic = new ArrayList<>();
@@ -136,7 +140,7 @@ public class GatewayEndpoint {
         }
         ClientFrame frame = ClientFrame.parse(text);
         if (frame instanceof ClientFrame.Subscribe subscribe) {
-            subscribe(connection, session, subscribe);
+            return subscribe(connection, session, subscribe);
         } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
             unsubscribe(connection, session, unsubscribe);
         } else if (frame instanceof ClientFrame.Typing typingFrame) {
@@ -184,35 +188,61 @@ public class GatewayEndpoint {
         return connection.close(CloseReason.INTERNAL_SERVER_ERROR);
     }
 
-    private void subscribe(WebSocketConnection connection, Session session, ClientFrame.Subscribe frame) {
+    /**
+     * Joins the room; with {@code since}, first replays what the client missed (its live frames of the room are held
+     * meanwhile), and the ack says whether the replay was complete. The returned Uni holds the connection's next
+     * frame until the ack is out, so answers keep the order of the frames.
+     */
+    private Uni<Void> subscribe(WebSocketConnection connection, Session session, ClientFrame.Subscribe frame) {
         Room room;
         try {
             room = Room.parse(frame.room());
         } catch (InvalidRoomException e) {
             // Not the parser's reason: a malformed name must read exactly like a room the user may not enter.
             refuseRoom(connection, session, frame.id());
-            return;
+            return Uni.createFrom().voidItem();
         }
         if (!access.mayEnter(session, room)) {
             refuseRoom(connection, session, frame.id());
-            return;
+            return Uni.createFrom().voidItem();
         }
         if (!session.isIn(room) && session.subscriptionCount() >= config.limits().maxSubscriptions()) {
             refuse(connection, session, frame.id(), ServerFrames.SUBSCRIPTIONS_LIMIT,
                     "at most " + config.limits().maxSubscriptions() + " subscriptions per connection");
-            return;
+            return Uni.createFrom().voidItem();
+        }
+        if (frame.since() != null) {
+            session.holdLive(room, frame.since());
         }
         rooms.join(session, room);
         // A revocation that arrived between the check and the join found no session to drop: look again, or the
         // session would sit in a room its user has left (delivery re-checks anyway, but the client must be told).
         if (!access.mayEnter(session, room)) {
+            session.discardHeld(room);
             rooms.leave(session, room);
             refuseRoom(connection, session, frame.id());
-            return;
+            return Uni.createFrom().voidItem();
         }
-        session.send(PresenceService.hasPresence(room)
-                ? ServerFrames.ack(frame.id(), room.name(), presence.onlineMembers(room))
-                : ServerFrames.ack(frame.id(), room.name()));
+        if (frame.since() == null) {
+            session.send(ack(frame.id(), room, null));
+            return Uni.createFrom().voidItem();
+        }
+        return resumer.replay(session, room, frame.since())
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.errorf(failure, "Resume of %s for connection %s failed", room, connection.id());
+                    return new Resumer.Outcome(frame.since(), false, Resumer.HISTORY_UNAVAILABLE);
+                })
+                .invoke(outcome -> {
+                    session.releaseLive(room);
+                    session.send(ack(frame.id(), room,
+                            new ServerFrames.Resume(outcome.since(), outcome.complete(), outcome.reason())));
+                })
+                .replaceWithVoid();
+    }
+
+    private String ack(String id, Room room, ServerFrames.Resume resume) {
+        return ServerFrames.ack(id, room.name(),
+                PresenceService.hasPresence(room) ? presence.onlineMembers(room) : null, resume);
     }
 
     private void unsubscribe(WebSocketConnection connection, Session session, ClientFrame.Unsubscribe frame) {
@@ -277,6 +307,7 @@ public class GatewayEndpoint {
                         return;
                     }
                     session.extendTo(expiryOf(jwt));
+                    session.useToken(frame.token());
                     session.send(ServerFrames.refreshed(frame.id(), session.expiresAt()));
                 })
                 .onFailure().recoverWithNull()

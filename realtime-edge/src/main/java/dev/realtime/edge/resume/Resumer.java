@@ -1,0 +1,106 @@
+package dev.realtime.edge.resume;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.edge.config.EdgeConfig;
+import dev.realtime.edge.protocol.LiveEventNames;
+import dev.realtime.edge.protocol.ServerFrames;
+import dev.realtime.edge.rooms.RoomAccess;
+import dev.realtime.edge.rooms.Session;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Replays what a client missed in a room, after the {@code since} it names: from this instance's window when it
+ * reaches back far enough, otherwise from the room's owning service, page by page. The session holds the room's
+ * live frames meanwhile ({@link Session#holdLive}) and releases them after the replay, skipping every seq already
+ * sent: a stored event is either in the owner's answer or published later, and then held, so nothing falls between.
+ */
+@ApplicationScoped
+public class Resumer {
+    private static final Logger LOG = Logger.getLogger(Resumer.class);
+
+    public static final String HISTORY_UNAVAILABLE = "history.unavailable";
+    public static final String ROOM_UNSEQUENCED = "room.unsequenced";
+
+    /** How a resume ended; {@code reason} says why it is incomplete. */
+    public record Outcome(long since, boolean complete, String reason) {
+    }
+
+    @Inject
+    RoomHistory history;
+    @Inject
+    OwnerHistory owner;
+    @Inject
+    RoomAccess access;
+    @Inject
+    EdgeConfig config;
+
+    /** Replays {@code room} after {@code since} to a session that joined it with its live frames held. */
+    public Uni<Outcome> replay(Session session, Room room, long since) {
+        if (!room.hasOwningStream()) {
+            return Uni.createFrom().item(new Outcome(since, false, ROOM_UNSEQUENCED));
+        }
+        RoomHistory.Snapshot window = history.since(room, since);
+        if (window.covers(since)) {
+            return session.replay(room, frames(window.events(), room))
+                    .replaceWith(new Outcome(since, true, null));
+        }
+        Optional<String> endpoint = owner.endpoint(room);
+        if (endpoint.isEmpty() || session.bearerToken() == null) {
+            return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
+        }
+        return fetch(session, room, endpoint.get(), since, since, 0)
+                .onFailure(OwnerHistory.Unavailable.class).recoverWithItem(failure -> {
+                    LOG.infof("Resume of %s for user %s after seq %d is incomplete: %s", room, session.user(), since,
+                            failure.getMessage());
+                    return new Outcome(since, false, HISTORY_UNAVAILABLE);
+                });
+    }
+
+    /** Pages through the owner's events after {@code after} (the stream version read so far). */
+    private Uni<Outcome> fetch(Session session, Room room, String endpoint, long since, long after, int fetched) {
+        int page = config.resume().fetchPage();
+        return owner.page(endpoint, session.bearerToken(), after, page).chain(answer -> {
+            if (!access.stillMayReceive(session, room)) {
+                return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
+            }
+            List<Map.Entry<Long, String>> frames = new ArrayList<>(answer.items().size());
+            for (JsonNode item : answer.items()) {
+                if (room.name().equals(item.path("room").asText()) && item.path("seq").canConvertToLong()) {
+                    frames.add(new AbstractMap.SimpleImmutableEntry<>(item.path("seq").asLong(),
+                            ServerFrames.replayedEvent(item)));
+                }
+            }
+            int total = fetched + frames.size();
+            return session.replay(room, frames).chain(() -> {
+                if (!answer.hasMore() || answer.lastSeq() <= after) {
+                    return Uni.createFrom().item(new Outcome(since, true, null));
+                }
+                if (total >= config.resume().maxFetch()) {
+                    LOG.infof("Resume of %s for user %s stopped after %d events (realtime.resume.max-fetch)", room,
+                            session.user(), total);
+                    return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
+                }
+                return fetch(session, room, endpoint, since, answer.lastSeq(), total);
+            });
+        });
+    }
+
+    private static List<Map.Entry<Long, String>> frames(List<IntegrationEvent> events, Room room) {
+        List<Map.Entry<Long, String>> frames = new ArrayList<>(events.size());
+        for (IntegrationEvent event : events) {
+            LiveEventNames.of(event.type()).ifPresent(name -> frames.add(
+                    new AbstractMap.SimpleImmutableEntry<>(event.seq(), ServerFrames.event(event, room, name))));
+        }
+        return frames;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.realtime.edge.resume;
+
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.edge.config.EdgeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The recent events of every sequenced room this instance has read, whether or not it has a subscriber here: a
+ * client reconnects to any instance (no sticky sessions), so every instance must be able to replay. Bounded per
+ * room and in total; the rooms used least recently go first.
+ *
+ * <p>It also drops redelivered events: the relay publishes at least once, and a client must see each {@code seq}
+ * of a room once. A room evicted from the window forgets its last seq, so a duplicate of an evicted room's old event
+ * can still pass; clients de-duplicate by {@code seq} as well (the SDK does).
+ */
+@ApplicationScoped
+public class RoomHistory {
+    /** What the window holds for a room: every event with {@code seq > coversAfter} that it read, oldest first. */
+    public record Snapshot(List<IntegrationEvent> events, long coversAfter, boolean known) {
+        /** Whether the window alone can replay everything after {@code since}. */
+        public boolean covers(long since) {
+            return known && since >= coversAfter;
+        }
+    }
+
+    private static final class Window {
+        final ArrayDeque<IntegrationEvent> events = new ArrayDeque<>();
+        long coversAfter;
+        long lastSeq;
+    }
+
+    private final int perRoom;
+    private final int total;
+    private final Map<Room, Window> windows = new LinkedHashMap<>(1024, 0.75f, true);
+    private int retained;
+
+    @Inject
+    public RoomHistory(EdgeConfig config) {
+        this.perRoom = config.resume().windowPerRoom();
+        this.total = config.resume().windowTotal();
+    }
+
+    /**
+     * Keeps a sequenced event of its own room.
+     *
+     * @return false when the room's window has already seen this seq or a later one (a redelivery): do not deliver it
+     */
+    public synchronized boolean record(IntegrationEvent event) {
+        Room room = event.room();
+        long seq = event.seq();
+        Window window = windows.get(room);
+        if (window == null) {
+            window = new Window();
+            // Nothing is known of the room before the first event this instance read.
+            window.coversAfter = seq - 1;
+            windows.put(room, window);
+        } else if (seq <= window.lastSeq) {
+            return false;
+        }
+        window.lastSeq = seq;
+        if (perRoom > 0) {
+            window.events.addLast(event);
+            retained++;
+            if (window.events.size() > perRoom) {
+                window.coversAfter = window.events.removeFirst().seq();
+                retained--;
+            }
+        } else {
+            window.coversAfter = seq;
+        }
+        evictBeyondTotal();
+        return true;
+    }
+
+    /** The events of {@code room} after {@code since} that the window holds, and how far back it is complete. */
+    public synchronized Snapshot since(Room room, long since) {
+        Window window = windows.get(room);
+        if (window == null) {
+            return new Snapshot(List.of(), 0, false);
+        }
+        List<IntegrationEvent> after = window.events.stream().filter(event -> event.seq() > since).toList();
+        return new Snapshot(after, window.coversAfter, true);
+    }
+
+    public synchronized int retainedEvents() {
+        return retained;
+    }
+
+    private void evictBeyondTotal() {
+        Iterator<Map.Entry<Room, Window>> eldest = windows.entrySet().iterator();
+        while (retained > total && eldest.hasNext()) {
+            Window window = eldest.next().getValue();
+            retained -= window.events.size();
+            eldest.remove();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.realtime.edge.rooms;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A room a session is resuming: its live frames are held back while the missed ones are replayed, then released
+ * after them, so the client sees every seq once and in order. {@code lastSent} is the highest seq sent so far.
+ */
+final class HeldRoom {
+    record Held(Long seq, String frame) {
+    }
+
+    final List<Held> held = new ArrayList<>();
+    long lastSent;
+
+    HeldRoom(long since) {
+        this.lastSent = since;
+    }
+}
