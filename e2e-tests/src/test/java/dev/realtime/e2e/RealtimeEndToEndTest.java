@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.launcher.LocalStack;
 import dev.realtime.launcher.StackConfig;
+import dev.realtime.launcher.StackService;
 import dev.realtime.testkit.WsTestClient;
 import io.restassured.http.ContentType;
 import java.net.URI;
@@ -170,6 +171,44 @@ class RealtimeEndToEndTest {
             }
         } finally {
             posters.shutdownNow();
+        }
+    }
+
+    /**
+     * Two edge instances side by side, each reading every partition, no sticky sessions: a message posted once
+     * reaches the members connected to either instance, each exactly once.
+     */
+    @Test
+    void aMessagePostedOnceReachesClientsOnTwoEdgeInstancesOnce() throws Exception {
+        URI second = URI.create(stack.startExtraInstance(StackService.EDGE, freePort()).replace("http", "ws") + "/ws");
+        String conversation = given().auth().oauth2(token("alice")).contentType(ContentType.JSON)
+                .body(Map.of("title", "Across instances", "participants", List.of("bob", "carol")))
+                .post(stack.chatUrl() + "/api/conversations")
+                .then().statusCode(201).extract().path("id");
+        String room = "conversation:" + conversation;
+        try (WsTestClient bobOnFirst = WsTestClient.connect(edge(), token("bob"));
+                WsTestClient carolOnSecond = WsTestClient.connect(second, token("carol"));
+                WsTestClient bobOnSecond = WsTestClient.connect(second, token("bob"))) {
+            for (WsTestClient client : List.of(bobOnFirst, carolOnSecond, bobOnSecond)) {
+                client.awaitType("welcome", WAIT);
+                subscribeOnceMembershipArrived(client, room);
+            }
+            post(token("alice"), conversation, "once", "posted once");
+            for (WsTestClient client : List.of(bobOnFirst, carolOnSecond, bobOnSecond)) {
+                JsonNode frame = client.await(f -> "event".equals(f.path("type").asText())
+                        && room.equals(f.path("room").asText()) && "message:new".equals(f.path("event").asText()), WAIT);
+                assertEquals("posted once", frame.path("data").path("text").asText());
+            }
+            for (WsTestClient client : List.of(bobOnFirst, carolOnSecond, bobOnSecond)) {
+                client.assertNone(f -> "event".equals(f.path("type").asText()) && room.equals(f.path("room").asText())
+                        && "message:new".equals(f.path("event").asText()), Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 

@@ -55,6 +55,8 @@ public final class LocalStack implements AutoCloseable {
     private LocalKafka kafka;
     private DevOidcIssuer issuer;
     private final Map<StackService, ServiceProcess> processes = new EnumMap<>(StackService.class);
+    /** Further instances of a service beside the first (tests of several edge instances). */
+    private final List<ServiceProcess> extraInstances = new ArrayList<>();
 
     LocalStack(StackConfig config, PrintStream console) {
         this.config = config;
@@ -185,6 +187,7 @@ public final class LocalStack implements AutoCloseable {
             }
             closed = true;
             services = new ArrayList<>(processes.values());
+            services.addAll(extraInstances);
             issuerToStop = issuer;
             kafkaToStop = kafka;
             databasesToDrop = config.dropDatabasesOnClose() ? createdDatabases : List.of();
@@ -287,12 +290,42 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts one more instance of {@code service} on {@code port}, beside the stack's own, with the same settings
+     * (several edge instances side by side, as in production), and returns its base URL once it is ready. It stops
+     * with the stack. Its log is {@code <module>-<port>.log} next to the others.
+     */
+    public String startExtraInstance(StackService service, int port) {
+        Path logFile = config.logFile(service).resolveSibling(service.module() + "-" + port + ".log");
+        ServiceProcess process;
+        try {
+            process = ServiceProcess.launch(service, command(service, port), Map.of(),
+                    config.repositoryDir().resolve(service.module()), logFile, config.echoServiceLogs(), console);
+        } catch (IOException e) {
+            throw new LocalStackException("could not start " + service.module() + ": " + e.getMessage(), e);
+        }
+        if (!adopt(() -> extraInstances.add(process))) {
+            process.requestStop();
+            process.awaitStop(STOP_GRACE);
+            throw stoppedWhileStarting();
+        }
+        String url = "http://localhost:" + port;
+        process.awaitReady(http, URI.create(url + "/q/health/ready"), Instant.now().plus(config.readyTimeout()),
+                this::isClosed);
+        LOG.info("extra instance ready name={} port={} pid={} log={}", service.module(), port, process.pid(), logFile);
+        return url;
+    }
+
     /** The exact command of a service; the properties below are the contract with the service modules. */
     List<String> command(StackService service) {
+        return command(service, config.port(service));
+    }
+
+    private List<String> command(StackService service, int port) {
         List<String> command = new ArrayList<>();
         command.add(config.javaExecutable().toString());
         command.addAll(config.serviceJvmOptions());
-        command.add("-Dquarkus.http.port=" + config.port(service));
+        command.add("-Dquarkus.http.port=" + port);
         command.add("-Dkafka.bootstrap.servers=" + config.kafkaBootstrapServers());
         command.add("-Dquarkus.oidc.auth-server-url=" + config.issuerUrl());
         config.database(service).ifPresent(database -> {
