@@ -1,0 +1,154 @@
+package dev.realtime.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.realtime.contracts.events.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The deployment files, checked where no container can run: docker-compose.yml is valid for a Compose
+ * implementation, passes only documented settings, creates the topics as docs/contracts.md says, and the Keycloak
+ * realm gives the services what they read from tokens.
+ */
+class DeploymentFilesTest {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final List<String> SERVICES = List.of("chat-service", "activity-service", "notification-service",
+            "realtime-edge");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void composeFileIsValidForJvmAndNativeImages() throws Exception {
+        Assumptions.assumeTrue(onPath("docker-compose"),
+                "docker-compose is not installed (Debian package docker-compose; .ci/run installs it)");
+        for (String flavor : List.of("jvm", "native")) {
+            ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config")
+                    .directory(ROOT.toFile()).redirectErrorStream(true);
+            builder.environment().put("IMAGE_FLAVOR", flavor);
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, process.exitValue(), "docker-compose config (" + flavor + "):\n" + output);
+            JsonNode resolved = yaml(output);
+            for (String service : SERVICES) {
+                assertEquals("src/main/docker/Dockerfile." + flavor,
+                        resolved.path("services").path(service).path("build").path("dockerfile").asText(), service);
+            }
+        }
+    }
+
+    @Test
+    void everyServiceHasJvmAndNativeDockerfilesAndEveryVariableItIsGivenIsDocumented() throws IOException {
+        JsonNode compose = yaml(Files.readString(ROOT.resolve("docker-compose.yml")));
+        String deployment = Files.readString(ROOT.resolve("docs/deployment.md"));
+        Set<String> documented = new TreeSet<>();
+        Matcher row = Pattern.compile("(?m)^\\| ((?:`[A-Z0-9_]+`(?:, )?)+) \\|").matcher(deployment);
+        while (row.find()) {
+            Matcher name = Pattern.compile("`([A-Z0-9_]+)`").matcher(row.group(1));
+            while (name.find()) {
+                documented.add(name.group(1));
+            }
+        }
+        List<String> undocumented = new ArrayList<>();
+        for (String service : SERVICES) {
+            for (String flavor : List.of("jvm", "native")) {
+                assertTrue(Files.isRegularFile(ROOT.resolve(service).resolve("src/main/docker/Dockerfile." + flavor)),
+                        service + " has no Dockerfile." + flavor);
+            }
+            JsonNode node = compose.path("services").path(service);
+            assertTrue(node.isObject(), "docker-compose.yml runs " + service);
+            JsonNode environment = node.path("environment");
+            assertEquals("prod", environment.path("QUARKUS_PROFILE").asText(), service);
+            environment.fieldNames().forEachRemaining(variable -> {
+                if (!documented.contains(variable)) {
+                    undocumented.add(service + ": " + variable);
+                }
+            });
+            assertTrue(node.path("healthcheck").path("test").toString().contains("/q/health/ready"), service);
+        }
+        assertEquals(List.of(), undocumented, "variables missing from the table in docs/deployment.md");
+    }
+
+    @Test
+    void theTopicSetUpCreatesEveryTopicWithItsRetentionOrCompaction() throws IOException {
+        JsonNode compose = yaml(Files.readString(ROOT.resolve("docker-compose.yml")));
+        String script = compose.path("services").path("kafka-topics").path("command").get(0).asText();
+        Map<String, String> created = new java.util.HashMap<>();
+        Matcher line = Pattern.compile("(?m)^create --topic (\\S+)(.*)$").matcher(script);
+        while (line.find()) {
+            created.put(line.group(1), line.group(2));
+        }
+        List<String> all = new ArrayList<>(Topics.DELIVERED);
+        all.add(Topics.MEMBERSHIPS);
+        all.add(Topics.SIGNALS);
+        assertEquals(new TreeSet<>(all), new TreeSet<>(created.keySet()));
+        assertTrue(created.get(Topics.MEMBERSHIPS).contains("cleanup.policy=compact"), "memberships are compacted");
+        for (String topic : Topics.DELIVERED) {
+            assertTrue(created.get(topic).contains("retention.ms="), topic + " has a retention");
+        }
+        long signalsRetention = Long.parseLong(created.get(Topics.SIGNALS).replaceAll(".*retention.ms=(\\d+).*", "$1"));
+        assertTrue(signalsRetention <= 600_000, "signals are short-lived: " + signalsRetention);
+    }
+
+    @Test
+    void theKeycloakRealmGivesTheServicesSubjectsRolesAndClients() throws IOException {
+        JsonNode realm = JSON.readTree(ROOT.resolve("deploy/keycloak/realtime-realm.json").toFile());
+        assertEquals("realtime", realm.path("realm").asText());
+        Set<String> clients = new TreeSet<>();
+        realm.path("clients").forEach(client -> {
+            clients.add(client.path("clientId").asText());
+            boolean rolesAsGroups = false;
+            for (JsonNode mapper : client.path("protocolMappers")) {
+                rolesAsGroups |= "oidc-usermodel-realm-role-mapper".equals(mapper.path("protocolMapper").asText())
+                        && "groups".equals(mapper.path("config").path("claim.name").asText());
+            }
+            assertTrue(rolesAsGroups, client.path("clientId").asText() + " puts realm roles in the groups claim");
+        });
+        assertEquals(Set.of("service", "web"), clients);
+        Set<String> demoUsers = new TreeSet<>();
+        realm.path("users").forEach(user -> {
+            if (user.has("id")) {
+                // The id becomes the token's sub: the user id everywhere in the system.
+                assertEquals(user.path("username").asText(), user.path("id").asText());
+                demoUsers.add(user.path("id").asText());
+            }
+        });
+        assertEquals(Set.of("alice", "bob", "carol", "dave"), demoUsers);
+        String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
+        assertTrue(compose.contains("./deploy/keycloak:/opt/keycloak/data/import"), "the realm is imported");
+    }
+
+    /** The YAML as a tree, with anchors, aliases and merge keys ({@code <<: *anchor}) resolved. */
+    private static JsonNode yaml(String text) {
+        return JSON.valueToTree(new Yaml().load(text));
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
