@@ -32,6 +32,8 @@ class DeploymentFilesTest {
     static final List<String> SERVICES = List.of("chat-service", "activity-service", "notification-service",
             "realtime-edge");
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The services whose production profile requires its addresses (each service's application.properties). */
+    static final List<String> PRODUCTION_CHECKED = List.of("chat-service");
 
     @Test
     void composeFileIsValidForJvmAndNativeImages() throws Exception {
@@ -132,6 +134,34 @@ class DeploymentFilesTest {
         assertEquals(Set.of("alice", "bob", "carol", "dave"), demoUsers);
         String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
         assertTrue(compose.contains("./deploy/keycloak:/opt/keycloak/data/import"), "the realm is imported");
+    }
+
+    /**
+     * A packaged service runs the production profile, which has no development addresses: started with none
+     * given, it stops at once and names the setting, instead of connecting to a development default.
+     */
+    @Test
+    void aPackagedServiceWithoutItsAddressesRefusesToStartAndNamesTheVariable() throws Exception {
+        for (String service : PRODUCTION_CHECKED) {
+            Path jar = ROOT.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+            assertTrue(Files.isRegularFile(jar), "packaged " + service + " (run ./mvnw package)");
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dquarkus.http.port=0", "-jar", jar.toString())
+                    .directory(ROOT.resolve(service).toFile()).redirectErrorStream(true);
+            builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("KAFKA_"));
+            Process process = builder.start();
+            boolean exited = process.waitFor(90, TimeUnit.SECONDS);
+            if (!exited) {
+                process.destroyForcibly();
+            }
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(exited, service + " started without its addresses:\n" + output);
+            assertTrue(process.exitValue() != 0, service + " exited with 0:\n" + output);
+            // Quarkus names the property; docs/deployment.md gives its variable (kafka.bootstrap.servers: KAFKA_BOOTSTRAP_SERVERS).
+            assertTrue(output.contains("kafka.bootstrap.servers") || output.contains("quarkus.datasource.")
+                    || output.contains("quarkus.oidc.auth-server-url"),
+                    service + " (exit " + process.exitValue() + ") does not name what is missing:\n" + output);
+        }
     }
 
     /** The YAML as a tree, with anchors, aliases and merge keys ({@code <<: *anchor}) resolved. */
