@@ -64,6 +64,10 @@ public final class WsTestClient implements AutoCloseable {
         socket.sendText(json, true).join();
     }
 
+    public void sendBinary(byte[] bytes) {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).join();
+    }
+
     public void send(Object frame) {
         try {
             send(JSON.writeValueAsString(frame));
