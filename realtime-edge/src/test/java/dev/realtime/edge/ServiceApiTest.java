@@ -113,7 +113,7 @@ class ServiceApiTest {
                     .body("online", hasItem(zoe));
 
             given().header("Authorization", service()).post("/api/v1/users/" + zoe + "/disconnect")
-                    .then().statusCode(200).body("closedConnections", equalTo(2));
+                    .then().statusCode(202).body("user", equalTo(zoe));
             assertEquals(4003, zoeClient.awaitClose(WAIT));
             assertEquals(4003, zoeTablet.awaitClose(WAIT));
             abeClient.assertNone(frame -> false, QUIET);
@@ -121,6 +121,8 @@ class ServiceApiTest {
             await().atMost(WAIT).untilAsserted(() -> given().header("Authorization", service())
                     .get("/api/v1/rooms/" + conversation.name() + "/occupancy")
                     .then().body("connections", equalTo(1)));
+            given().header("Authorization", service()).post("/api/v1/users/not a user/disconnect")
+                    .then().statusCode(400).contentType("application/problem+json");
         }
     }
 

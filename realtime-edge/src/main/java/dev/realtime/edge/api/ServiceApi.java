@@ -7,10 +7,9 @@ import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
-import dev.realtime.edge.ops.EdgeMetrics;
 import dev.realtime.edge.presence.PresenceService;
+import dev.realtime.edge.presence.SignalBus;
 import dev.realtime.edge.protocol.LiveEventNames;
-import dev.realtime.edge.rooms.CloseCodes;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -40,7 +39,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The server API for services that do not speak Kafka (docs/realtime-protocol.md, "Server API"): publish an event
- * to a room, disconnect a user, read a room's occupancy. Callers need the role {@code service}.
+ * to a room, disconnect a user, read a room's occupancy (on this instance). Callers need the role {@code service}.
  *
  * <p>Publishing goes through {@code records.events} like any other producer's events, so every edge instance
  * delivers it, not just the one the call landed on.
@@ -60,7 +59,7 @@ public class ServiceApi {
     @Inject
     PresenceService presence;
     @Inject
-    EdgeMetrics metrics;
+    SignalBus signals;
     @Inject
     SecurityIdentity caller;
 
@@ -116,19 +115,21 @@ public class ServiceApi {
         return Response.accepted(Map.of("eventId", eventId, "room", room.name())).build();
     }
 
-    /** Closes the user's connections on this instance with 4003. */
+    /**
+     * Closes the user's connections on every edge instance with 4003. Goes through realtime.signals, so the answer
+     * means "requested"; the closes follow within the signal's round trip.
+     */
     @POST
     @Path("/users/{user}/disconnect")
     public Response disconnect(@PathParam("user") String user) {
-        int closed = 0;
-        for (Session session : rooms.sessions()) {
-            if (session.user().equals(user) && !session.isClosing()) {
-                session.close(CloseCodes.DISCONNECTED_BY_SERVICE, "disconnected by the server");
-                closed++;
-            }
+        try {
+            Room.user(user);
+        } catch (InvalidRoomException e) {
+            return Problems.invalid("user: " + e.getMessage());
         }
-        LOG.infof("Service %s disconnected user %s (%d connections)", callerName(), user, closed);
-        return Response.ok(Map.of("user", user, "closedConnections", closed)).build();
+        LOG.infof("Service %s asked to disconnect user %s", callerName(), user);
+        signals.publishDisconnect(user);
+        return Response.accepted(Map.of("user", user)).build();
     }
 
     /** Who is in a room on this instance, and, for rooms with presence, which members are online anywhere. */

@@ -25,13 +25,18 @@ public class MembershipIndex {
         return users == null ? Set.of() : Set.copyOf(users.keySet());
     }
 
-    /** @param role the role in the room as the owner sent it, or "" when it sent none */
-    void grant(Room room, String user, String role) {
+    /**
+     * @param role the role in the room as the owner sent it, or "" when it sent none
+     * @return whether the user was not a member until now
+     */
+    boolean grant(Room room, String user, String role) {
+        boolean[] added = {false};
         members.compute(room, (r, users) -> {
             Map<String, String> updated = users == null ? new ConcurrentHashMap<>() : users;
-            updated.put(user, role == null ? "" : role);
+            added[0] = updated.put(user, role == null ? "" : role) == null;
             return updated;
         });
+        return added[0];
     }
 
     /** @return whether the user was a member until now */

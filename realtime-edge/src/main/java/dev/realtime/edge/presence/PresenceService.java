@@ -4,7 +4,9 @@ import dev.realtime.contracts.rooms.Room;
 import dev.realtime.contracts.rooms.RoomKind;
 import dev.realtime.contracts.signals.PresenceSignal;
 import dev.realtime.edge.config.EdgeConfig;
+import dev.realtime.edge.memberships.MembershipGranted;
 import dev.realtime.edge.memberships.MembershipIndex;
+import dev.realtime.edge.memberships.MembershipRevoked;
 import dev.realtime.edge.protocol.ServerFrames;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.RoomRegistry;
@@ -179,16 +181,37 @@ public class PresenceService {
         }
     }
 
+    /** A member added while online has joined the room as far as its subscribers are concerned. */
+    void onGranted(@Observes MembershipGranted granted) {
+        if (online.contains(granted.user()) && hasPresence(granted.room())) {
+            tellRoom(granted.room(), granted.user(), true);
+        }
+    }
+
+    /** A removed member has left it; the removed user's own sessions are already out of the room. */
+    void onRevoked(@Observes MembershipRevoked revoked) {
+        if (online.contains(revoked.user()) && hasPresence(revoked.room())) {
+            tellRoom(revoked.room(), revoked.user(), false);
+        }
+    }
+
+    private void tellRoom(Room room, String user, boolean joined) {
+        String frame = null;
+        for (Session session : rooms.subscribersOf(room)) {
+            if (access.stillMayReceive(session, room)) {
+                if (frame == null) {
+                    frame = ServerFrames.presence(room.name(), user, joined);
+                }
+                session.send(frame);
+            }
+        }
+    }
+
     private void tellRooms(String user, boolean joined) {
         Set<Room> told = new HashSet<>();
         for (Room room : rooms.occupiedRooms()) {
             if (hasPresence(room) && memberships.isMember(room, user) && told.add(room)) {
-                String frame = ServerFrames.presence(room.name(), user, joined);
-                for (Session session : rooms.subscribersOf(room)) {
-                    if (access.stillMayReceive(session, room)) {
-                        session.send(frame);
-                    }
-                }
+                tellRoom(room, user, joined);
             }
         }
     }

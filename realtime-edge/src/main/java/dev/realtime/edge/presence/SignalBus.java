@@ -13,6 +13,9 @@ import dev.realtime.edge.kafka.AllPartitionsReader;
 import dev.realtime.edge.kafka.ConsumerLoop;
 import dev.realtime.edge.kafka.KafkaClients;
 import dev.realtime.edge.kafka.TopicProvisioner;
+import dev.realtime.edge.rooms.CloseCodes;
+import dev.realtime.edge.rooms.RoomRegistry;
+import dev.realtime.edge.rooms.Session;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -31,8 +34,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.jboss.logging.Logger;
 
 /**
- * The edge's side of {@code realtime.signals}: publishes this instance's presence and typing signals and reads
- * every instance's (its own included, so local and remote users take the same path). Reading starts one presence
+ * The edge's side of {@code realtime.signals}: publishes this instance's presence and typing signals (and the server
+ * API's disconnects) and reads every instance's (its own included, so local and remote users take the same path). Reading starts one presence
  * TTL back, so a fresh instance knows at once who is online elsewhere.
  */
 @ApplicationScoped
@@ -42,6 +45,13 @@ public class SignalBus {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
+    /**
+     * Edge-internal: "close this user's connections everywhere" (server API). Not in contracts' SignalTypes because
+     * no other service reads it; readers of realtime.signals ignore types they do not know.
+     */
+    public static final String DISCONNECT = "realtime.disconnect.v1";
+    /** Signals older than this are history, not commands: a restarted instance must not replay a disconnect. */
+    private static final Duration DISCONNECT_MAX_AGE = Duration.ofSeconds(30);
 
     @Inject
     KafkaClients clients;
@@ -53,6 +63,8 @@ public class SignalBus {
     TypingRelay typing;
     @Inject
     EdgeConfig config;
+    @Inject
+    RoomRegistry rooms;
 
     private final ConsumerLoop loop = new ConsumerLoop("edge-signals", "Reading " + Topics.SIGNALS);
     private final AtomicBoolean warnedPublish = new AtomicBoolean();
@@ -78,6 +90,12 @@ public class SignalBus {
         publish(new IntegrationEvent(UUID.randomUUID().toString(), SOURCE, SignalTypes.TYPING.ceType(),
                 OffsetDateTime.ofInstant(signal.at(), ZoneOffset.UTC), Room.parse(signal.room()), null,
                 signal.userId(), Json.write(signal)));
+    }
+
+    /** Asks every instance, this one included, to close the user's connections with 4003. */
+    public void publishDisconnect(String user) {
+        publish(new IntegrationEvent(UUID.randomUUID().toString(), SOURCE, DISCONNECT, OffsetDateTime.now(),
+                Room.user(user), null, null, Json.write(java.util.Map.of("userId", user))));
     }
 
     private void publish(IntegrationEvent event) {
@@ -135,6 +153,9 @@ public class SignalBus {
                 presence.apply(event.dataAs(PresenceSignal.class));
             } else if (SignalTypes.TYPING.ceType().equals(event.type())) {
                 typing.relay(event.dataAs(TypingSignal.class));
+            } else if (DISCONNECT.equals(event.type()) && event.time() != null
+                    && event.time().toInstant().isAfter(java.time.Instant.now().minus(DISCONNECT_MAX_AGE))) {
+                disconnectLocally(event.room().id());
             }
         } catch (RuntimeException e) {
             if (warnedInvalid.compareAndSet(false, true)) {
@@ -144,6 +165,19 @@ public class SignalBus {
                 LOG.debugf("Skipped an invalid signal at %s-%d@%d (%s)",
                         record.topic(), record.partition(), record.offset(), e.getMessage());
             }
+        }
+    }
+
+    private void disconnectLocally(String user) {
+        int closed = 0;
+        for (Session session : rooms.sessions()) {
+            if (session.user().equals(user) && !session.isClosing()) {
+                session.close(CloseCodes.DISCONNECTED_BY_SERVICE, "disconnected by the server");
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            LOG.infof("Disconnected user %s on request of a service (%d connections here)", user, closed);
         }
     }
 
