@@ -28,6 +28,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -70,6 +73,17 @@ public class SignalBus {
     private final AtomicBoolean warnedPublish = new AtomicBoolean();
     private final AtomicBoolean warnedInvalid = new AtomicBoolean();
     private volatile KafkaProducer<String, byte[]> producer;
+    /**
+     * KafkaProducer.send blocks while it has no metadata for the topic (a broker outage, say); callers sit on event
+     * loops, so sends go through this thread. Bounded: when Kafka is away, signals are dropped, not hoarded.
+     */
+    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(10_000), runnable -> new Thread(runnable, "edge-signal-sender"),
+            (runnable, executor) -> {
+                if (!executor.isShutdown()) {
+                    publishFailed(new IllegalStateException("signal queue full"));
+                }
+            });
 
     void start(@Observes @Priority(10) StartupEvent event) {
         producer = clients.producer("signals");
@@ -103,16 +117,17 @@ public class SignalBus {
         if (current == null) {
             return;
         }
-        try {
-            // Never waits for the broker: presence and typing are best effort and callers sit on event loops.
-            current.send(CloudEventCodec.toRecord(Topics.SIGNALS, event), (metadata, failure) -> {
-                if (failure != null) {
-                    publishFailed(failure);
-                }
-            });
-        } catch (RuntimeException e) {
-            publishFailed(e);
-        }
+        sender.execute(() -> {
+            try {
+                current.send(CloudEventCodec.toRecord(Topics.SIGNALS, event), (metadata, failure) -> {
+                    if (failure != null) {
+                        publishFailed(failure);
+                    }
+                });
+            } catch (RuntimeException e) {
+                publishFailed(e);
+            }
+        });
     }
 
     private void publishFailed(Exception failure) {
@@ -183,6 +198,9 @@ public class SignalBus {
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         loop.stop();
+        // The last announcements (zero connections on shutdown) are queued here: let them out first.
+        sender.shutdown();
+        sender.awaitTermination(3, TimeUnit.SECONDS);
         KafkaProducer<String, byte[]> current = producer;
         producer = null;
         if (current != null) {
