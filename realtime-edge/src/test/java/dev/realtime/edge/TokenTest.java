@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = SeededMembershipsResource.class, scope = TestResourceScope.GLOBAL)
 class TokenTest {
     /** Long enough for a slow machine to get through the upgrade, short enough to wait for. */
-    private static final Duration SHORT = Duration.ofSeconds(5);
+    private static final Duration SHORT = Duration.ofSeconds(10);
     private static final Duration EXPIRY_WAIT = Duration.ofSeconds(30);
 
     @TestHTTPResource("/ws")
