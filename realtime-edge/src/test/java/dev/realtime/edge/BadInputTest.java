@@ -1,6 +1,7 @@
 package dev.realtime.edge;
 
 import static dev.realtime.edge.Edge.WAIT;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,7 +99,7 @@ class BadInputTest {
                 badClient.send(frame);
             }
             // Each frame is answered exactly once, in order, and each answer is an error.
-            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> errors(badClient).size() == frames.size());
+            await().atMost(WAIT).until(() -> errors(badClient).size() == frames.size());
             List<JsonNode> errors = errors(badClient);
             for (int i = 0; i < 5; i++) {
                 assertEquals("frame.invalid", errors.get(i).path("code").asText(), errors.get(i).toString());

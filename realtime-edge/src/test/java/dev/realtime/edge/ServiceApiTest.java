@@ -3,6 +3,7 @@ package dev.realtime.edge;
 import static dev.realtime.edge.Edge.WAIT;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -132,7 +133,7 @@ class ServiceApiTest {
             for (String name : new String[] {"realtime_edge_sessions", "realtime_edge_subscriptions",
                     "realtime_edge_rooms", "realtime_edge_frames_delivered_total", "realtime_edge_consumer_lag",
                     "realtime_edge_presence_online", "realtime_edge_frames_refused_total{code=\"room.not_found\""}) {
-                org.hamcrest.MatcherAssert.assertThat(metrics, containsString(name));
+                assertThat(metrics, containsString(name));
             }
         }
     }

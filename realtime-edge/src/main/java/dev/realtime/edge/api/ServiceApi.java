@@ -1,5 +1,6 @@
 package dev.realtime.edge.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
@@ -30,6 +31,7 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -72,7 +74,7 @@ public class ServiceApi {
         JsonNode body;
         try {
             body = Json.mapper().readTree(text == null ? "" : text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             return Problems.response(400, "malformed-json", "Malformed request body", "the body is not valid JSON");
         }
         Room room;
@@ -146,7 +148,7 @@ public class ServiceApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("room", room.name());
         body.put("connections", sessions.size());
-        body.put("users", sessions.stream().map(Session::user).collect(Collectors.toCollection(java.util.TreeSet::new)));
+        body.put("users", sessions.stream().map(Session::user).collect(Collectors.toCollection(TreeSet::new)));
         if (PresenceService.hasPresence(room)) {
             body.put("online", presence.onlineMembers(room));
         }

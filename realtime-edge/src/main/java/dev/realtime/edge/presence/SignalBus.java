@@ -24,9 +24,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -109,7 +111,7 @@ public class SignalBus {
     /** Asks every instance, this one included, to close the user's connections with 4003. */
     public void publishDisconnect(String user) {
         publish(new IntegrationEvent(UUID.randomUUID().toString(), SOURCE, DISCONNECT, OffsetDateTime.now(),
-                Room.user(user), null, null, Json.write(java.util.Map.of("userId", user))));
+                Room.user(user), null, null, Json.write(Map.of("userId", user))));
     }
 
     private void publish(IntegrationEvent event) {
@@ -169,7 +171,7 @@ public class SignalBus {
             } else if (SignalTypes.TYPING.ceType().equals(event.type())) {
                 typing.relay(event.dataAs(TypingSignal.class));
             } else if (DISCONNECT.equals(event.type()) && event.time() != null
-                    && event.time().toInstant().isAfter(java.time.Instant.now().minus(DISCONNECT_MAX_AGE))) {
+                    && event.time().toInstant().isAfter(Instant.now().minus(DISCONNECT_MAX_AGE))) {
                 disconnectLocally(event.room().id());
             }
         } catch (RuntimeException e) {
