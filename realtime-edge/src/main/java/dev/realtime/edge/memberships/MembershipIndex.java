@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class MembershipIndex {
     private final ConcurrentHashMap<Room, Map<String, String>> members = new ConcurrentHashMap<>();
+    /** The reverse, so a user's presence change visits their rooms rather than every room. */
+    private final ConcurrentHashMap<String, Set<Room>> roomsOf = new ConcurrentHashMap<>();
 
     public boolean isMember(Room room, String user) {
         Map<String, String> users = members.get(room);
@@ -23,6 +25,12 @@ public class MembershipIndex {
     public Set<String> members(Room room) {
         Map<String, String> users = members.get(room);
         return users == null ? Set.of() : Set.copyOf(users.keySet());
+    }
+
+    /** The rooms a user is a member of (a live, weakly consistent view). */
+    public Set<Room> roomsOf(String user) {
+        Set<Room> rooms = roomsOf.get(user);
+        return rooms == null ? Set.of() : rooms;
     }
 
     /**
@@ -36,6 +44,9 @@ public class MembershipIndex {
             added[0] = updated.put(user, role == null ? "" : role) == null;
             return updated;
         });
+        if (added[0]) {
+            roomsOf.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(room);
+        }
         return added[0];
     }
 
@@ -46,6 +57,12 @@ public class MembershipIndex {
             removed[0] = users.remove(user) != null;
             return users.isEmpty() ? null : users;
         });
+        if (removed[0]) {
+            roomsOf.computeIfPresent(user, (u, rooms) -> {
+                rooms.remove(room);
+                return rooms.isEmpty() ? null : rooms;
+            });
+        }
         return removed[0];
     }
 

@@ -20,7 +20,6 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -238,9 +237,8 @@ public class PresenceService {
     }
 
     private void tellRooms(String user, boolean joined) {
-        Set<Room> told = new HashSet<>();
-        for (Room room : rooms.occupiedRooms()) {
-            if (hasPresence(room) && memberships.isMember(room, user) && told.add(room)) {
+        for (Room room : memberships.roomsOf(user)) {
+            if (hasPresence(room)) {
                 tellRoom(room, user, joined);
             }
         }
