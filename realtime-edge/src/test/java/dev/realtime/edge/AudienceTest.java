@@ -2,6 +2,7 @@ package dev.realtime.edge;
 
 import static dev.realtime.edge.Edge.QUIET;
 import static dev.realtime.edge.Edge.WAIT;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -126,7 +127,7 @@ class AudienceTest {
         Room project = Room.project(Edge.unique("p"));
         String erin = Edge.unique("erin");
         Edge.grant(project, erin);
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> index.isMember(project, erin));
+        await().atMost(WAIT).until(() -> index.isMember(project, erin));
         try (WsTestClient client = Edge.connect(ws, erin)) {
             assertEquals("ack", Edge.subscribeAndAwait(client, "p", project.name()).path("type").asText());
             Map<String, String> expected = Map.of(

@@ -9,7 +9,12 @@ import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.memberships.Membership;
+import dev.realtime.contracts.records.Audience;
+import dev.realtime.contracts.records.RecordChanged;
+import dev.realtime.contracts.records.RecordEventTypes;
+import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.testkit.Tokens;
 import dev.realtime.testkit.WsTestClient;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.RestAssured;
@@ -50,7 +55,7 @@ final class Edge {
 
     /** A token of {@code user} that expires {@code lifetime} from now. */
     static String token(String user, Duration lifetime, String... roles) {
-        return dev.realtime.testkit.Tokens.accessToken(user, lifetime, roles);
+        return Tokens.accessToken(user, lifetime, roles);
     }
 
     static URI wsUri(URI httpTestResource) {
@@ -118,12 +123,12 @@ final class Edge {
     }
 
     /** A {@code records.record.changed.v1} addressed to {@code room}, with an optional audience. */
-    static IntegrationEvent recordChanged(Room room, dev.realtime.contracts.records.Audience audience) {
-        dev.realtime.contracts.records.RecordChanged data = new dev.realtime.contracts.records.RecordChanged(
-                new dev.realtime.contracts.records.Target("invoice", unique("inv"), "Invoice", null),
-                dev.realtime.contracts.records.RecordChanged.UPDATED, null, audience, "Ops", null);
+    static IntegrationEvent recordChanged(Room room, Audience audience) {
+        RecordChanged data = new RecordChanged(
+                new Target("invoice", unique("inv"), "Invoice", null),
+                RecordChanged.UPDATED, null, audience, "Ops", null);
         return new IntegrationEvent(UUID.randomUUID().toString(), SOURCE,
-                dev.realtime.contracts.records.RecordEventTypes.RECORD_CHANGED.ceType(), OffsetDateTime.now(), room,
+                RecordEventTypes.RECORD_CHANGED.ceType(), OffsetDateTime.now(), room,
                 null, null, Json.write(data));
     }
 

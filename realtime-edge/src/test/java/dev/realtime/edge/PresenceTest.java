@@ -148,6 +148,21 @@ class PresenceTest {
     }
 
     @Test
+    void anOnlineUserAddedToOrRemovedFromARoomJoinsOrLeavesIt() {
+        String alice = Edge.unique("alice");
+        String gina = Edge.unique("gina");
+        Room room = conversationOf(alice);
+        try (WsTestClient aliceClient = Edge.connect(ws, alice);
+                WsTestClient ginaClient = Edge.connect(ws, gina)) {
+            Edge.subscribeAndAwait(aliceClient, "s", room.name());
+            Edge.grant(room, gina);
+            aliceClient.await(presence(gina, "joined"), WAIT);
+            Edge.revoke(room, gina);
+            aliceClient.await(presence(gina, "left"), WAIT);
+        }
+    }
+
+    @Test
     void typingReachesTheRoomsOtherSubscribersButNotTheTypist() {
         String alice = Edge.unique("alice");
         String bob = Edge.unique("bob");

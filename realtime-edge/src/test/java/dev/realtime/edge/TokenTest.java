@@ -21,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = SeededMembershipsResource.class, scope = TestResourceScope.GLOBAL)
 class TokenTest {
     /** Long enough for a slow machine to get through the upgrade, short enough to wait for. */
-    private static final Duration SHORT = Duration.ofSeconds(5);
+    private static final Duration SHORT = Duration.ofSeconds(10);
     private static final Duration EXPIRY_WAIT = Duration.ofSeconds(30);
 
     @TestHTTPResource("/ws")
@@ -135,7 +136,7 @@ class TokenTest {
                 .newWebSocketBuilder()
                 .header("Authorization", "Bearer " + Edge.token(leo))
                 .header("Origin", "https://evil.example")
-                .buildAsync(ws, new java.net.http.WebSocket.Listener() {
+                .buildAsync(ws, new WebSocket.Listener() {
                 })
                 .join());
         WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,7 +43,7 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     /** Connects with extra upgrade headers, e.g. the Origin a browser page would send. */
-    public static WsTestClient connect(URI uri, String token, java.util.Map<String, String> headers) {
+    public static WsTestClient connect(URI uri, String token, Map<String, String> headers) {
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().header("Authorization", "Bearer " + token);
         headers.forEach(builder::header);
         return open(builder, uri);
@@ -62,6 +64,10 @@ public final class WsTestClient implements AutoCloseable {
 
     public void send(String json) {
         socket.sendText(json, true).join();
+    }
+
+    public void sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
     public void send(Object frame) {

@@ -1,5 +1,6 @@
 package dev.realtime.edge.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
@@ -7,10 +8,9 @@ import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
-import dev.realtime.edge.ops.EdgeMetrics;
 import dev.realtime.edge.presence.PresenceService;
+import dev.realtime.edge.presence.SignalBus;
 import dev.realtime.edge.protocol.LiveEventNames;
-import dev.realtime.edge.rooms.CloseCodes;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -31,6 +31,7 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The server API for services that do not speak Kafka (docs/realtime-protocol.md, "Server API"): publish an event
- * to a room, disconnect a user, read a room's occupancy. Callers need the role {@code service}.
+ * to a room, disconnect a user, read a room's occupancy (on this instance). Callers need the role {@code service}.
  *
  * <p>Publishing goes through {@code records.events} like any other producer's events, so every edge instance
  * delivers it, not just the one the call landed on.
@@ -60,7 +61,7 @@ public class ServiceApi {
     @Inject
     PresenceService presence;
     @Inject
-    EdgeMetrics metrics;
+    SignalBus signals;
     @Inject
     SecurityIdentity caller;
 
@@ -73,7 +74,7 @@ public class ServiceApi {
         JsonNode body;
         try {
             body = Json.mapper().readTree(text == null ? "" : text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             return Problems.response(400, "malformed-json", "Malformed request body", "the body is not valid JSON");
         }
         Room room;
@@ -116,19 +117,21 @@ public class ServiceApi {
         return Response.accepted(Map.of("eventId", eventId, "room", room.name())).build();
     }
 
-    /** Closes the user's connections on this instance with 4003. */
+    /**
+     * Closes the user's connections on every edge instance with 4003. Goes through realtime.signals, so the answer
+     * means "requested"; the closes follow within the signal's round trip.
+     */
     @POST
     @Path("/users/{user}/disconnect")
     public Response disconnect(@PathParam("user") String user) {
-        int closed = 0;
-        for (Session session : rooms.sessions()) {
-            if (session.user().equals(user) && !session.isClosing()) {
-                session.close(CloseCodes.DISCONNECTED_BY_SERVICE, "disconnected by the server");
-                closed++;
-            }
+        try {
+            Room.user(user);
+        } catch (InvalidRoomException e) {
+            return Problems.invalid("user: " + e.getMessage());
         }
-        LOG.infof("Service %s disconnected user %s (%d connections)", callerName(), user, closed);
-        return Response.ok(Map.of("user", user, "closedConnections", closed)).build();
+        LOG.infof("Service %s asked to disconnect user %s", callerName(), user);
+        signals.publishDisconnect(user);
+        return Response.accepted(Map.of("user", user)).build();
     }
 
     /** Who is in a room on this instance, and, for rooms with presence, which members are online anywhere. */
@@ -145,7 +148,7 @@ public class ServiceApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("room", room.name());
         body.put("connections", sessions.size());
-        body.put("users", sessions.stream().map(Session::user).collect(Collectors.toCollection(java.util.TreeSet::new)));
+        body.put("users", sessions.stream().map(Session::user).collect(Collectors.toCollection(TreeSet::new)));
         if (PresenceService.hasPresence(room)) {
             body.put("online", presence.onlineMembers(room));
         }

@@ -31,6 +31,7 @@ public final class MembershipFollower implements AutoCloseable {
     private final AllPartitionsReader reader;
     private final MembershipIndex index;
     private final BiConsumer<Room, String> onRevoked;
+    private final BiConsumer<Room, String> onGranted;
     private final Runnable onInvalid;
     private final AtomicLong invalid = new AtomicLong();
 
@@ -42,8 +43,14 @@ public final class MembershipFollower implements AutoCloseable {
 
     public MembershipFollower(AllPartitionsReader reader, MembershipIndex index, BiConsumer<Room, String> onRevoked,
             Runnable onInvalid) {
+        this(reader, index, (room, user) -> { }, onRevoked, onInvalid);
+    }
+
+    public MembershipFollower(AllPartitionsReader reader, MembershipIndex index, BiConsumer<Room, String> onGranted,
+            BiConsumer<Room, String> onRevoked, Runnable onInvalid) {
         this.reader = reader;
         this.index = index;
+        this.onGranted = onGranted;
         this.onRevoked = onRevoked;
         this.onInvalid = onInvalid;
         this.missingTopics = reader.missingTopics();
@@ -113,7 +120,9 @@ public final class MembershipFollower implements AutoCloseable {
                     || (value.user() != null && !value.user().equals(key.userId()))) {
                 throw new InvalidEventException("data does not match the record key");
             }
-            index.grant(key.room(), key.userId(), value.role());
+            if (index.grant(key.room(), key.userId(), value.role())) {
+                onGranted.accept(key.room(), key.userId());
+            }
         } catch (RuntimeException e) {
             invalid(record, e.getMessage());
             // The latest record of a key is what compaction keeps, so it is the membership: an unreadable grant is

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class MembershipIndex {
     private final ConcurrentHashMap<Room, Map<String, String>> members = new ConcurrentHashMap<>();
+    /** The reverse, so a user's presence change visits their rooms rather than every room. */
+    private final ConcurrentHashMap<String, Set<Room>> roomsOf = new ConcurrentHashMap<>();
 
     public boolean isMember(Room room, String user) {
         Map<String, String> users = members.get(room);
@@ -25,13 +27,27 @@ public class MembershipIndex {
         return users == null ? Set.of() : Set.copyOf(users.keySet());
     }
 
-    /** @param role the role in the room as the owner sent it, or "" when it sent none */
-    void grant(Room room, String user, String role) {
+    /** The rooms a user is a member of (a live, weakly consistent view). */
+    public Set<Room> roomsOf(String user) {
+        Set<Room> rooms = roomsOf.get(user);
+        return rooms == null ? Set.of() : rooms;
+    }
+
+    /**
+     * @param role the role in the room as the owner sent it, or "" when it sent none
+     * @return whether the user was not a member until now
+     */
+    boolean grant(Room room, String user, String role) {
+        boolean[] added = {false};
         members.compute(room, (r, users) -> {
             Map<String, String> updated = users == null ? new ConcurrentHashMap<>() : users;
-            updated.put(user, role == null ? "" : role);
+            added[0] = updated.put(user, role == null ? "" : role) == null;
             return updated;
         });
+        if (added[0]) {
+            roomsOf.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(room);
+        }
+        return added[0];
     }
 
     /** @return whether the user was a member until now */
@@ -41,6 +57,12 @@ public class MembershipIndex {
             removed[0] = users.remove(user) != null;
             return users.isEmpty() ? null : users;
         });
+        if (removed[0]) {
+            roomsOf.computeIfPresent(user, (u, rooms) -> {
+                rooms.remove(room);
+                return rooms.isEmpty() ? null : rooms;
+            });
+        }
         return removed[0];
     }
 

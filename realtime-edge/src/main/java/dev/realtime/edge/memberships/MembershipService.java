@@ -32,6 +32,8 @@ public class MembershipService {
     @Inject
     Event<MembershipRevoked> revoked;
     @Inject
+    Event<MembershipGranted> granted;
+    @Inject
     MeterRegistry meters;
 
     private volatile MembershipFollower follower;
@@ -60,6 +62,7 @@ public class MembershipService {
         AllPartitionsReader reader = new AllPartitionsReader(clients.consumer("memberships", "earliest"),
                 List.of(Topics.MEMBERSHIPS), AllPartitionsReader.Start.BEGINNING);
         try (MembershipFollower current = new MembershipFollower(reader, index,
+                (room, user) -> granted.fire(new MembershipGranted(room, user)),
                 (room, user) -> revoked.fire(new MembershipRevoked(room, user)), invalid::increment)) {
             follower = current;
             // Broker outages surface in step(); the index keeps serving what it has and reading resumes after.

@@ -30,10 +30,4 @@ public class EdgeMetrics {
                 .tag("code", code)
                 .register(meters).increment();
     }
-
-    public void published(int sessions) {
-        Counter.builder("realtime.edge.api.published")
-                .description("Frames queued to sessions by the server API's publish")
-                .register(meters).increment(sessions);
-    }
 }

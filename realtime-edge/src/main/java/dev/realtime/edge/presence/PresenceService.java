@@ -4,7 +4,9 @@ import dev.realtime.contracts.rooms.Room;
 import dev.realtime.contracts.rooms.RoomKind;
 import dev.realtime.contracts.signals.PresenceSignal;
 import dev.realtime.edge.config.EdgeConfig;
+import dev.realtime.edge.memberships.MembershipGranted;
 import dev.realtime.edge.memberships.MembershipIndex;
+import dev.realtime.edge.memberships.MembershipRevoked;
 import dev.realtime.edge.protocol.ServerFrames;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.RoomRegistry;
@@ -18,7 +20,6 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,8 +49,12 @@ public class PresenceService {
     @Inject
     MeterRegistry meters;
 
-    /** This instance's open connections per user. */
-    private final ConcurrentHashMap<String, Integer> local = new ConcurrentHashMap<>();
+    /**
+     * This instance's open connections per user, with the time of the last announcement. Counts and their
+     * timestamps change together inside compute(), so of two concurrent changes the later count always carries
+     * the later time, and "newest wins" on the receiving side picks the right one.
+     */
+    private final ConcurrentHashMap<String, PresenceSignal> local = new ConcurrentHashMap<>();
     /** user → instance → that instance's latest announcement. Guarded by itself. */
     private final Map<String, Map<String, PresenceSignal>> announcements = new HashMap<>();
     /** Users seen online at the last evaluation, to turn announcements into joined/left transitions. */
@@ -66,28 +71,35 @@ public class PresenceService {
      * @return whether the connection may stay
      */
     public boolean tryConnect(String user, int max) {
-        boolean[] admitted = {false};
-        int count = local.compute(user, (u, current) -> {
-            int now = current == null ? 0 : current;
+        PresenceSignal[] announced = {null};
+        local.compute(user, (u, current) -> {
+            int now = current == null ? 0 : current.connections();
             if (now >= max) {
-                return now;
+                return current;
             }
-            admitted[0] = true;
-            return now + 1;
+            announced[0] = next(user, now + 1, current);
+            return announced[0];
         });
-        if (admitted[0]) {
-            announce(user, count);
+        if (announced[0] != null) {
+            announce(announced[0]);
         }
-        return admitted[0];
+        return announced[0] != null;
     }
 
     public void disconnected(String user) {
-        Integer count = local.computeIfPresent(user, (u, current) -> current <= 1 ? null : current - 1);
-        announce(user, count == null ? 0 : count);
+        PresenceSignal[] announced = {null};
+        local.computeIfPresent(user, (u, current) -> {
+            announced[0] = next(user, current.connections() - 1, current);
+            return announced[0].connections() <= 0 ? null : announced[0];
+        });
+        if (announced[0] != null) {
+            announce(announced[0]);
+        }
     }
 
     public int localConnections(String user) {
-        return local.getOrDefault(user, 0);
+        PresenceSignal current = local.get(user);
+        return current == null ? 0 : current.connections();
     }
 
     public boolean isOnline(String user) {
@@ -115,19 +127,38 @@ public class PresenceService {
 
     /** Re-announces every local user (the contract's heartbeat). */
     public void heartbeat() {
-        local.forEach(this::announce);
+        for (String user : Set.copyOf(local.keySet())) {
+            PresenceSignal[] announced = {null};
+            local.computeIfPresent(user, (u, current) -> announced[0] = next(user, current.connections(), current));
+            if (announced[0] != null) {
+                announce(announced[0]);
+            }
+        }
     }
 
     /** Announces zero for every local user, so they go offline now rather than after the TTL. */
     public void announceAllGone() {
         for (String user : Set.copyOf(local.keySet())) {
-            local.remove(user);
-            announce(user, 0);
+            PresenceSignal[] announced = {null};
+            local.computeIfPresent(user, (u, current) -> {
+                announced[0] = next(user, 0, current);
+                return null;
+            });
+            if (announced[0] != null) {
+                announce(announced[0]);
+            }
         }
     }
 
-    private void announce(String user, int connections) {
-        PresenceSignal signal = new PresenceSignal(user, bus.instanceId(), connections, Instant.now());
+    private PresenceSignal next(String user, int connections, PresenceSignal previous) {
+        Instant at = Instant.now();
+        if (previous != null && !at.isAfter(previous.at())) {
+            at = previous.at().plusNanos(1_000);
+        }
+        return new PresenceSignal(user, bus.instanceId(), connections, at);
+    }
+
+    private void announce(PresenceSignal signal) {
         // Applied here as well as when it comes back from the topic: the local view must not wait for Kafka.
         apply(signal);
         bus.publishPresence(signal);
@@ -179,16 +210,36 @@ public class PresenceService {
         }
     }
 
-    private void tellRooms(String user, boolean joined) {
-        Set<Room> told = new HashSet<>();
-        for (Room room : rooms.occupiedRooms()) {
-            if (hasPresence(room) && memberships.isMember(room, user) && told.add(room)) {
-                String frame = ServerFrames.presence(room.name(), user, joined);
-                for (Session session : rooms.subscribersOf(room)) {
-                    if (access.stillMayReceive(session, room)) {
-                        session.send(frame);
-                    }
+    /** A member added while online has joined the room as far as its subscribers are concerned. */
+    void onGranted(@Observes MembershipGranted granted) {
+        if (online.contains(granted.user()) && hasPresence(granted.room())) {
+            tellRoom(granted.room(), granted.user(), true);
+        }
+    }
+
+    /** A removed member has left it; the removed user's own sessions are already out of the room. */
+    void onRevoked(@Observes MembershipRevoked revoked) {
+        if (online.contains(revoked.user()) && hasPresence(revoked.room())) {
+            tellRoom(revoked.room(), revoked.user(), false);
+        }
+    }
+
+    private void tellRoom(Room room, String user, boolean joined) {
+        String frame = null;
+        for (Session session : rooms.subscribersOf(room)) {
+            if (access.stillMayReceive(session, room)) {
+                if (frame == null) {
+                    frame = ServerFrames.presence(room.name(), user, joined);
                 }
+                session.send(frame);
+            }
+        }
+    }
+
+    private void tellRooms(String user, boolean joined) {
+        for (Room room : memberships.roomsOf(user)) {
+            if (hasPresence(room)) {
+                tellRoom(room, user, joined);
             }
         }
     }

@@ -13,6 +13,9 @@ import dev.realtime.edge.kafka.AllPartitionsReader;
 import dev.realtime.edge.kafka.ConsumerLoop;
 import dev.realtime.edge.kafka.KafkaClients;
 import dev.realtime.edge.kafka.TopicProvisioner;
+import dev.realtime.edge.rooms.CloseCodes;
+import dev.realtime.edge.rooms.RoomRegistry;
+import dev.realtime.edge.rooms.Session;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -21,18 +24,23 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.jboss.logging.Logger;
 
 /**
- * The edge's side of {@code realtime.signals}: publishes this instance's presence and typing signals and reads
- * every instance's (its own included, so local and remote users take the same path). Reading starts one presence
+ * The edge's side of {@code realtime.signals}: publishes this instance's presence and typing signals (and the server
+ * API's disconnects) and reads every instance's (its own included, so local and remote users take the same path). Reading starts one presence
  * TTL back, so a fresh instance knows at once who is online elsewhere.
  */
 @ApplicationScoped
@@ -42,6 +50,13 @@ public class SignalBus {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
+    /**
+     * Edge-internal: "close this user's connections everywhere" (server API). Not in contracts' SignalTypes because
+     * no other service reads it; readers of realtime.signals ignore types they do not know.
+     */
+    public static final String DISCONNECT = "realtime.disconnect.v1";
+    /** Signals older than this are history, not commands: a restarted instance must not replay a disconnect. */
+    private static final Duration DISCONNECT_MAX_AGE = Duration.ofSeconds(30);
 
     @Inject
     KafkaClients clients;
@@ -53,11 +68,24 @@ public class SignalBus {
     TypingRelay typing;
     @Inject
     EdgeConfig config;
+    @Inject
+    RoomRegistry rooms;
 
     private final ConsumerLoop loop = new ConsumerLoop("edge-signals", "Reading " + Topics.SIGNALS);
     private final AtomicBoolean warnedPublish = new AtomicBoolean();
     private final AtomicBoolean warnedInvalid = new AtomicBoolean();
     private volatile KafkaProducer<String, byte[]> producer;
+    /**
+     * KafkaProducer.send blocks while it has no metadata for the topic (a broker outage, say); callers sit on event
+     * loops, so sends go through this thread. Bounded: when Kafka is away, signals are dropped, not hoarded.
+     */
+    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(10_000), runnable -> new Thread(runnable, "edge-signal-sender"),
+            (runnable, executor) -> {
+                if (!executor.isShutdown()) {
+                    publishFailed(new IllegalStateException("signal queue full"));
+                }
+            });
 
     void start(@Observes @Priority(10) StartupEvent event) {
         producer = clients.producer("signals");
@@ -80,21 +108,28 @@ public class SignalBus {
                 signal.userId(), Json.write(signal)));
     }
 
+    /** Asks every instance, this one included, to close the user's connections with 4003. */
+    public void publishDisconnect(String user) {
+        publish(new IntegrationEvent(UUID.randomUUID().toString(), SOURCE, DISCONNECT, OffsetDateTime.now(),
+                Room.user(user), null, null, Json.write(Map.of("userId", user))));
+    }
+
     private void publish(IntegrationEvent event) {
         KafkaProducer<String, byte[]> current = producer;
         if (current == null) {
             return;
         }
-        try {
-            // Never waits for the broker: presence and typing are best effort and callers sit on event loops.
-            current.send(CloudEventCodec.toRecord(Topics.SIGNALS, event), (metadata, failure) -> {
-                if (failure != null) {
-                    publishFailed(failure);
-                }
-            });
-        } catch (RuntimeException e) {
-            publishFailed(e);
-        }
+        sender.execute(() -> {
+            try {
+                current.send(CloudEventCodec.toRecord(Topics.SIGNALS, event), (metadata, failure) -> {
+                    if (failure != null) {
+                        publishFailed(failure);
+                    }
+                });
+            } catch (RuntimeException e) {
+                publishFailed(e);
+            }
+        });
     }
 
     private void publishFailed(Exception failure) {
@@ -135,6 +170,9 @@ public class SignalBus {
                 presence.apply(event.dataAs(PresenceSignal.class));
             } else if (SignalTypes.TYPING.ceType().equals(event.type())) {
                 typing.relay(event.dataAs(TypingSignal.class));
+            } else if (DISCONNECT.equals(event.type()) && event.time() != null
+                    && event.time().toInstant().isAfter(Instant.now().minus(DISCONNECT_MAX_AGE))) {
+                disconnectLocally(event.room().id());
             }
         } catch (RuntimeException e) {
             if (warnedInvalid.compareAndSet(false, true)) {
@@ -147,8 +185,24 @@ public class SignalBus {
         }
     }
 
+    private void disconnectLocally(String user) {
+        int closed = 0;
+        for (Session session : rooms.sessions()) {
+            if (session.user().equals(user) && !session.isClosing()) {
+                session.close(CloseCodes.DISCONNECTED_BY_SERVICE, "disconnected by the server");
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            LOG.infof("Disconnected user %s on request of a service (%d connections here)", user, closed);
+        }
+    }
+
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         loop.stop();
+        // The last announcements (zero connections on shutdown) are queued here: let them out first.
+        sender.shutdown();
+        sender.awaitTermination(3, TimeUnit.SECONDS);
         KafkaProducer<String, byte[]> current = producer;
         producer = null;
         if (current != null) {

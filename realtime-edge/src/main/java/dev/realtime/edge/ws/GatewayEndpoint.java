@@ -30,6 +30,8 @@ import io.quarkus.websockets.next.WebSocketSecurity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
+import jakarta.json.JsonString;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -346,7 +348,7 @@ public class GatewayEndpoint {
             return null;
         }
         Object name = jwt.getClaim("name");
-        if (name instanceof jakarta.json.JsonString json) {
+        if (name instanceof JsonString json) {
             return json.getString();
         }
         // OIDC takes the principal name from preferred_username.
@@ -371,7 +373,7 @@ public class GatewayEndpoint {
             JsonNode claims = Json.mapper().readTree(Base64.getUrlDecoder().decode(parts[1]));
             JsonNode sub = claims == null ? null : claims.get("sub");
             return sub != null && sub.isTextual() ? sub.asText() : null;
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             return null;
         }
     }
