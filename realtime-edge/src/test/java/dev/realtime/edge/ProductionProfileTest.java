@@ -1,0 +1,73 @@
+package dev.realtime.edge;
+
+import static dev.realtime.edge.Edge.WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.records.Audience;
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.WsTestClient;
+import io.quarkus.runtime.configuration.ConfigUtils;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.RestAssured;
+import java.net.URI;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The production profile, as a packaged edge runs it, against an embedded Kafka broker and a real OIDC server that
+ * stand in for the deployment's: the addresses come from outside, and a browser-style client is served end to end.
+ */
+@QuarkusTest
+@TestProfile(ProductionProfileTest.Production.class)
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SeededMembershipsResource.class, scope = TestResourceScope.GLOBAL)
+class ProductionProfileTest {
+    @TestHTTPResource("/ws")
+    URI http;
+
+    public static class Production implements QuarkusTestProfile {
+        @Override
+        public String getConfigProfile() {
+            return "prod";
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // What the deployment's QUARKUS_OIDC_AUTH_SERVER_URL would say; any free port for the test server.
+            return Map.of("quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus/",
+                    "quarkus.http.test-port", "0");
+        }
+    }
+
+    @Test
+    void theProductionProfileAuthenticatesWithRealTokensAndDeliversFromKafka() {
+        assertTrue(ConfigUtils.getProfiles().contains("prod"), "profiles: " + ConfigUtils.getProfiles());
+        String issuer = ConfigProvider.getConfig().getValue("quarkus.oidc.auth-server-url", String.class);
+        assertTrue(!issuer.contains("/realms/dev"), "no development issuer in production: " + issuer);
+        Edge.awaitReady();
+        RestAssured.get("/q/health/ready").then().statusCode(200);
+
+        String alice = Edge.unique("alice");
+        try (WsTestClient client = WsTestClient.connectWithSubprotocolToken(Edge.wsUri(http), Edge.token(alice))) {
+            assertEquals(alice, client.awaitType("welcome", WAIT).path("user").asText());
+            IntegrationEvent change = Edge.recordChanged(Room.ALL, Audience.ofUsers(alice));
+            Edge.publish(Topics.RECORDS_EVENTS, change);
+            JsonNode frame = client.await(Edge.eventWithId(change.id()), WAIT);
+            assertEquals("record:changed", frame.path("event").asText());
+            assertEquals("user:" + alice, frame.path("room").asText());
+        }
+    }
+}
