@@ -201,6 +201,32 @@ class FeedTest {
         as(ana).get("/api/projects/{id}/events", id).then().body("lastSeq", equalTo(2));
     }
 
+    @Test
+    void concurrentPostsToOneProjectAreAllRecordedEachWithItsOwnSeq() throws Exception {
+        String ana = unique("ana");
+        String id = project(ana);
+        int posts = 16;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(posts);
+        try {
+            List<java.util.concurrent.Future<Integer>> seqs = new ArrayList<>();
+            for (int i = 0; i < posts; i++) {
+                int n = i;
+                seqs.add(pool.submit(() -> post(id, activity("file:uploaded", ana, "file", "f" + n, "File " + n))
+                        .statusCode(201).extract().<Integer>path("seq")));
+            }
+            java.util.Set<Integer> distinct = new java.util.TreeSet<>();
+            for (java.util.concurrent.Future<Integer> seq : seqs) {
+                distinct.add(seq.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(posts, distinct.size());
+            assertEquals(3, distinct.iterator().next());
+        } finally {
+            pool.shutdownNow();
+        }
+        as(ana).queryParam("verb", "file:uploaded").get("/api/projects/{id}/activities", id).then()
+                .body("items", hasSize(posts)).body("items[0].seq", equalTo(posts + 2));
+    }
+
     private static void postAt(String project, String verb, String actor, String target, Instant at) {
         Map<String, Object> body = activity(verb, actor, "track", target, "Track " + target);
         body.put("occurredAt", at.toString());

@@ -13,6 +13,7 @@ import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.NewEvent;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -173,7 +174,7 @@ public class ProjectService {
      */
     public Uni<Recorded> record(String projectId, NewActivity activity, String commandId, String source) {
         Room room = roomOrNotFound(projectId);
-        return store.transact(() -> ProjectEntity.<ProjectEntity>findById(projectId).chain(project -> {
+        return store.transact(() -> lockStream(room).chain(() -> ProjectEntity.<ProjectEntity>findById(projectId)).chain(project -> {
                     if (project == null) {
                         throw ActivityProblem.projectNotFound();
                     }
@@ -218,7 +219,7 @@ public class ProjectService {
 
     private Uni<Outcome> command(Caller caller, String projectId, Function<Context, Uni<List<NewEvent>>> decide) {
         Room room = roomOrNotFound(projectId);
-        return store.transact(() -> memberOrNotFound(projectId, caller.id())
+        return store.transact(() -> lockStream(room).chain(() -> memberOrNotFound(projectId, caller.id()))
                         .chain(member -> ProjectEntity.<ProjectEntity>findById(projectId)
                                 .map(project -> new Context(project, member)))
                         .chain(context -> decide.apply(context).chain(events -> events.isEmpty()
@@ -227,6 +228,20 @@ public class ProjectService {
                                                 EventMetadata.of(caller.id(), null))
                                         .map(result -> new Outcome(context.project(), result)))))
                 .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
+    }
+
+    /**
+     * Writers of one project wait for each other instead of racing for the next version: a busy project (many
+     * producers posting at once) would otherwise exhaust the retries. A transaction-scoped advisory lock takes no
+     * transaction id, so the append stays the transaction's first write (docs/event-store.md); it is released at
+     * commit or rollback.
+     */
+    private static Uni<Void> lockStream(Room room) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtext(:stream))) locked", Integer.class)
+                .setParameter("stream", room.name())
+                .getSingleResult())
+                .replaceWithVoid();
     }
 
     private static Uni<MemberEntity> member(String projectId, String userId) {
