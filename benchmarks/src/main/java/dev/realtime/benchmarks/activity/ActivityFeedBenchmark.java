@@ -135,7 +135,8 @@ public final class ActivityFeedBenchmark {
                     new Scenario("deep cursor page", i -> feed(deep(random), "")),
                     new Scenario("first page, group=true", i -> feed(null, "&group=true")),
                     new Scenario("deep page, verb filter", i -> feed(deepFiltered(random), "&verb=comment:created")),
-                    new Scenario("deep page, actor filter", i -> feed(deepFiltered(random), "&actor=" + actor(i % ACTORS))));
+                    new Scenario("deep page, actor filter", i -> feed(deepFiltered(random), "&actor=" + actor(i % ACTORS))),
+                    new Scenario("unseen count, none seen", i -> "/api/projects/" + projectId + "/seen", false));
 
             System.out.printf(Locale.ROOT, "JVM warm-up (not reported): %,d requests of every scenario%n", warmupRequests);
             long warm = System.nanoTime();
@@ -148,7 +149,7 @@ public final class ActivityFeedBenchmark {
 
             List<Map<String, Object>> results = new ArrayList<>();
             StringBuilder table = new StringBuilder();
-            table.append(String.format(Locale.ROOT, "%n%-26s | %9s | %9s | %9s | %9s | %s%n", "scenario (1 client)",
+            table.append(String.format(Locale.ROOT, "%n%-28s | %9s | %9s | %9s | %9s | %s%n", "scenario (1 client)",
                     "p50 ms", "p99 ms", "max ms", "req/s", "rounds p50 / p99 (min..max)"));
             for (Scenario scenario : scenarios) {
                 List<Double> p50s = new ArrayList<>();
@@ -168,7 +169,7 @@ public final class ActivityFeedBenchmark {
                     count += samples.length;
                 }
                 double rate = count / ((System.nanoTime() - wall) / 1e9);
-                String row = String.format(Locale.ROOT, "%-26s | %9.2f | %9.2f | %9.1f | %9.0f | %.2f..%.2f / %.2f..%.2f",
+                String row = String.format(Locale.ROOT, "%-28s | %9.2f | %9.2f | %9.1f | %9.0f | %.2f..%.2f / %.2f..%.2f",
                         scenario.name(), median(p50s), median(p99s), max, rate, min(p50s), maxOf(p50s), min(p99s),
                         maxOf(p99s));
                 table.append(row).append('\n');
@@ -224,7 +225,11 @@ public final class ActivityFeedBenchmark {
         }
     }
 
-    private record Scenario(String name, IntFunction<String> request) {
+    /** {@code page}: the answer is a feed page, checked to hold 50 items newest first. */
+    private record Scenario(String name, IntFunction<String> request, boolean page) {
+        Scenario(String name, IntFunction<String> request) {
+            this(name, request, true);
+        }
     }
 
     /** One GET; its duration in ns. A page that is not full or not strictly newest first is counted as bad. */
@@ -234,6 +239,12 @@ public final class ActivityFeedBenchmark {
         String body = get(path);
         long took = System.nanoTime() - start;
         if (body == null) {
+            return took;
+        }
+        if (!scenario.page()) {
+            if (!body.contains("\"unseenCount\":")) {
+                badPages.incrementAndGet();
+            }
             return took;
         }
         Matcher m = SEQS.matcher(body);
