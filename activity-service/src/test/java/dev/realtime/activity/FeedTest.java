@@ -100,7 +100,8 @@ class FeedTest {
         posted(id, activity("comment:created", bob, "track", "t1", "Track 1"));   // 6
 
         as(ana).get("/api/projects/{id}/seen", id).then().statusCode(200)
-                .body("seenSeq", equalTo(0)).body("unseenCount", equalTo(3)); // bob joined, bob's two comments
+                .body("seenSeq", equalTo(0)).body("unseenCount", equalTo(3)) // bob joined, bob's two comments
+                .body("unseenCapped", equalTo(false));
         as(ana).body(Map.of("seq", 4)).put("/api/projects/{id}/seen", id).then().statusCode(200)
                 .body("seenSeq", equalTo(4)).body("unseenCount", equalTo(1));
         as(ana).body(Map.of("seq", 2)).put("/api/projects/{id}/seen", id).then().statusCode(200)
@@ -110,6 +111,13 @@ class FeedTest {
         as(bob).get("/api/projects/{id}/seen", id).then().body("seenSeq", equalTo(0)).body("unseenCount", equalTo(2));
         as(ana).body(Map.of("seq", -1)).put("/api/projects/{id}/seen", id).then().statusCode(400)
                 .body("errors.field", hasItem("seq"));
+        // The count stops at activity.unseen-cap (5 in tests) and says so.
+        for (int i = 0; i < 5; i++) {
+            posted(id, activity("comment:created", bob, "track", "t1", "Track 1"));
+        }
+        as(ana).get("/api/projects/{id}/seen", id).then().body("unseenCount", equalTo(5)).body("unseenCapped", equalTo(false));
+        posted(id, activity("comment:created", bob, "track", "t1", "Track 1"));
+        as(ana).get("/api/projects/{id}/seen", id).then().body("unseenCount", equalTo(5)).body("unseenCapped", equalTo(true));
     }
 
     @Test

@@ -111,7 +111,8 @@ public final class ActivityDtos {
     public record FeedPage(List<Activity> items, List<Entry> entries, Long next, long latestSeq) {
     }
 
-    public record Seen(long seenSeq, long unseenCount) {
+    /** {@code unseenCount} stops at {@code activity.unseen-cap}; {@code unseenCapped} says there may be more. */
+    public record Seen(long seenSeq, long unseenCount, boolean unseenCapped) {
     }
 
     /** One event of a project's stream as the edge replays it: the same fields as a live frame. */

@@ -11,6 +11,7 @@ import dev.realtime.activity.api.ActivityDtos.Rename;
 import dev.realtime.activity.api.ActivityDtos.RoomEvent;
 import dev.realtime.activity.api.ActivityDtos.RoomEventPage;
 import dev.realtime.activity.api.ActivityDtos.Seen;
+import dev.realtime.activity.domain.ActivityConfig;
 import dev.realtime.activity.domain.ProjectService;
 import dev.realtime.activity.domain.Roles;
 import dev.realtime.activity.messaging.ActivityIntegrationMapper;
@@ -74,6 +75,9 @@ public class ProjectResource {
 
     @Inject
     ActivityIntegrationMapper integration;
+
+    @Inject
+    ActivityConfig config;
 
     @POST
     @Operation(summary = "Create a project; the caller owns it. An Idempotency-Key makes a retry return the first one")
@@ -153,12 +157,14 @@ public class ProjectResource {
 
     @GET
     @Path("/{id}/seen")
-    @Operation(summary = "The caller's 'seen up to' seq and how many activities of others came after it")
+    @Operation(summary = "The caller's 'seen up to' seq and how many activities of others came after it (at most"
+            + " activity.unseen-cap, 1,000 by default; unseenCapped tells)")
     public Uni<Seen> seen(@PathParam("id") String id) {
         String user = caller.get().id();
         return Panache.withSession(() -> projects.memberOrNotFound(id, user)
                 .chain(me -> feed.seenSeq(id, user))
-                .chain(seq -> feed.unseen(id, user, seq).map(count -> new Seen(seq, count))));
+                .chain(seq -> feed.unseen(id, user, seq, config.unseenCap() + 1)
+                        .map(count -> new Seen(seq, Math.min(count, config.unseenCap()), count > config.unseenCap()))));
     }
 
     @PUT

@@ -17,6 +17,10 @@ public interface ActivityConfig {
 
     Grouping grouping();
 
+    /** The unseen count stops here ("999+"): counting a whole large feed for a badge costs too much. */
+    @WithDefault("1000")
+    int unseenCap();
+
     Sources sources();
 
     interface Grouping {

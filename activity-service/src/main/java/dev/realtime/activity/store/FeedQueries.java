@@ -60,14 +60,18 @@ public class FeedQueries {
         });
     }
 
-    /** The activities after {@code seenSeq} that others did: one's own actions are not news to oneself. */
-    public Uni<Long> unseen(String projectId, String userId, long seenSeq) {
-        return Panache.getSession().chain(session -> session.createSelectionQuery(
-                        "select count(a) from ActivityEntity a where a.projectId = :project and a.seq > :seen"
-                                + " and a.actorId <> :user", Long.class)
+    /**
+     * The activities after {@code seenSeq} that others did (one's own actions are not news to oneself), counted up to
+     * {@code cap}: a badge shows "999+", and counting a whole 100,000-item feed costs tens of milliseconds.
+     */
+    public Uni<Long> unseen(String projectId, String userId, long seenSeq, int cap) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "select count(*) from (select 1 from act_activities where project_id = :project and seq > :seen"
+                                + " and actor_id <> :user limit :cap) unseen", Long.class)
                 .setParameter("project", projectId)
                 .setParameter("seen", seenSeq)
                 .setParameter("user", userId)
+                .setParameter("cap", cap)
                 .getSingleResult());
     }
 
