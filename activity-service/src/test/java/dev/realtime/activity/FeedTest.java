@@ -171,6 +171,20 @@ class FeedTest {
     }
 
     @Test
+    void aReplyCarriesTheAuthorRepliedTo() {
+        String ana = unique("ana");
+        String bob = unique("bob");
+        String id = project(ana, bob);
+        Map<String, Object> reply = activity("comment:reply", bob, "track", "t1", "Track 1");
+        reply.put("details", Map.of("replyToAuthorId", ana, "commentId", "c-2"));
+        posted(id, reply);
+        as(ana).queryParam("verb", "comment:reply").get("/api/projects/{id}/activities", id).then()
+                .body("items", hasSize(1))
+                .body("items[0].actor.id", equalTo(bob))
+                .body("items[0].details.replyToAuthorId", equalTo(ana));
+    }
+
+    @Test
     void onlyServicesPostAndOnlyForMembers() {
         String ana = unique("ana");
         String stranger = unique("stranger");
@@ -201,6 +215,9 @@ class FeedTest {
         cases.forEach((field, json) -> asService().body(json).post("/api/projects/{id}/activities", id).then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("errors.field", hasItem(field)));
+        asService().body("{\"verb\":\"comment:reply\",\"actor\":{\"id\":\"" + ana + "\"},\"target\":{\"type\":\"comment\",\"id\":\"c\",\"title\":\"C\"},\"details\":{\"text\":\"hi\"}}")
+                .post("/api/projects/{id}/activities", id).then().statusCode(400)
+                .body("errors[0].field", equalTo("details.replyToAuthorId"));
         // The core vocabulary's reserved verbs come from this service's own sources only.
         post(id, activity("member:joined", ana, "project", id, "P")).statusCode(400).body("errors[0].field", equalTo("verb"));
         asService().body("{not json").post("/api/projects/{id}/activities", id).then().statusCode(400)

@@ -109,6 +109,15 @@ public class ActivityResource {
                 throw new InvalidRequestException("details", "must be at most " + ActivityDtos.MAX_DETAILS_BYTES + " bytes");
             }
         }
+        if (Verbs.COMMENT_REPLY.equals(request.verb())) {
+            // notification-service tells the author of the comment replied to: it needs to know who that is.
+            com.fasterxml.jackson.databind.JsonNode author = request.details() == null ? null
+                    : request.details().get(dev.realtime.contracts.activity.ActivityNew.REPLY_TO_AUTHOR);
+            if (author == null || !author.isTextual() || !author.asText().matches(ActivityDtos.USER_ID)) {
+                throw new InvalidRequestException("details." + dev.realtime.contracts.activity.ActivityNew.REPLY_TO_AUTHOR,
+                        "must be the user id of the author replied to (required for comment:reply)");
+            }
+        }
         String service = caller.get().id();
         String commandId = request.sourceId() == null ? null : "post-activity:" + service + ":" + request.sourceId();
         NewActivity activity = new NewActivity(request.verb(), new Actor(request.actor().id(), request.actor().name()),

@@ -13,8 +13,9 @@ public final class Verbs {
     public static final String MEMBER_LEFT = "member:left";
     public static final String CONVERSATION_CREATED = "conversation:created";
     public static final String RECORD_CHANGED = "record:changed";
+    public static final String COMMENT_REPLY = "comment:reply";
 
-    public static final Set<String> CORE = Set.of("file:uploaded", "comment:created", "comment:reply", "cut:created",
+    public static final Set<String> CORE = Set.of("file:uploaded", "comment:created", COMMENT_REPLY, "cut:created",
             "cut:moved", "cut:deleted", "vibe:created", MEMBER_JOINED, MEMBER_LEFT, CONVERSATION_CREATED,
             RECORD_CHANGED);
 
