@@ -25,6 +25,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The feed as members read it: paging, filters, catch-up, seen marker, grouping; and what producers may post. */
@@ -231,17 +237,17 @@ class FeedTest {
         String ana = unique("ana");
         String id = project(ana);
         int posts = 16;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(posts);
+        ExecutorService pool = Executors.newFixedThreadPool(posts);
         try {
-            List<java.util.concurrent.Future<Integer>> seqs = new ArrayList<>();
+            List<Future<Integer>> seqs = new ArrayList<>();
             for (int i = 0; i < posts; i++) {
                 int n = i;
                 seqs.add(pool.submit(() -> post(id, activity("file:uploaded", ana, "file", "f" + n, "File " + n))
                         .statusCode(201).extract().<Integer>path("seq")));
             }
-            java.util.Set<Integer> distinct = new java.util.TreeSet<>();
-            for (java.util.concurrent.Future<Integer> seq : seqs) {
-                distinct.add(seq.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            Set<Integer> distinct = new TreeSet<>();
+            for (Future<Integer> seq : seqs) {
+                distinct.add(seq.get(60, TimeUnit.SECONDS));
             }
             assertEquals(posts, distinct.size());
             assertEquals(3, distinct.iterator().next());

@@ -26,6 +26,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.path.json.JsonPath;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -148,11 +150,11 @@ class SourceConsumerTest {
 
     /** The feed as "verb@target id", newest first. */
     static List<String> feed(String user, String project) {
-        io.restassured.path.json.JsonPath page = as(user).queryParam("limit", 200)
+        JsonPath page = as(user).queryParam("limit", 200)
                 .get("/api/projects/{id}/activities", project).then().statusCode(200).extract().jsonPath();
         List<String> verbs = page.getList("items.verb");
         List<String> targets = page.getList("items.target.id");
-        return java.util.stream.IntStream.range(0, verbs.size()).mapToObj(i -> verbs.get(i) + "@" + targets.get(i)).toList();
+        return IntStream.range(0, verbs.size()).mapToObj(i -> verbs.get(i) + "@" + targets.get(i)).toList();
     }
 
     static IntegrationEvent conversationCreated(String creator, String projectId, String title) {

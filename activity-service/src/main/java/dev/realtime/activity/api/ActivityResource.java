@@ -1,5 +1,6 @@
 package dev.realtime.activity.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.activity.api.ActivityDtos.Activity;
 import dev.realtime.activity.api.ActivityDtos.FeedPage;
 import dev.realtime.activity.api.ActivityDtos.PostActivity;
@@ -12,6 +13,7 @@ import dev.realtime.activity.domain.Verbs;
 import dev.realtime.activity.store.ActivityEntity;
 import dev.realtime.activity.store.FeedQueries;
 import dev.realtime.activity.store.ProjectEntity;
+import dev.realtime.contracts.activity.ActivityNew;
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.eventstore.api.InvalidRequestException;
@@ -111,10 +113,9 @@ public class ActivityResource {
         }
         if (Verbs.COMMENT_REPLY.equals(request.verb())) {
             // notification-service tells the author of the comment replied to: it needs to know who that is.
-            com.fasterxml.jackson.databind.JsonNode author = request.details() == null ? null
-                    : request.details().get(dev.realtime.contracts.activity.ActivityNew.REPLY_TO_AUTHOR);
+            JsonNode author = request.details() == null ? null : request.details().get(ActivityNew.REPLY_TO_AUTHOR);
             if (author == null || !author.isTextual() || !author.asText().matches(ActivityDtos.USER_ID)) {
-                throw new InvalidRequestException("details." + dev.realtime.contracts.activity.ActivityNew.REPLY_TO_AUTHOR,
+                throw new InvalidRequestException("details." + ActivityNew.REPLY_TO_AUTHOR,
                         "must be the user id of the author replied to (required for comment:reply)");
             }
         }
