@@ -4,8 +4,10 @@ import static dev.realtime.activity.ActivityFixtures.as;
 import static dev.realtime.activity.ActivityFixtures.project;
 import static dev.realtime.activity.ActivityFixtures.send;
 import static dev.realtime.activity.ActivityFixtures.unique;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.realtime.contracts.activity.ActivityNew;
@@ -141,6 +143,12 @@ class SourceConsumerTest {
         awaitFeed(ana, id, List.of("record:changed@e-9", "member:joined@" + id));
         as(ana).get("/api/projects/{id}/activities", id).then().body("items[0].target.id", equalTo("e-9"))
                 .body("items[0].details.change", equalTo("deleted"));
+        // Operators see the skips in the metrics, by topic and kind.
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String series : List.of("topic=\"records.events\"", "outcome=\"invalid\"", "outcome=\"refused\"")) {
+            assertTrue(metrics.lines().anyMatch(line ->
+                    line.startsWith("activity_source_events_total") && line.contains(series)), "no metric with " + series);
+        }
     }
 
     static void awaitFeed(String user, String project, List<String> verbs) {

@@ -7,6 +7,7 @@ import dev.realtime.activity.messaging.SourceEvents.SourceActivity;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
@@ -48,6 +49,9 @@ public class SourceConsumer {
 
     @Inject
     ProjectService projects;
+
+    @Inject
+    MeterRegistry metrics;
 
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrapServers;
@@ -124,6 +128,7 @@ public class SourceConsumer {
         } catch (RuntimeException e) {
             LOG.warnf("Skipped source event: topic=%s partition=%d offset=%d id=%s reason=%s", record.topic(),
                     record.partition(), record.offset(), event == null ? null : event.id(), e.getMessage());
+            count(record.topic(), "invalid");
             return;
         }
         if (activity.isEmpty()) {
@@ -140,6 +145,7 @@ public class SourceConsumer {
                     LOG.debugf("Source event already recorded: id=%s project=%s seq=%d", event.id(),
                             source.projectId(), recorded.seq());
                 }
+                count(record.topic(), recorded.duplicate() ? "duplicate" : "recorded");
                 if (warned) {
                     LOG.infof("Source consumer recovered: id=%s project=%s", event.id(), source.projectId());
                 }
@@ -150,6 +156,7 @@ public class SourceConsumer {
                     LOG.infof("Skipped source event: topic=%s offset=%d id=%s type=%s project=%s reason=%s",
                             record.topic(), record.offset(), event.id(), event.type(), source.projectId(),
                             refused.type() + ": " + refused.getMessage());
+                    count(record.topic(), "refused");
                     return;
                 }
                 if (!warned) {
@@ -161,6 +168,11 @@ public class SourceConsumer {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
+    }
+
+    /** {@code activity_source_events_total{topic, outcome}}: recorded, duplicate, refused (by the domain) or invalid. */
+    private void count(String topic, String outcome) {
+        metrics.counter("activity.source.events", "topic", topic, "outcome", outcome).increment();
     }
 
     private static ActivityProblem refusal(Throwable failure) {
