@@ -6,8 +6,11 @@ import java.util.Optional;
 
 /** Integration event types published by activity-service on {@code activity.events}, with their live names. */
 public final class ActivityEventTypes {
+    /** A project was created (data {@link ProjectCreated}). */
     public static final EventType PROJECT_CREATED = new EventType("activity.project.created.v1", "project:created");
+    /** A project was renamed (data {@link ProjectChanged}). */
     public static final EventType PROJECT_RENAMED = new EventType("activity.project.renamed.v1", "project:renamed");
+    /** A project was archived (data {@link ProjectChanged}): read-only from then on. */
     public static final EventType PROJECT_ARCHIVED = new EventType("activity.project.archived.v1", "project:archived");
     /** A member joined or was added (data {@link MemberChanged}); also an activity in the feed. */
     public static final EventType MEMBER_JOINED = new EventType("activity.member.joined.v1", "member:joined");
