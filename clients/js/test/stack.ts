@@ -36,13 +36,12 @@ export class TestStack {
   ) {}
 
   static async start(): Promise<TestStack> {
-    const launcherJar = findLauncherJar();
     const classpath = launcherClasspath();
     const logDir = join(packageDir, 'target');
     mkdirSync(logDir, { recursive: true });
     const stderrLog = join(logDir, 'test-stack.log');
     const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-    const child = spawn(java, ['-cp', `${launcherJar}:${classpath}`, 'dev.realtime.launcher.ScriptedStack'], {
+    const child = spawn(java, ['-cp', classpath, 'dev.realtime.launcher.ScriptedStack'], {
       cwd: repositoryDir,
       env: {
         ...process.env,
@@ -146,21 +145,24 @@ function findLauncherJar(): string {
 }
 
 /**
- * The launcher's runtime classpath: written by the Maven build of this module (target/launcher-classpath.txt), or
- * computed here with the same Maven call local-stack.sh makes when the tests run on their own (npm test).
+ * The launcher and its runtime classpath. The Maven build of this module writes it to target/launcher-classpath.txt
+ * (launcher included); when the tests run on their own (npm test) and that file is missing, it is computed with the
+ * same Maven call local-stack.sh makes, plus the launcher jar.
  */
 function launcherClasspath(): string {
   const written = join(packageDir, 'target', 'launcher-classpath.txt');
-  if (!existsSync(written)) {
-    mkdirSync(dirname(written), { recursive: true });
-    const result = spawnSync(
-      join(repositoryDir, 'mvnw'),
-      ['-q', '-o', '-pl', 'launcher', 'dependency:build-classpath', `-Dmdep.outputFile=${written}`, '-Dmdep.includeScope=runtime'],
-      { cwd: repositoryDir, stdio: 'inherit' },
-    );
-    if (result.status !== 0 || !existsSync(written)) {
-      throw new Error('could not compute the launcher classpath with Maven');
-    }
+  if (existsSync(written)) {
+    return readFileSync(written, 'utf8').trim();
   }
-  return readFileSync(written, 'utf8').trim();
+  const computed = join(packageDir, 'target', 'launcher-dependencies.txt');
+  mkdirSync(dirname(computed), { recursive: true });
+  const result = spawnSync(
+    join(repositoryDir, 'mvnw'),
+    ['-q', '-o', '-pl', 'launcher', 'dependency:build-classpath', `-Dmdep.outputFile=${computed}`, '-Dmdep.includeScope=runtime'],
+    { cwd: repositoryDir, stdio: 'inherit' },
+  );
+  if (result.status !== 0 || !existsSync(computed)) {
+    throw new Error('could not compute the launcher classpath with Maven');
+  }
+  return `${findLauncherJar()}:${readFileSync(computed, 'utf8').trim()}`;
 }
