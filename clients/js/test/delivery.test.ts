@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { RealtimeEvent } from '../src/index.js';
+import { RestError, type RealtimeEvent } from '../src/index.js';
 import {
   collector,
   createConversation,
@@ -104,6 +104,50 @@ export function registerDeliveryTests(stack: () => TestStack): void {
         } finally {
           other.close();
         }
+      } finally {
+        alice.close();
+        bob.close();
+      }
+    });
+
+    test('the REST helper: history, edit, react, mark read, delete, each seen live by the other member', async () => {
+      const alice = new TestUser(stack(), 'alice');
+      const bob = new TestUser(stack(), 'bob');
+      try {
+        const { id, room } = await createConversation(alice, ['bob'], 'REST helper');
+        await bob.client.connect();
+        const seen = collector<Record<string, unknown>>();
+        await bob.subscribeAsMember(room, seen.handler);
+
+        const first = await alice.rest.postMessage(id, { text: 'hello @bob', clientMessageId: 'rest-1' });
+        const retried = await alice.rest.postMessage(id, { text: 'hello @bob', clientMessageId: 'rest-1' });
+        assert.equal(retried.id, first.id, 'the same clientMessageId posts once');
+        assert.deepEqual(first.mentions, ['bob']);
+        const edited = await alice.rest.editMessage(id, first.id, 'hello again @bob');
+        assert.ok(edited.editedAt);
+        const reacted = await bob.rest.react(id, first.id, ':thumbsup:');
+        assert.deepEqual(reacted.reactions, [{ emoji: ':thumbsup:', count: 1, mine: true }]);
+        const read = await bob.rest.markRead(id, first.id);
+        assert.equal(read.unreadCount, 0);
+        const second = await alice.rest.postMessage(id, { text: 'to be deleted' });
+        await alice.rest.deleteMessage(id, second.id);
+
+        const expected = ['message:new', 'message:edited', 'message:reaction', 'message:read', 'message:new', 'message:deleted'];
+        await waitFor('six live events', () => seen.events.length >= expected.length);
+        await sleep(300);
+        assert.deepEqual(seen.events.map((e) => e.event), expected);
+        const seqs = seen.events.map((e) => e.seq!);
+        assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+
+        const history = await bob.rest.listMessages(id, { limit: 10 });
+        assert.deepEqual(history.items.map((m) => [m.text, m.deleted]), [[null, true], ['hello again @bob', false]]);
+        const conversations = await bob.rest.listConversations();
+        assert.ok(conversations.items.some((c) => c.id === id));
+        await assert.rejects(alice.rest.editMessage(id, 'no-such-message', 'x'), (error: unknown) => {
+          assert.ok(error instanceof RestError);
+          assert.equal(error.status, 404);
+          return true;
+        });
       } finally {
         alice.close();
         bob.close();
