@@ -41,10 +41,17 @@ export interface RealtimeClientOptions {
    */
   refreshBeforeExpirySeconds?: number | false;
   /**
-   * Whether to reconnect after the edge closed the connection (never called after `close()`). By default every
-   * close reconnects except 1008 (the token's subject can never be a user of this edge: retrying cannot help).
+   * Whether to reconnect after a connection closed or an attempt failed (never called after `close()`). By default
+   * every close reconnects except {@link NO_RECONNECT_CODES}: 1008 (the token's subject can never be a user of this
+   * edge) and 4003 (a service disconnected the user on purpose; the protocol says not to come back by itself).
    */
   shouldReconnect?: (close: { code: number; reason: string }) => boolean;
+  /**
+   * A typing indicator of another user that is not refreshed for this long is reported as stopped. The edge sends
+   * the stop itself, except when the instance holding the typist's connection dies. Default 8 s (the edge's typing
+   * timeout is 6 s, and it passes on a refresh at least every 3 s).
+   */
+  typingTimeoutMs?: number;
   /** How long a connection attempt may take until the welcome frame, before it counts as failed. Default 15 s. */
   openTimeoutMs?: number;
 }
@@ -96,6 +103,9 @@ export interface RealtimeClient {
   typing(room: string, on: boolean): boolean;
   on<K extends keyof ClientEvents>(name: K, listener: (payload: ClientEvents[K]) => void): () => void;
 }
+
+/** Closes after which the client does not reconnect by itself (see `shouldReconnect`). */
+export const NO_RECONNECT_CODES: readonly number[] = [1008, 4003];
 
 const OPEN = 1;
 const SEQUENCED_ROOM = /^(conversation|project|user):/;
@@ -187,6 +197,8 @@ class Client implements RealtimeClient {
   private refreshTimer: TimerHandle | undefined;
   /** When the connection's current token expires (epoch ms). */
   private tokenExpiryMs: number | undefined;
+  /** room → user → the timer that reports a typing indicator as stopped when no refresh came. */
+  private readonly typingTimers = new Map<string, Map<string, TimerHandle>>();
   private connectWaiters: { resolve: (w: Welcome) => void; reject: (e: RealtimeError) => void }[] = [];
 
   constructor(private readonly options: RealtimeClientOptions) {
@@ -405,7 +417,7 @@ class Client implements RealtimeClient {
     }
     const reconnect = this.options.shouldReconnect
       ? this.options.shouldReconnect({ code, reason })
-      : code !== 1008;
+      : !NO_RECONNECT_CODES.includes(code);
     if (!reconnect) {
       const error = new RealtimeError('connection.closed', `the edge closed the connection: ${code} ${reason}`);
       this.rejectConnectWaiters(error);
@@ -675,7 +687,33 @@ class Client implements RealtimeClient {
     if (typeof frame.name === 'string') {
       change.name = frame.name;
     }
-    for (const handle of this.rooms.get(frame.room)?.handles ?? []) {
+    this.trackTyping(change);
+    this.notifyTyping(change);
+  }
+
+  /** Arms (or disarms) the local lapse of a typing indicator, for the stops an edge that died never sends. */
+  private trackTyping(change: TypingChange): void {
+    let timers = this.typingTimers.get(change.room);
+    clearTimer(timers?.get(change.user));
+    timers?.delete(change.user);
+    if (!change.typing) {
+      return;
+    }
+    if (!timers) {
+      timers = new Map();
+      this.typingTimers.set(change.room, timers);
+    }
+    timers.set(
+      change.user,
+      setTimer(() => {
+        this.typingTimers.get(change.room)?.delete(change.user);
+        this.notifyTyping({ ...change, typing: false });
+      }, this.options.typingTimeoutMs ?? 8_000),
+    );
+  }
+
+  private notifyTyping(change: TypingChange): void {
+    for (const handle of this.rooms.get(change.room)?.handles ?? []) {
       safeCall(handle.options.onTyping, change);
     }
     this.emitter.emit('typing', change);
@@ -797,6 +835,15 @@ class Client implements RealtimeClient {
   }
 
   private stopTimers(): void {
+    // Without a connection no stop can arrive: whoever was shown typing is reported as stopped now.
+    const typing = [...this.typingTimers.entries()];
+    this.typingTimers.clear();
+    for (const [room, timers] of typing) {
+      for (const [user, timer] of timers) {
+        clearTimer(timer);
+        this.notifyTyping({ room, user, typing: false });
+      }
+    }
     clearTimer(this.reconnectTimer);
     clearTimer(this.welcomeTimer);
     clearTimer(this.refreshTimer);
@@ -824,7 +871,9 @@ function detach(ws: WebSocketLike): void {
   ws.onopen = null;
   ws.onmessage = null;
   ws.onclose = null;
-  ws.onerror = null;
+  // Not null: closing a socket that is still connecting makes the ws package emit an error, and an error event
+  // without a listener would crash a Node process.
+  ws.onerror = () => undefined;
 }
 
 function parseTime(value: string | undefined): number | undefined {

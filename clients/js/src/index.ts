@@ -1,4 +1,4 @@
-export { createRealtimeClient } from './client.js';
+export { createRealtimeClient, NO_RECONNECT_CODES } from './client.js';
 export type { RealtimeClient, RealtimeClientOptions, SubscribeOptions, Subscription } from './client.js';
 export { backoffDelay } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';

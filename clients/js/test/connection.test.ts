@@ -48,6 +48,36 @@ export function registerConnectionTests(stack: () => TestStack): void {
       }
     });
 
+    test('close() during the connection attempt stops it: connect rejects, no reconnect follows', async () => {
+      const user = new TestUser(stack(), 'carol');
+      const connecting = user.client.connect();
+      // The token request is in flight (or the upgrade is): the attempt must be abandoned, not completed.
+      await sleep(5);
+      user.close();
+      await assert.rejects(connecting, { code: 'client.closed' });
+      await sleep(1_500);
+      assert.equal(user.client.state, 'closed');
+      assert.deepEqual(
+        user.states.map((s) => s.state),
+        ['connecting', 'closed'],
+      );
+    });
+
+    test('close() while the WebSocket is still opening abandons it cleanly', async () => {
+      const token = await stack().token('carol');
+      const user = new TestUser(stack(), 'carol', { token: () => token });
+      const connecting = user.client.connect();
+      // The token is at hand, so the WebSocket is created at once and is still in its handshake here.
+      await new Promise((resolve) => setImmediate(resolve));
+      user.close();
+      await assert.rejects(connecting, { code: 'client.closed' });
+      await sleep(1_500);
+      assert.deepEqual(
+        user.states.map((s) => s.state),
+        ['connecting', 'closed'],
+      );
+    });
+
     test('subscribe is acknowledged for a member and refused with room.not_found otherwise; the connection stays usable', async () => {
       const alice = new TestUser(stack(), 'alice');
       const carol = new TestUser(stack(), 'carol');

@@ -28,6 +28,30 @@ export function registerSignalTests(stack: () => TestStack): void {
       }
     });
 
+    test('a typing indicator without refresh lapses on the receiving side', async () => {
+      const alice = new TestUser(stack(), 'alice');
+      const bob = new TestUser(stack(), 'bob', { typingTimeoutMs: 1_000 });
+      try {
+        const { room } = await createConversation(alice, ['bob']);
+        await Promise.all([alice.client.connect(), bob.client.connect()]);
+        const atBob: { typing: boolean; at: number }[] = [];
+        await alice.subscribeAsMember(room, () => undefined);
+        await bob.subscribeAsMember(room, () => undefined, {
+          onTyping: (change) => atBob.push({ typing: change.typing, at: Date.now() }),
+        });
+        alice.client.typing(room, true);
+        await waitFor('bob sees alice typing', () => atBob.some((t) => t.typing));
+        // The edge's own stop comes after its 6 s typing timeout; the client's 1 s lapse must come first.
+        await waitFor('the local lapse', () => atBob.some((t) => !t.typing), 4_000);
+        const [start, stop] = atBob;
+        assert.ok(start.typing && !stop.typing);
+        assert.ok(stop.at - start.at >= 900 && stop.at - start.at < 3_000, `lapsed after ${stop.at - start.at} ms`);
+      } finally {
+        alice.close();
+        bob.close();
+      }
+    });
+
     test('presence: the ack lists who is online, then joins and leaves arrive', async () => {
       // dave is used by no other test, so his presence is not disturbed by their connections.
       const carol = new TestUser(stack(), 'carol');
