@@ -175,6 +175,8 @@ interface RoomEntry {
   everAcked: boolean;
   lastAck?: SubscribeAck;
   online: Set<string>;
+  /** The `since` the application gave for the first subscribe. */
+  since?: number;
 }
 
 class Client implements RealtimeClient {
@@ -237,9 +239,7 @@ class Client implements RealtimeClient {
   }
 
   close(): void {
-    if (this.currentState === 'closed' || this.currentState === 'idle') {
-      return;
-    }
+    // Also after a close without reconnect (4003): the subscriptions kept for a later connect() end here.
     this.deliberatelyClosed = true;
     this.generation++;
     this.stopTimers();
@@ -267,7 +267,9 @@ class Client implements RealtimeClient {
     this.rooms.clear();
     this.cursors.clear();
     this.rejectConnectWaiters(closedError);
-    this.setState('closed', { code: 1000, reason: 'client closed' });
+    if (this.currentState !== 'closed') {
+      this.setState('closed', { code: 1000, reason: 'client closed' });
+    }
   }
 
   subscribe<Data = unknown>(
@@ -282,7 +284,7 @@ class Client implements RealtimeClient {
     }
     let entry = this.rooms.get(room);
     if (!entry) {
-      entry = { room, handles: new Set(), subscribed: false, everAcked: false, online: new Set() };
+      entry = { room, handles: new Set(), subscribed: false, everAcked: false, online: new Set(), since: options.since };
       this.rooms.set(room, entry);
       entry.handles.add(handle);
       if (this.currentState === 'open') {
@@ -494,7 +496,15 @@ class Client implements RealtimeClient {
 
   private sendSubscribe(entry: RoomEntry): void {
     const id = this.frameId('s');
-    const since = SEQUENCED_ROOM.test(entry.room) ? this.cursors.get(entry.room)?.lastSeq : undefined;
+    // A first subscribe asks for a replay only from where the application says it is: events of an automatic room
+    // seen before the subscribe were live, nothing is missing there. After a reconnect: from the last seq seen.
+    const since = !SEQUENCED_ROOM.test(entry.room)
+      ? undefined
+      : entry.everAcked
+        ? this.cursors.get(entry.room)?.lastSeq
+        : entry.since === undefined
+          ? undefined
+          : this.cursors.get(entry.room)?.lastSeq;
     this.pending.set(id, { kind: 'subscribe', room: entry.room, since, resumed: entry.everAcked });
     const frame: Record<string, unknown> = { type: 'subscribe', id, room: entry.room };
     if (since !== undefined) {

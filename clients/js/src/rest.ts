@@ -168,6 +168,8 @@ export interface RestClient {
   react(conversationId: string, messageId: string, emoji: string, on?: boolean): Promise<Message>;
   markRead(conversationId: string, messageId: string): Promise<ReadState>;
   addParticipant(conversationId: string, userId: string, role?: 'member' | 'admin'): Promise<Conversation>;
+  /** Removes a participant (admins and owners); the caller's own id leaves. */
+  removeParticipant(conversationId: string, userId: string): Promise<void>;
   leaveConversation(conversationId: string): Promise<void>;
   // notifications
   listNotifications(query?: { filter?: 'all' | 'unread'; before?: number; limit?: number }): Promise<NotificationPage>;
@@ -270,6 +272,8 @@ export function createRestClient(options: RestClientOptions): RestClient {
     markRead: (conversationId, messageId) => call('POST', chat(`/${id(conversationId)}/read`), { messageId }),
     addParticipant: (conversationId, userId, role) =>
       call('POST', chat(`/${id(conversationId)}/participants`), role ? { userId, role } : { userId }),
+    removeParticipant: (conversationId, userId) =>
+      call('DELETE', chat(`/${id(conversationId)}/participants/${id(userId)}`)),
     leaveConversation: (conversationId) => call('POST', chat(`/${id(conversationId)}/leave`)),
 
     listNotifications: (query) => call('GET', notifications('', query)),

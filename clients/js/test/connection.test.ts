@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { RealtimeError } from '../src/index.js';
+import { RealtimeError, type Unsubscribed } from '../src/index.js';
 import { collector, createConversation, sleep, TestUser, texts, waitFor } from './helpers.js';
 import type { TestStack } from './stack.js';
 
@@ -109,6 +109,31 @@ export function registerConnectionTests(stack: () => TestStack): void {
       } finally {
         alice.close();
         carol.close();
+      }
+    });
+
+    test('removed from the conversation, the member is told and the subscription ends', async () => {
+      const alice = new TestUser(stack(), 'alice');
+      const bob = new TestUser(stack(), 'bob');
+      try {
+        const { id, room } = await createConversation(alice, ['bob']);
+        await bob.client.connect();
+        const removed: Unsubscribed[] = [];
+        const seen = collector();
+        const subscription = await bob.subscribeAsMember(room, seen.handler, {
+          onUnsubscribed: (change) => removed.push(change),
+        });
+        await alice.rest.removeParticipant(id, 'bob');
+        await waitFor('the unsubscribed frame', () => removed.length > 0);
+        assert.deepEqual(removed, [{ room, reason: 'membership.revoked' }]);
+        assert.equal(subscription.active, false);
+        await alice.rest.postMessage(id, { text: 'bob is gone' });
+        await sleep(1_500);
+        assert.deepEqual(texts(seen.events), []);
+        assert.equal(bob.client.state, 'open');
+      } finally {
+        alice.close();
+        bob.close();
       }
     });
 
