@@ -47,6 +47,32 @@ export function registerReconnectTests(stack: () => TestStack): void {
       }
     });
 
+    test('a room of which nothing was seen before a reconnect is flagged for reload: there is no position to resume from', async () => {
+      const alice = new TestUser(stack(), 'alice');
+      const bob = new TestUser(stack(), 'bob');
+      try {
+        const { room } = await createConversation(alice, ['bob']);
+        await bob.client.connect();
+        const resyncs: ResyncNeeded[] = [];
+        const quiet = await bob.subscribeAsMember(room, () => undefined, { onResync: (resync) => resyncs.push(resync) });
+        assert.equal(quiet.lastSeq, undefined);
+        assert.deepEqual(resyncs, [], 'a first subscribe without since needs no reload');
+
+        const response = await fetch(`${stack().edgeUrl}/api/v1/users/bob/disconnect`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${await stack().serviceToken()}` },
+        });
+        assert.equal(response.status, 200);
+        await waitFor('closed', () => bob.client.state === 'closed');
+        await bob.client.connect();
+        await waitFor('re-subscribed', () => bob.resubscribed(room));
+        assert.deepEqual(resyncs, [{ room, reason: 'resume.no_position' }]);
+      } finally {
+        alice.close();
+        bob.close();
+      }
+    });
+
     test('edge killed and restarted: the client comes back, events stay in order and once, and a gap is never silent', async () => {
       const alice = new TestUser(stack(), 'alice');
       const bob = new TestUser(stack(), 'bob');
