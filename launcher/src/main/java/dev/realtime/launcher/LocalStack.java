@@ -263,31 +263,82 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops one running service and waits for its exit: SIGTERM (graceful, as a rolling deploy would) or, with
+     * {@code kill}, SIGKILL (a crash). For tests of what clients see while a service is away; {@link #restart} brings
+     * it back.
+     */
+    public void stop(StackService service, boolean kill) {
+        ServiceProcess process;
+        synchronized (this) {
+            process = processes.get(service);
+        }
+        if (process == null) {
+            throw new IllegalStateException(service.module() + " is not part of this stack");
+        }
+        if (kill) {
+            process.kill();
+        } else {
+            process.requestStop();
+        }
+        process.awaitStop(STOP_GRACE);
+        LOG.info("service stopped name={} kill={}", service.module(), kill);
+    }
+
+    /**
+     * Starts one service of this stack again, with the same command, port and database, and returns once it is
+     * ready. A service still running is stopped first (SIGTERM). Its log file is appended to.
+     */
+    public void restart(StackService service) {
+        ServiceProcess previous;
+        synchronized (this) {
+            previous = processes.get(service);
+        }
+        if (previous == null) {
+            throw new IllegalStateException(service.module() + " is not part of this stack");
+        }
+        if (previous.isAlive()) {
+            stop(service, false);
+        }
+        launchService(service, true);
+        URI health = URI.create(config.serviceUrl(service) + "/q/health/ready");
+        ServiceProcess process;
+        synchronized (this) {
+            process = processes.get(service);
+        }
+        process.awaitReady(http, health, Instant.now().plus(config.readyTimeout()), this::isClosed);
+        LOG.info("service restarted name={} pid={}", service.module(), process.pid());
+    }
+
     private void startServices() {
         for (StackService service : config.services()) {
-            List<String> command = command(service);
-            Map<String, String> environment = new LinkedHashMap<>();
-            if (service.needsDatabase() && !config.pgPassword().isEmpty()) {
-                // In the environment rather than on the command line, where any local user could read it with ps.
-                environment.put("QUARKUS_DATASOURCE_PASSWORD", config.pgPassword());
-            }
-            Path logFile = config.logFile(service);
-            ServiceProcess process;
-            try {
-                process = ServiceProcess.launch(service, command, environment,
-                        config.repositoryDir().resolve(service.module()), logFile, config.echoServiceLogs(),
-                        console);
-            } catch (IOException e) {
-                throw new LocalStackException("could not start " + service.module() + ": " + e.getMessage(), e);
-            }
-            if (!adopt(() -> processes.put(service, process))) {
-                process.requestStop();
-                process.awaitStop(STOP_GRACE);
-                throw stoppedWhileStarting();
-            }
-            LOG.info("service starting name={} port={} pid={} log={}", service.module(), config.port(service),
-                    process.pid(), logFile);
+            launchService(service, false);
         }
+    }
+
+    private void launchService(StackService service, boolean appendLog) {
+        List<String> command = command(service);
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (service.needsDatabase() && !config.pgPassword().isEmpty()) {
+            // In the environment rather than on the command line, where any local user could read it with ps.
+            environment.put("QUARKUS_DATASOURCE_PASSWORD", config.pgPassword());
+        }
+        Path logFile = config.logFile(service);
+        ServiceProcess process;
+        try {
+            process = ServiceProcess.launch(service, command, environment,
+                    config.repositoryDir().resolve(service.module()), logFile, config.echoServiceLogs(),
+                    console, appendLog);
+        } catch (IOException e) {
+            throw new LocalStackException("could not start " + service.module() + ": " + e.getMessage(), e);
+        }
+        if (!adopt(() -> processes.put(service, process))) {
+            process.requestStop();
+            process.awaitStop(STOP_GRACE);
+            throw stoppedWhileStarting();
+        }
+        LOG.info("service starting name={} port={} pid={} log={}", service.module(), config.port(service),
+                process.pid(), logFile);
     }
 
     /**
@@ -300,7 +351,8 @@ public final class LocalStack implements AutoCloseable {
         ServiceProcess process;
         try {
             process = ServiceProcess.launch(service, command(service, port), Map.of(),
-                    config.repositoryDir().resolve(service.module()), logFile, config.echoServiceLogs(), console);
+                    config.repositoryDir().resolve(service.module()), logFile, config.echoServiceLogs(), console,
+                    false);
         } catch (IOException e) {
             throw new LocalStackException("could not start " + service.module() + ": " + e.getMessage(), e);
         }

@@ -43,6 +43,12 @@ final class ServiceProcess {
      */
     static ServiceProcess launch(StackService service, List<String> command, Map<String, String> extraEnvironment,
             Path workingDir, Path logFile, boolean echo, PrintStream console) throws IOException {
+        return launch(service, command, extraEnvironment, workingDir, logFile, echo, console, false);
+    }
+
+    /** As above; {@code appendLog} keeps what an earlier run of the same service wrote (a restart). */
+    static ServiceProcess launch(StackService service, List<String> command, Map<String, String> extraEnvironment,
+            Path workingDir, Path logFile, boolean echo, PrintStream console, boolean appendLog) throws IOException {
         Files.createDirectories(logFile.getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDir.toFile())
@@ -51,7 +57,8 @@ final class ServiceProcess {
         builder.environment().putAll(extraEnvironment);
         if (!echo) {
             // No pump thread: the child writes straight into the file and keeps logging even if we stall.
-            builder.redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+            builder.redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(logFile.toFile())
+                    : ProcessBuilder.Redirect.to(logFile.toFile()));
         }
         Process process = builder.start();
         if (echo) {
@@ -114,6 +121,15 @@ final class ServiceProcess {
     /** Asks the service to stop (SIGTERM: Quarkus shuts down gracefully). */
     void requestStop() {
         process.destroy();
+    }
+
+    /** Kills the service at once (SIGKILL): a crash, no graceful shutdown. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Waits for the exit, and kills the process when it is still there after {@code grace}. */
