@@ -49,10 +49,7 @@ export class TestStack {
         STACK_SERVICES: 'chat-service,realtime-edge',
         STACK_TOKEN_LIFETIME: `PT${TOKEN_LIFETIME_SECONDS}S`,
         // The same small JVMs as the Java end-to-end test: several services share two cores during the build.
-        // validate-unknown=false: the launcher already hands the edge the resume source URLs
-        // (realtime.chat.url, ...) that this edge does not read yet and would otherwise refuse at start-up.
-        STACK_SERVICE_JVM_OPTS:
-          '-Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dsmallrye.config.mapping.validate-unknown=false',
+        STACK_SERVICE_JVM_OPTS: '-Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
