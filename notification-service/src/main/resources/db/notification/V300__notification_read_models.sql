@@ -98,3 +98,10 @@ CREATE TABLE nt_digests (
     sent_at   timestamptz NOT NULL,
     count     integer NOT NULL
 );
+
+-- When this service first knew a user (first notification, or first REST call): broadcasts older than that
+-- are not taken into their inbox, so a new user does not find a month of announcements made before they came.
+CREATE TABLE nt_users (
+    user_id    text PRIMARY KEY,
+    first_seen timestamptz NOT NULL
+);

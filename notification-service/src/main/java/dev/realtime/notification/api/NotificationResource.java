@@ -121,17 +121,18 @@ public class NotificationResource {
     }
 
     /**
-     * Before a list or a count: takes the broadcasts for the caller's roles into their inbox, and remembers the
-     * token's e-mail address for digests.
+     * Before a list or a count: takes the broadcasts for the caller's roles into their inbox (those made since the
+     * service first knew the user, within the retention), and remembers the token's e-mail address for digests.
      */
     private Uni<Void> refresh(String user) {
         String email = caller.email();
         Uni<Void> remember = email == null || email.equals(KNOWN_EMAILS.get(user)) ? Uni.createFrom().voidItem()
                 : digests.rememberEmail(user, email).invoke(() -> KNOWN_EMAILS.put(user, email));
         List<String> rooms = caller.broadcastRooms();
-        return remember.chain(() -> preferences.get(user))
-                .chain(prefs -> inbox.materializeBroadcasts(user, rooms, Instant.now().minus(broadcastRetention),
-                        prefs.mutedTypeList()))
+        Instant oldest = Instant.now().minus(broadcastRetention);
+        return remember.chain(() -> queries.firstSeen(user))
+                .chain(firstSeen -> preferences.get(user).chain(prefs -> inbox.materializeBroadcasts(user, rooms,
+                        firstSeen.isAfter(oldest) ? firstSeen : oldest, prefs.mutedTypeList())))
                 .replaceWithVoid();
     }
 

@@ -103,10 +103,10 @@ public class InboxProjection implements Projection {
         return session.createNativeQuery("""
                 insert into nt_broadcasts (id, source_event_id, rooms, type, title, body, actor_id, actor_name,
                     target_type, target_id, target_title, target_link, created_at)
-                values (?1, ?2, cast(?3 as text[]), ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)""")
+                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)""")
                 .setParameter(1, UUID.fromString(broadcast.broadcastId()))
                 .setParameter(2, broadcast.sourceEventId())
-                .setParameter(3, "{" + String.join(",", broadcast.rooms()) + "}")
+                .setParameter(3, broadcast.rooms().toArray(String[]::new))
                 .setParameter(4, broadcast.type())
                 .setParameter(5, broadcast.title())
                 .setParameter(6, broadcast.body())

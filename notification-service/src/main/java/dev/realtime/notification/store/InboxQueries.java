@@ -44,6 +44,17 @@ public class InboxQueries {
                 });
     }
 
+    /** When the service first knew the user: their first notification, or now for a user met for the first time. */
+    public Uni<Instant> firstSeen(String user) {
+        return client.preparedQuery("""
+                insert into nt_users (user_id, first_seen)
+                values ($1, coalesce((select min(created_at) from nt_notifications where user_id = $1), now()))
+                on conflict (user_id) do update set first_seen = nt_users.first_seen
+                returning first_seen""")
+                .execute(Tuple.of(user))
+                .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant());
+    }
+
     public Uni<NotificationRow> find(String user, UUID id) {
         return client.preparedQuery("select " + NotificationRow.COLUMNS + " from nt_notifications where user_id = $1 and id = $2")
                 .execute(Tuple.of(user, id))
