@@ -40,10 +40,15 @@ public class InboxProjection implements Projection {
         String user = userOf(event);
         Actor actor = created.actor();
         Target target = created.target();
+        // One statement for the notification and its inbox: a fan-out makes one of these per recipient.
         return session.createNativeQuery("""
-                insert into nt_notifications (id, user_id, seq, type, title, body, actor_id, actor_name, target_type,
-                    target_id, target_title, target_link, created_at, source_event_id)
-                values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)""")
+                with inserted as (
+                    insert into nt_notifications (id, user_id, seq, type, title, body, actor_id, actor_name,
+                        target_type, target_id, target_title, target_link, created_at, source_event_id)
+                    values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                    returning user_id, seq)
+                insert into nt_inbox (user_id, version, unread_count) select user_id, seq, ?15 from inserted
+                on conflict (user_id) do update set version = excluded.version, unread_count = excluded.unread_count""")
                 .setParameter(1, UUID.fromString(created.notificationId()))
                 .setParameter(2, user)
                 .setParameter(3, event.version)
@@ -58,8 +63,9 @@ public class InboxProjection implements Projection {
                 .setParameter(12, target == null ? null : target.link())
                 .setParameter(13, OffsetDateTime.ofInstant(created.createdAt(), ZoneOffset.UTC))
                 .setParameter(14, created.sourceEventId())
+                .setParameter(15, created.unreadCount())
                 .executeUpdate()
-                .chain(() -> inbox(session, user, event.version, created.unreadCount()));
+                .replaceWithVoid();
     }
 
     private Uni<Void> read(StoredEvent event, Mutiny.Session session) {
