@@ -80,6 +80,27 @@ class DigestEmailTest {
                 .until(() -> mails(carol).isEmpty() && mails(dave).isEmpty());
     }
 
+    @Test
+    void theDigestGoesToTheEmailClaimSeenOnTheUsersCalls() throws Exception {
+        String alice = Sources.user("alice");
+        String erin = Sources.user("erin");
+        String address = "erin.real-" + Sources.id() + "@corp.test";
+        io.restassured.RestAssured.given().auth().oauth2(tokenWithEmail(erin, address))
+                .get("/api/notifications").then().statusCode(200);
+        Sources.conversationCreated(Sources.id(), "Claims", alice, List.of(alice, erin), null);
+        await().atMost(Duration.ofSeconds(15)).until(() -> mailbox.getMailsSentTo(address).size() == 1);
+        assertEquals("1 unread notification: You were added to Claims", mailbox.getMailsSentTo(address).get(0).getSubject());
+        assertTrue(mails(erin).isEmpty());
+    }
+
+    /** A real signed token of the test OIDC server, with an {@code email} claim. */
+    static String tokenWithEmail(String user, String email) throws Exception {
+        java.lang.reflect.Field audience = OidcWiremockTestResource.class.getDeclaredField("TOKEN_AUDIENCE");
+        audience.setAccessible(true);
+        return OidcWiremockTestResource.generateJwtToken(user, java.util.Set.of(), user, "Bearer",
+                java.util.Set.of((String) audience.get(null)), Map.of("email", email));
+    }
+
     private List<Mail> mails(String user) {
         return mailbox.getMailsSentTo(user + "@mail.test");
     }

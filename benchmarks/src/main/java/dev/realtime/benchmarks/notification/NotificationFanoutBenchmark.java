@@ -10,6 +10,7 @@ import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.notification.NotificationEventTypes;
 import dev.realtime.contracts.notification.NotificationNew;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.benchmarks.ProcStat;
 import dev.realtime.launcher.LocalStack;
 import dev.realtime.launcher.StackConfig;
 import dev.realtime.launcher.StackService;
@@ -66,8 +67,8 @@ public final class NotificationFanoutBenchmark {
             logger.setLevel(Level.SEVERE);
         }
         int members = Integer.getInteger("notify.bench.members", 1000);
-        int warmupRounds = Integer.getInteger("notify.bench.warmup-rounds", 3);
-        int rounds = Integer.getInteger("notify.bench.rounds", 7);
+        int warmupRounds = Integer.getInteger("notify.bench.warmup-rounds", 5);
+        int rounds = Integer.getInteger("notify.bench.rounds", 9);
         Duration timeout = Duration.parse(System.getProperty("notify.bench.timeout", "PT180S"));
         Duration pause = Duration.parse(System.getProperty("notify.bench.pause", "PT2S"));
         List<String> serviceJvm = Arrays.asList(System.getProperty("notify.bench.service-jvm", "-Xmx512m").split(" "));
@@ -116,22 +117,37 @@ public final class NotificationFanoutBenchmark {
                     + " last after %.0f ms (first after %.0f ms)%n", members, creation.count(), creation.lastMs(),
                     creation.firstMs());
 
+            long servicePid = stack.pid(StackService.NOTIFICATION).orElse(-1L);
+            String database = stack.config().notificationDatabase();
             List<Result> measured = new ArrayList<>();
+            List<double[]> cpu = new ArrayList<>();
             for (int round = 0; round < warmupRounds + rounds; round++) {
                 Thread.sleep(pause.toMillis());
+                long[] machineBefore = ProcStat.machineTicks();
+                long serviceBefore = processTicks(servicePid);
+                long pgBefore = pgTicks(database);
                 String eventId = UUID.randomUUID().toString();
                 MessageNew message = new MessageNew(conversation, UUID.randomUUID().toString(), author, "Bench Author",
                         "round " + round, null, List.of(), null, Instant.now());
                 long start = System.nanoTime();
                 send(producer, eventId, ChatEventTypes.MESSAGE_NEW, conversation, round + 2, author, message);
                 Result result = arrivals.await(eventId, members - 1, start, timeout);
+                long[] machineAfter = ProcStat.machineTicks();
+                // CPU seconds of the service and of its PostgreSQL backends for this fan-out, and how busy the
+                // whole machine was (other work included): the latency depends on all three.
+                double serviceCpu = (processTicks(servicePid) - serviceBefore) / TICKS;
+                double pgCpu = (pgTicks(database) - pgBefore) / TICKS;
+                double busy = machineBefore == null || machineAfter == null ? Double.NaN
+                        : 100.0 * (1 - (double) (machineAfter[1] - machineBefore[1]) / (machineAfter[0] - machineBefore[0]));
                 boolean warmup = round < warmupRounds;
                 System.out.printf(Locale.ROOT, "%s %d: %d notification:new, first %.0f ms, median %.0f ms, last %.0f ms"
-                                + " (%.0f notifications/s)%n", warmup ? "warm-up" : "round", warmup ? round + 1
-                                : round - warmupRounds + 1, result.count(), result.firstMs(), result.medianMs(),
-                        result.lastMs(), result.count() / (result.lastMs() / 1000));
+                                + " (%.0f notifications/s); CPU s service %.2f, PostgreSQL %.2f; machine busy %.0f%%%n",
+                        warmup ? "warm-up" : "round", warmup ? round + 1 : round - warmupRounds + 1, result.count(),
+                        result.firstMs(), result.medianMs(), result.lastMs(), result.count() / (result.lastMs() / 1000),
+                        serviceCpu, pgCpu, busy);
                 if (!warmup) {
                     measured.add(result);
+                    cpu.add(new double[] {serviceCpu, pgCpu, busy});
                 }
             }
             double[] last = measured.stream().mapToDouble(Result::lastMs).sorted().toArray();
@@ -139,6 +155,11 @@ public final class NotificationFanoutBenchmark {
             System.out.printf(Locale.ROOT, "%nchat.message.new.v1 -> last notification:new, %d members (%d recipients),"
                             + " %d rounds: median %.0f ms (min %.0f, max %.0f); first notification:new median %.0f ms%n",
                     members, members - 1, measured.size(), median(last), last[0], last[last.length - 1], median(first));
+            System.out.printf(Locale.ROOT, "CPU per fan-out (median): service %.2f s, PostgreSQL %.2f s; machine busy %.0f%%"
+                            + " (load average at the end: %s)%n",
+                    median(cpu.stream().mapToDouble(c -> c[0]).sorted().toArray()),
+                    median(cpu.stream().mapToDouble(c -> c[1]).sorted().toArray()),
+                    median(cpu.stream().mapToDouble(c -> c[2]).sorted().toArray()), loadAverage());
             System.out.printf(Locale.ROOT, "duplicates seen: %d%n", arrivals.duplicates());
             printMetrics(stack.notificationUrl());
         }
@@ -154,6 +175,31 @@ public final class NotificationFanoutBenchmark {
                     .forEach(line -> System.out.println("  " + line));
         } catch (Exception e) {
             System.out.println("metrics not read: " + e);
+        }
+    }
+
+    /** USER_HZ: the unit of /proc tick counters on Linux. */
+    private static final double TICKS = 100.0;
+
+    private static long processTicks(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static long pgTicks(String database) {
+        return ProcStat.backendTicks(database).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "?";
         }
     }
 
