@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -25,15 +26,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Delivers one source event's notifications to many inboxes. Every inbox is its own stream and the event store
  * takes one append per transaction, so a 1,000-member conversation is 1,000 appends: they run on a fixed pool
- * of {@code notification.fanout.concurrency} workers (each append on its own Vert.x context, session and
- * connection), below the size of the database pool so REST calls always find connections. The consumer waits
- * for the whole fan-out before committing its offset; other topics and REST calls go on meanwhile.
+ * of workers (each append on its own Vert.x context, session and connection), below the size of the database
+ * pool so REST calls always find connections. One fan-out keeps at most {@code notification.fanout.concurrency}
+ * appends in flight and the pool has {@link #SPARE} workers more, so a single notification from another topic (or
+ * another conversation's consumer) is not queued behind a 1,000-member burst. The consumer waits for the whole
+ * fan-out before committing its offset; other topics and REST calls go on meanwhile.
  *
  * <p>Metrics: {@code notification_fanout_lag_seconds} (source event time → last notification of it appended),
  * {@code notification_fanout_recipients}, {@code notification_fanout_pending} (deliveries queued or running).
  */
 @ApplicationScoped
 public class Fanout {
+    static final int SPARE = 4;
 
     public record Recipient(String userId, Draft draft) {
     }
@@ -55,7 +59,7 @@ public class Fanout {
     @PostConstruct
     void start() {
         AtomicInteger n = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(concurrency, runnable -> {
+        workers = Executors.newFixedThreadPool(concurrency + SPARE, runnable -> {
             Thread thread = new Thread(runnable, "notification-fanout-" + n.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -78,15 +82,24 @@ public class Fanout {
             return List.of();
         }
         pending.addAndGet(targets.size());
+        Semaphore window = new Semaphore(concurrency);
         List<Future<InboxService.Delivery>> futures = new ArrayList<>(targets.size());
-        for (Recipient target : targets) {
-            futures.add(workers.submit(() -> {
-                try {
-                    return Blocking.await(() -> inbox.deliver(target.userId(), target.draft()));
-                } finally {
-                    pending.decrementAndGet();
-                }
-            }));
+        int submitted = 0;
+        try {
+            for (Recipient target : targets) {
+                window.acquire();
+                futures.add(workers.submit(() -> {
+                    try {
+                        return Blocking.await(() -> inbox.deliver(target.userId(), target.draft()));
+                    } finally {
+                        pending.decrementAndGet();
+                        window.release();
+                    }
+                }));
+                submitted++;
+            }
+        } finally {
+            pending.addAndGet(submitted - targets.size());
         }
         List<InboxService.Delivery> delivered = new ArrayList<>(targets.size());
         RuntimeException failure = null;

@@ -10,6 +10,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -50,6 +52,8 @@ public class SourceConsumers {
     MeterRegistry registry;
 
     private final List<TopicConsumer> consumers = new ArrayList<>();
+    /** Per consumer ({@code topic#index}): its records not yet consumed; summed per topic by the gauge. */
+    private final Map<String, AtomicLong> lags = new ConcurrentHashMap<>();
 
     void start(@Observes StartupEvent event) {
         if (!enabled) {
@@ -62,8 +66,6 @@ public class SourceConsumers {
         start(Topics.RECORDS_EVENTS, records::handle, 0);
         start(Topics.SIGNALS, presence::handle, 0);
     }
-
-    private final java.util.Map<String, AtomicLong> lags = new java.util.concurrent.ConcurrentHashMap<>();
 
     private void start(String topic, TopicConsumer.Handler handler, int index) {
         AtomicLong lag = new AtomicLong();
