@@ -81,6 +81,24 @@ class DigestEmailTest {
     }
 
     @Test
+    void quietHoursHoldTheDigestBackUntilTheyEnd() {
+        String alice = Sources.user("alice");
+        String gus = Sources.user("gus");
+        java.time.LocalTime now = java.time.LocalTime.now(java.time.ZoneOffset.UTC);
+        Map<String, Object> quiet = Map.of("start", now.minusHours(1).withSecond(0).withNano(0).toString(),
+                "end", now.plusHours(1).withSecond(0).withNano(0).toString(), "timeZone", "UTC");
+        Sources.as(gus).body(Map.of("emailEnabled", true, "quietHours", quiet)).put("/api/notifications/preferences")
+                .then().statusCode(200);
+        Sources.conversationCreated(Sources.id(), "Night shift", alice, List.of(alice, gus), null);
+        Inbox.awaitItems(gus, 1);
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8)).until(() -> mails(gus).isEmpty());
+        // the quiet hours end (here: the user drops them): the held-back digest goes out
+        Sources.as(gus).body(Map.of("emailEnabled", true)).put("/api/notifications/preferences").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> mails(gus).size() == 1);
+        assertEquals("1 unread notification: You were added to Night shift", mails(gus).get(0).getSubject());
+    }
+
+    @Test
     void theDigestGoesToTheEmailClaimSeenOnTheUsersCalls() throws Exception {
         String alice = Sources.user("alice");
         String erin = Sources.user("erin");

@@ -1,6 +1,13 @@
 package dev.realtime.notification;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.realtime.contracts.events.CloudEventCodec;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.notification.NotificationNew;
+import dev.realtime.testkit.TopicReader;
 
 import dev.realtime.contracts.records.Audience;
 import dev.realtime.testkit.KafkaTestResource;
@@ -175,6 +182,17 @@ class NotificationSourcesTest {
         // listing again does not take it in twice
         assertEquals(1, Inbox.items(ivan, role).size());
         Inbox.staysAt(judy, 0, Duration.ofSeconds(1));
+        // live: one notification:new to the role's room, without seq (no owning stream) and without a count
+        try (TopicReader reader = TopicReader.of(Topics.NOTIFICATION_EVENTS)) {
+            IntegrationEvent live = CloudEventCodec.fromRecord(reader.awaitRecords(
+                    r -> ("role:" + role).equals(r.key()), 1, Inbox.WAIT).get(0));
+            assertEquals("notification.notification.new.v1", live.type());
+            assertNull(live.seq());
+            NotificationNew data = live.dataAs(NotificationNew.class);
+            assertEquals("The quarterly report is ready", data.title());
+            assertNull(data.unreadCount());
+            assertEquals(item.get("sourceEventId"), data.sourceEventId());
+        }
     }
 
     @Test

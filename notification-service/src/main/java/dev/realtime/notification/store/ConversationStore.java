@@ -40,7 +40,10 @@ public class ConversationStore {
                 .execute(Tuple.of(id, title)).replaceWithVoid();
     }
 
-    /** True when the user was not a member before (so a redelivery does not notify twice). */
+    /**
+     * True when the user was not a member before. Not used to decide whether to notify: a crash between this write
+     * and the notification must still notify on redelivery (the notification's own idempotency handles copies).
+     */
     public Uni<Boolean> added(String id, String user) {
         return client.preparedQuery("insert into nt_conversation_members (conversation_id, user_id) values ($1, $2)"
                         + " on conflict do nothing")
