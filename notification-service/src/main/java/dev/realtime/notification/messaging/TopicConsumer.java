@@ -13,7 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -59,6 +61,32 @@ final class TopicConsumer implements Runnable {
 
     @Override
     public void run() {
+        // A consumer that fails (broker trouble beyond the client's own retries) is closed and made again, so the
+        // topic is never left without one; uncommitted records come again and the handlers are idempotent.
+        long backoff = 500;
+        while (running) {
+            try {
+                consume();
+                return;
+            } catch (WakeupException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.errorf(e, "consumer of %s woke up unexpectedly; starting again", topic);
+            } catch (RuntimeException e) {
+                LOG.errorf("consumer of %s failed, starting again in %d ms: %s", topic, backoff, e.toString());
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            backoff = Math.min(backoff * 2, 10_000);
+        }
+    }
+
+    private void consume() {
         try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(properties, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer = kafka;
@@ -72,16 +100,20 @@ final class TopicConsumer implements Runnable {
                     handle(record);
                 }
                 if (!records.isEmpty()) {
-                    kafka.commitSync();
+                    commit(kafka);
                 }
                 updateLag(kafka);
             }
-        } catch (WakeupException e) {
-            if (running) {
-                LOG.errorf(e, "consumer of %s woke up unexpectedly", topic);
-            }
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "consumer of %s stopped", topic);
+        }
+    }
+
+    private void commit(KafkaConsumer<String, byte[]> kafka) {
+        try {
+            kafka.commitSync();
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // The group rebalanced while the batch was handled: its partitions' next owner gets these records
+            // again, and the idempotent handlers store nothing twice.
+            LOG.debugf("commit of %s skipped after a rebalance: %s", topic, e.getMessage());
         }
     }
 
