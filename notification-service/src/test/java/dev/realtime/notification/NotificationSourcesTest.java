@@ -182,17 +182,25 @@ class NotificationSourcesTest {
         // listing again does not take it in twice
         assertEquals(1, Inbox.items(ivan, role).size());
         Inbox.staysAt(judy, 0, Duration.ofSeconds(1));
-        // live: one notification:new to the role's room, without seq (no owning stream) and without a count
+        // live: notification:new to the role's room, without seq (no owning stream) and without a count
+        String second = "The yearly report is ready";
+        Sources.requested(Sources.id(), Audience.ofRoles(role), "report:ready", second);
         try (TopicReader reader = TopicReader.of(Topics.NOTIFICATION_EVENTS)) {
-            IntegrationEvent live = CloudEventCodec.fromRecord(reader.awaitRecords(
-                    r -> ("role:" + role).equals(r.key()), 1, Inbox.WAIT).get(0));
-            assertEquals("notification.notification.new.v1", live.type());
-            assertNull(live.seq());
-            NotificationNew data = live.dataAs(NotificationNew.class);
+            List<IntegrationEvent> live = reader.awaitRecords(r -> ("role:" + role).equals(r.key()), 2, Inbox.WAIT)
+                    .stream().map(CloudEventCodec::fromRecord).toList();
+            assertEquals("notification.notification.new.v1", live.get(0).type());
+            assertNull(live.get(0).seq());
+            NotificationNew data = live.get(0).dataAs(NotificationNew.class);
             assertEquals("The quarterly report is ready", data.title());
             assertNull(data.unreadCount());
             assertEquals(item.get("sourceEventId"), data.sourceEventId());
+            assertEquals(second, live.get(1).dataAs(NotificationNew.class).title());
         }
+        // read-all takes in the second broadcast (never listed) and marks it read with the first
+        Sources.as(ivan, role).post("/api/notifications/read-all").then().statusCode(200)
+                .body("marked", org.hamcrest.Matchers.equalTo(2)).body("unreadCount", org.hamcrest.Matchers.equalTo(0));
+        assertEquals(List.of(second, "The quarterly report is ready"),
+                Inbox.items(ivan, role).stream().map(i -> i.get("title")).toList());
     }
 
     @Test

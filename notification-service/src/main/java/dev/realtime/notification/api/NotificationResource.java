@@ -109,14 +109,17 @@ public class NotificationResource {
     @Path("/read-all")
     @Operation(summary = "Mark all my notifications read")
     public Uni<ReadResult> markAllRead() {
-        return inbox.markAllRead(caller.id()).map(outcome -> new ReadResult(outcome.marked(), outcome.unreadCount()));
+        // Pending broadcasts first, so "all" includes the ones the badge already counts for this user's roles.
+        String user = caller.id();
+        return refresh(user).chain(() -> inbox.markAllRead(user)).map(outcome -> new ReadResult(outcome.marked(), outcome.unreadCount()));
     }
 
     @POST
     @Path("/read")
     @Operation(summary = "Mark my notifications created at or before upTo read")
     public Uni<ReadResult> markReadUpTo(@Valid @NotNull ReadUpTo request) {
-        return inbox.markReadUpTo(caller.id(), request.upTo().toInstant())
+        String user = caller.id();
+        return refresh(user).chain(() -> inbox.markReadUpTo(user, request.upTo().toInstant()))
                 .map(outcome -> new ReadResult(outcome.marked(), outcome.unreadCount()));
     }
 
