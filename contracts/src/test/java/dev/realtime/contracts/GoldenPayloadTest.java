@@ -10,7 +10,12 @@ import dev.realtime.contracts.chat.MessageReaction;
 import dev.realtime.contracts.chat.MessageRead;
 import dev.realtime.contracts.chat.MessageNew;
 import dev.realtime.contracts.chat.ParticipantChanged;
+import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.notification.NotificationEventTypes;
+import dev.realtime.contracts.notification.NotificationNew;
+import dev.realtime.contracts.notification.NotificationRead;
+import dev.realtime.contracts.records.Target;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -64,6 +69,25 @@ class GoldenPayloadTest {
                 MessageReaction.ADDED, 2), MessageReaction.class);
         assertGolden("message-read.v1.json", new MessageRead("c-42", "bob", "m-7", 7,
                 Instant.parse("2026-11-22T10:20:00Z")), MessageRead.class);
+    }
+
+    @Test
+    void notificationNewAndRead() throws IOException {
+        assertGolden("notification-new.v1.json", new NotificationNew("5d1a8c2e-0f4b-4c52-9a7e-0d2c4b9e7f11", "mention",
+                "Alice Liddell mentioned you in Release planning", "Hello @bob", new Actor("alice", "Alice Liddell"),
+                new Target("message", "m-7", "Release planning", "/conversations/c-42?message=m-7"),
+                Instant.parse("2026-11-22T10:15:30.456Z"), false, "0b5d1c8e-1d7c-4a55-9c43-5d0f8b8f2a01", 3L),
+                NotificationNew.class);
+        assertGolden("notification-read.v1.json", new NotificationRead(List.of("5d1a8c2e-0f4b-4c52-9a7e-0d2c4b9e7f11"),
+                false, null, 1, 2, Instant.parse("2026-11-22T10:20:00Z")), NotificationRead.class);
+    }
+
+    @Test
+    void notificationTypesAreVersionedWithTheirLiveNames() {
+        assertEquals("notification:new",
+                NotificationEventTypes.byCeType("notification.notification.new.v1").orElseThrow().liveName());
+        assertEquals("notification:read",
+                NotificationEventTypes.byCeType("notification.notification.read.v1").orElseThrow().liveName());
     }
 
     @Test

@@ -11,7 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import org.junit.jupiter.api.Test;
 
-/** The service's domain is its own issue; until then it must start on the real stack and report ready. */
+/** The service starts on the real stack, reports ready and documents its API. */
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
@@ -25,6 +25,11 @@ class NotificationServiceStartupTest {
 
     @Test
     void servesItsOpenApiDocument() {
-        given().get("/q/openapi").then().statusCode(200);
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/notifications"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/notifications/{id}/read"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/notifications/read-all"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/notifications/preferences"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/users/{sub}/events"));
     }
 }

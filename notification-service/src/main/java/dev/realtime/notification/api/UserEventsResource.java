@@ -1,0 +1,74 @@
+package dev.realtime.notification.api;
+
+import dev.realtime.contracts.events.EventType;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.notification.NotificationEventTypes;
+import dev.realtime.eventstore.store.EventStore;
+import dev.realtime.notification.api.NotificationDtos.RoomEvent;
+import dev.realtime.notification.api.NotificationDtos.RoomEventPage;
+import dev.realtime.notification.domain.InboxService;
+import dev.realtime.notification.domain.NotFoundException;
+import dev.realtime.notification.messaging.NotificationIntegrationMapper;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The resume source of the edge for the room {@code user:<sub>}: only that user may read it. */
+@Path("/api/users/{sub}/events")
+@Authenticated
+@Tag(name = "resume")
+@Produces(MediaType.APPLICATION_JSON)
+public class UserEventsResource {
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    EventStore store;
+
+    @Inject
+    NotificationIntegrationMapper integration;
+
+    @GET
+    @Operation(summary = "My inbox stream's events after a seq, oldest first: the resume source of the edge for user:<sub>")
+    public Uni<RoomEventPage> events(@PathParam("sub") String sub,
+            @QueryParam("after") @DefaultValue("0") @Min(0) long after,
+            @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(EventStore.MAX_PAGE) int limit) {
+        if (!sub.equals(caller.id())) {
+            throw new NotFoundException("No such room.");
+        }
+        String stream = InboxService.stream(sub);
+        return store.readStream(stream, after, limit).chain(events -> store.streamVersion(stream).map(version -> {
+            List<RoomEvent> items = events.stream()
+                    .flatMap(event -> integration.toIntegrationEvent(event).stream())
+                    .map(UserEventsResource::roomEvent)
+                    .toList();
+            long last = events.isEmpty() ? after : events.get(events.size() - 1).version;
+            return new RoomEventPage(items, last, last < version);
+        }));
+    }
+
+    static RoomEvent roomEvent(IntegrationEvent event) {
+        try {
+            String live = NotificationEventTypes.byCeType(event.type()).map(EventType::liveName).orElse(event.type());
+            return new RoomEvent(event.room().name(), live, event.id(), event.seq(), event.time(), event.actor(),
+                    Json.mapper().readTree(event.data()));
+        } catch (IOException e) {
+            throw new IllegalStateException("stored event " + event.id() + " has unreadable data", e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.realtime.notification.domain;
+
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.eventstore.store.ConcurrencyException;
+import dev.realtime.eventstore.store.EventMetadata;
+import dev.realtime.eventstore.store.EventStore;
+import dev.realtime.eventstore.store.ExpectedVersion;
+import dev.realtime.eventstore.store.NewEvent;
+import dev.realtime.notification.store.InboxQueries;
+import dev.realtime.notification.store.NotificationRow;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The commands of one user's inbox (stream {@code user:<sub>}). Each reads the inbox's version and unread
+ * count, decides, and appends at that version; when another append to the same inbox came first, it runs
+ * again on the new state, so every event carries the exact unread count after it.
+ */
+@ApplicationScoped
+public class InboxService {
+    private static final int RETRIES = 10;
+    private static final String SOURCE_USER_CONSTRAINT = "nt_notifications_source_user";
+
+    @Inject
+    EventStore store;
+
+    @Inject
+    InboxQueries queries;
+
+    public record Delivery(String userId, String notificationId, long seq, long unreadCount, boolean duplicate) {
+    }
+
+    public record ReadOutcome(int marked, long unreadCount) {
+    }
+
+    public static String stream(String user) {
+        return Room.user(user).name();
+    }
+
+    /**
+     * Puts {@code draft} into {@code user}'s inbox once: a second delivery of the same source event to the same
+     * user stores nothing (checked first, and by a unique constraint in the append's transaction).
+     */
+    public Uni<Delivery> deliver(String user, Draft draft) {
+        String stream = stream(user);
+        return Uni.createFrom().deferred(() -> queries.state(user, draft.sourceEventId()).chain(state -> {
+                    if (state.delivered()) {
+                        return Uni.createFrom().item(new Delivery(user, null, state.version(), state.unreadCount(), true));
+                    }
+                    String id = UUID.randomUUID().toString();
+                    Instant createdAt = draft.createdAt() == null ? now() : draft.createdAt();
+                    long unread = state.unreadCount() + 1;
+                    NotificationEvents.Created created = new NotificationEvents.Created(id, draft.type(), draft.title(),
+                            draft.body(), draft.actor(), draft.target(), createdAt, draft.sourceEventId(), unread);
+                    return store.transact(() -> store.append(stream, state.version(),
+                                    List.of(new NewEvent(NotificationEvents.CREATED, created)),
+                                    new EventMetadata(draft.actor() == null ? null : draft.actor().id(), null,
+                                            draft.sourceEventId(), null)))
+                            .map(result -> new Delivery(user, id, result.lastVersion(), unread, false));
+                }))
+                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES)
+                .onFailure(InboxService::isDuplicateSource)
+                .recoverWithUni(() -> queries.state(user, draft.sourceEventId())
+                        .map(state -> new Delivery(user, null, state.version(), state.unreadCount(), true)));
+    }
+
+    /** Puts every pending broadcast for the caller's rooms into their inbox, oldest first. */
+    public Uni<Integer> materializeBroadcasts(String user, List<String> rooms, Instant since, List<String> mutedTypes) {
+        return queries.pendingBroadcasts(user, rooms, since, mutedTypes, 100)
+                .chain(drafts -> Multi.createFrom().iterable(drafts)
+                        .onItem().transformToUniAndConcatenate(draft -> deliver(user, draft))
+                        .collect().asList()
+                        .map(List::size));
+    }
+
+    public Uni<ReadOutcome> markRead(String user, UUID notificationId) {
+        return Uni.createFrom().deferred(() -> queries.find(user, notificationId).chain(row -> {
+                    if (row == null) {
+                        throw new NotFoundException("No such notification.");
+                    }
+                    return queries.state(user, null).chain(state -> {
+                        if (row.readAt() != null) {
+                            return Uni.createFrom().item(new ReadOutcome(0, state.unreadCount()));
+                        }
+                        return appendRead(user, state, new NotificationEvents.Read(List.of(row.id()), false, null, 1,
+                                Math.max(0, state.unreadCount() - 1), now()));
+                    });
+                }))
+                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
+    }
+
+    public Uni<ReadOutcome> markAllRead(String user) {
+        return Uni.createFrom().deferred(() -> queries.state(user, null).chain(state -> state.unreadCount() == 0
+                        ? Uni.createFrom().item(new ReadOutcome(0, 0))
+                        : appendRead(user, state, new NotificationEvents.Read(null, true, null,
+                                (int) state.unreadCount(), 0, now()))))
+                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
+    }
+
+    public Uni<ReadOutcome> markReadUpTo(String user, Instant upTo) {
+        return Uni.createFrom().deferred(() -> queries.state(user, null).chain(state -> queries.unreadUpTo(user, upTo)
+                        .chain(marked -> marked == 0
+                                ? Uni.createFrom().item(new ReadOutcome(0, state.unreadCount()))
+                                : appendRead(user, state, new NotificationEvents.Read(null, false, upTo, marked,
+                                        Math.max(0, state.unreadCount() - marked), now())))))
+                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
+    }
+
+    public Uni<NotificationRow> find(String user, UUID id) {
+        return queries.find(user, id).map(row -> {
+            if (row == null) {
+                throw new NotFoundException("No such notification.");
+            }
+            return row;
+        });
+    }
+
+    private Uni<ReadOutcome> appendRead(String user, InboxQueries.State state, NotificationEvents.Read read) {
+        long expected = state.version() == 0 ? ExpectedVersion.NO_STREAM : state.version();
+        return store.transact(() -> store.append(stream(user), expected, List.of(new NewEvent(NotificationEvents.READ,
+                        read)), EventMetadata.of(user, null)))
+                .map(result -> new ReadOutcome(read.marked(), read.unreadCount()));
+    }
+
+    private static boolean isDuplicateSource(Throwable failure) {
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof PgException pg) {
+                return "23505".equals(pg.getSqlState()) && SOURCE_USER_CONSTRAINT.equals(pg.getConstraint());
+            }
+            if (t instanceof org.hibernate.exception.ConstraintViolationException violation) {
+                return SOURCE_USER_CONSTRAINT.equals(violation.getConstraintName())
+                        || (violation.getMessage() != null && violation.getMessage().contains(SOURCE_USER_CONSTRAINT));
+            }
+        }
+        return false;
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.realtime.notification.messaging;
+
+import dev.realtime.contracts.activity.Actor;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.records.Audience;
+import dev.realtime.contracts.records.NotificationRequested;
+import dev.realtime.contracts.records.RecordEventTypes;
+import dev.realtime.contracts.records.Target;
+import dev.realtime.contracts.rooms.Room;
+import dev.realtime.eventstore.store.EventMetadata;
+import dev.realtime.eventstore.store.EventStore;
+import dev.realtime.eventstore.store.ExpectedVersion;
+import dev.realtime.eventstore.store.NewEvent;
+import dev.realtime.notification.domain.Draft;
+import dev.realtime.notification.domain.NotificationEvents;
+import dev.realtime.notification.domain.Preferences;
+import dev.realtime.notification.domain.Types;
+import dev.realtime.notification.store.PreferenceStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * records.events {@code records.notification.requested.v1} → notifications. Users named in the audience get
+ * theirs at once (fan-out on write). Roles and everyone cannot be enumerated here: the request becomes one
+ * broadcast (its own stream, published live to the {@code role:<name>} / {@code all} rooms) that each user's
+ * inbox takes in when they next list or count (see InboxService#materializeBroadcasts).
+ */
+@ApplicationScoped
+public class RecordsHandler {
+    static final int MAX_TITLE = 200;
+    static final int MAX_BODY = 2000;
+    static final int MAX_USERS = 10_000;
+
+    @Inject
+    PreferenceStore preferences;
+
+    @Inject
+    Fanout fanout;
+
+    @Inject
+    EventStore store;
+
+    public void handle(IntegrationEvent event) throws Exception {
+        if (!RecordEventTypes.NOTIFICATION_REQUESTED.ceType().equals(event.type())) {
+            return;
+        }
+        NotificationRequested request = event.dataAs(NotificationRequested.class);
+        validate(request);
+        // The producer's request id makes it idempotent; scoped by source so two producers cannot collide.
+        String sourceId = "request:" + event.source() + "#" + (request.requestId() != null ? request.requestId() : event.id());
+        Actor actor = request.actorId() == null ? null : new Actor(request.actorId(), request.actorName());
+        Instant at = event.time() == null ? Instant.now() : event.time().toInstant();
+        Audience audience = request.audience();
+        if (!audience.users().isEmpty()) {
+            Set<String> users = new LinkedHashSet<>(audience.users());
+            Map<String, Preferences> prefs = Blocking.await(() -> preferences.getAll(users));
+            Draft draft = new Draft(request.type(), request.title(), request.body(), actor, request.target(), at, sourceId);
+            List<Fanout.Recipient> recipients = new ArrayList<>();
+            for (String user : users) {
+                if (!prefs.getOrDefault(user, Preferences.DEFAULT).mutes(request.type())) {
+                    recipients.add(new Fanout.Recipient(user, draft));
+                }
+            }
+            fanout.deliver(recipients, at);
+        }
+        List<String> rooms = new ArrayList<>();
+        if (audience.all()) {
+            rooms.add(Room.ALL.name());
+        } else {
+            audience.roles().forEach(role -> rooms.add(Room.role(role).name()));
+        }
+        if (!rooms.isEmpty()) {
+            String broadcastId = UUID.randomUUID().toString();
+            NotificationEvents.Broadcast broadcast = new NotificationEvents.Broadcast(broadcastId, rooms, request.type(),
+                    request.title(), request.body(), actor, request.target(), at, sourceId);
+            Blocking.await(() -> store.transact(() -> store.append(NotificationEvents.BROADCAST_STREAM_PREFIX + broadcastId,
+                    ExpectedVersion.NO_STREAM, List.of(new NewEvent(NotificationEvents.BROADCAST, broadcast)),
+                    new EventMetadata(request.actorId(), null, event.id(), "broadcast:" + sourceId))));
+        }
+    }
+
+    private static void validate(NotificationRequested request) {
+        if (request.audience() == null || request.audience().isEmpty()) {
+            throw new SkipRecord("audience is empty");
+        }
+        if (request.audience().users().size() > MAX_USERS) {
+            throw new SkipRecord("audience names more than " + MAX_USERS + " users");
+        }
+        request.audience().users().forEach(ChatEventsHandler::validUser);
+        request.audience().roles().forEach(Room::role);
+        if (!Types.valid(request.type())) {
+            throw new SkipRecord("type must match " + Types.GRAMMAR.pattern());
+        }
+        if (request.title() == null || request.title().isBlank() || request.title().length() > MAX_TITLE) {
+            throw new SkipRecord("title must be 1 to " + MAX_TITLE + " characters");
+        }
+        if (request.body() != null && request.body().length() > MAX_BODY) {
+            throw new SkipRecord("body must be at most " + MAX_BODY + " characters");
+        }
+        Target target = request.target();
+        if (target != null && target.link() != null && target.link().length() > 2000) {
+            throw new SkipRecord("target.link is too long");
+        }
+    }
+}
