@@ -33,7 +33,7 @@ class DeploymentFilesTest {
             "realtime-edge");
     static final ObjectMapper JSON = new ObjectMapper();
     /** The services whose production profile requires its addresses (each service's application.properties). */
-    static final List<String> PRODUCTION_CHECKED = List.of("chat-service", "activity-service", "realtime-edge");
+    static final List<String> PRODUCTION_CHECKED = List.of("chat-service", "activity-service", "notification-service", "realtime-edge");
 
     @Test
     void composeFileIsValidForJvmAndNativeImages() throws Exception {
