@@ -176,11 +176,14 @@ class RealtimeEndToEndTest {
 
     /**
      * Two edge instances side by side, each reading every partition, no sticky sessions: a message posted once
-     * reaches the members connected to either instance, each exactly once.
+     * reaches the members connected to either instance, each exactly once. Then the second instance is stopped as
+     * an orchestrator stops a pod (SIGTERM): its clients are told to reconnect elsewhere (1001), the first
+     * instance's clients are not disturbed, and a client that reconnects there resumes without a gap.
      */
     @Test
     void aMessagePostedOnceReachesClientsOnTwoEdgeInstancesOnce() throws Exception {
-        URI second = URI.create(stack.startExtraInstance(StackService.EDGE, freePort()).replace("http", "ws") + "/ws");
+        int secondPort = freePort();
+        URI second = URI.create(stack.startExtraInstance(StackService.EDGE, secondPort).replace("http", "ws") + "/ws");
         String conversation = given().auth().oauth2(token("alice")).contentType(ContentType.JSON)
                 .body(Map.of("title", "Across instances", "participants", List.of("bob", "carol")))
                 .post(stack.chatUrl() + "/api/conversations")
@@ -202,6 +205,27 @@ class RealtimeEndToEndTest {
             for (WsTestClient client : List.of(bobOnFirst, carolOnSecond, bobOnSecond)) {
                 client.assertNone(f -> "event".equals(f.path("type").asText()) && room.equals(f.path("room").asText())
                         && "message:new".equals(f.path("event").asText()), Duration.ofSeconds(1));
+            }
+            long carolSeen = 0;
+            for (JsonNode frame : carolOnSecond.received()) {
+                if (room.equals(frame.path("room").asText()) && frame.has("seq")) {
+                    carolSeen = Math.max(carolSeen, frame.path("seq").asLong());
+                }
+            }
+
+            stack.stopExtraInstance(secondPort);
+            assertEquals(1001, carolOnSecond.awaitClose(WAIT), "go away: reconnect elsewhere");
+            assertEquals(1001, bobOnSecond.awaitClose(WAIT));
+            assertTrue(bobOnFirst.isOpen(), "the other instance's clients stay connected");
+            post(token("alice"), conversation, "while-away", "posted while carol moves");
+            try (WsTestClient carolOnFirst = WsTestClient.connect(edge(), token("carol"))) {
+                carolOnFirst.awaitType("welcome", WAIT);
+                carolOnFirst.send(Map.of("type", "subscribe", "id", "back", "room", room, "since", carolSeen));
+                JsonNode missed = carolOnFirst.await(f -> "event".equals(f.path("type").asText())
+                        && room.equals(f.path("room").asText()), WAIT);
+                assertEquals("posted while carol moves", missed.path("data").path("text").asText());
+                assertTrue(carolOnFirst.await(f -> "back".equals(f.path("id").asText()), WAIT)
+                        .path("resume").path("complete").asBoolean(), "the resume is complete");
             }
         }
     }

@@ -56,7 +56,7 @@ public final class LocalStack implements AutoCloseable {
     private DevOidcIssuer issuer;
     private final Map<StackService, ServiceProcess> processes = new EnumMap<>(StackService.class);
     /** Further instances of a service beside the first (tests of several edge instances). */
-    private final List<ServiceProcess> extraInstances = new ArrayList<>();
+    private final Map<Integer, ServiceProcess> extraInstances = new LinkedHashMap<>();
 
     LocalStack(StackConfig config, PrintStream console) {
         this.config = config;
@@ -187,7 +187,7 @@ public final class LocalStack implements AutoCloseable {
             }
             closed = true;
             services = new ArrayList<>(processes.values());
-            services.addAll(extraInstances);
+            services.addAll(extraInstances.values());
             issuerToStop = issuer;
             kafkaToStop = kafka;
             databasesToDrop = config.dropDatabasesOnClose() ? createdDatabases : List.of();
@@ -356,7 +356,7 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new LocalStackException("could not start " + service.module() + ": " + e.getMessage(), e);
         }
-        if (!adopt(() -> extraInstances.add(process))) {
+        if (!adopt(() -> extraInstances.put(port, process))) {
             process.requestStop();
             process.awaitStop(STOP_GRACE);
             throw stoppedWhileStarting();
@@ -366,6 +366,20 @@ public final class LocalStack implements AutoCloseable {
                 this::isClosed);
         LOG.info("extra instance ready name={} port={} pid={} log={}", service.module(), port, process.pid(), logFile);
         return url;
+    }
+
+    /** Stops the extra instance on {@code port} the way an orchestrator does (SIGTERM, then a grace period). */
+    public void stopExtraInstance(int port) {
+        ServiceProcess process;
+        synchronized (this) {
+            process = extraInstances.get(port);
+        }
+        if (process == null) {
+            throw new IllegalStateException("no extra instance on port " + port);
+        }
+        process.requestStop();
+        process.awaitStop(STOP_GRACE);
+        LOG.info("extra instance stopped name={} port={}", process.service().module(), port);
     }
 
     /** The exact command of a service; the properties below are the contract with the service modules. */

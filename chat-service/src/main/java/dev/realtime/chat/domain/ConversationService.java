@@ -236,16 +236,13 @@ public class ConversationService {
                 : "post-message:" + conversationId + ":" + caller.id() + ":" + clientMessageId;
         // Only a text with an '@' can mention anyone; the participant list is read only then.
         boolean mayMention = text.indexOf('@') >= 0;
-        return Uni.createFrom().deferred(() -> Uni.combine().all()
-                        .unis(postSql.context(conversationId, caller.id(), mayMention, replyId), appender.previous(commandId))
-                        .asTuple()
-                        .chain(read -> {
-                            PostSql.PostContext context = read.getItem1();
+        return Uni.createFrom().deferred(() -> postSql.context(conversationId, caller.id(), mayMention, replyId, commandId)
+                        .chain(context -> {
                             if (context == null) {
                                 throw ChatProblem.conversationNotFound();
                             }
-                            if (read.getItem2() != null) {
-                                return Uni.createFrom().item(new Posted(read.getItem2(), null));
+                            if (context.previous() != null) {
+                                return Uni.createFrom().item(new Posted(context.previous(), null));
                             }
                             if (context.archived()) {
                                 throw archived();
