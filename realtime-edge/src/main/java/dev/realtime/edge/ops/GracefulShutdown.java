@@ -6,6 +6,7 @@ import dev.realtime.edge.rooms.CloseCodes;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
 import dev.realtime.edge.ws.StartupUpgradeGate;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,12 +32,27 @@ public class GracefulShutdown {
     @Inject
     EdgeConfig config;
 
-    /** Before the readers and the signal producer stop (their observers have the default priority). */
+    private boolean wentAway;
+
+    /**
+     * On SIGTERM, first: Quarkus fires this before it stops anything (quarkus.shutdown.delay-enabled), while the
+     * WebSocket server still runs. Later, at ShutdownEvent, the server has already closed the connections itself
+     * with a plain 1000, which tells a client nothing (seen with a real SIGTERM in RealtimeEndToEndTest).
+     */
+    void onShutdownStarting(@Observes ShutdownDelayInitiatedEvent event) {
+        goAway();
+    }
+
+    /** When the shutdown had no delay phase (a programmatic stop): before the readers and signals stop. */
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
         goAway();
     }
 
-    public void goAway() {
+    public synchronized void goAway() {
+        if (wentAway) {
+            return;
+        }
+        wentAway = true;
         gate.drain();
         int open = rooms.sessions().size();
         for (Session session : rooms.sessions()) {
