@@ -11,17 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.Topics;
 import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.ProductionProfile;
 import dev.realtime.testkit.PostgresTestResource;
 import dev.realtime.testkit.TopicReader;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import java.time.Duration;
-import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -31,25 +30,11 @@ import org.junit.jupiter.api.Test;
  * the test resources, in a deployment the environment), and the service works end to end.
  */
 @QuarkusTest
-@TestProfile(ProductionProfileTest.Production.class)
+@TestProfile(ProductionProfile.class)
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
 class ProductionProfileTest {
-
-    public static class Production implements QuarkusTestProfile {
-        @Override
-        public String getConfigProfile() {
-            return "prod";
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // What the deployment's QUARKUS_OIDC_AUTH_SERVER_URL would say.
-            return Map.of("quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus/");
-        }
-    }
-
     @Test
     void theProductionProfileServesRequestsWithRealTokensAndPublishesToKafka() {
         assertTrue(ConfigUtils.getProfiles().contains("prod"), "profiles: " + ConfigUtils.getProfiles());

@@ -11,13 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.Topics;
 import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.ProductionProfile;
 import dev.realtime.testkit.PostgresTestResource;
 import dev.realtime.testkit.TopicReader;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import java.time.Duration;
@@ -37,18 +37,11 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
 class ProductionProfileTest {
-
-    public static class Production implements QuarkusTestProfile {
+    /** No SMTP server runs in this test. */
+    public static class Production extends ProductionProfile {
         @Override
-        public String getConfigProfile() {
-            return "prod";
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // What the deployment's QUARKUS_OIDC_AUTH_SERVER_URL would say; no SMTP server runs in this test.
-            return Map.of("quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus/",
-                    "quarkus.mailer.mock", "true");
+        protected Map<String, String> extraOverrides() {
+            return Map.of("quarkus.mailer.mock", "true");
         }
     }
 

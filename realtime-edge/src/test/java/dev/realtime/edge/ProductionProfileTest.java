@@ -10,18 +10,17 @@ import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.records.Audience;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.ProductionProfile;
 import dev.realtime.testkit.WsTestClient;
 import io.quarkus.runtime.configuration.ConfigUtils;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.RestAssured;
 import java.net.URI;
-import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -30,27 +29,13 @@ import org.junit.jupiter.api.Test;
  * stand in for the deployment's: the addresses come from outside, and a browser-style client is served end to end.
  */
 @QuarkusTest
-@TestProfile(ProductionProfileTest.Production.class)
+@TestProfile(ProductionProfile.class)
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = SeededMembershipsResource.class, scope = TestResourceScope.GLOBAL)
 class ProductionProfileTest {
     @TestHTTPResource("/ws")
     URI http;
-
-    public static class Production implements QuarkusTestProfile {
-        @Override
-        public String getConfigProfile() {
-            return "prod";
-        }
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // What the deployment's QUARKUS_OIDC_AUTH_SERVER_URL would say; any free port for the test server.
-            return Map.of("quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus/",
-                    "quarkus.http.test-port", "0");
-        }
-    }
 
     @Test
     void theProductionProfileAuthenticatesWithRealTokensAndDeliversFromKafka() {
