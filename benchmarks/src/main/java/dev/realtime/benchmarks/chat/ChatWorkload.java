@@ -170,7 +170,11 @@ final class ChatWorkload implements AutoCloseable {
         } catch (IOException e) {
             long done = System.nanoTime();
             ioErrors.increment();
-            noteError("I/O error: " + e);
+            // Which post, so that the service's log and database can say whether it arrived and was stored.
+            String lost = "I/O error on post b-" + runId + "-" + number + " to conversation " + conversationIds[c]
+                    + " as " + users[author] + ": " + e;
+            System.err.println(lost);
+            noteError(lost);
             return new Post(number, null, due, sent, done, -1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
