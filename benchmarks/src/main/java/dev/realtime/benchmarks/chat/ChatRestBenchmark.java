@@ -138,6 +138,8 @@ public final class ChatRestBenchmark {
             totals.put("tooManyRequests", workload.tooManyRequests.sum());
             totals.put("otherStatus", workload.otherStatus.sum());
             totals.put("ioErrors", workload.ioErrors.sum());
+            // A post without an answer whose record is on the topic was stored: the answer, not the post, was lost.
+            totals.put("unansweredButPublished", workload.lostPosts.stream().filter(consumer::sawClientMessage).count());
             totals.put("duplicateRecords", consumer.duplicates());
             totals.put("undecodableRecords", consumer.undecodable());
             if (workload.firstError != null) {

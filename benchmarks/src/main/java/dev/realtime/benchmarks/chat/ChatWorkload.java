@@ -75,6 +75,8 @@ final class ChatWorkload implements AutoCloseable {
     final LongAdder tooManyRequests = new LongAdder();
     final LongAdder otherStatus = new LongAdder();
     final LongAdder ioErrors = new LongAdder();
+    /** Client message ids of the posts that got no answer (I/O error or timeout). */
+    final java.util.Queue<String> lostPosts = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The first unexpected answer, to show what went wrong. */
     volatile String firstError;
 
@@ -171,6 +173,7 @@ final class ChatWorkload implements AutoCloseable {
             long done = System.nanoTime();
             ioErrors.increment();
             // Which post, so that the service's log and database can say whether it arrived and was stored.
+            lostPosts.add("b-" + runId + "-" + number);
             String lost = "I/O error on post b-" + runId + "-" + number + " to conversation " + conversationIds[c]
                     + " as " + users[author] + ": " + e;
             System.err.println(lost);

@@ -30,6 +30,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 final class MessageEventConsumer implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+    /** Client message ids of every post seen on the topic: tells whether a post that got no answer was stored. */
+    private final java.util.Set<String> clientMessageIds = ConcurrentHashMap.newKeySet();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder undecodable = new LongAdder();
     private final Thread thread;
@@ -64,7 +66,11 @@ final class MessageEventConsumer implements AutoCloseable {
                         if (!ChatEventTypes.MESSAGE_NEW.ceType().equals(event.type())) {
                             continue;
                         }
-                        String messageId = event.dataAs(MessageNew.class).messageId();
+                        MessageNew message = event.dataAs(MessageNew.class);
+                        String messageId = message.messageId();
+                        if (message.clientMessageId() != null) {
+                            clientMessageIds.add(message.clientMessageId());
+                        }
                         if (arrivals.putIfAbsent(messageId, now) != null) {
                             duplicates.increment();
                         }
@@ -78,6 +84,10 @@ final class MessageEventConsumer implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    boolean sawClientMessage(String clientMessageId) {
+        return clientMessageIds.contains(clientMessageId);
     }
 
     Long arrival(String messageId) {
