@@ -3,7 +3,6 @@ package dev.realtime.eventstore.store;
 import dev.realtime.contracts.events.Json;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,9 +24,9 @@ import java.util.function.Function;
  * first write (it gives the transaction the id the relay orders by), and one append per transaction. The version
  * check is the {@code UNIQUE (stream_id, version)} index: versions are dense, so inserting
  * {@code expectedVersion + 1} succeeds only while the stream is at {@code expectedVersion}, and a concurrent
- * append of the same version waits for the other transaction and then fails. The caller reads its state and the
- * expected version before, outside the transaction (optimistic concurrency), and reruns on
- * {@link ConcurrencyException}. The read-model statements must do what the service's {@code Projection} does for
+ * append of the same version waits for the other transaction and then fails. The caller reads its state, the
+ * expected version and, for an idempotent command, its earlier result in {@code es_commands} before, outside the
+ * transaction (optimistic concurrency, one query), and reruns on {@link ConcurrencyException}. The read-model statements must do what the service's {@code Projection} does for
  * these events, so that a replay rebuilds the same rows; the service's tests compare the two.
  */
 @ApplicationScoped
@@ -36,7 +35,6 @@ public class SqlAppender {
             + " recorded_at) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7)";
     private static final String INSERT_COMMAND = "INSERT INTO es_commands (command_id, stream_id, first_version, last_version)"
             + " VALUES ($1, $2, $3, $4)";
-    private static final String FIND_COMMAND = "SELECT stream_id, first_version, last_version FROM es_commands WHERE command_id = $1";
 
     /** A read-model statement of the append's transaction. */
     public record Statement(String sql, Tuple parameters) {
@@ -46,27 +44,10 @@ public class SqlAppender {
     Pool pool;
 
     /**
-     * The result of an earlier append of {@code commandId} (as a duplicate), or null when the command is new or
-     * has no id. Read before the command decides, like its state.
-     */
-    public Uni<AppendResult> previous(String commandId) {
-        if (commandId == null) {
-            return Uni.createFrom().nullItem();
-        }
-        return pool.preparedQuery(FIND_COMMAND).execute(Tuple.of(commandId)).map(rows -> {
-            if (rows.size() == 0) {
-                return null;
-            }
-            Row row = rows.iterator().next();
-            return new AppendResult(row.getString(0), row.getLong(1), row.getLong(2), true);
-        });
-    }
-
-    /**
      * Appends {@code events} to {@code streamId} at {@code expectedVersion} (a real version, not
      * {@link ExpectedVersion#ANY}) and runs {@code readModel}'s statements in the same transaction. Fails with
      * {@link ConcurrencyException} when the stream moved on and with {@link DuplicateCommandException} when the
-     * same command id was appended concurrently (look it up with {@link #previous} and answer with it).
+     * same command id was appended concurrently (read its first result from {@code es_commands} and answer with it).
      */
     public Uni<AppendResult> append(String streamId, long expectedVersion, List<NewEvent> events, EventMetadata metadata,
             Function<AppendResult, List<Statement>> readModel) {

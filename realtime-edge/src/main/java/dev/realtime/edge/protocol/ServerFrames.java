@@ -52,11 +52,6 @@ public final class ServerFrames {
         return write(frame.put("room", room));
     }
 
-    /** The ack of a subscribe to a room with presence: who of its members is online right now. */
-    public static String ack(String id, String room, Collection<String> online) {
-        return ack(id, room, online, null);
-    }
-
     /** How a subscribe with {@code since} ended: {@code reason} is set when the replay could not be complete. */
     public record Resume(long since, boolean complete, String reason) {
     }

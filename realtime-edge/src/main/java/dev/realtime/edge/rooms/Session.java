@@ -137,12 +137,6 @@ public final class Session {
         held.put(room, new HeldRoom(since));
     }
 
-    /** The highest seq of {@code room} sent to this session during its resume so far. */
-    public long lastReplayed(Room room) {
-        HeldRoom resuming = held.get(room);
-        return resuming == null ? 0 : resuming.lastSent;
-    }
-
     /**
      * Sends replayed frames (seq, frame) of a room being resumed, oldest first, skipping seqs already sent, and
      * completes when they are written: a replay of thousands of events is paced by the socket instead of filling
