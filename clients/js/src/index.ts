@@ -16,6 +16,7 @@ export type {
   Participant,
   Problem,
   Project,
+  ProjectMember,
   Reaction,
   ReadState,
   RestClient,

@@ -39,6 +39,8 @@ export interface RestClientOptions {
 export interface Participant {
   userId: string;
   role?: string;
+  /** The seq of the newest message this participant has read (read receipts). */
+  lastReadSeq?: number;
   [field: string]: unknown;
 }
 
@@ -124,6 +126,13 @@ export interface Project {
   [field: string]: unknown;
 }
 
+export interface ProjectMember {
+  userId: string;
+  displayName?: string | null;
+  role: string;
+  joinedAt?: string;
+}
+
 export interface Activity {
   id: string;
   seq: number;
@@ -179,6 +188,9 @@ export interface RestClient {
   // activity
   listProjects(): Promise<Project[]>;
   getProject(id: string): Promise<Project>;
+  listProjectMembers(projectId: string): Promise<ProjectMember[]>;
+  /** Adds a member (project owners and admins); answers every member. */
+  addProjectMember(projectId: string, userId: string, role?: 'member' | 'admin'): Promise<ProjectMember[]>;
   createProject(body: { id?: string; title: string }, idempotencyKey?: string): Promise<Project>;
   listActivities(
     projectId: string,
@@ -283,6 +295,9 @@ export function createRestClient(options: RestClientOptions): RestClient {
 
     listProjects: () => call('GET', projects('')),
     getProject: (projectId) => call('GET', projects(`/${id(projectId)}`)),
+    listProjectMembers: (projectId) => call('GET', projects(`/${id(projectId)}/members`)),
+    addProjectMember: (projectId, userId, role) =>
+      call('POST', projects(`/${id(projectId)}/members`), role ? { userId, role } : { userId }),
     createProject: (body, idempotencyKey) =>
       call('POST', projects(''), body, idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
     listActivities: (projectId, query) => call('GET', projects(`/${id(projectId)}/activities`, query)),

@@ -268,6 +268,12 @@ class ChatDomainTest {
         as(bob).body(Map.of("messageId", two)).post("/api/conversations/{id}/read", id).then().statusCode(200)
                 .body("unreadCount", equalTo(1));
         as(bob).get("/api/conversations/{id}", id).then().body("unreadCount", equalTo(1));
+        // Read receipts: each participant's newest read message (the author has read their own posts).
+        int twoSeq = as(bob).get("/api/conversations/{id}/messages/{m}", id, two).then().extract().path("seq");
+        int threeSeq = as(alice).get("/api/conversations/{id}/messages", id).then().extract().path("items[0].seq");
+        as(alice).get("/api/conversations/{id}", id).then()
+                .body("participants.find { it.userId == '" + bob + "' }.lastReadSeq", equalTo(twoSeq))
+                .body("participants.find { it.userId == '" + alice + "' }.lastReadSeq", equalTo(threeSeq));
         // Marking an older message read again changes nothing.
         as(bob).body(Map.of("messageId", two)).post("/api/conversations/{id}/read", id).then().body("unreadCount", equalTo(1));
         as(bob).body(Map.of("messageId", "nope")).post("/api/conversations/{id}/read", id).then().statusCode(400);

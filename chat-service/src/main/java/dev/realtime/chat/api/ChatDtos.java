@@ -55,7 +55,8 @@ public final class ChatDtos {
     public record MarkRead(@NotNull @Pattern(regexp = UUID, message = "must be a message id") String messageId) {
     }
 
-    public record Participant(String userId, String role) {
+    /** {@code lastReadSeq}: the seq of the newest message the participant has read (read receipts). */
+    public record Participant(String userId, String role, long lastReadSeq) {
     }
 
     public record Conversation(String id, String title, boolean direct, boolean archived, String projectId,

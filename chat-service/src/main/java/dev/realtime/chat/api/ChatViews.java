@@ -53,7 +53,7 @@ public class ChatViews {
         return unread(c.id, context.caller().key.userId(), context.caller().lastReadSeq)
                 .map(unread -> new Conversation(c.id, c.title, c.directKey != null, c.archivedAt != null, c.projectId,
                         c.createdBy, c.createdAt, c.lastActivityAt, context.caller().role, unread, c.version,
-                        context.participants().stream().map(p -> new Participant(p.key.userId(), p.role)).toList()));
+                        context.participants().stream().map(p -> new Participant(p.key.userId(), p.role, p.lastReadSeq)).toList()));
     }
 
     public Uni<Long> unread(String conversationId, String userId, long lastReadSeq) {
