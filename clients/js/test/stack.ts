@@ -1,11 +1,12 @@
 /**
- * The real system for the SDK's tests: the repository's launcher (dev.realtime.launcher.ScriptedStack) starts an
- * embedded Kafka broker, the development OIDC issuer, chat-service and realtime-edge as separate processes on free
- * ports with fresh databases, and takes commands on stdin (kill, stop, restart one service).
+ * The real system for tests outside the JVM (the SDK's tests, the demo's browser tests): the repository's launcher
+ * (dev.realtime.launcher.ScriptedStack) starts an embedded Kafka broker, the development OIDC issuer, the chosen
+ * services as separate processes on free ports with fresh databases, and the demo web server; it takes commands on
+ * stdin (kill, stop, restart one service).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -14,14 +15,26 @@ export interface StackUrls {
   tokenEndpoint: string;
   'chat-service': string;
   'realtime-edge': string;
+  'activity-service'?: string;
+  'notification-service'?: string;
   edgeWsUrl: string;
+  demoUrl?: string;
   logDir: string;
   tokenLifetimeSeconds: string;
 }
 
-/** clients/js, wherever the compiled file runs from. */
-export const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const repositoryDir = resolve(packageDir, '..', '..');
+export interface StackOptions {
+  /** Comma-separated modules (STACK_SERVICES); default chat-service and realtime-edge. */
+  services?: string;
+  tokenLifetimeSeconds?: number;
+  /** Where target/launcher-classpath.txt is read from and the stack's own log goes: a package directory. */
+  packageDir?: string;
+}
+
+/** The repository root: the nearest directory above this file with the launcher module, wherever it was compiled to. */
+export const repositoryDir = findRepository(dirname(fileURLToPath(import.meta.url)));
+/** clients/js. */
+export const packageDir = join(repositoryDir, 'clients', 'js');
 
 /** Short enough that the refresh and expiry tests see tokens run out; every other client refreshes in band. */
 export const TOKEN_LIFETIME_SECONDS = 12;
@@ -35,9 +48,10 @@ export class TestStack {
     readonly stderrLog: string,
   ) {}
 
-  static async start(): Promise<TestStack> {
-    const classpath = launcherClasspath();
-    const logDir = join(packageDir, 'target');
+  static async start(options: StackOptions = {}): Promise<TestStack> {
+    const ownDir = options.packageDir ?? packageDir;
+    const classpath = launcherClasspath(ownDir);
+    const logDir = join(ownDir, 'target');
     mkdirSync(logDir, { recursive: true });
     const stderrLog = join(logDir, 'test-stack.log');
     const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
@@ -46,8 +60,8 @@ export class TestStack {
       env: {
         ...process.env,
         STACK_REPO_DIR: repositoryDir,
-        STACK_SERVICES: 'chat-service,realtime-edge',
-        STACK_TOKEN_LIFETIME: `PT${TOKEN_LIFETIME_SECONDS}S`,
+        STACK_SERVICES: options.services ?? 'chat-service,realtime-edge',
+        STACK_TOKEN_LIFETIME: `PT${options.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS}S`,
         // The same small JVMs as the Java end-to-end test: several services share two cores during the build.
         STACK_SERVICE_JVM_OPTS: '-Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
       },
@@ -146,12 +160,12 @@ function findLauncherJar(): string {
  * (launcher included); when the tests run on their own (npm test) and that file is missing, it is computed with the
  * same Maven call local-stack.sh makes, plus the launcher jar.
  */
-function launcherClasspath(): string {
-  const written = join(packageDir, 'target', 'launcher-classpath.txt');
+function launcherClasspath(ownDir: string): string {
+  const written = join(ownDir, 'target', 'launcher-classpath.txt');
   if (existsSync(written)) {
     return readFileSync(written, 'utf8').trim();
   }
-  const computed = join(packageDir, 'target', 'launcher-dependencies.txt');
+  const computed = join(ownDir, 'target', 'launcher-dependencies.txt');
   mkdirSync(dirname(computed), { recursive: true });
   const result = spawnSync(
     join(repositoryDir, 'mvnw'),
@@ -162,4 +176,15 @@ function launcherClasspath(): string {
     throw new Error('could not compute the launcher classpath with Maven');
   }
   return `${findLauncherJar()}:${readFileSync(computed, 'utf8').trim()}`;
+}
+
+function findRepository(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'launcher', 'pom.xml')) && existsSync(join(dir, 'pom.xml'))) {
+      return dir;
+    }
+    if (dirname(dir) === dir) {
+      throw new Error(`no repository (a folder with launcher/pom.xml) above ${start}`);
+    }
+  }
 }

@@ -1,0 +1,233 @@
+/**
+ * Browser tests of the demo app: headless Chromium (the machine's, driven by playwright-core; no browser download)
+ * against the whole real stack (ScriptedStack: embedded Kafka, the development OIDC issuer, the four services, the
+ * demo web server). Two users in two browser contexts sign in through the issuer's login page and use the app as a
+ * person would; every step leaves a screenshot in target/browser-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { TestStack } from '../../js/test/stack.js';
+
+const demoDir = findDemoDir(dirname(fileURLToPath(import.meta.url)));
+const artifacts = join(demoDir, 'target', 'browser-artifacts');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Long enough for a step, short enough that the app's refresh-token path runs during the test. */
+const TOKEN_LIFETIME_SECONDS = 90;
+const UI_TIMEOUT = 20_000;
+const BURST = 30;
+
+interface User {
+  name: string;
+  displayName: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+describe('demo app in a real browser, two users', { concurrency: false }, () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let alice: User;
+  let bob: User;
+  let conversationUrl = '';
+  let step = 0;
+
+  const shot = async (page: Page, name: string) => {
+    step += 1;
+    await page.screenshot({ path: join(artifacts, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    stack = await TestStack.start({
+      services: 'chat-service,activity-service,notification-service,realtime-edge',
+      tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
+      packageDir: demoDir,
+    });
+    assert.ok(stack.urls.demoUrl, 'the stack serves the demo app');
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      // As root on a machine without a network: no sandbox, and no background calls home.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+  }, { timeout: 300_000 });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  }, { timeout: 60_000 });
+
+  async function signIn(name: string, displayName: string): Promise<User> {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    context.setDefaultTimeout(UI_TIMEOUT);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
+    await page.goto(stack.urls.demoUrl!);
+    await page.click('#sign-in');
+    // The issuer's login page (the development issuer's; Keycloak's has the same field ids).
+    await page.fill('#username', name);
+    await page.fill('#password', name);
+    await page.click('#kc-login');
+    await page.waitForSelector(`#me[data-user="${name}"]`);
+    await waitForLive(page);
+    return { name, displayName, context, page };
+  }
+
+  it('signs both users in through the issuer\'s login page; each sees the live connection', async () => {
+    alice = await signIn('alice', 'Alice Liddell');
+    bob = await signIn('bob', 'Bob Cratchit');
+    assert.equal(await alice.page.textContent('#me'), 'Alice Liddell');
+    assert.equal(await bob.page.textContent('#me'), 'Bob Cratchit');
+    await shot(alice.page, 'alice-signed-in');
+  });
+
+  it('alice starts a conversation with bob; it appears in bob\'s list without a reload', async () => {
+    await alice.page.fill('#new-conversation input[name=title]', 'Release planning');
+    await alice.page.fill('#new-conversation input[name=participants]', 'bob');
+    await alice.page.click('#new-conversation button[type=submit]');
+    await alice.page.waitForURL(/\/conversations\/[^/]+$/);
+    conversationUrl = alice.page.url();
+    const id = decodeURIComponent(conversationUrl.split('/').pop()!);
+    await bob.page.click(`.conversation-link[data-conversation-id="${id}"]`);
+    await bob.page.waitForSelector(`section.conversation[data-conversation-id="${id}"]`);
+    await alice.page.waitForSelector('.presence[data-user="bob"][data-online="true"]');
+    await shot(bob.page, 'bob-sees-the-new-conversation');
+  });
+
+  it('alice posts; bob sees the message live', async () => {
+    await alice.page.fill('#composer-input', 'Hello Bob, shall we plan the release?');
+    await alice.page.press('#composer-input', 'Enter');
+    await bob.page.waitForSelector('.message .text:text-is("Hello Bob, shall we plan the release?")');
+    assert.deepEqual(await texts(bob.page), ['Hello Bob, shall we plan the release?']);
+    await shot(bob.page, 'bob-sees-alices-message');
+  });
+
+  it('bob types; alice sees the typing indicator, and it goes when he stops', async () => {
+    await bob.page.click('#composer-input');
+    await bob.page.keyboard.type('Sure, give me', { delay: 30 });
+    await alice.page.waitForSelector('#typing:text("Bob Cratchit is typing…")');
+    await shot(alice.page, 'alice-sees-bob-typing');
+    await bob.page.fill('#composer-input', '');
+    await bob.page.dispatchEvent('#composer-input', 'input');
+    await alice.page.waitForFunction(() => document.querySelector('#typing')?.textContent === '');
+  });
+
+  it('bob mentions alice; her bell counts it in every open tab, and reading it clears both', async () => {
+    const secondTab = await alice.context.newPage();
+    await secondTab.goto(stack.urls.demoUrl!);
+    await waitForLive(secondTab);
+    await bob.page.fill('#composer-input', '@alice can you check the changelog?');
+    await bob.page.press('#composer-input', 'Enter');
+    for (const page of [alice.page, secondTab]) {
+      await page.waitForSelector('#bell[data-unread="1"]');
+      assert.equal(await page.textContent('#bell-count'), '1');
+    }
+    await alice.page.click('#bell');
+    await alice.page.waitForSelector('.notification.unread[data-type="mention"]');
+    await shot(alice.page, 'alice-bell-counts-the-mention');
+    await alice.page.click('.notification[data-type="mention"] button');
+    await alice.page.waitForSelector('#bell[data-unread="0"]');
+    await secondTab.waitForSelector('#bell[data-unread="0"]');
+    assert.equal(await secondTab.isHidden('#bell-count'), true);
+    await secondTab.close();
+  });
+
+  it('bob goes offline; alice sees his dot go grey, and green again when he is back', async () => {
+    await alice.page.goto(conversationUrl);
+    await alice.page.waitForSelector('.presence[data-user="bob"][data-online="true"]');
+    await bob.page.close();
+    await alice.page.waitForSelector('.presence[data-user="bob"][data-online="false"]');
+    await shot(alice.page, 'alice-sees-bob-offline');
+    bob.page = await bob.context.newPage();
+    await bob.page.goto(conversationUrl);
+    await waitForLive(bob.page);
+    await alice.page.waitForSelector('.presence[data-user="bob"][data-online="true"]');
+  });
+
+  it('the edge is killed and restarted while alice posts through REST; bob sees every message once and in order', async () => {
+    const id = decodeURIComponent(conversationUrl.split('/').pop()!);
+    await bob.page.waitForSelector('.message .text:text-is("@alice can you check the changelog?")');
+    const before = await texts(bob.page);
+    const token = await stack.token('alice');
+    const sent: string[] = [];
+    const post = async (i: number) => {
+      const text = `burst ${i} of ${BURST}`;
+      const response = await fetch(`${stack.chatUrl}/api/conversations/${encodeURIComponent(id)}/messages`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ text, clientMessageId: `burst-${i}` }),
+      });
+      assert.equal(response.status, 201, `post ${i}: ${await response.text()}`);
+      sent.push(text);
+    };
+    const postAll = (async () => {
+      for (let i = 1; i <= BURST; i++) {
+        await post(i);
+        await sleep(i <= 5 ? 50 : 400);
+      }
+    })();
+    await bob.page.waitForSelector(`.message .text:text-is("burst 3 of ${BURST}")`);
+    await stack.command('kill realtime-edge');
+    await bob.page.waitForSelector('#connection-state[data-state="reconnecting"]');
+    await shot(bob.page, 'bob-reconnecting-while-the-edge-is-down');
+    await stack.command('restart realtime-edge');
+    await postAll;
+    await waitForLive(bob.page);
+    await bob.page.waitForSelector(`.message .text:text-is("burst ${BURST} of ${BURST}")`, { timeout: 60_000 });
+    const after = await texts(bob.page);
+    assert.deepEqual(after, [...before, ...sent], 'every message once, in the order it was posted');
+    const seqs = await bob.page.$$eval('.message', (items) => items.map((li) => Number(li.getAttribute('data-seq'))));
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'messages in seq order');
+    await shot(bob.page, 'bob-sees-every-message-after-the-restart');
+  });
+
+  it('a project page shows its activity live, with deep links that open the target', async () => {
+    await alice.page.fill('#new-project input[name=title]', 'Summer EP');
+    await alice.page.click('#new-project button[type=submit]');
+    await alice.page.waitForURL(/\/projects\/[^/]+$/);
+    const projectUrl = alice.page.url();
+    await alice.page.fill('#add-member input[name=user]', 'bob');
+    await alice.page.click('#add-member button[type=submit]');
+    await alice.page.waitForSelector('#activity-feed .activity[data-verb="member:joined"]:has-text("Bob")');
+    await bob.page.goto(projectUrl);
+    await waitForLive(bob.page);
+    await bob.page.waitForSelector('#activity-feed .activity[data-verb="member:joined"]');
+    // Alice starts a project conversation: bob's open feed gets the activity live, linked to the conversation.
+    await alice.page.fill('#new-project-conversation input[name=title]', 'Mixing notes');
+    await alice.page.fill('#new-project-conversation input[name=participants]', 'bob');
+    await alice.page.click('#new-project-conversation button[type=submit]');
+    const link = await bob.page.waitForSelector('#activity-feed .activity[data-verb="conversation:created"] a.deep-link');
+    assert.equal(await link.textContent(), 'Mixing notes');
+    await shot(bob.page, 'bob-sees-the-project-activity-live');
+    await link.click();
+    await bob.page.waitForURL(/\/conversations\/[^/]+$/);
+    await bob.page.waitForSelector('.conversation-header h2:text-is("Mixing notes")');
+    await shot(bob.page, 'bob-followed-the-deep-link');
+  });
+});
+
+async function texts(page: Page): Promise<string[]> {
+  return page.$$eval('.message .text', (items) => items.map((p) => p.textContent ?? ''));
+}
+
+async function waitForLive(page: Page): Promise<void> {
+  await page.waitForSelector('#connection-state[data-state="open"]', { timeout: 60_000 });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+function findDemoDir(start: string): string {
+  for (let dir = start; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (dir.endsWith(join('clients', 'demo'))) {
+      return dir;
+    }
+  }
+  return resolve(start, '..', '..', '..');
+}
