@@ -83,8 +83,11 @@ async function main(): Promise<void> {
   realtime.on('event', (event) => {
     // Added to a conversation or a project: the sidebar learns it from the notification in the user's room.
     if (event.room === `user:${me.user}` && event.event === 'notification:new') {
-      const type = String((event.data as Record<string, unknown>).type ?? '');
-      if (type.startsWith('conversation:') || type === 'message' || type === 'mention') {
+      const data = event.data as { type?: string; target?: { link?: string } };
+      const type = data.type ?? '';
+      const conversation = /\/conversations\/([^/?#]+)/.exec(data.target?.link ?? '')?.[1];
+      const unknown = conversation !== undefined && !chat.conversations.has(decodeURIComponent(conversation));
+      if (type === 'conversation:removed' || unknown) {
         void chat.load().catch(() => undefined);
       }
       if (type.startsWith('project:')) {
