@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole system on this machine, for local development: the machine's PostgreSQL, an embedded Kafka broker,
-# a development-only OIDC issuer (demo users alice, bob, carol, dave; password = user name) and the four services
-# as separate processes. Ctrl-C stops everything.
+# a development-only OIDC issuer (demo users alice, bob, carol, dave; password = user name), the four services
+# as separate processes and the demo web app on http://localhost:8090. Ctrl-C stops everything.
 #
 #   ./local-stack.sh                          build if needed, then run on the default ports
 #   PG_URL=postgresql://u:p@host:5432/postgres ./local-stack.sh
@@ -19,6 +19,8 @@ ROOT=$PWD
 SERVICES=(chat-service activity-service notification-service realtime-edge)
 # Libraries packaged into the services: a change there also makes the service jars stale.
 SHARED_SOURCES=(pom.xml contracts/pom.xml contracts/src eventstore/pom.xml eventstore/src)
+# The demo web app the launcher serves (clients/demo/dist, built by its module from these and the SDK's sources).
+DEMO_SOURCES=(clients/demo/src clients/demo/index.html clients/js/src)
 # shellcheck disable=SC2206 # MVN_ARGS is meant to be split into arguments
 MVN=(./mvnw -q ${MVN_ARGS:-})
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -53,11 +55,15 @@ needs_build() {
     stale "$module/target/quarkus-app/quarkus-run.jar" "$module/pom.xml" "$module/src" "${SHARED_SOURCES[@]}" \
       && return 0
   done
+  # Only where the demo module exists: without it there is nothing that could build clients/demo/dist.
+  if [[ -f clients/demo/pom.xml || -f clients/demo/package.json ]]; then
+    stale clients/demo/dist/index.html "${DEMO_SOURCES[@]}" && return 0
+  fi
   return 1
 }
 
 if needs_build; then
-  echo "Building (service jars missing or older than their sources): ./mvnw -q install -DskipTests"
+  echo "Building (service jars or the demo app missing or older than their sources): ./mvnw -q install -DskipTests"
   "${MVN[@]}" install -DskipTests
 fi
 

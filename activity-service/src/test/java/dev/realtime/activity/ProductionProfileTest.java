@@ -7,6 +7,7 @@ import static dev.realtime.activity.ActivityFixtures.project;
 import static dev.realtime.activity.ActivityFixtures.unique;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.realtime.contracts.events.CloudEventCodec;
@@ -36,6 +37,22 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
 class ProductionProfileTest {
+    /**
+     * Without QUARKUS_HTTP_CORS_ORIGINS the production profile allows no cross-origin browser call, not even from
+     * the development demo origin: an empty list is not "any origin".
+     */
+    @Test
+    void withoutConfiguredOriginsNoCrossOriginCallIsAllowed() {
+        for (String origin : java.util.List.of("http://localhost:8090", "http://evil.example.test")) {
+            given().header("Origin", origin)
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "authorization,content-type")
+                    .options("/api/projects")
+                    .then().statusCode(403)
+                    .header("Access-Control-Allow-Origin", nullValue());
+        }
+    }
+
     @Test
     void theProductionProfileServesRequestsWithRealTokensAndPublishesToKafka() {
         assertTrue(ConfigUtils.getProfiles().contains("prod"), "profiles: " + ConfigUtils.getProfiles());

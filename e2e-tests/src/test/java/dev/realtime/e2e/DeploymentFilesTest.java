@@ -164,6 +164,67 @@ class DeploymentFilesTest {
         }
     }
 
+    /**
+     * The demo web app's image (nginx, not a Quarkus service) is built from the repository root, and its
+     * config.json points at what the compose file publishes: Keycloak's realm and a client whose redirect URIs
+     * cover the demo, the edge and the three REST services, which in turn allow the demo's origin.
+     */
+    @Test
+    void theDemoAppIsServedOn8090AndPointsAtThePublishedPortsOfKeycloakAndTheServices() throws IOException {
+        JsonNode compose = yaml(Files.readString(ROOT.resolve("docker-compose.yml")));
+        JsonNode demo = compose.path("services").path("demo");
+        assertEquals(".", demo.path("build").path("context").asText());
+        String dockerfile = Files.readString(ROOT.resolve(demo.path("build").path("dockerfile").asText()));
+        for (String copied : List.of("deploy/demo/nginx.conf", "clients/demo/dist/", "deploy/demo/config.json")) {
+            assertTrue(dockerfile.contains("COPY " + copied), "the demo image copies " + copied);
+        }
+        assertTrue(Files.isRegularFile(ROOT.resolve("deploy/demo/nginx.conf")));
+        String dockerignore = Files.readString(ROOT.resolve(".dockerignore"));
+        assertTrue(dockerignore.contains("!clients/demo/dist/") && dockerignore.contains("!deploy/demo/"),
+                "the root build context sends what the demo image copies");
+        assertEquals(List.of("8090:8080"), JSON.convertValue(demo.path("ports"), List.class));
+
+        JsonNode config = JSON.readTree(ROOT.resolve("deploy/demo/config.json").toFile());
+        assertEquals("http://localhost:" + publishedPort(compose, "keycloak") + "/realms/realtime",
+                config.path("issuer").asText());
+        assertEquals("ws://localhost:" + publishedPort(compose, "realtime-edge") + "/ws",
+                config.path("edgeWsUrl").asText());
+        assertEquals("http://localhost:" + publishedPort(compose, "chat-service"), config.path("chatUrl").asText());
+        assertEquals("http://localhost:" + publishedPort(compose, "activity-service"),
+                config.path("activityUrl").asText());
+        assertEquals("http://localhost:" + publishedPort(compose, "notification-service"),
+                config.path("notificationUrl").asText());
+
+        JsonNode realm = JSON.readTree(ROOT.resolve("deploy/keycloak/realtime-realm.json").toFile());
+        JsonNode client = null;
+        for (JsonNode candidate : realm.path("clients")) {
+            if (config.path("clientId").asText().equals(candidate.path("clientId").asText())) {
+                client = candidate;
+            }
+        }
+        assertTrue(client != null, "the realm has the demo's client " + config.path("clientId"));
+        assertTrue(client.path("publicClient").asBoolean() && client.path("standardFlowEnabled").asBoolean());
+        assertTrue(client.path("redirectUris").toString().contains("http://localhost:8090/*"), client.toString());
+
+        for (String service : List.of("chat-service", "activity-service", "notification-service")) {
+            assertEquals("http://localhost:8090", compose.path("services").path(service).path("environment")
+                    .path("QUARKUS_HTTP_CORS_ORIGINS").asText(), service);
+        }
+        assertTrue(compose.path("services").path("realtime-edge").path("environment").path("REALTIME_ALLOWED_ORIGINS")
+                .asText().contains("http://localhost:8090"));
+    }
+
+    /** The host port a service publishes for its container port 8080. */
+    private static int publishedPort(JsonNode compose, String service) {
+        for (JsonNode mapping : compose.path("services").path(service).path("ports")) {
+            String[] parts = mapping.asText().split(":");
+            if (parts.length == 2 && parts[1].equals("8080")) {
+                return Integer.parseInt(parts[0]);
+            }
+        }
+        throw new AssertionError(service + " publishes no port for 8080");
+    }
+
     /** The YAML as a tree, with anchors, aliases and merge keys ({@code <<: *anchor}) resolved. */
     private static JsonNode yaml(String text) {
         return JSON.valueToTree(new Yaml().load(text));

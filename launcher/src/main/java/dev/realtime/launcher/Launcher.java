@@ -68,6 +68,7 @@ public final class Launcher {
         out.println("Local stack is up. DEVELOPMENT ONLY: the OIDC issuer's passwords are public.");
         out.println();
         out.printf(row, "COMPONENT", "ADDRESS", "DETAILS");
+        out.printf(row, "demo app", stack.demoUrl(), "sign in as alice, bob, carol or dave; password = user name");
         out.printf(row, "postgresql", config.pgHost() + ":" + config.pgPort(), "databases "
                 + String.join(", ", config.chatDatabase(), config.activityDatabase(), config.notificationDatabase()));
         out.printf(row, "kafka (embedded KRaft)", stack.kafkaBootstrapServers(), "topics " + String.join(", ",
@@ -80,6 +81,8 @@ public final class Launcher {
             out.printf(row, service.module(), stack.url(service), websocket + "log " + display(stack.logFile(service)));
         }
         out.println();
+        out.println("Open the demo app: " + stack.demoUrl() + " (sign in with any demo user: alice, bob, carol,"
+                + " dave; the password is the user name)");
         out.println("A token for alice:");
         out.println("  curl -s -d grant_type=password -d username=alice -d password=alice "
                 + stack.issuer().tokenEndpoint());

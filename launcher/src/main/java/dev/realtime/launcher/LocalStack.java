@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system on one machine: PostgreSQL databases (on the machine's server), an embedded Kafka broker, the
- * development OIDC issuer, and the four services as separate OS processes started from their packaged jars.
+ * development OIDC issuer, the demo web app ({@link DemoWebServer}), and the four services as separate OS processes
+ * started from their packaged jars.
  *
  * <pre>
  * try (LocalStack stack = LocalStack.start(StackConfig.forTests())) {
@@ -54,6 +55,7 @@ public final class LocalStack implements AutoCloseable {
     private List<String> createdDatabases = List.of();
     private LocalKafka kafka;
     private DevOidcIssuer issuer;
+    private DemoWebServer demo;
     private final Map<StackService, ServiceProcess> processes = new EnumMap<>(StackService.class);
     /** Further instances of a service beside the first (tests of several edge instances). */
     private final Map<Integer, ServiceProcess> extraInstances = new LinkedHashMap<>();
@@ -105,6 +107,11 @@ public final class LocalStack implements AutoCloseable {
                 startedIssuer.close();
                 throw stoppedWhileStarting();
             }
+            DemoWebServer startedDemo = DemoWebServer.start(config);
+            if (!adopt(() -> demo = startedDemo)) {
+                startedDemo.close();
+                throw stoppedWhileStarting();
+            }
             startServices();
             awaitServicesReady();
             LOG.info("local stack ready services={} startMs={}", config.services().size(),
@@ -133,6 +140,11 @@ public final class LocalStack implements AutoCloseable {
 
     public synchronized String kafkaBootstrapServers() {
         return requireStarted(kafka, "kafka").bootstrapServers();
+    }
+
+    /** {@code http://localhost:<demo.port>}: the demo web app (clients/demo/dist) and its /config.json. */
+    public String demoUrl() {
+        return config.demoUrl();
     }
 
     public String url(StackService service) {
@@ -174,11 +186,15 @@ public final class LocalStack implements AutoCloseable {
         return Optional.ofNullable(processes.get(service)).map(ServiceProcess::pid);
     }
 
-    /** Stops the services (SIGTERM, then SIGKILL after 10 s), the issuer and the broker; drops test databases. */
+    /**
+     * Stops the services (SIGTERM, then SIGKILL after 10 s), the demo web server, the issuer and the broker; drops
+     * test databases.
+     */
     @Override
     public void close() {
         List<ServiceProcess> services;
         DevOidcIssuer issuerToStop;
+        DemoWebServer demoToStop;
         LocalKafka kafkaToStop;
         List<String> databasesToDrop;
         synchronized (this) {
@@ -189,6 +205,7 @@ public final class LocalStack implements AutoCloseable {
             services = new ArrayList<>(processes.values());
             services.addAll(extraInstances.values());
             issuerToStop = issuer;
+            demoToStop = demo;
             kafkaToStop = kafka;
             databasesToDrop = config.dropDatabasesOnClose() ? createdDatabases : List.of();
         }
@@ -198,6 +215,9 @@ public final class LocalStack implements AutoCloseable {
         services.forEach(p -> p.awaitStop(STOP_GRACE));
         if (!services.isEmpty()) {
             LOG.info("services stopped {}", services.stream().map(p -> p.service().module()).toList());
+        }
+        if (demoToStop != null) {
+            demoToStop.close();
         }
         if (issuerToStop != null) {
             issuerToStop.close();
@@ -239,6 +259,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("kafka", config.kafkaPort());
         ports.put("issuer", config.issuerPort());
+        ports.put("demo", config.demoPort());
         config.services().forEach(s -> ports.put(s.module(), config.port(s)));
         List<Map.Entry<String, Integer>> busy = ports.entrySet().stream()
                 .filter(e -> !isFree(e.getValue()))
@@ -403,6 +424,24 @@ public final class LocalStack implements AutoCloseable {
         command.add("-Drealtime.chat.url=" + config.serviceUrl(StackService.CHAT));
         command.add("-Drealtime.activity.url=" + config.serviceUrl(StackService.ACTIVITY));
         command.add("-Drealtime.notification.url=" + config.serviceUrl(StackService.NOTIFICATION));
+        // The demo web app calls every service from its own origin (CORS on the REST services, the edge's
+        // Origin check on the WebSocket upgrade) and is where the services' links point.
+        String demoOrigins = String.join(",", config.demoOrigins());
+        String demo = config.demoUrl();
+        command.add("-Dquarkus.http.cors.origins=" + demoOrigins);
+        switch (service) {
+            case EDGE -> command.add("-Drealtime.allowed-origins=" + demoOrigins);
+            case ACTIVITY -> {
+                command.add("-Dactivity.links.default=" + demo + "/projects/{projectId}/{targetType}/{targetId}");
+                command.add("-Dactivity.links.project=" + demo + "/projects/{projectId}");
+                command.add("-Dactivity.links.track=" + demo + "/projects/{projectId}/tracks/{targetId}");
+                command.add("-Dactivity.links.conversation=" + demo + "/conversations/{targetId}");
+            }
+            case NOTIFICATION -> command.add("-Dnotification.email.link-base=" + demo);
+            case CHAT -> {
+                // nothing more
+            }
+        }
         command.add("-jar");
         command.add(config.serviceJar(service).toString());
         return command;
@@ -455,6 +494,6 @@ public final class LocalStack implements AutoCloseable {
     public String toString() {
         return "LocalStack[" + config.services().stream().map(s -> s.module() + "=" + url(s))
                 .collect(Collectors.joining(", ")) + ", kafka=" + config.kafkaBootstrapServers() + ", issuer="
-                + issuerUrl() + "]";
+                + issuerUrl() + ", demo=" + demoUrl() + "]";
     }
 }

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * {@code STACK_TOKEN_LIFETIME} and the other settings still apply), then takes one command per line on stdin.
  *
  * <pre>
- * stdout  STACK-READY {"edgeWsUrl":"ws://localhost:41234/ws","chatUrl":...,"tokenEndpoint":...}
+ * stdout  STACK-READY {"demoUrl":"http://localhost:41240","issuerUrl":...,"tokenEndpoint":...,"edgeWsUrl":...}
  * stdin   kill realtime-edge      SIGKILL one service (a crash)
  *         stop realtime-edge      SIGTERM one service (graceful shutdown)
  *         restart realtime-edge   start it again on the same port; answered once it is ready
@@ -97,6 +97,7 @@ public final class ScriptedStack {
     static String describe(LocalStack stack) {
         StackConfig config = stack.config();
         Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("demoUrl", stack.demoUrl());
         fields.put("issuerUrl", stack.issuerUrl());
         fields.put("tokenEndpoint", stack.issuer().tokenEndpoint());
         fields.put("kafkaBootstrapServers", stack.kafkaBootstrapServers());

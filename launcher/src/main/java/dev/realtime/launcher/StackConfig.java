@@ -40,6 +40,7 @@ import java.util.stream.Collectors;
  * chat.port            8081
  * activity.port        8082
  * notification.port    8083
+ * demo.port            8090 (the demo web app, clients/demo/dist, and its /config.json)
  * pg.url               (none) postgresql://user:password@host:port/db or jdbc:postgresql://host:port/db?user=..
  * pg.host / pg.port    127.0.0.1 / 5432   (win over the parts of pg.url)
  * pg.user / pg.password postgres / (empty)
@@ -61,6 +62,7 @@ public record StackConfig(
         int chatPort,
         int activityPort,
         int notificationPort,
+        int demoPort,
         String pgHost,
         int pgPort,
         String pgUser,
@@ -84,6 +86,7 @@ public record StackConfig(
     public static final int DEFAULT_CHAT_PORT = 8081;
     public static final int DEFAULT_ACTIVITY_PORT = 8082;
     public static final int DEFAULT_NOTIFICATION_PORT = 8083;
+    public static final int DEFAULT_DEMO_PORT = 8090;
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
 
@@ -100,6 +103,7 @@ public record StackConfig(
         checkPort("chat.port", chatPort);
         checkPort("activity.port", activityPort);
         checkPort("notification.port", notificationPort);
+        checkPort("demo.port", demoPort);
         checkPort("pg.port", pgPort);
         requireText("pg.host", pgHost);
         requireText("pg.user", pgUser);
@@ -153,6 +157,7 @@ public record StackConfig(
                 settings.port("chat.port", DEFAULT_CHAT_PORT),
                 settings.port("activity.port", DEFAULT_ACTIVITY_PORT),
                 settings.port("notification.port", DEFAULT_NOTIFICATION_PORT),
+                settings.port("demo.port", DEFAULT_DEMO_PORT),
                 settings.get("pg.host").orElse(pg.host()),
                 settings.port("pg.port", pg.port()),
                 settings.get("pg.user").orElse(pg.user()),
@@ -175,8 +180,8 @@ public record StackConfig(
     /** This configuration moved to free random ports and fresh database names that are dropped at close. */
     public StackConfig isolatedForTests() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        int[] ports = freePorts(6);
-        return new StackConfig(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5],
+        int[] ports = freePorts(7);
+        return new StackConfig(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6],
                 pgHost, pgPort, pgUser, pgPassword,
                 "chat_test_" + run, "activity_test_" + run, "notification_test_" + run,
                 true, services, repositoryDir, repositoryDir.resolve(LOG_DIR).resolve("test-" + run),
@@ -186,7 +191,7 @@ public record StackConfig(
     // ---- withers for the settings tests and callers change most often
 
     public StackConfig withServices(Set<StackService> only) {
-        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort,
+        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, only, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
                 echoServiceLogs, readyTimeout, tokenLifetime);
@@ -194,14 +199,14 @@ public record StackConfig(
 
     /** Extra JVM options (typically {@code -Dsome.property=value}) given to every service. */
     public StackConfig withServiceJvmOptions(List<String> options) {
-        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort,
+        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, options,
                 echoServiceLogs, readyTimeout, tokenLifetime);
     }
 
     public StackConfig withEchoServiceLogs(boolean echo) {
-        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort,
+        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
                 echo, readyTimeout, tokenLifetime);
@@ -212,14 +217,14 @@ public record StackConfig(
         Path newLogDir = logDir.startsWith(repositoryDir)
                 ? repository.toAbsolutePath().normalize().resolve(repositoryDir.relativize(logDir))
                 : logDir;
-        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort,
+        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repository, newLogDir, javaExecutable, serviceJvmOptions,
                 echoServiceLogs, readyTimeout, tokenLifetime);
     }
 
     public StackConfig withReadyTimeout(Duration timeout) {
-        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort,
+        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
                 echoServiceLogs, timeout, tokenLifetime);
@@ -254,6 +259,21 @@ public record StackConfig(
         return "http://localhost:" + issuerPort + DevOidcIssuer.REALM_PATH;
     }
 
+    /** {@code http://localhost:<demo.port>}: the demo web app, and the origin the services accept from browsers. */
+    public String demoUrl() {
+        return "http://localhost:" + demoPort;
+    }
+
+    /** The demo's origins as a browser may send them: {@code localhost} and {@code 127.0.0.1}. */
+    public List<String> demoOrigins() {
+        return List.of(demoUrl(), "http://127.0.0.1:" + demoPort);
+    }
+
+    /** {@code <repo>/clients/demo/dist}: what the demo's build writes and the launcher serves. */
+    public Path demoDistDir() {
+        return repositoryDir.resolve("clients/demo/dist");
+    }
+
     public String kafkaBootstrapServers() {
         return "localhost:" + kafkaPort;
     }
@@ -280,7 +300,7 @@ public record StackConfig(
     public String toString() {
         return "StackConfig[kafkaPort=" + kafkaPort + ", issuerPort=" + issuerPort + ", edgePort=" + edgePort
                 + ", chatPort=" + chatPort + ", activityPort=" + activityPort + ", notificationPort="
-                + notificationPort + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort
+                + notificationPort + ", demoPort=" + demoPort + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort
                 + ", pgPassword=" + (pgPassword.isEmpty() ? "(empty)" : "****")
                 + ", databases=" + chatDatabase + "," + activityDatabase + "," + notificationDatabase
                 + ", dropDatabasesOnClose=" + dropDatabasesOnClose + ", services=" + services

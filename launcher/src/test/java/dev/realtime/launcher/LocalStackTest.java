@@ -117,6 +117,56 @@ class LocalStackTest {
     }
 
     @Test
+    void servicesAcceptTheDemoOriginAndLinkToTheDemo() {
+        environment.put("STACK_DEMO_PORT", "18090");
+        StackConfig config = StackConfig.from(properties, environment);
+        LocalStack stack = new LocalStack(config, System.out);
+        String origins = "http://localhost:18090,http://127.0.0.1:18090";
+
+        for (StackService service : StackService.values()) {
+            List<String> command = stack.command(service);
+            assertTrue(command.contains("-Dquarkus.http.cors.origins=" + origins), service + ": " + command);
+            // Before -jar: JVM options, not program arguments.
+            assertTrue(command.indexOf("-Dquarkus.http.cors.origins=" + origins) < command.indexOf("-jar"));
+        }
+        List<String> edge = stack.command(StackService.EDGE);
+        assertTrue(edge.contains("-Drealtime.allowed-origins=" + origins), edge.toString());
+        assertEquals(1, edge.stream().filter(arg -> arg.startsWith("-Drealtime.allowed-origins=")).count());
+
+        List<String> activity = stack.command(StackService.ACTIVITY);
+        assertTrue(activity.contains(
+                "-Dactivity.links.default=http://localhost:18090/projects/{projectId}/{targetType}/{targetId}"),
+                activity.toString());
+        assertTrue(activity.contains("-Dactivity.links.project=http://localhost:18090/projects/{projectId}"));
+        assertTrue(activity.contains(
+                "-Dactivity.links.track=http://localhost:18090/projects/{projectId}/tracks/{targetId}"));
+        assertTrue(activity.contains("-Dactivity.links.conversation=http://localhost:18090/conversations/{targetId}"));
+
+        List<String> notification = stack.command(StackService.NOTIFICATION);
+        assertTrue(notification.contains("-Dnotification.email.link-base=http://localhost:18090"),
+                notification.toString());
+
+        for (StackService other : List.of(StackService.CHAT, StackService.ACTIVITY, StackService.NOTIFICATION)) {
+            assertTrue(stack.command(other).stream().noneMatch(arg -> arg.startsWith("-Drealtime.allowed-origins")));
+        }
+        assertTrue(stack.command(StackService.CHAT).stream().noneMatch(arg -> arg.startsWith("-Dactivity.links")
+                || arg.startsWith("-Dnotification.email")));
+        assertEquals("http://localhost:18090", stack.demoUrl());
+    }
+
+    @Test
+    void busyDemoPortIsRefusedBeforeAnythingStarts() throws IOException {
+        StackConfig config = StackConfig.from(properties, environment).isolatedForTests().withServices(Set.of());
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress("127.0.0.1", config.demoPort()));
+
+            LocalStackException e = assertThrows(LocalStackException.class, () -> LocalStack.start(config));
+
+            assertTrue(e.getMessage().contains("demo port " + config.demoPort()), e.getMessage());
+        }
+    }
+
+    @Test
     void infrastructureOnlyStackCreatesTopicsDatabasesAndIssuerAndCleansUp() throws Exception {
         StackConfig config = StackConfig.forTests().withRepositoryDir(repo).withServices(Set.of());
         Assumptions.assumeTrue(postgresAnswers(config), "PostgreSQL is not running at "
@@ -134,6 +184,19 @@ class LocalStackTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, discovery.statusCode());
+            // The demo web app: not built in this fake repository, but its configuration is served.
+            HttpResponse<String> demoConfig = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(stack.demoUrl() + "/config.json")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, demoConfig.statusCode());
+            assertEquals(DemoWebServer.configJson(config), demoConfig.body());
+            assertTrue(demoConfig.body().contains("\"issuer\":\"" + stack.issuerUrl() + "\""), demoConfig.body());
+            HttpResponse<String> demoPage = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(stack.demoUrl() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, demoPage.statusCode());
+            assertTrue(ScriptedStack.describe(stack).startsWith("{\"demoUrl\":\"" + stack.demoUrl() + "\","),
+                    ScriptedStack.describe(stack));
 
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     stack.kafkaBootstrapServers()))) {
@@ -158,6 +221,7 @@ class LocalStackTest {
 
         assertTrue(isFree(config.kafkaPort()), "kafka port released");
         assertTrue(isFree(config.issuerPort()), "issuer port released");
+        assertTrue(isFree(config.demoPort()), "demo port released");
         assertTrue(databases(config).stream().noneMatch(databases::contains), "test databases dropped");
     }
 

@@ -49,6 +49,10 @@ class StackConfigTest {
         assertEquals(8081, config.chatPort());
         assertEquals(8082, config.activityPort());
         assertEquals(8083, config.notificationPort());
+        assertEquals(8090, config.demoPort());
+        assertEquals("http://localhost:8090", config.demoUrl());
+        assertEquals(List.of("http://localhost:8090", "http://127.0.0.1:8090"), config.demoOrigins());
+        assertEquals(repo.resolve("clients/demo/dist").toAbsolutePath().normalize(), config.demoDistDir());
         assertEquals("127.0.0.1", config.pgHost());
         assertEquals(5432, config.pgPort());
         assertEquals("postgres", config.pgUser());
@@ -104,6 +108,7 @@ class StackConfigTest {
     void environmentOverridesDefaultsAndSystemPropertiesWin() {
         environment.put("STACK_EDGE_PORT", "18080");
         environment.put("STACK_CHAT_PORT", "18081");
+        environment.put("STACK_DEMO_PORT", "18090");
         properties.put("stack.chat.port", "28081");
         environment.put("STACK_SERVICES", "none");
 
@@ -111,6 +116,7 @@ class StackConfigTest {
 
         assertEquals(18080, config.edgePort());
         assertEquals(28081, config.chatPort());
+        assertEquals(18090, config.demoPort());
         assertTrue(config.services().isEmpty());
     }
 
@@ -159,6 +165,12 @@ class StackConfigTest {
         IllegalArgumentException port = assertThrows(IllegalArgumentException.class,
                 () -> StackConfig.from(properties, environment));
         assertTrue(port.getMessage().contains("kafka.port"), port.getMessage());
+        properties.remove("stack.kafka.port");
+        environment.put("STACK_DEMO_PORT", "70000");
+        IllegalArgumentException demo = assertThrows(IllegalArgumentException.class,
+                () -> StackConfig.from(properties, environment));
+        assertTrue(demo.getMessage().contains("demo.port"), demo.getMessage());
+        environment.remove("STACK_DEMO_PORT");
 
         properties.remove("stack.kafka.port");
         environment.put("PG_URL", "mysql://root:topsecret@db:3306/x");
@@ -196,9 +208,10 @@ class StackConfigTest {
         StackConfig second = base.isolatedForTests();
 
         int[] ports = { first.kafkaPort(), first.issuerPort(), first.edgePort(), first.chatPort(),
-                first.activityPort(), first.notificationPort() };
-        assertEquals(6, Arrays.stream(ports).distinct().count(), "ports must be distinct");
-        assertTrue(Arrays.stream(ports).noneMatch(p -> p == 9092 || p == 8180 || (p >= 8080 && p <= 8083)));
+                first.activityPort(), first.notificationPort(), first.demoPort() };
+        assertEquals(7, Arrays.stream(ports).distinct().count(), "ports must be distinct");
+        assertTrue(Arrays.stream(ports).noneMatch(p -> p == 9092 || p == 8180 || p == 8090
+                || (p >= 8080 && p <= 8083)));
         assertTrue(first.chatDatabase().startsWith("chat_test_"), first.chatDatabase());
         assertNotEquals(first.chatDatabase(), second.chatDatabase());
         assertNotEquals(first.notificationDatabase(), second.notificationDatabase());

@@ -6,6 +6,7 @@ import static dev.realtime.notification.Sources.message;
 import static dev.realtime.notification.Sources.messageNew;
 import static dev.realtime.notification.Sources.user;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.realtime.contracts.events.CloudEventCodec;
@@ -37,6 +38,22 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
 class ProductionProfileTest {
+    /**
+     * Without QUARKUS_HTTP_CORS_ORIGINS the production profile allows no cross-origin browser call, not even from
+     * the development demo origin: an empty list is not "any origin".
+     */
+    @Test
+    void withoutConfiguredOriginsNoCrossOriginCallIsAllowed() {
+        for (String origin : List.of("http://localhost:8090", "http://evil.example.test")) {
+            given().header("Origin", origin)
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "authorization,content-type")
+                    .options("/api/notifications")
+                    .then().statusCode(403)
+                    .header("Access-Control-Allow-Origin", nullValue());
+        }
+    }
+
     /** No SMTP server runs in this test. */
     public static class Production extends ProductionProfile {
         @Override

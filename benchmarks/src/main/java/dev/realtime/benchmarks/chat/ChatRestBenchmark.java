@@ -154,10 +154,10 @@ public final class ChatRestBenchmark {
     /** The configuration with its service logs under the benchmark's target folder instead of the repository's. */
     static StackConfig withLogDir(StackConfig c, Path logDir) {
         return new StackConfig(c.kafkaPort(), c.issuerPort(), c.edgePort(), c.chatPort(), c.activityPort(),
-                c.notificationPort(), c.pgHost(), c.pgPort(), c.pgUser(), c.pgPassword(), c.chatDatabase(),
-                c.activityDatabase(), c.notificationDatabase(), c.dropDatabasesOnClose(), c.services(),
-                c.repositoryDir(), logDir, c.javaExecutable(), c.serviceJvmOptions(), c.echoServiceLogs(),
-                c.readyTimeout(), c.tokenLifetime());
+                c.notificationPort(), c.demoPort(), c.pgHost(), c.pgPort(), c.pgUser(), c.pgPassword(),
+                c.chatDatabase(), c.activityDatabase(), c.notificationDatabase(), c.dropDatabasesOnClose(),
+                c.services(), c.repositoryDir(), logDir, c.javaExecutable(), c.serviceJvmOptions(),
+                c.echoServiceLogs(), c.readyTimeout(), c.tokenLifetime());
     }
 
     private static Map<String, Object> environment(StackConfig config, StackCpu.Usage before) {

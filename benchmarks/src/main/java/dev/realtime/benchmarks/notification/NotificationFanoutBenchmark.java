@@ -311,9 +311,9 @@ public final class NotificationFanoutBenchmark {
 
     static StackConfig withLogDir(StackConfig c, Path logDir) {
         return new StackConfig(c.kafkaPort(), c.issuerPort(), c.edgePort(), c.chatPort(), c.activityPort(),
-                c.notificationPort(), c.pgHost(), c.pgPort(), c.pgUser(), c.pgPassword(), c.chatDatabase(),
-                c.activityDatabase(), c.notificationDatabase(), c.dropDatabasesOnClose(), c.services(),
-                c.repositoryDir(), logDir, c.javaExecutable(), c.serviceJvmOptions(), c.echoServiceLogs(),
-                c.readyTimeout(), c.tokenLifetime());
+                c.notificationPort(), c.demoPort(), c.pgHost(), c.pgPort(), c.pgUser(), c.pgPassword(),
+                c.chatDatabase(), c.activityDatabase(), c.notificationDatabase(), c.dropDatabasesOnClose(),
+                c.services(), c.repositoryDir(), logDir, c.javaExecutable(), c.serviceJvmOptions(),
+                c.echoServiceLogs(), c.readyTimeout(), c.tokenLifetime());
     }
 }
