@@ -323,10 +323,16 @@ export class ChatStore {
   private async refreshUnread(id: string): Promise<void> {
     const state = this.conversations.get(id);
     const conversation = await this.context.rest.getConversation(id).catch(() => undefined);
-    if (state && conversation) {
-      state.summary.unreadCount = conversation.unreadCount ?? 0;
-      this.changed(id);
+    if (!state || !conversation) {
+      return;
     }
+    if (this.isReading(id)) {
+      // The answer may predate a message that arrived meanwhile: on screen, the newest is read instead.
+      void this.markReadUpToLatest(id);
+      return;
+    }
+    state.summary.unreadCount = conversation.unreadCount ?? 0;
+    this.changed(id);
   }
 
   /** Marks the newest message of someone else read, when the user has not read it yet. */

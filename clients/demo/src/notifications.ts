@@ -124,7 +124,7 @@ export function bell(store: NotificationStore): HTMLElement {
       panel.hidden = !panel.hidden;
       button.setAttribute('aria-expanded', String(!panel.hidden));
     },
-  }, '🔔', count);
+  }, bellIcon(), count);
   document.addEventListener('click', (e) => {
     if (!panel.hidden && !wrapper.contains(e.target as Node)) {
       panel.hidden = true;
@@ -183,4 +183,19 @@ export function mountNotificationsPage(context: AppContext, store: NotificationS
   render();
   more.hidden = store.items.length === 0;
   return unsubscribe;
+}
+
+/** An SVG bell: an emoji would depend on the machine's fonts. */
+function bellIcon(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '20');
+  svg.setAttribute('height', '20');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z');
+  path.setAttribute('fill', 'currentColor');
+  svg.appendChild(path);
+  return svg;
 }

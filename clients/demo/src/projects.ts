@@ -232,7 +232,9 @@ export async function mountProject(
 }
 
 function activityItem(context: AppContext, a: Activity): HTMLElement {
-  const actor = a.actor?.name ?? displayName(context, a.actor?.id ?? '');
+  const actorId = a.actor?.id ?? '';
+  // A member added without a display name is named by their id: a name this page has seen reads better.
+  const actor = a.actor?.name && a.actor.name !== actorId ? a.actor.name : displayName(context, actorId);
   const verb = VERBS[a.verb] ?? a.verb.replace(/[:.]/g, ' ');
   const target = a.target;
   const path = appPath(target?.link);

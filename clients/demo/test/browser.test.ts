@@ -102,7 +102,7 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
   it('alice posts; bob sees the message live', async () => {
     await alice.page.fill('#composer-input', 'Hello Bob, shall we plan the release?');
     await alice.page.press('#composer-input', 'Enter');
-    await bob.page.waitForSelector('.message .text:text-is("Hello Bob, shall we plan the release?")');
+    await waitForMessage(bob.page, 'Hello Bob, shall we plan the release?');
     assert.deepEqual(await texts(bob.page), ['Hello Bob, shall we plan the release?']);
     await shot(bob.page, 'bob-sees-alices-message');
   });
@@ -151,7 +151,7 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
 
   it('the edge is killed and restarted while alice posts through REST; bob sees every message once and in order', async () => {
     const id = decodeURIComponent(conversationUrl.split('/').pop()!);
-    await bob.page.waitForSelector('.message .text:text-is("@alice can you check the changelog?")');
+    await waitForMessage(bob.page, '@alice can you check the changelog?');
     const before = await texts(bob.page);
     const token = await stack.token('alice');
     const sent: string[] = [];
@@ -171,14 +171,14 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
         await sleep(i <= 5 ? 50 : 400);
       }
     })();
-    await bob.page.waitForSelector(`.message .text:text-is("burst 3 of ${BURST}")`);
+    await waitForMessage(bob.page, `burst 3 of ${BURST}`);
     await stack.command('kill realtime-edge');
     await bob.page.waitForSelector('#connection-state[data-state="reconnecting"]');
     await shot(bob.page, 'bob-reconnecting-while-the-edge-is-down');
     await stack.command('restart realtime-edge');
     await postAll;
     await waitForLive(bob.page);
-    await bob.page.waitForSelector(`.message .text:text-is("burst ${BURST} of ${BURST}")`, { timeout: 60_000 });
+    await waitForMessage(bob.page, `burst ${BURST} of ${BURST}`, 60_000);
     const after = await texts(bob.page);
     assert.deepEqual(after, [...before, ...sent], 'every message once, in the order it was posted');
     const seqs = await bob.page.$$eval('.message', (items) => items.map((li) => Number(li.getAttribute('data-seq'))));
@@ -213,6 +213,15 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
 
 async function texts(page: Page): Promise<string[]> {
   return page.$$eval('.message .text', (items) => items.map((p) => p.textContent ?? ''));
+}
+
+/** Waits until a message with exactly this text is shown (mentions are elements inside the text). */
+async function waitForMessage(page: Page, text: string, timeout = UI_TIMEOUT): Promise<void> {
+  await page.waitForFunction(
+    (expected) => [...document.querySelectorAll('.message .text')].some((p) => p.textContent === expected),
+    text,
+    { timeout },
+  );
 }
 
 async function waitForLive(page: Page): Promise<void> {
