@@ -426,11 +426,11 @@ public final class LocalStack implements AutoCloseable {
         command.add("-Drealtime.notification.url=" + config.serviceUrl(StackService.NOTIFICATION));
         // The demo web app calls every service from its own origin (CORS on the REST services, the edge's
         // Origin check on the WebSocket upgrade) and is where the services' links point.
-        String demoOrigins = String.join(",", config.demoOrigins());
+        String browserOrigins = String.join(",", config.browserOrigins());
         String demo = config.demoUrl();
-        command.add("-Dquarkus.http.cors.origins=" + demoOrigins);
+        command.add("-Dquarkus.http.cors.origins=" + browserOrigins);
         switch (service) {
-            case EDGE -> command.add("-Drealtime.allowed-origins=" + demoOrigins);
+            case EDGE -> command.add("-Drealtime.allowed-origins=" + browserOrigins);
             case ACTIVITY -> {
                 command.add("-Dactivity.links.default=" + demo + "/projects/{projectId}/{targetType}/{targetId}");
                 command.add("-Dactivity.links.project=" + demo + "/projects/{projectId}");

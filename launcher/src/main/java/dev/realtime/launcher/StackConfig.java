@@ -264,9 +264,18 @@ public record StackConfig(
         return "http://localhost:" + demoPort;
     }
 
-    /** The demo's origins as a browser may send them: {@code localhost} and {@code 127.0.0.1}. */
-    public List<String> demoOrigins() {
-        return List.of(demoUrl(), "http://127.0.0.1:" + demoPort);
+    /** The usual ports of front-end development servers (Vite, Create React App, Next.js). */
+    static final List<String> DEV_SERVER_ORIGINS = List.of("http://localhost:5173", "http://localhost:3000");
+
+    /**
+     * Browser origins the services accept on this developer machine: the demo's, as a browser may send it
+     * ({@code localhost} and {@code 127.0.0.1}), and a front-end development server's, so an app under development
+     * can use the local stack.
+     */
+    public List<String> browserOrigins() {
+        List<String> origins = new ArrayList<>(List.of(demoUrl(), "http://127.0.0.1:" + demoPort));
+        DEV_SERVER_ORIGINS.stream().filter(origin -> !origins.contains(origin)).forEach(origins::add);
+        return List.copyOf(origins);
     }
 
     /** {@code <repo>/clients/demo/dist}: what the demo's build writes and the launcher serves. */

@@ -121,7 +121,7 @@ class LocalStackTest {
         environment.put("STACK_DEMO_PORT", "18090");
         StackConfig config = StackConfig.from(properties, environment);
         LocalStack stack = new LocalStack(config, System.out);
-        String origins = "http://localhost:18090,http://127.0.0.1:18090";
+        String origins = "http://localhost:18090,http://127.0.0.1:18090,http://localhost:5173,http://localhost:3000";
 
         for (StackService service : StackService.values()) {
             List<String> command = stack.command(service);

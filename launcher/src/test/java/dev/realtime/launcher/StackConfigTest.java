@@ -51,7 +51,8 @@ class StackConfigTest {
         assertEquals(8083, config.notificationPort());
         assertEquals(8090, config.demoPort());
         assertEquals("http://localhost:8090", config.demoUrl());
-        assertEquals(List.of("http://localhost:8090", "http://127.0.0.1:8090"), config.demoOrigins());
+        assertEquals(List.of("http://localhost:8090", "http://127.0.0.1:8090", "http://localhost:5173",
+                "http://localhost:3000"), config.browserOrigins());
         assertEquals(repo.resolve("clients/demo/dist").toAbsolutePath().normalize(), config.demoDistDir());
         assertEquals("127.0.0.1", config.pgHost());
         assertEquals(5432, config.pgPort());

@@ -13,7 +13,7 @@ public interface EdgeConfig {
      * Browser origins allowed to open a connection (exact match of the Origin header, or {@code *} for any).
      * A request without Origin is not from a browser page and is allowed: the bearer token is what protects it.
      */
-    @WithDefault("http://localhost:8080,http://127.0.0.1:8080,http://localhost:3000,http://localhost:5173")
+    @WithDefault("http://localhost:8090,http://127.0.0.1:8090,http://localhost:8080,http://127.0.0.1:8080,http://localhost:3000,http://localhost:5173")
     List<String> allowedOrigins();
 
     Limits limits();
