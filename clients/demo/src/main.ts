@@ -160,6 +160,10 @@ function renderConnection(element: HTMLElement, change: StateChange): void {
     closed: 'Disconnected',
   };
   element.dataset.state = change.state;
+  if (change.state === 'reconnecting' && change.previous !== 'reconnecting') {
+    // How many times the connection was lost: the browser tests read it.
+    element.dataset.reconnects = String(Number(element.dataset.reconnects ?? 0) + 1);
+  }
   element.textContent = labels[change.state] ?? change.state;
   element.title = change.state === 'reconnecting'
     ? `attempt ${change.attempt ?? 1} in ${Math.round((change.delayMs ?? 0) / 100) / 10} s (closed: ${change.code ?? ''} ${change.reason ?? ''})`

@@ -9,14 +9,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { TestStack } from '../../js/test/stack.js';
 
 const demoDir = findDemoDir(dirname(fileURLToPath(import.meta.url)));
 const artifacts = join(demoDir, 'target', 'browser-artifacts');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Long enough for a step, short enough that the app's refresh-token path runs during the test. */
-const TOKEN_LIFETIME_SECONDS = 90;
+const TOKEN_LIFETIME_SECONDS = 75;
+const SESSION_KEY = 'realtime-demo.session';
 const UI_TIMEOUT = 20_000;
 const BURST = 30;
 
@@ -25,6 +26,8 @@ interface User {
   displayName: string;
   context: BrowserContext;
   page: Page;
+  /** The access token the sign-in gave. */
+  firstToken: string;
 }
 
 describe('demo app in a real browser, two users', { concurrency: false }, () => {
@@ -72,10 +75,11 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
     // The issuer's login page (the development issuer's; Keycloak's has the same field ids).
     await page.fill('#username', name);
     await page.fill('#password', name);
+    await shot(page, `${name}-on-the-login-page`);
     await page.click('#kc-login');
     await page.waitForSelector(`#me[data-user="${name}"]`);
     await waitForLive(page);
-    return { name, displayName, context, page };
+    return { name, displayName, context, page, firstToken: await storedAccessToken(page) };
   }
 
   it('signs both users in through the issuer\'s login page; each sees the live connection', async () => {
@@ -186,6 +190,46 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
     await shot(bob.page, 'bob-sees-every-message-after-the-restart');
   });
 
+  it('history pages back; edits, reactions, deletes and read receipts reach the other user live', async () => {
+    // A fresh load shows the newest page; "Load older messages" brings the rest, in order.
+    await bob.page.goto(conversationUrl);
+    await waitForLive(bob.page);
+    await waitForMessage(bob.page, `burst ${BURST} of ${BURST}`);
+    const firstPage = await texts(bob.page);
+    assert.equal(firstPage.length, 30);
+    await bob.page.click('#load-older');
+    await waitForMessage(bob.page, 'Hello Bob, shall we plan the release?');
+    const everything = await texts(bob.page);
+    assert.equal(everything.length, 2 + BURST);
+    assert.deepEqual(everything.slice(-30), firstPage);
+    await shot(bob.page, 'bob-paged-back-through-the-history');
+
+    const hello = message(alice.page, 'Hello Bob, shall we plan the release?');
+    await hello.hover();
+    await hello.locator('button.edit').click();
+    await alice.page.fill('.edit-input', 'Hello Bob, shall we plan the 1.0 release?');
+    await alice.page.click('.edit-form button.save');
+    const edited = message(bob.page, 'Hello Bob, shall we plan the 1.0 release?');
+    await edited.locator('.edited').waitFor();
+
+    await edited.hover();
+    await edited.locator('.add-reaction[data-emoji="👍"]').click();
+    await message(alice.page, 'Hello Bob, shall we plan the 1.0 release?')
+      .locator('.reaction[data-emoji="👍"]:text-is("👍 1")').waitFor();
+
+    const doomed = message(alice.page, `burst 1 of ${BURST}`);
+    await doomed.hover();
+    await doomed.locator('button.delete').click();
+    await waitForMessage(bob.page, 'This message was deleted');
+    assert.equal(await bob.page.locator('.message .text.tombstone').count(), 1);
+    assert.equal((await texts(bob.page)).includes(`burst 1 of ${BURST}`), false);
+
+    // Bob has read up to the newest message: alice sees it under that message.
+    await message(alice.page, `burst ${BURST} of ${BURST}`).locator('.read-receipt:text("Seen by Bob Cratchit")').waitFor();
+    await shot(alice.page, 'alice-sees-the-reaction-and-the-read-receipt');
+    await shot(bob.page, 'bob-sees-the-edit-and-the-tombstone');
+  });
+
   it('a project page shows its activity live, with deep links that open the target', async () => {
     await alice.page.fill('#new-project input[name=title]', 'Summer EP');
     await alice.page.click('#new-project button[type=submit]');
@@ -209,7 +253,39 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
     await bob.page.waitForSelector('.conversation-header h2:text-is("Mixing notes")');
     await shot(bob.page, 'bob-followed-the-deep-link');
   });
+
+  it('tokens run out during the session: the app refreshes them and the connection stays up past the first expiry', async () => {
+    // The issuer's tokens live 75 s; the app refreshes 45 s before expiry with the refresh token, and the SDK sends
+    // the new one in band. Without that the edge would close the connection at the first token's expiry (4001).
+    const reconnects = await alice.page.getAttribute('#connection-state', 'data-reconnects');
+    await alice.page.waitForFunction(
+      ([key, first]) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { accessToken?: string }).accessToken !== first,
+      [SESSION_KEY, alice.firstToken] as const,
+      { timeout: TOKEN_LIFETIME_SECONDS * 1000 },
+    );
+    const firstExpiry = Number(JSON.parse(Buffer.from(alice.firstToken.split('.')[1], 'base64url').toString()).exp) * 1000;
+    await sleep(Math.max(0, firstExpiry + 3000 - Date.now()));
+    assert.equal(await alice.page.getAttribute('#connection-state', 'data-state'), 'open');
+    assert.equal(await alice.page.getAttribute('#connection-state', 'data-reconnects'), reconnects, 'no reconnect since');
+    await alice.page.fill('#composer-input', 'Still here after the token refresh');
+    await alice.page.press('#composer-input', 'Enter');
+    await waitForMessage(bob.page, 'Still here after the token refresh');
+    await shot(bob.page, 'bob-sees-a-message-sent-after-alices-token-expired-and-was-refreshed');
+  });
 });
+
+/** The message whose text is exactly this. */
+function message(page: Page, text: string): Locator {
+  return page.locator('.message').filter({ has: page.locator('.text', { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function storedAccessToken(page: Page): Promise<string> {
+  return page.evaluate((key) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { accessToken?: string }).accessToken ?? '', SESSION_KEY);
+}
 
 async function texts(page: Page): Promise<string[]> {
   return page.$$eval('.message .text', (items) => items.map((p) => p.textContent ?? ''));

@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.realtime.contracts.chat.MessageNew;
@@ -13,6 +12,7 @@ import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.memberships.Membership;
+import dev.realtime.testkit.CorsChecks;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
 import dev.realtime.testkit.Tokens;
@@ -39,29 +39,7 @@ class ChatApiTest {
 
     @Test
     void theDemoOriginMayCallTheApiFromABrowserAndOtherOriginsMayNot() {
-        given().header("Origin", "http://localhost:8090")
-                .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "authorization,content-type")
-                .options("/api/conversations")
-                .then().statusCode(200)
-                .header("Access-Control-Allow-Origin", "http://localhost:8090")
-                .header("Access-Control-Allow-Methods", containsString("POST"))
-                .header("Access-Control-Allow-Headers", containsString("authorization"))
-                .header("Access-Control-Allow-Headers", containsString("content-type"))
-                .header("Access-Control-Expose-Headers", "Retry-After,Location")
-                .header("Access-Control-Max-Age", "600");
-        given().header("Origin", "http://127.0.0.1:8090")
-                .header("Access-Control-Request-Method", "GET")
-                .options("/api/conversations")
-                .then().statusCode(200)
-                .header("Access-Control-Allow-Origin", "http://127.0.0.1:8090");
-
-        given().header("Origin", "http://evil.example.test")
-                .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "authorization,content-type")
-                .options("/api/conversations")
-                .then().statusCode(403)
-                .header("Access-Control-Allow-Origin", nullValue());
+        CorsChecks.demoOriginAllowedOthersRefused("/api/conversations");
     }
 
     @Test

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 
+import org.jose4j.json.JsonUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,9 +115,7 @@ public final class DemoWebServer implements AutoCloseable {
         fields.put("chatUrl", config.serviceUrl(StackService.CHAT));
         fields.put("activityUrl", config.serviceUrl(StackService.ACTIVITY));
         fields.put("notificationUrl", config.serviceUrl(StackService.NOTIFICATION));
-        return fields.entrySet().stream()
-                .map(e -> quote(e.getKey()) + ":" + quote(e.getValue()))
-                .collect(Collectors.joining(",", "{", "}"));
+        return JsonUtil.toJson(fields);
     }
 
     public int port() {
@@ -304,23 +302,5 @@ public final class DemoWebServer implements AutoCloseable {
             }
         }
         return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static String quote(String value) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
     }
 }

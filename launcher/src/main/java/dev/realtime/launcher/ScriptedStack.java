@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
+
+import org.jose4j.json.JsonUtil;
 
 /**
  * A test stack for test runners outside the JVM (the JavaScript SDK's tests, browser tests): starts
@@ -109,27 +110,7 @@ public final class ScriptedStack {
         }
         fields.put("logDir", config.logDir().toString());
         fields.put("tokenLifetimeSeconds", Long.toString(config.tokenLifetime().toSeconds()));
-        return fields.entrySet().stream()
-                .map(e -> quote(e.getKey()) + ":" + quote(e.getValue()))
-                .collect(Collectors.joining(",", "{", "}"));
-    }
-
-    private static String quote(String value) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (char c : value.toCharArray()) {
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
+        return JsonUtil.toJson(fields);
     }
 
     private static String oneLine(String text) {

@@ -1,12 +1,11 @@
 package dev.realtime.notification;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.nullValue;
 
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.testkit.CorsChecks;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
 import io.quarkus.test.common.TestResourceScope;
@@ -28,29 +27,7 @@ class AuthorizationAndValidationTest {
 
     @Test
     void theDemoOriginMayCallTheApiFromABrowserAndOtherOriginsMayNot() {
-        given().header("Origin", "http://localhost:8090")
-                .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "authorization,content-type")
-                .options("/api/notifications")
-                .then().statusCode(200)
-                .header("Access-Control-Allow-Origin", "http://localhost:8090")
-                .header("Access-Control-Allow-Methods", containsString("POST"))
-                .header("Access-Control-Allow-Headers", containsString("authorization"))
-                .header("Access-Control-Allow-Headers", containsString("content-type"))
-                .header("Access-Control-Expose-Headers", "Retry-After,Location")
-                .header("Access-Control-Max-Age", "600");
-        given().header("Origin", "http://127.0.0.1:8090")
-                .header("Access-Control-Request-Method", "GET")
-                .options("/api/notifications")
-                .then().statusCode(200)
-                .header("Access-Control-Allow-Origin", "http://127.0.0.1:8090");
-
-        given().header("Origin", "http://evil.example.test")
-                .header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "authorization,content-type")
-                .options("/api/notifications")
-                .then().statusCode(403)
-                .header("Access-Control-Allow-Origin", nullValue());
+        CorsChecks.demoOriginAllowedOthersRefused("/api/notifications");
     }
 
     @Test
