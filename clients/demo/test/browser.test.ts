@@ -5,7 +5,7 @@
  * person would; every step leaves a screenshot in target/browser-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,7 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
   };
 
   before(async () => {
+    rmSync(artifacts, { recursive: true, force: true });
     mkdirSync(artifacts, { recursive: true });
     stack = await TestStack.start({
       services: 'chat-service,activity-service,notification-service,realtime-edge',
