@@ -9,6 +9,7 @@ import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.eventstore.fixtures.Deposit;
 import dev.realtime.eventstore.fixtures.TestIntegrationMapper;
+import dev.realtime.eventstore.relay.CommitSignal;
 import dev.realtime.eventstore.relay.Relay;
 import dev.realtime.eventstore.relay.RelayService;
 import dev.realtime.eventstore.store.EventMetadata;
@@ -179,7 +180,7 @@ class RelayTest {
                     public void failed(Exception failure) {
                         failures.incrementAndGet();
                     }
-                });
+                }, new CommitSignal());
         String stream = stream();
         EmbeddedKafkaBroker lateBroker = null;
         outageRelay.start();

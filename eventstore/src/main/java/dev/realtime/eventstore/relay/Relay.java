@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * Publishes committed events to Kafka, at least once, in each stream's order, never skipping one.
@@ -43,6 +44,8 @@ import org.postgresql.PGConnection;
 public final class Relay implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Relay.class);
     private static final long LOCK_NAMESPACE = 0x65735f72656c6179L; // "es_relay"
+    /** How often an idle relay looks for another instance's notification: its latency for those commits. */
+    private static final long NOTIFICATION_CHECK_MILLIS = 10;
 
     private static final String FETCH = """
             select position, event_id, stream_id, version, type, data::text, metadata::text, recorded_at, tx_id::text
@@ -94,17 +97,19 @@ public final class Relay implements AutoCloseable {
     private final Supplier<Producer<String, byte[]>> producers;
     private final IntegrationMapper mapper;
     private final Listener listener;
+    private final CommitSignal commits;
     private volatile boolean running;
     private volatile boolean leader;
     private Thread thread;
 
     public Relay(Settings settings, Supplier<Connection> connections, Supplier<Producer<String, byte[]>> producers,
-            IntegrationMapper mapper, Listener listener) {
+            IntegrationMapper mapper, Listener listener, CommitSignal commits) {
         this.settings = settings;
         this.connections = connections;
         this.producers = producers;
         this.mapper = mapper;
         this.listener = listener;
+        this.commits = commits;
     }
 
     public synchronized void start() {
@@ -157,12 +162,16 @@ public final class Relay implements AutoCloseable {
         while (running) {
             try (Connection connection = connections.get()) {
                 connection.setAutoCommit(true);
+                try (Statement session = connection.createStatement()) {
+                    // The checkpoint need not wait for its WAL flush: one lost in a crash only republishes a batch.
+                    session.execute("SET synchronous_commit TO off");
+                }
                 if (!tryLead(connection)) {
                     sleep(settings.standbyRetry());
                     continue;
                 }
                 try (Statement listen = connection.createStatement()) {
-                    listen.execute("LISTEN es_events");
+                    listen.execute("LISTEN " + CommitSignal.CHANNEL);
                 }
                 Checkpoint checkpoint = loadCheckpoint(connection);
                 Producer<String, byte[]> producer = producers.get();
@@ -225,6 +234,7 @@ public final class Relay implements AutoCloseable {
                 boolean acquired = rs.getBoolean(1);
                 if (acquired != leader) {
                     leader = acquired;
+                    commits.localRelayPublishes(acquired);
                     listener.leadership(acquired);
                     LOG.infof("Relay %s is %s", settings.name(), acquired ? "publishing (leader)" : "on standby");
                 }
@@ -236,6 +246,7 @@ public final class Relay implements AutoCloseable {
     private void lose() {
         if (leader) {
             leader = false;
+            commits.localRelayPublishes(false);
             listener.leadership(false);
         }
     }
@@ -326,10 +337,23 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    private void awaitCommit(Connection connection) throws SQLException {
-        // Returns at the first NOTIFY from a committing append, or after the poll interval: the interval
-        // covers events held back by an older transaction that wrote no event (no notification follows).
-        connection.unwrap(PGConnection.class).getNotifications((int) settings.pollInterval().toMillis());
+    /**
+     * Returns when an append commits (signalled in this JVM, or notified by another instance, whose notification
+     * the connection is asked for between waits without blocking), or after the poll interval: the interval covers
+     * events held back by an older transaction that wrote no event (no signal follows) and lost signals.
+     */
+    private void awaitCommit(Connection connection) throws SQLException, InterruptedException {
+        PGConnection notifications = connection.unwrap(PGConnection.class);
+        long deadline = System.nanoTime() + settings.pollInterval().toNanos();
+        while (running && System.nanoTime() < deadline) {
+            if (commits.await(NOTIFICATION_CHECK_MILLIS)) {
+                return;
+            }
+            PGNotification[] received = notifications.getNotifications();
+            if (received != null && received.length > 0) {
+                return;
+            }
+        }
     }
 
     private static void sleep(Duration duration) throws InterruptedException {

@@ -47,6 +47,9 @@ public class RelayService {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    CommitSignal commits;
+
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrapServers;
 
@@ -82,7 +85,7 @@ public class RelayService {
 
     public synchronized void start() {
         if (relay == null) {
-            relay = new Relay(settings(), this::connect, this::producer, mappers.get(), metrics());
+            relay = new Relay(settings(), this::connect, this::producer, mappers.get(), metrics(), commits);
         }
         relay.start();
     }

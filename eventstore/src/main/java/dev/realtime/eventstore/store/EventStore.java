@@ -2,6 +2,7 @@ package dev.realtime.eventstore.store;
 
 import dev.realtime.contracts.events.Json;
 import dev.realtime.eventstore.projection.Projection;
+import dev.realtime.eventstore.relay.CommitSignal;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,9 +43,12 @@ public class EventStore {
 
     private final List<Projection> projections;
 
+    private final CommitSignal commits;
+
     @Inject
-    public EventStore(@Any Instance<Projection> projections) {
+    public EventStore(@Any Instance<Projection> projections, CommitSignal commits) {
         this.projections = projections.stream().sorted(Comparator.comparing(Projection::name)).toList();
+        this.commits = commits;
     }
 
     /**
@@ -54,7 +58,8 @@ public class EventStore {
      */
     public <T> Uni<T> transact(Supplier<Uni<T>> work) {
         return Panache.withTransaction(work)
-                .onFailure(EventStore::resolvedByRerun).retry().atMost(RERUNS);
+                .onFailure(EventStore::resolvedByRerun).retry().atMost(RERUNS)
+                .invoke(commits::committed);
     }
 
     private static boolean resolvedByRerun(Throwable failure) {

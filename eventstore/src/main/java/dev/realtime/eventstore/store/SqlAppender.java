@@ -1,6 +1,7 @@
 package dev.realtime.eventstore.store;
 
 import dev.realtime.contracts.events.Json;
+import dev.realtime.eventstore.relay.CommitSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -43,6 +44,9 @@ public class SqlAppender {
     @Inject
     Pool pool;
 
+    @Inject
+    CommitSignal commits;
+
     /**
      * Appends {@code events} to {@code streamId} at {@code expectedVersion} (a real version, not
      * {@link ExpectedVersion#ANY}) and runs {@code readModel}'s statements in the same transaction. Fails with
@@ -79,6 +83,7 @@ public class SqlAppender {
         statements.addAll(readModel.apply(result));
         String commandId = metadata == null ? null : metadata.commandId();
         return pool.withTransaction(connection -> pipelined(connection, statements))
+                .invoke(commits::committed)
                 .replaceWith(result)
                 .onFailure(failure -> Failures.isUniqueViolation(failure, "es_events_stream_version"))
                 .transform(failure -> new ConcurrencyException(streamId, expectedVersion, null))
