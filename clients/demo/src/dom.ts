@@ -61,7 +61,22 @@ export function appPath(link: string | null | undefined): string | undefined {
   }
   try {
     const url = new URL(link, location.origin);
-    return url.origin === location.origin ? url.pathname + url.search : undefined;
+    return url.origin === location.origin && (url.protocol === 'http:' || url.protocol === 'https:')
+      ? url.pathname + url.search
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A link to show as an external anchor: only http(s), so a producer's `javascript:` link never runs here. */
+export function externalLink(link: string | null | undefined): string | undefined {
+  if (!link) {
+    return undefined;
+  }
+  try {
+    const url = new URL(link);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : undefined;
   } catch {
     return undefined;
   }

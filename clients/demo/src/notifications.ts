@@ -4,7 +4,7 @@
  */
 import type { Notification, RealtimeEvent } from '@realtime-backbone/client';
 import { type AppContext, errorText } from './context.js';
-import { appPath, h, replaceChildren, shortTime } from './dom.js';
+import { appPath, externalLink, h, replaceChildren, shortTime } from './dom.js';
 
 const SHOWN = 20;
 
@@ -90,10 +90,11 @@ export class NotificationStore {
       }
     }
     const path = appPath(notification.target?.link);
+    const external = externalLink(notification.target?.link);
     if (path) {
       this.context.navigate(path);
-    } else if (notification.target?.link) {
-      window.open(notification.target.link, '_blank', 'noopener');
+    } else if (external) {
+      window.open(external, '_blank', 'noopener');
     }
   }
 

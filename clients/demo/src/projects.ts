@@ -4,7 +4,7 @@ import { RealtimeError } from '@realtime-backbone/client';
 import type { ChatStore } from './chat.js';
 import { newConversationForm } from './chat.js';
 import { type AppContext, SUBSCRIBE_RETRY_DELAYS_MS, displayName, errorText } from './context.js';
-import { appPath, h, replaceChildren, shortTime } from './dom.js';
+import { appPath, externalLink, h, replaceChildren, shortTime } from './dom.js';
 
 const PAGE = 30;
 
@@ -238,11 +238,14 @@ function activityItem(context: AppContext, a: Activity): HTMLElement {
   const verb = VERBS[a.verb] ?? a.verb.replace(/[:.]/g, ' ');
   const target = a.target;
   const path = appPath(target?.link);
+  const external = externalLink(target?.link);
   const targetLabel = target ? (target.title ?? `${target.type} ${target.id}`) : null;
   const link = target && a.verb !== 'member:joined' && a.verb !== 'member:left'
-    ? target.link
-      ? h('a', path ? { href: path, 'data-route': true, class: 'deep-link' } : { href: target.link, class: 'deep-link', rel: 'noopener', target: '_blank' }, targetLabel)
-      : h('span', { class: 'target' }, targetLabel)
+    ? path
+      ? h('a', { href: path, 'data-route': true, class: 'deep-link' }, targetLabel)
+      : external
+        ? h('a', { href: external, class: 'deep-link', rel: 'noopener noreferrer', target: '_blank' }, targetLabel)
+        : h('span', { class: 'target' }, targetLabel)
     : null;
   const excerpt = a.details && typeof a.details.excerpt === 'string' ? h('blockquote', {}, a.details.excerpt) : null;
   return h('li', { class: 'activity', 'data-seq': a.seq, 'data-verb': a.verb },
