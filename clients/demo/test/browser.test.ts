@@ -136,6 +136,9 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
     await alice.page.waitForSelector('.notification.unread[data-type="mention"]');
     await shot(alice.page, 'alice-bell-counts-the-mention');
     await alice.page.click('.notification[data-type="mention"] button');
+    // Its deep link opens the conversation at the message.
+    await alice.page.waitForURL(/\/conversations\/[^/?]+\?message=/);
+    await message(alice.page, '@alice can you check the changelog?').and(alice.page.locator('.highlight')).waitFor();
     await alice.page.waitForSelector('#bell[data-unread="0"]');
     await secondTab.waitForSelector('#bell[data-unread="0"]');
     assert.equal(await secondTab.isHidden('#bell-count'), true);
@@ -272,6 +275,13 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
     await alice.page.press('#composer-input', 'Enter');
     await waitForMessage(bob.page, 'Still here after the token refresh');
     await shot(bob.page, 'bob-sees-a-message-sent-after-alices-token-expired-and-was-refreshed');
+  });
+
+  it('signs out: the session is gone and the page asks to sign in again', async () => {
+    await bob.page.click('#sign-out');
+    await bob.page.waitForSelector('#sign-in');
+    assert.equal(await storedAccessToken(bob.page), '');
+    await shot(bob.page, 'bob-signed-out');
   });
 });
 
