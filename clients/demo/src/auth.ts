@@ -37,6 +37,7 @@ const PENDING_KEY = 'realtime-demo.pending-sign-in';
 export const CALLBACK_PATH = '/auth/callback';
 /** Refresh this long before expiry; the SDK asks for a new token 30 s before expiry. */
 const REFRESH_MARGIN_MS = 45_000;
+const TOKEN_REQUEST_TIMEOUT_MS = 10_000;
 
 export class Auth {
   private refreshing?: Promise<string>;
@@ -158,11 +159,25 @@ export class Auth {
       if (!current.refreshToken) {
         throw new Error('the session expired: sign in again');
       }
-      const tokens = await this.tokenRequest({
-        grant_type: 'refresh_token',
-        refresh_token: current.refreshToken,
-        client_id: this.config.clientId,
-      });
+      let tokens: TokenResponse;
+      try {
+        tokens = await this.tokenRequest({
+          grant_type: 'refresh_token',
+          refresh_token: current.refreshToken,
+          client_id: this.config.clientId,
+        });
+      } catch (error) {
+        // Without Web Locks (not a secure context) another tab may have used this refresh token first: its
+        // session is then the one to use. Only a refusal of the token still stored ends the session.
+        const now = readSession();
+        if (now && now.refreshToken !== current.refreshToken) {
+          return now.accessToken;
+        }
+        if (error instanceof RefusedGrant) {
+          localStorage.removeItem(SESSION_KEY);
+        }
+        throw error;
+      }
       writeSession(tokens, current);
       return tokens.access_token;
     };
@@ -174,17 +189,20 @@ export class Auth {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form).toString(),
+      // A hung request must not hold the refresh lock of every tab.
+      signal: AbortSignal.timeout(TOKEN_REQUEST_TIMEOUT_MS),
     });
     const body = (await response.json().catch(() => ({}))) as TokenResponse & { error?: string; error_description?: string };
     if (!response.ok || !body.access_token) {
-      if (body.error === 'invalid_grant') {
-        localStorage.removeItem(SESSION_KEY);
-      }
-      throw new Error(`the identity provider refused: ${body.error_description ?? body.error ?? response.status}`);
+      const message = `the identity provider refused: ${body.error_description ?? body.error ?? response.status}`;
+      throw body.error === 'invalid_grant' ? new RefusedGrant(message) : new Error(message);
     }
     return body;
   }
 }
+
+/** The issuer refused the code or refresh token itself (`invalid_grant`): retrying cannot help. */
+class RefusedGrant extends Error {}
 
 interface TokenResponse {
   access_token: string;

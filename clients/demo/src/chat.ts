@@ -66,6 +66,8 @@ export class ChatStore {
   /** (Re)loads my conversations and subscribes to every one not yet subscribed. */
   async load(): Promise<void> {
     const page = await this.context.rest.listConversations({ limit: 90 });
+    // Older conversations than this page may still be open or subscribed: only a complete list prunes.
+    const complete = !page.nextBefore;
     const seen = new Set<string>();
     for (const item of page.items as unknown as ConversationSummary[]) {
       seen.add(item.id);
@@ -77,7 +79,7 @@ export class ChatStore {
       }
     }
     for (const [id, state] of this.conversations) {
-      if (!seen.has(id)) {
+      if (complete && !seen.has(id)) {
         void state.subscription?.unsubscribe();
         this.conversations.delete(id);
       }
@@ -136,7 +138,11 @@ export class ChatStore {
       const retry = SUBSCRIBE_RETRY_DELAYS_MS[attempt];
       if (error instanceof RealtimeError && error.code === 'room.not_found' && retry !== undefined
           && this.conversations.get(id) === state) {
-        setTimeout(() => this.subscribe(state, attempt + 1), retry);
+        setTimeout(() => {
+          if (this.conversations.get(id) === state) {
+            this.subscribe(state, attempt + 1);
+          }
+        }, retry);
       } else if (this.conversations.get(id) === state) {
         this.context.notifyError(`live updates of "${state.summary.title}" are off: ${errorText(error)}`);
       }
@@ -406,18 +412,22 @@ export async function mountConversation(
   store: ChatStore,
   view: HTMLElement,
   id: string,
-  highlightMessage?: string,
+  highlightMessage: string | undefined,
+  isCurrent: () => boolean,
 ): Promise<() => void> {
   replaceChildren(view, h('p', { class: 'loading' }, 'Loading conversation…'));
   let state: ConversationState | undefined;
   try {
     state = await store.open(id);
   } catch (error) {
-    replaceChildren(view, h('div', { class: 'problem' }, h('h2', {}, 'Conversation not available'),
-      h('p', {}, errorText(error))));
+    if (isCurrent()) {
+      replaceChildren(view, h('div', { class: 'problem' }, h('h2', {}, 'Conversation not available'),
+        h('p', {}, errorText(error))));
+    }
     return () => {};
   }
-  if (!state) {
+  if (!state || !isCurrent()) {
+    // The user went elsewhere while it loaded.
     return () => {};
   }
   store.openConversation = id;
@@ -433,7 +443,10 @@ export async function mountConversation(
   replaceChildren(view, h('section', { class: 'conversation', 'data-conversation-id': id }, header, scroller, typingLine, composer));
 
   let editing: string | undefined;
-  let highlighted = highlightMessage;
+  /** What the user typed in the edit field: the list is redrawn on every change of the room. */
+  let editDraft = '';
+  const highlighted = highlightMessage;
+  let scrollToHighlight = highlightMessage !== undefined;
   let firstRender = true;
 
   const renderHeader = () => {
@@ -484,7 +497,12 @@ export async function mountConversation(
         .map((emoji) => h('button', { type: 'button', class: 'add-reaction', 'data-emoji': emoji, title: `React with ${emoji}`,
           onclick: () => react(message, emoji, true) }, emoji))));
     const actions = message.deleted || editing === message.id ? null : h('span', { class: 'actions' },
-      mine ? h('button', { type: 'button', class: 'link edit', onclick: () => { editing = message.id; renderMessages(); } }, 'Edit') : null,
+      mine ? h('button', { type: 'button', class: 'link edit', onclick: () => {
+        editing = message.id;
+        editDraft = message.text ?? '';
+        renderMessages();
+        setTimeout(() => list.querySelector<HTMLTextAreaElement>('.edit-input')?.focus(), 0);
+      } }, 'Edit') : null,
       canDelete ? h('button', { type: 'button', class: 'link delete', onclick: () => {
         context.rest.deleteMessage(id, message.id).catch((error) => context.notifyError(errorText(error)));
       } }, 'Delete') : null);
@@ -503,7 +521,8 @@ export async function mountConversation(
 
   const editForm = (message: Message) => {
     const field = h('textarea', { class: 'edit-input', rows: 2, maxlength: 4000 });
-    field.value = message.text ?? '';
+    field.value = editDraft;
+    field.addEventListener('input', () => (editDraft = field.value));
     const form = h('form', { class: 'edit-form', onsubmit: (e: Event) => {
       e.preventDefault();
       const text = field.value.trim();
@@ -516,7 +535,6 @@ export async function mountConversation(
       }).catch((error) => context.notifyError(errorText(error)));
     } }, field, h('button', { type: 'submit', class: 'save' }, 'Save'),
     h('button', { type: 'button', class: 'secondary', onclick: () => { editing = undefined; renderMessages(); } }, 'Cancel'));
-    setTimeout(() => field.focus(), 0);
     return form;
   };
 
@@ -539,13 +557,20 @@ export async function mountConversation(
         readersAt.set(newestRead.id, [...(readersAt.get(newestRead.id) ?? []), user]);
       }
     }
+    const wasEditing = document.activeElement?.classList.contains('edit-input') ?? false;
     replaceChildren(list, messages.map((m) => messageItem(m, readersAt.get(m.id) ?? [])));
+    if (wasEditing) {
+      const field = list.querySelector<HTMLTextAreaElement>('.edit-input');
+      field?.focus();
+      field?.setSelectionRange(field.value.length, field.value.length);
+    }
     olderButton.hidden = state!.olderCursor === null || state!.olderCursor === undefined;
-    if (highlighted) {
+    if (scrollToHighlight && highlighted) {
       const target = list.querySelector(`[data-message-id="${CSS.escape(highlighted)}"]`);
       if (target) {
         target.scrollIntoView({ block: 'center' });
-        highlighted = undefined;
+        scrollToHighlight = false;
+        firstRender = false;
         return;
       }
     }

@@ -61,7 +61,9 @@ export function appPath(link: string | null | undefined): string | undefined {
   }
   try {
     const url = new URL(link, location.origin);
+    // `//host/x` as a path would be another site for the browser.
     return url.origin === location.origin && (url.protocol === 'http:' || url.protocol === 'https:')
+      && !url.pathname.startsWith('//')
       ? url.pathname + url.search
       : undefined;
   } catch {

@@ -109,16 +109,18 @@ async function main(): Promise<void> {
     const path = location.pathname;
     const conversation = /^\/conversations\/([^/]+)$/.exec(path);
     const project = /^\/projects\/([^/]+)(?:\/([^/]+)\/([^/]+))?$/.exec(path);
-    activeConversation = conversation ? decodeURIComponent(conversation[1]) : undefined;
+    const isCurrent = () => current === routing;
+    activeConversation = conversation ? decode(conversation[1]) : undefined;
     renderConversationList(context, chat, conversationList, activeConversation);
-    void renderProjectList(context, projectList, project ? decodeURIComponent(project[1]) : undefined).catch(() => undefined);
+    void renderProjectList(context, projectList, project ? decode(project[1]) : undefined).catch(() => undefined);
     let next: () => void;
     if (conversation) {
       const highlight = new URLSearchParams(location.search).get('message') ?? undefined;
-      next = await mountConversation(context, chat, view, activeConversation!, highlight);
+      next = await mountConversation(context, chat, view, activeConversation!, highlight, isCurrent);
     } else if (project) {
-      next = await mountProject(context, chat, view, decodeURIComponent(project[1]),
-        project[2] && decodeURIComponent(project[2]), project[3] && decodeURIComponent(project[3]));
+      next = await mountProject(context, chat, view, decode(project[1]),
+        project[2] === undefined ? undefined : decode(project[2]), project[3] === undefined ? undefined : decode(project[3]),
+        isCurrent);
     } else if (path === '/notifications') {
       next = mountNotificationsPage(context, notifications, view);
     } else {
@@ -149,6 +151,15 @@ async function main(): Promise<void> {
   ]);
   void realtime.connect().catch((error) => context.notifyError(`not connected: ${errorText(error)}`));
   await route();
+}
+
+/** A path segment as text; a malformed escape is kept as it is (the view then says it does not exist). */
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function renderConnection(element: HTMLElement, change: StateChange): void {

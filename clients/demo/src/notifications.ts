@@ -62,9 +62,9 @@ export class NotificationStore {
     } else if (event.event === 'notification:read') {
       const ids = new Set((data.notificationIds as string[] | undefined) ?? []);
       const readAt = String(data.readAt ?? new Date().toISOString());
-      const upTo = data.upTo ? String(data.upTo) : undefined;
+      const upTo = data.upTo ? Date.parse(String(data.upTo)) : undefined;
       for (const n of this.items) {
-        if (!n.read && (data.all === true || ids.has(n.id) || (upTo !== undefined && n.createdAt <= upTo))) {
+        if (!n.read && (data.all === true || ids.has(n.id) || (upTo !== undefined && Date.parse(n.createdAt) <= upTo))) {
           n.read = true;
           n.readAt = readAt;
         }
@@ -164,6 +164,10 @@ export function mountNotificationsPage(context: AppContext, store: NotificationS
   let older: Notification[] = [];
   let cursor: number | null | undefined;
   const render = () => {
+    if (store.unreadCount === 0) {
+      // Read elsewhere (mark all, another tab): the older pages shown here are read too.
+      older.forEach((n) => (n.read = true));
+    }
     const all = [...store.items, ...older.filter((o) => !store.items.some((n) => n.id === o.id))];
     replaceChildren(list, all.length ? all.map((n) => notificationItem(store, n, () => {})) : [h('li', { class: 'empty' }, 'Nothing yet')]);
     more.hidden = cursor === null;

@@ -51,8 +51,9 @@ export async function mountProject(
   chat: ChatStore,
   view: HTMLElement,
   projectId: string,
-  segment?: string,
-  targetId?: string,
+  segment: string | undefined,
+  targetId: string | undefined,
+  isCurrent: () => boolean,
 ): Promise<() => void> {
   replaceChildren(view, h('p', { class: 'loading' }, 'Loading project…'));
   const targetType = segment ? (SEGMENT_TYPES[segment] ?? segment) : undefined;
@@ -72,7 +73,13 @@ export async function mountProject(
     olderCursor = page.next ?? null;
     latestSeq = page.latestSeq;
   } catch (error) {
-    replaceChildren(view, h('div', { class: 'problem' }, h('h2', {}, 'Project not available'), h('p', {}, errorText(error))));
+    if (isCurrent()) {
+      replaceChildren(view, h('div', { class: 'problem' }, h('h2', {}, 'Project not available'), h('p', {}, errorText(error))));
+    }
+    return () => {};
+  }
+  if (!isCurrent()) {
+    // The user went elsewhere while it loaded.
     return () => {};
   }
   members.forEach((m) => m.displayName && context.names.set(m.userId, m.displayName));
@@ -129,10 +136,14 @@ export async function mountProject(
 
   const reloadFirstPage = async () => {
     const page = await context.rest.listActivities(projectId, { limit: PAGE, ...filter });
-    const known = new Set(page.items.map((a) => a.id));
-    activities = [...page.items, ...activities.filter((a) => !known.has(a.id) && a.seq < (page.items.at(-1)?.seq ?? 0))];
+    // Merged by id: live activities that arrived meanwhile, and older pages already loaded, stay.
+    const byId = new Map(activities.map((a) => [a.id, a]));
+    page.items.forEach((a) => byId.set(a.id, a));
+    activities = [...byId.values()].sort((a, b) => b.seq - a.seq);
     latestSeq = Math.max(latestSeq, page.latestSeq);
-    renderFeed();
+    if (active) {
+      renderFeed();
+    }
   };
 
   const matchesFilter = (a: Activity) => !targetType || (a.target?.type === targetType && a.target?.id === targetId);

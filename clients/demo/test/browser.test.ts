@@ -16,7 +16,7 @@ const demoDir = findDemoDir(dirname(fileURLToPath(import.meta.url)));
 const artifacts = join(demoDir, 'target', 'browser-artifacts');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Long enough for a step, short enough that the app's refresh-token path runs during the test. */
-const TOKEN_LIFETIME_SECONDS = 75;
+const TOKEN_LIFETIME_SECONDS = 60;
 const SESSION_KEY = 'realtime-demo.session';
 const UI_TIMEOUT = 20_000;
 const BURST = 30;
@@ -189,8 +189,6 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
     await waitForMessage(bob.page, `burst ${BURST} of ${BURST}`, 60_000);
     const after = await texts(bob.page);
     assert.deepEqual(after, [...before, ...sent], 'every message once, in the order it was posted');
-    const seqs = await bob.page.$$eval('.message', (items) => items.map((li) => Number(li.getAttribute('data-seq'))));
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'messages in seq order');
     await shot(bob.page, 'bob-sees-every-message-after-the-restart');
   });
 
@@ -259,22 +257,26 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
   });
 
   it('tokens run out during the session: the app refreshes them and the connection stays up past the first expiry', async () => {
-    // The issuer's tokens live 75 s; the app refreshes 45 s before expiry with the refresh token, and the SDK sends
-    // the new one in band. Without that the edge would close the connection at the first token's expiry (4001).
-    const reconnects = await alice.page.getAttribute('#connection-state', 'data-reconnects');
-    await alice.page.waitForFunction(
+    // A fresh sign-in, so that its first token is still valid when the wait starts. The app refreshes 45 s before
+    // expiry with the refresh token and the SDK sends the new one in band; without that, the edge closes the
+    // connection at the first token's expiry (4001) and the page reconnects.
+    const carol = await signIn('carol', 'Carol Danvers');
+    const firstExpiry = Number(JSON.parse(Buffer.from(carol.firstToken.split('.')[1], 'base64url').toString()).exp) * 1000;
+    assert.ok(firstExpiry > Date.now() + 10_000, 'the first token is still valid');
+    await carol.page.waitForFunction(
       ([key, first]) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { accessToken?: string }).accessToken !== first,
-      [SESSION_KEY, alice.firstToken] as const,
+      [SESSION_KEY, carol.firstToken] as const,
       { timeout: TOKEN_LIFETIME_SECONDS * 1000 },
     );
-    const firstExpiry = Number(JSON.parse(Buffer.from(alice.firstToken.split('.')[1], 'base64url').toString()).exp) * 1000;
     await sleep(Math.max(0, firstExpiry + 3000 - Date.now()));
-    assert.equal(await alice.page.getAttribute('#connection-state', 'data-state'), 'open');
-    assert.equal(await alice.page.getAttribute('#connection-state', 'data-reconnects'), reconnects, 'no reconnect since');
-    await alice.page.fill('#composer-input', 'Still here after the token refresh');
-    await alice.page.press('#composer-input', 'Enter');
-    await waitForMessage(bob.page, 'Still here after the token refresh');
-    await shot(bob.page, 'bob-sees-a-message-sent-after-alices-token-expired-and-was-refreshed');
+    assert.equal(await carol.page.getAttribute('#connection-state', 'data-state'), 'open');
+    assert.equal(await carol.page.getAttribute('#connection-state', 'data-reconnects'), null, 'never reconnected');
+    // The REST calls use the new token too.
+    await carol.page.fill('#new-project input[name=title]', 'Carol after the refresh');
+    await carol.page.click('#new-project button[type=submit]');
+    await carol.page.waitForSelector('.project-header h2:text-is("Carol after the refresh")');
+    await shot(carol.page, 'carol-still-live-after-her-first-token-expired');
+    await carol.context.close();
   });
 
   it('signs out: the session is gone and the page asks to sign in again', async () => {

@@ -46,6 +46,9 @@ public final class DemoWebServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoWebServer.class);
     private static final String INDEX = "index.html";
+    /** The app's own routes: index.html whatever their ids look like (a target id may hold a dot). */
+    private static final java.util.Set<String> APP_ROUTES = java.util.Set.of("conversations", "projects",
+            "notifications", "auth");
 
     private static final Map<String, String> CONTENT_TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),
@@ -167,7 +170,8 @@ public final class DemoWebServer implements AutoCloseable {
             Optional<Path> file = relative.isEmpty() ? Optional.empty() : regularFileInside(relative);
             String[] parts = segments.get();
             String last = parts.length == 0 ? "" : parts[parts.length - 1];
-            if (file.isEmpty() && last.contains(".")) {
+            boolean appRoute = parts.length > 0 && APP_ROUTES.contains(parts[0]);
+            if (file.isEmpty() && last.contains(".") && !appRoute) {
                 sendText(exchange, 404, "Not found.\n", head);
                 return;
             }

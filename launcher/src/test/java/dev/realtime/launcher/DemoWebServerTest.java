@@ -110,10 +110,10 @@ class DemoWebServerTest {
     }
 
     @Test
-    void appRoutesWithoutAnExtensionAnswerTheIndex() throws Exception {
+    void appRoutesAndPathsWithoutAnExtensionAnswerTheIndex() throws Exception {
         start(root);
         for (String path : List.of("/conversations/abc", "/projects/p1/tracks/t9", "/notifications", "/assets",
-                "/conversations/abc/")) {
+                "/conversations/abc/", "/projects/p1/files/mix.wav", "/projects/p1/tracks/v1.2")) {
             HttpResponse<byte[]> response = get(path);
             assertEquals(200, response.statusCode(), path);
             assertEquals(INDEX, new String(response.body(), StandardCharsets.UTF_8), path);
@@ -125,7 +125,7 @@ class DemoWebServerTest {
     @Test
     void aMissingFileWithAnExtensionIs404() throws Exception {
         start(root);
-        for (String path : List.of("/missing.js", "/assets/other.css", "/conversations/abc.png", "/favicon.ico.gz")) {
+        for (String path : List.of("/missing.js", "/assets/other.css", "/favicon.ico.gz")) {
             assertEquals(404, get(path).statusCode(), path);
         }
     }

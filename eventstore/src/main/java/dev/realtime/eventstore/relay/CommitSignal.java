@@ -33,12 +33,15 @@ public class CommitSignal {
     private volatile boolean localRelayPublishes;
     private final AtomicBoolean notifyInFlight = new AtomicBoolean();
     private volatile boolean notifyAgain;
-    private volatile boolean notifyFailureLogged;
+    private volatile boolean notifyFailing;
 
     @Inject
     Instance<Pool> pools;
 
-    /** Called by the writers after every transaction that may have appended (cheap when it did not). */
+    /**
+     * Called by the writers after every transaction that may have appended, committed or not (cheap when it did not):
+     * a rollback can release events that a younger committed transaction's signal found held back behind it.
+     */
     public void committed() {
         if (localRelayPublishes) {
             synchronized (monitor) {
@@ -78,19 +81,27 @@ public class CommitSignal {
             return;
         }
         notifyAgain = false;
-        pools.get().withTransaction(connection -> connection.query("SET LOCAL synchronous_commit TO off").execute()
-                        .chain(() -> connection.query("SELECT pg_notify('" + CHANNEL + "', '')").execute()))
-                .subscribe().with(done -> notified(), failure -> {
-                    if (!notifyFailureLogged) {
-                        notifyFailureLogged = true;
-                        LOG.warnf("Could not notify the publishing relay (%s); it finds the events at its next poll",
-                                failure.getMessage());
-                    }
-                    notified();
-                });
+        try {
+            pools.get().withTransaction(connection -> connection.query("SET LOCAL synchronous_commit TO off").execute()
+                            .chain(() -> connection.query("SELECT pg_notify('" + CHANNEL + "', '')").execute()))
+                    .subscribe().with(done -> notified(), this::notifyFailed);
+        } catch (RuntimeException e) {
+            notifyFailed(e);
+        }
+    }
+
+    private void notifyFailed(Throwable failure) {
+        if (!notifyFailing) {
+            // Once per outage: every commit would log it again.
+            notifyFailing = true;
+            LOG.warnf("Could not notify the publishing relay (%s); it finds the events at its next poll",
+                    failure.getMessage());
+        }
+        notifyInFlight.set(false);
     }
 
     private void notified() {
+        notifyFailing = false;
         notifyInFlight.set(false);
         if (notifyAgain) {
             notifyOtherInstance();

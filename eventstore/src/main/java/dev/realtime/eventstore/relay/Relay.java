@@ -202,6 +202,8 @@ public final class Relay implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 running = false;
             } catch (Exception e) {
+                // The lock went with the connection, whichever step failed after taking it.
+                lose();
                 if (!running) {
                     break;
                 }
@@ -349,7 +351,9 @@ public final class Relay implements AutoCloseable {
             if (commits.await(NOTIFICATION_CHECK_MILLIS)) {
                 return;
             }
-            PGNotification[] received = notifications.getNotifications();
+            // A timed read of the socket: the untimed call only sees data the stream already holds, which over TLS
+            // is nothing until the driver reads.
+            PGNotification[] received = notifications.getNotifications(1);
             if (received != null && received.length > 0) {
                 return;
             }

@@ -59,7 +59,7 @@ public class EventStore {
     public <T> Uni<T> transact(Supplier<Uni<T>> work) {
         return Panache.withTransaction(work)
                 .onFailure(EventStore::resolvedByRerun).retry().atMost(RERUNS)
-                .invoke(commits::committed);
+                .onTermination().invoke(commits::committed);
     }
 
     private static boolean resolvedByRerun(Throwable failure) {

@@ -83,7 +83,7 @@ public class SqlAppender {
         statements.addAll(readModel.apply(result));
         String commandId = metadata == null ? null : metadata.commandId();
         return pool.withTransaction(connection -> pipelined(connection, statements))
-                .invoke(commits::committed)
+                .onTermination().invoke(commits::committed)
                 .replaceWith(result)
                 .onFailure(failure -> Failures.isUniqueViolation(failure, "es_events_stream_version"))
                 .transform(failure -> new ConcurrencyException(streamId, expectedVersion, null))
