@@ -673,27 +673,42 @@ public final class DevOidcIssuer implements AutoCloseable {
     // ---- tokens
 
     private String sign(DevUser user, String clientId, Duration lifetime) {
+        JwtClaims claims = identityClaims(user, AUDIENCE, "Bearer", clientId, lifetime);
+        claims.setClaim("scope", "openid profile email");
+        // groups is what quarkus-oidc reads by default; realm_access.roles is where Keycloak puts realm roles.
+        claims.setClaim("realm_access", Map.of("roles", user.roles()));
+        return signClaims(claims);
+    }
+
+    /** The OIDC ID token of a code (or refresh) grant: for the client, with the nonce of its request. */
+    private String idToken(DevUser user, String clientId, String nonce) {
+        JwtClaims claims = identityClaims(user, clientId, "ID", clientId, defaultLifetime);
+        if (nonce != null) {
+            claims.setClaim("nonce", nonce);
+        }
+        return signClaims(claims);
+    }
+
+    /** What access and ID tokens both say of the user: issuer, subject, times, names, e-mail and roles. */
+    private JwtClaims identityClaims(DevUser user, String audience, String type, String clientId, Duration lifetime) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setSubject(user.username());
-        claims.setAudience(AUDIENCE);
+        claims.setAudience(audience);
         claims.setIssuedAtToNow();
         NumericDate expiry = NumericDate.now();
         expiry.addSeconds(lifetime.toSeconds());
         claims.setExpirationTime(expiry);
         claims.setGeneratedJwtId();
-        claims.setClaim("typ", "Bearer");
+        claims.setClaim("typ", type);
         claims.setClaim("azp", clientId);
-        claims.setClaim("scope", "openid profile email");
         claims.setClaim("preferred_username", user.username());
         claims.setClaim("name", user.displayName());
         if (user.email() != null) {
             claims.setClaim("email", user.email());
         }
-        // groups is what quarkus-oidc reads by default; realm_access.roles is where Keycloak puts realm roles.
         claims.setStringListClaim("groups", user.roles());
-        claims.setClaim("realm_access", Map.of("roles", user.roles()));
-        return signClaims(claims);
+        return claims;
     }
 
     private String signClaims(JwtClaims claims) {
@@ -708,31 +723,6 @@ public final class DevOidcIssuer implements AutoCloseable {
         } catch (JoseException e) {
             throw new IllegalStateException("could not sign a dev token", e);
         }
-    }
-
-    /** The OIDC ID token of a code (or refresh) grant: for the client, with the nonce of its request. */
-    private String idToken(DevUser user, String clientId, String nonce) {
-        JwtClaims claims = new JwtClaims();
-        claims.setIssuer(issuer);
-        claims.setSubject(user.username());
-        claims.setAudience(clientId);
-        claims.setIssuedAtToNow();
-        NumericDate expiry = NumericDate.now();
-        expiry.addSeconds(defaultLifetime.toSeconds());
-        claims.setExpirationTime(expiry);
-        claims.setGeneratedJwtId();
-        claims.setClaim("typ", "ID");
-        claims.setClaim("azp", clientId);
-        if (nonce != null) {
-            claims.setClaim("nonce", nonce);
-        }
-        claims.setClaim("preferred_username", user.username());
-        claims.setClaim("name", user.displayName());
-        if (user.email() != null) {
-            claims.setClaim("email", user.email());
-        }
-        claims.setStringListClaim("groups", user.roles());
-        return signClaims(claims);
     }
 
     private static RsaJsonWebKey generateKey() {
