@@ -1,0 +1,50 @@
+package dev.realtime.oidc.tokencache;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.realtime.testkit.Tokens;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code max-age} bounds how long a verification is trusted, whatever the token's own lifetime. */
+@QuarkusTest
+@TestProfile(TokenCacheMaxAgeTest.ShortMaxAge.class)
+@WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
+class TokenCacheMaxAgeTest {
+    public static class ShortMaxAge implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("realtime.oidc.token-cache.max-age", "1s");
+        }
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void aTokenIsVerifiedAgainOnceMaxAgeHasPassed() throws InterruptedException {
+        String token = Tokens.accessToken("frank", "user");
+        double misses = gets("miss");
+        given().auth().oauth2(token).get("/caller").then().statusCode(200);
+        given().auth().oauth2(token).get("/caller").then().statusCode(200);
+        assertEquals(misses + 1, gets("miss"), "verified once");
+
+        Thread.sleep(1_500);
+        given().auth().oauth2(token).get("/caller").then().statusCode(200);
+        assertEquals(misses + 2, gets("miss"), "verified again after max-age");
+    }
+
+    private double gets(String result) {
+        var counter = registry.find("cache.gets").tag("cache", "oidc-token-cache").tag("result", result).functionCounter();
+        return counter == null ? 0 : counter.count();
+    }
+}
