@@ -6,8 +6,9 @@ import java.time.Duration;
 
 /**
  * The verified-token cache. A bearer token that quarkus-oidc has verified is served from memory until the earlier of
- * its {@code exp} and {@code max-age} after the verification. Within that window a signing key withdrawn from the
- * provider's JWKS still admits the tokens it signed, so {@code max-age} bounds how long a key rotation takes to bite.
+ * its {@code exp} and {@code max-age} after the verification. For up to {@code max-age} longer than quarkus-oidc alone
+ * (which keeps the JWKS it fetched until its own refresh), a signing key withdrawn from the provider still admits
+ * the tokens it signed, and a token OIDC would introspect because its key is unknown is not introspected again.
  */
 @ConfigMapping(prefix = "realtime.oidc.token-cache")
 public interface TokenCacheConfig {

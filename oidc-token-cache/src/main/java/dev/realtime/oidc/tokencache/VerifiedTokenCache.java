@@ -6,7 +6,9 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.oidc.runtime.OidcTenantConfig;
 import io.quarkus.oidc.runtime.OidcUtils;
+import io.quarkus.runtime.Startup;
 import io.quarkus.security.credential.Credential;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -22,29 +24,37 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.stream.StreamSupport;
-import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
  * Bearer tokens quarkus-oidc has verified, with the identity it built for each, so that a client sending the same
- * token on every request costs one signature check per token instead of one per request (on a loaded chat-service
- * the RSA check and claims parsing were about 15 % of its CPU).
+ * token on every request costs one signature check per token instead of one per request.
  *
  * <p>What is kept is the identity as OIDC built it, without the objects of the request that verified it: a hit is
- * rebuilt with the current request's routing context and blocking executor. Entries are keyed by the OIDC tenant and
- * the whole token string, and never outlive the token's {@code exp}. Tokens bound to a client certificate or a DPoP
- * proof are checked against per-request evidence, so with either configured the cache switches itself off.
+ * rebuilt with the current request's routing context and blocking executor. Entries are keyed by the tenant OIDC
+ * resolved for the request and by the whole token string, and never outlive the token's {@code exp} (nor
+ * {@code iat} + {@code quarkus.oidc.token.age} where a tenant sets it). Requests whose verification depends on more
+ * than the token always go to OIDC: tenants that bind tokens to a client certificate or a DPoP proof, decrypt them,
+ * or introspect every JWT; endpoints with a step-up policy ({@code @AuthenticationContext}); tokens OIDC introspected.
  */
+@Startup
 @ApplicationScoped
 public class VerifiedTokenCache {
     private static final Logger LOG = Logger.getLogger(VerifiedTokenCache.class);
 
     /** Marks an identity served from the cache, so that recording it again does not restart its max-age. */
     static final String SERVED_FROM_CACHE = VerifiedTokenCache.class.getName() + ".hit";
+
+    /** Where quarkus-oidc's mechanism leaves the tenant it resolved for the request, before any provider runs. */
+    @SuppressWarnings("deprecation")
+    private static final String RESOLVED_TENANT = io.quarkus.oidc.OidcTenantConfig.class.getName();
+
+    /** Where quarkus-oidc's mechanism leaves an endpoint's {@code @AuthenticationContext} policy. */
+    private static final String STEP_UP_POLICY = "io.quarkus.oidc.runtime.step-up-auth";
 
     private static final Set<String> PER_REQUEST_ATTRIBUTES = Set.of(RoutingContext.class.getName(),
             HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE, AuthenticationRequestContext.class.getName());
@@ -60,36 +70,42 @@ public class VerifiedTokenCache {
     private final LongSupplier clock;
 
     @Inject
-    VerifiedTokenCache(TokenCacheConfig config, Config rawConfig, Instance<MeterRegistry> registry) {
-        this(config, rawConfig, System::currentTimeMillis);
+    VerifiedTokenCache(TokenCacheConfig config, Instance<MeterRegistry> registry) {
+        this(config, System::currentTimeMillis);
         if (verified != null && registry.isResolvable()) {
             CaffeineCacheMetrics.monitor(registry.get(), verified, "oidc-token-cache");
         }
     }
 
-    VerifiedTokenCache(TokenCacheConfig config, Config rawConfig, LongSupplier clock) {
+    VerifiedTokenCache(TokenCacheConfig config, LongSupplier clock) {
         this.clock = clock;
-        String bindingProperty = tokenBindingProperty(rawConfig);
         if (!config.enabled()) {
+            LOG.info("OIDC token cache off: every request's bearer token is verified");
             this.verified = null;
-        } else if (bindingProperty != null) {
-            LOG.infof("OIDC token cache off: %s binds tokens to per-request proofs", bindingProperty);
-            this.verified = null;
-        } else {
-            Duration maxAge = config.maxAge();
-            this.verified = Caffeine.newBuilder()
-                    .maximumSize(config.maxSize())
-                    .expireAfter(Expiry.creating((Key key, Verified entry) -> {
-                        Duration untilExpiry = Duration.ofMillis(entry.expiresAtMillis() - clock.getAsLong());
-                        return untilExpiry.compareTo(maxAge) < 0 ? untilExpiry : maxAge;
-                    }))
-                    .recordStats()
-                    .build();
+            return;
         }
+        Duration maxAge = config.maxAge();
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(config.maxSize())
+                .expireAfter(Expiry.creating((Key key, Verified entry) -> {
+                    Duration untilExpiry = Duration.ofMillis(entry.expiresAtMillis() - clock.getAsLong());
+                    return untilExpiry.compareTo(maxAge) < 0 ? untilExpiry : maxAge;
+                }))
+                .recordStats()
+                .build();
     }
 
     public boolean enabled() {
         return verified != null;
+    }
+
+    /** Whether a tenant's verification of a token is the same on every request, so that it can be reused. */
+    static boolean reusable(OidcTenantConfig tenant) {
+        OidcTenantConfig.Token token = tenant.token();
+        return !token.binding().certificate()
+                && !OidcUtils.isDPoPScheme(token.authorizationScheme())
+                && !token.decryptAccessToken()
+                && !token.requireJwtIntrospectionOnly();
     }
 
     /** The identity of a token verified earlier and not yet expired, for this request; null otherwise. */
@@ -98,14 +114,11 @@ public class VerifiedTokenCache {
             return null;
         }
         RoutingContext routingContext = HttpSecurityUtils.getRoutingContextAttribute(request);
-        if (routingContext == null) {
+        OidcTenantConfig tenant = routingContext == null ? null : routingContext.get(RESOLVED_TENANT);
+        if (tenant == null || !reusable(tenant) || routingContext.get(STEP_UP_POLICY) != null) {
             return null;
         }
-        String tenantId = routingContext.get(OidcUtils.TENANT_ID_ATTRIBUTE);
-        if (tenantId == null) {
-            return null;
-        }
-        Verified entry = verified.getIfPresent(new Key(tenantId, request.getToken().getToken()));
+        Verified entry = verified.getIfPresent(new Key(tenantId(tenant), request.getToken().getToken()));
         // The cache's own expiry is lazy; an expired token must go to OIDC (and get its 401) at once.
         if (entry == null || clock.getAsLong() >= entry.expiresAtMillis()) {
             return null;
@@ -122,35 +135,55 @@ public class VerifiedTokenCache {
                 .build();
     }
 
-    /** Keeps an identity quarkus-oidc has just built from a bearer JWT. */
-    void remember(SecurityIdentity identity) {
-        if (verified == null || identity.isAnonymous() || identity.getAttribute(SERVED_FROM_CACHE) != null
-                || !(identity instanceof QuarkusSecurityIdentity built)
-                || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+    /**
+     * Keeps an identity quarkus-oidc has just built from a bearer JWT on an HTTP request. Never fails: an identity
+     * that cannot be kept is simply verified again next time.
+     */
+    void remember(SecurityIdentity identity, Map<String, Object> requestAttributes) {
+        if (verified == null || identity.isAnonymous() || identity.getAttribute(SERVED_FROM_CACHE) != null) {
             return;
         }
+        try {
+            Verified entry = entryFor(identity, requestAttributes);
+            if (entry != null) {
+                OidcTenantConfig tenant = HttpSecurityUtils.getRoutingContextAttribute(requestAttributes).get(RESOLVED_TENANT);
+                AccessTokenCredential credential = identity.getCredential(AccessTokenCredential.class);
+                verified.put(new Key(tenantId(tenant), credential.getToken()), entry);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "OIDC token cache: identity of %s not kept", identity.getPrincipal().getName());
+        }
+    }
+
+    private Verified entryFor(SecurityIdentity identity, Map<String, Object> requestAttributes) {
+        RoutingContext routingContext = requestAttributes == null ? null
+                : HttpSecurityUtils.getRoutingContextAttribute(requestAttributes);
+        OidcTenantConfig tenant = routingContext == null ? null : routingContext.get(RESOLVED_TENANT);
         AccessTokenCredential credential = identity.getCredential(AccessTokenCredential.class);
-        String tenantId = identity.getAttribute(OidcUtils.TENANT_ID_ATTRIBUTE);
+        if (tenant == null || !reusable(tenant) || credential == null
+                || !(identity instanceof QuarkusSecurityIdentity built)
+                || !(identity.getPrincipal() instanceof JsonWebToken jwt)
+                || !credential.getToken().equals(jwt.getRawToken())
+                || !tenantId(tenant).equals(identity.getAttribute(OidcUtils.TENANT_ID_ATTRIBUTE))
+                || identity.getAttribute(OidcUtils.INTROSPECTION_ATTRIBUTE) != null) {
+            return null;
+        }
         long expiresAtMillis = jwt.getExpirationTime() * 1000L;
-        if (credential == null || tenantId == null || expiresAtMillis <= clock.getAsLong()
-                || !credential.getToken().equals(jwt.getRawToken())) {
-            return;
+        if (tenant.token().age().isPresent()) {
+            expiresAtMillis = Math.min(expiresAtMillis, (jwt.getIssuedAtTime() + tenant.token().age().get().toSeconds()) * 1000L);
+        }
+        if (expiresAtMillis <= clock.getAsLong()) {
+            return null;
         }
         Map<String, Object> attributes = new HashMap<>(identity.getAttributes());
         attributes.keySet().removeAll(PER_REQUEST_ATTRIBUTES);
-        verified.put(new Key(tenantId, credential.getToken()), new Verified(identity.getPrincipal(),
-                Set.copyOf(identity.getRoles()), Set.copyOf(identity.getCredentials()),
-                Set.copyOf(built.getPermissions()), Map.copyOf(attributes), expiresAtMillis));
+        attributes.values().removeIf(Objects::isNull);
+        return new Verified(identity.getPrincipal(), Set.copyOf(identity.getRoles()),
+                Set.copyOf(identity.getCredentials()), Set.copyOf(built.getPermissions()), Map.copyOf(attributes),
+                expiresAtMillis);
     }
 
-    private static String tokenBindingProperty(Config config) {
-        return StreamSupport.stream(config.getPropertyNames().spliterator(), false)
-                .filter(name -> name.startsWith("quarkus.oidc."))
-                .filter(name -> (name.endsWith(".token.binding.certificate")
-                        && config.getOptionalValue(name, Boolean.class).orElse(false))
-                        || (name.endsWith(".token.authorization-scheme")
-                                && config.getOptionalValue(name, String.class).orElse("").equalsIgnoreCase("DPoP")))
-                .findFirst()
-                .orElse(null);
+    private static String tenantId(OidcTenantConfig tenant) {
+        return tenant.tenantId().orElse(OidcUtils.DEFAULT_TENANT_ID);
     }
 }

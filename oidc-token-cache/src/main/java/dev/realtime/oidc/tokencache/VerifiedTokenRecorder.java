@@ -5,10 +5,12 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
 
 /**
  * Records each identity OIDC verified. It runs before every other augmentor, so the cache keeps the identity as
  * OIDC built it; the others run again on each identity served from the cache, as they would after a verification.
+ * An application augmentor must not share this priority ({@code Integer.MAX_VALUE}), or its additions could be cached.
  */
 @ApplicationScoped
 public class VerifiedTokenRecorder implements SecurityIdentityAugmentor {
@@ -25,7 +27,13 @@ public class VerifiedTokenRecorder implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        cache.remember(identity);
+        return Uni.createFrom().item(identity);
+    }
+
+    @Override
+    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context,
+            Map<String, Object> requestAttributes) {
+        cache.remember(identity, requestAttributes);
         return Uni.createFrom().item(identity);
     }
 }

@@ -28,7 +28,8 @@ public class CallerResource {
                 "name", identity.getPrincipal().getName(),
                 "username", token.getClaim("preferred_username"),
                 "roles", new TreeSet<>(identity.getRoles()),
-                "requestTag", String.valueOf(routingContext.request().getHeader("X-Request-Tag")));
+                "requestTag", String.valueOf(routingContext.request().getHeader("X-Request-Tag")),
+                "fromCache", identity.getAttribute(VerifiedTokenCache.SERVED_FROM_CACHE) != null);
     }
 
     @GET

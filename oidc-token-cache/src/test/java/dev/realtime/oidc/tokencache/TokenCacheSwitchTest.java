@@ -3,41 +3,37 @@ package dev.realtime.oidc.tokencache;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.quarkus.oidc.OidcTenantConfig;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** When the cache turns itself off: on request, and when tokens are bound to per-request proofs. */
+/** When the cache is off, and which tenants' verifications it never reuses. */
 class TokenCacheSwitchTest {
     @Test
-    void onByDefault() {
-        assertTrue(cache(true, Map.of("quarkus.oidc.token.authorization-scheme", "Bearer")).enabled());
+    void onByDefaultAndOffWhenSwitchedOff() {
+        assertTrue(cache(true).enabled());
+        assertFalse(cache(false).enabled());
     }
 
     @Test
-    void offWhenSwitchedOff() {
-        assertFalse(cache(false, Map.of()).enabled());
+    void aPlainBearerTenantIsReusable() {
+        assertTrue(VerifiedTokenCache.reusable(OidcTenantConfig.builder().tenantId("plain").build()));
     }
 
     @Test
-    void offWhenTokensAreBoundToAClientCertificate() {
-        assertFalse(cache(true, Map.of("quarkus.oidc.token.binding.certificate", "true")).enabled());
-        assertTrue(cache(true, Map.of("quarkus.oidc.token.binding.certificate", "false")).enabled());
+    void tenantsWhoseVerificationDependsOnTheRequestOrTheProviderAreNot() {
+        assertFalse(VerifiedTokenCache.reusable(OidcTenantConfig.builder().tenantId("mtls")
+                .token().binding().certificate(true).end().end().build()), "token bound to a client certificate");
+        assertFalse(VerifiedTokenCache.reusable(OidcTenantConfig.builder().tenantId("dpop")
+                .token().authorizationScheme("DPoP").end().build()), "DPoP proof per request");
+        assertFalse(VerifiedTokenCache.reusable(OidcTenantConfig.builder().tenantId("encrypted")
+                .token().decryptAccessToken(true).end().build()), "encrypted tokens");
+        assertFalse(VerifiedTokenCache.reusable(OidcTenantConfig.builder().tenantId("introspected")
+                .token().requireJwtIntrospectionOnly(true).end().build()), "every JWT introspected");
     }
 
-    @Test
-    void offWhenAnyTenantUsesDpop() {
-        assertFalse(cache(true, Map.of("quarkus.oidc.partner.token.authorization-scheme", "DPoP")).enabled());
-    }
-
-    private static VerifiedTokenCache cache(boolean enabled, Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(properties, "test", 500))
-                .build();
-        TokenCacheConfig cacheConfig = new TokenCacheConfig() {
+    private static VerifiedTokenCache cache(boolean enabled) {
+        TokenCacheConfig config = new TokenCacheConfig() {
             @Override
             public boolean enabled() {
                 return enabled;
@@ -53,6 +49,6 @@ class TokenCacheSwitchTest {
                 return Duration.ofMinutes(2);
             }
         };
-        return new VerifiedTokenCache(cacheConfig, config, System::currentTimeMillis);
+        return new VerifiedTokenCache(config, System::currentTimeMillis);
     }
 }
