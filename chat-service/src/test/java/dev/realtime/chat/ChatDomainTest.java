@@ -368,6 +368,44 @@ class ChatDomainTest {
         assertEquals(8, seqs.stream().distinct().count());
     }
 
+    /**
+     * Many participants posting into one conversation at once: every post loses races for the stream's next
+     * version, and each lost race must be read again and retried, never answered with a server error.
+     */
+    @Test
+    void aCrowdPostingIntoOneConversationAtOnceGetsEveryPostStored() throws Exception {
+        String owner = user("crowd-owner");
+        List<String> posters = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            posters.add(user("crowd" + i));
+        }
+        String id = conversation(owner, posters.toArray(String[]::new));
+        ExecutorService pool = Executors.newFixedThreadPool(posters.size());
+        List<String> answers = new ArrayList<>();
+        try {
+            List<Future<List<String>>> results = new ArrayList<>();
+            for (String poster : posters) {
+                results.add(pool.submit(() -> {
+                    List<String> mine = new ArrayList<>();
+                    for (int n = 0; n < 3; n++) {
+                        var response = post(poster, id, "crowd " + poster + " " + n).extract();
+                        mine.add(response.statusCode() + (response.statusCode() == 201 ? "" : " " + response.asString()));
+                    }
+                    return mine;
+                }));
+            }
+            for (Future<List<String>> result : results) {
+                answers.addAll(result.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), answers.stream().filter(answer -> !answer.equals("201")).toList());
+        List<Integer> seqs = as(owner).queryParam("limit", 100).get("/api/conversations/{id}/messages", id).then()
+                .body("items", hasSize(72)).extract().path("items.seq");
+        assertEquals(72, seqs.stream().distinct().count());
+    }
+
     @Test
     void postingFasterThanTheRateLimitGets429WithRetryAfterAndStoresNothing() {
         String spammer = user("spammer");

@@ -39,31 +39,33 @@ final class ChatReport {
         out.append("\nchat-service REST: sustained posts/s (closed loop; median of ").append(settings.get("rounds"))
                 .append(" rounds of ").append(settings.get("round")).append(" after ").append(settings.get("warmup"))
                 .append(" warm-up)\n");
-        out.append(String.format(Locale.ROOT, "%7s %8s %11s %6s %8s %8s %6s %5s %5s %9s %9s %9s %9s %9s %20s%n",
+        out.append(String.format(Locale.ROOT, "%7s %8s %11s %6s %8s %8s %6s %5s %5s %9s %9s %9s %9s %9s %20s %6s %6s%n",
                 "clients", "median", "min..max", "spread", "http p50", "http p99", "201", "429", "err", "evt p50",
-                "evt p99", "evt max", "send p50", "send p99", "cpu h/s/pg/o (jit)"));
+                "evt p99", "evt max", "send p50", "send p99", "cpu h/s/pg/o (jit)", "hgc ms", "conc"));
         for (ThroughputResult r : throughput) {
             out.append(String.format(Locale.ROOT,
-                    "%7d %8.0f %11s %5.1f%% %8.1f %8.1f %6d %5d %5d %9.1f %9.1f %9.1f %9.1f %9.1f %20s%n",
+                    "%7d %8.0f %11s %5.1f%% %8.1f %8.1f %6d %5d %5d %9.1f %9.1f %9.1f %9.1f %9.1f %20s %6d %6d%n",
                     r.clients(), r.median(), String.format(Locale.ROOT, "%.0f..%.0f", r.min(), r.max()),
                     r.spreadPercent(), r.http().p50(), r.http().p99(), r.created(), r.tooManyRequests(), r.errors(),
                     r.eventFromResponse().p50(), r.eventFromResponse().p99(), r.eventFromResponse().max(),
-                    r.eventFromSend().p50(), r.eventFromSend().p99(), r.cpu().brief()));
+                    r.eventFromSend().p50(), r.eventFromSend().p99(), r.cpu().brief(), r.cpu().harnessGcPauseMillis(),
+                    r.cpu().harnessGcConcurrentMillis()));
             if (r.missing() > 0) {
                 out.append("  ").append(r.missing()).append(" records never arrived\n");
             }
         }
         out.append("\nchat-service REST: post -> record on chat.events (open loop), ms\n");
-        out.append(String.format(Locale.ROOT, "%-10s %6s %6s %8s %8s %8s %8s %5s %5s %8s %8s %8s %8s %5s %8s %8s %8s %20s%n",
+        out.append(String.format(Locale.ROOT, "%-10s %6s %6s %8s %8s %8s %8s %5s %5s %8s %8s %8s %8s %5s %8s %8s %8s %20s %6s %6s%n",
                 "scenario", "rate", "posts", "achieved", "lag p99", "http p50", "http p99", "429", "err", "evt p50", "evt p99",
-                "evt max", "evt min", "<0", "send p50", "send p99", "send max", "cpu h/s/pg/o (jit)"));
+                "evt max", "evt min", "<0", "send p50", "send p99", "send max", "cpu h/s/pg/o (jit)", "hgc ms", "conc"));
         for (OpenLoopResult r : openLoop) {
             out.append(String.format(Locale.ROOT,
-                    "%-10s %6.0f %6d %8.0f %8.1f %8.1f %8.1f %5d %5d %8.1f %8.1f %8.1f %8.1f %5d %8.1f %8.1f %8.1f %20s%n",
+                    "%-10s %6.0f %6d %8.0f %8.1f %8.1f %8.1f %5d %5d %8.1f %8.1f %8.1f %8.1f %5d %8.1f %8.1f %8.1f %20s %6d %6d%n",
                     r.scenario(), r.targetRate(), r.posts(), r.achievedRate(), r.sendLag().p99(), r.http().p50(), r.http().p99(),
                     r.tooManyRequests(), r.errors(), r.eventFromResponse().p50(), r.eventFromResponse().p99(),
                     r.eventFromResponse().max(), r.eventFromResponse().min(), r.eventFromResponse().negative(),
-                    r.eventFromSend().p50(), r.eventFromSend().p99(), r.eventFromSend().max(), r.cpu().brief()));
+                    r.eventFromSend().p50(), r.eventFromSend().p99(), r.eventFromSend().max(), r.cpu().brief(),
+                    r.cpu().harnessGcPauseMillis(), r.cpu().harnessGcConcurrentMillis()));
             if (r.missing() > 0) {
                 out.append("  ").append(r.missing()).append(" records never arrived\n");
             }
@@ -77,7 +79,8 @@ final class ChatReport {
             + " (upper bound);\n  <0: records seen before the 201 arrived; lag: open-loop sender start behind schedule;\n"
             + "  cpu h/s/pg/o (jit): % of all cores used by the harness JVM (clients, Kafka broker, issuer, consumer) /"
             + " chat-service / its PostgreSQL backends / everything else;\n  (jit): chat-service's JIT compiler"
-            + " threads, part of its share\n";
+            + " threads, part of its share;\n  hgc ms: time the harness JVM (load generator, broker, consumer) was stopped by"
+            + " its garbage collector during the scenario; conc: ms its concurrent collection cycles ran beside it\n";
 
     String markdown() {
         StringBuilder md = new StringBuilder();

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -24,7 +26,7 @@ final class ChatScenarios {
     /** Open loop: post i is due at start + i / rate, whatever happened before; a pool of senders sends it. */
     record OpenLoopResult(String scenario, double targetRate, int senders, int posts, double achievedRate,
             long created, long tooManyRequests, long errors, Latency sendLag, Latency http, Latency eventFromResponse,
-            Latency eventFromSend, int missing, StackCpu.Usage cpu) {
+            Latency eventFromSend, int missing, StackCpu.Usage cpu, Map<String, Long> slowestBySecond) {
     }
 
     private final ChatWorkload workload;
@@ -160,29 +162,59 @@ final class ChatScenarios {
         });
         pool.prestartAllCoreThreads();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-        StackCpu cpu = null;
+        // The meter reads /proc for every process: taken on the dispatching thread it held back the posts due
+        // meanwhile, which then went out in a burst (seen as the slowest posts clustering at the window's start).
+        long measuredFrom = start + Math.round(warmupPosts * 1e9 / rate);
+        CompletableFuture<StackCpu> cpu = CompletableFuture.supplyAsync(() -> {
+            sleepUntil(measuredFrom);
+            return StackCpu.start(servicePid, database);
+        }, runnable -> {
+            Thread thread = new Thread(runnable, "chat-bench-cpu-meter");
+            thread.setDaemon(true);
+            thread.start();
+        });
         for (int i = 0; i < total; i++) {
             long due = start + Math.round(i * 1e9 / rate);
             sleepUntil(due);
-            if (i == warmupPosts) {
-                cpu = StackCpu.start(servicePid, database);
-            }
             int index = i;
             pool.execute(() -> posts[index] = workload.postNext(due));
         }
         shutdown(pool);
-        StackCpu.Usage usage = cpu == null ? StackCpu.Usage.NONE : cpu.usage();
+        StackCpu.Usage usage = total > warmupPosts ? cpu.join().usage() : StackCpu.Usage.NONE;
         List<Post> measured = Arrays.asList(posts).subList(warmupPosts, total);
         Outcome outcome = outcome(measured);
         long firstDue = measured.isEmpty() ? 0 : measured.get(0).due();
         long lastDone = measured.stream().mapToLong(Post::done).max().orElse(firstDue);
         double achieved = outcome.created / ((lastDone - firstDue) / 1e9);
         Latency lag = Latency.ofNanos(measured.stream().mapToLong(p -> p.sent() - p.due()).toArray());
-        System.out.printf(Locale.ROOT, "  %s: %d posts, achieved %.0f posts/s, HTTP p99 %.1f ms, event p99 %.1f ms%n",
-                scenario, measured.size(), achieved, outcome.http.p99(), outcome.fromResponse.p99());
+        Map<String, Long> slowest = slowestBySecond(measured, firstDue, outcome.fromSend.p99());
+        System.out.printf(Locale.ROOT, "  %s: %d posts, achieved %.0f posts/s, HTTP p99 %.1f ms, event p99 %.1f ms%n"
+                + "    posts slower than send p99, by second of the scenario: %s%n",
+                scenario, measured.size(), achieved, outcome.http.p99(), outcome.fromResponse.p99(), slowest);
         return new OpenLoopResult(scenario, rate, senders, measured.size(), achieved, outcome.created,
                 outcome.tooMany, outcome.errors, lag, outcome.http, outcome.fromResponse, outcome.fromSend,
-                outcome.missing, usage);
+                outcome.missing, usage, slowest);
+    }
+
+    /**
+     * When the slowest 1 % were sent (send -> record above the p99), counted per 100 ms of the scenario ("3.4s"),
+     * the busiest first: a few windows holding most of them point to a stall (a pause, a lock, a burst of other
+     * work), a spread over the whole run to queueing.
+     */
+    private Map<String, Long> slowestBySecond(List<Post> measured, long firstDue, double p99Millis) {
+        Map<Long, Long> counts = new java.util.TreeMap<>();
+        for (Post post : measured) {
+            Long arrival = post.messageId() == null ? null : consumer.arrival(post.messageId());
+            if (arrival != null && (arrival - post.sent()) / 1e6 > p99Millis) {
+                counts.merge((post.sent() - firstDue) / 100_000_000L, 1L, Long::sum);
+            }
+        }
+        Map<String, Long> busiest = new java.util.LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
+                .limit(8)
+                .forEach(e -> busiest.put(String.format(Locale.ROOT, "%.1fs", e.getKey() / 10.0), e.getValue()));
+        return busiest;
     }
 
     private record Outcome(long created, long tooMany, long errors, Latency http, Latency fromResponse,

@@ -49,7 +49,7 @@ record ChatSettings(
                 strings("open-rates", "200,max"),
                 duration("open-warmup", "2s"),
                 duration("open-duration", "10s"),
-                integer("open-senders", 64),
+                integer("open-senders", 256),
                 Double.parseDouble(get("user-rate", "0")),
                 Long.parseLong(get("service-rate-limit", "100000")),
                 Arrays.stream(get("service-jvm", "-Xmx512m").trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),

@@ -3,6 +3,7 @@ package dev.realtime.benchmarks.chat;
 import dev.realtime.benchmarks.ProcStat;
 
 import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,9 +21,15 @@ import java.util.Map;
  */
 final class StackCpu {
 
-    /** Percent of all cores; {@code serviceJit}: the service's JIT compiler threads, part of {@code service}. */
-    record Usage(double harness, double service, double postgres, double other, double serviceJit) {
-        static final Usage NONE = new Usage(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    /**
+     * Percent of all cores; {@code serviceJit}: the service's JIT compiler threads, part of {@code service};
+     * {@code harnessGcPauseMillis}: how long this JVM's collector stopped it (load generator, broker and consumer
+     * alike), which the latencies measured meanwhile include; {@code harnessGcConcurrentMillis}: how long its
+     * concurrent collection cycles ran (ZGC, G1's marking) beside the application, on the same cores.
+     */
+    record Usage(double harness, double service, double postgres, double other, double serviceJit,
+            long harnessGcPauseMillis, long harnessGcConcurrentMillis) {
+        static final Usage NONE = new Usage(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1, -1);
 
         /** "harness/service/pg/other (service jit)". */
         String brief() {
@@ -43,6 +50,8 @@ final class StackCpu {
     private final long[] machine;
     private final Map<String, Long> backends;
     private final Map<String, Long> compilers;
+    private final long gcPauseMillis;
+    private final long gcConcurrentMillis;
 
     private StackCpu(long servicePid, String database) {
         this.servicePid = servicePid;
@@ -53,6 +62,8 @@ final class StackCpu {
         machine = ProcStat.machineTicks();
         backends = ProcStat.backendTicks(database);
         compilers = compilerTicks(servicePid);
+        gcPauseMillis = gcMillis(false);
+        gcConcurrentMillis = gcMillis(true);
     }
 
     /** {@code servicePid} -1 and {@code database} null measure only this JVM and the machine. */
@@ -86,7 +97,24 @@ final class StackCpu {
             jitTicks += compiler.getValue() - compilers.getOrDefault(compiler.getKey(), 0L);
         }
         double jit = jitTicks / totalTicks * 100;
-        return new Usage(harness, service, postgres, Math.max(0, busy - harness - service - postgres), jit);
+        return new Usage(harness, service, postgres, Math.max(0, busy - harness - service - postgres), jit,
+                gcMillis(false) - gcPauseMillis, gcMillis(true) - gcConcurrentMillis);
+    }
+
+    /**
+     * Time of this JVM's collectors so far, stop-the-world ({@code concurrent} false: G1's and Parallel's young and
+     * old collections, ZGC Pauses) or of concurrent cycles ({@code concurrent} true: ZGC Cycles, G1 Concurrent GC,
+     * Shenandoah Cycles), which run alongside the application.
+     */
+    private static long gcMillis(boolean concurrent) {
+        long millis = 0;
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            String name = collector.getName();
+            if ((name.endsWith("Cycles") || name.contains("Concurrent")) == concurrent) {
+                millis += Math.max(0, collector.getCollectionTime());
+            }
+        }
+        return millis;
     }
 
     /** utime + stime (jiffies) of each JIT compiler thread ("C1/C2 CompilerThread") of the process. */

@@ -3,7 +3,8 @@ package dev.realtime.chat.domain;
 /**
  * A refused chat command, answered as problem+json: {@code status} 403 (the caller participates but may not
  * do this), 404 (no such conversation or message, or the caller may not see it: both look the same), 409
- * (the conversation's state forbids it) or 429 (rate limit; {@code retryAfterSeconds} set).
+ * (the conversation's state forbids it), 429 (rate limit; {@code retryAfterSeconds} set) or 503 (the conversation is
+ * too busy to take the post now; {@code retryAfterSeconds} set).
  */
 public class ChatProblem extends RuntimeException {
     private final int status;
@@ -40,6 +41,11 @@ public class ChatProblem extends RuntimeException {
     public static ChatProblem rateLimited(long retryAfterSeconds) {
         return new ChatProblem(429, "rate-limited", "Too many messages; try again in " + retryAfterSeconds + " s.",
                 retryAfterSeconds);
+    }
+
+    public static ChatProblem conversationBusy(long retryAfterSeconds) {
+        return new ChatProblem(503, "conversation-busy", "Too many posts are waiting in this conversation; try again in "
+                + retryAfterSeconds + " s.", retryAfterSeconds);
     }
 
     public int status() {

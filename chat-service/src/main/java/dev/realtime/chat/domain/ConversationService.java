@@ -17,8 +17,10 @@ import dev.realtime.eventstore.store.NewEvent;
 import dev.realtime.eventstore.store.SqlAppender;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -41,12 +43,18 @@ import java.util.function.Function;
 public class ConversationService {
     /** Enough for a busy room on 2 cores; a command that still loses answers 409 and the client retries. */
     private static final int RETRIES = 8;
+    private static final String POST_LANE = "chat.post:";
+    /** How long a post waits for its turn before it is refused with 503 and Retry-After. */
+    private static final Duration POST_LANE_WAIT = Duration.ofSeconds(5);
 
     @Inject
     EventStore store;
 
     @Inject
     SqlAppender appender;
+
+    @Inject
+    Vertx vertx;
 
     @Inject
     PostSql postSql;
@@ -236,6 +244,18 @@ public class ConversationService {
                 : "post-message:" + conversationId + ":" + caller.id() + ":" + clientMessageId;
         // Only a text with an '@' can mention anyone; the participant list is read only then.
         boolean mayMention = text.indexOf('@') >= 0;
+        // Posts to one conversation take turns in this instance (a FIFO lock per conversation): racing for the same
+        // stream version, a crowd posting at once lost race after race and ran out of retries (409). Across
+        // instances the version check and the retries below still decide.
+        return vertx.sharedData().getLocalLockWithTimeout(POST_LANE + conversationId, POST_LANE_WAIT.toMillis())
+                .onFailure().transform(failure -> ChatProblem.conversationBusy(1))
+                .chain(lane -> postInTurn(caller, conversationId, room, text, replyTo, replyId, clientMessageId,
+                        commandId, mayMention)
+                        .onTermination().invoke(lane::release));
+    }
+
+    private Uni<Posted> postInTurn(Caller caller, String conversationId, Room room, String text, String replyTo,
+            UUID replyId, String clientMessageId, String commandId, boolean mayMention) {
         return Uni.createFrom().deferred(() -> postSql.context(conversationId, caller.id(), mayMention, replyId, commandId)
                         .chain(context -> {
                             if (context == null) {

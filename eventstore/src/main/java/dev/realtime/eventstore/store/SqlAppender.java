@@ -92,15 +92,25 @@ public class SqlAppender {
     }
 
     /**
-     * Sends every statement without waiting for the previous answer: the client pipelines them on the
-     * connection in this order and PostgreSQL answers in order, so the first failure seen is the first statement
-     * that failed; the transaction then rolls back.
+     * Sends every statement without waiting for the previous answer, and waits for every answer. A failure is the
+     * earliest statement's, in list order: once one statement fails, PostgreSQL answers every later one with
+     * "current transaction is aborted" (25P02), and that answer must never stand for the real cause (a lost version
+     * race is retried; a 25P02 would be a server error). The transaction then rolls back.
      */
     private static Uni<Void> pipelined(SqlConnection connection, List<Statement> statements) {
-        List<Uni<?>> sent = new ArrayList<>(statements.size());
+        List<Uni<Throwable>> sent = new ArrayList<>(statements.size());
         for (Statement statement : statements) {
-            sent.add(connection.preparedQuery(statement.sql()).execute(statement.parameters()));
+            sent.add(connection.preparedQuery(statement.sql()).execute(statement.parameters())
+                    .replaceWith((Throwable) null)
+                    .onFailure().recoverWithItem(failure -> failure));
         }
-        return Uni.combine().all().unis(sent).discardItems();
+        return Uni.combine().all().unis(sent).with(Throwable.class, failures -> {
+            for (Throwable failure : failures) {
+                if (failure != null) {
+                    return failure;
+                }
+            }
+            return null;
+        }).chain(failure -> failure == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(failure));
     }
 }
