@@ -6,7 +6,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Refused chat commands as problem+json, for every resource of the service; 429 also sets Retry-After. */
+/** Refused chat commands as problem+json, for every resource of the service; 429 and 503 also set Retry-After. */
 public class ChatExceptionMappers {
 
     @ServerExceptionMapper

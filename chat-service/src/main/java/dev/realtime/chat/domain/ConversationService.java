@@ -44,6 +44,9 @@ public class ConversationService {
     /** Enough for a busy room on 2 cores; a command that still loses answers 409 and the client retries. */
     private static final int RETRIES = 8;
     private static final String POST_LANE = "chat.post:";
+    /** Posts queued or in their turn, per conversation lane; a lane without posts has no entry. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> queuedPosts =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** How long a post waits for its turn before it is refused with 503 and Retry-After. */
     private static final Duration POST_LANE_WAIT = Duration.ofSeconds(5);
 
@@ -244,17 +247,37 @@ public class ConversationService {
                 : "post-message:" + conversationId + ":" + caller.id() + ":" + clientMessageId;
         // Only a text with an '@' can mention anyone; the participant list is read only then.
         boolean mayMention = text.indexOf('@') >= 0;
-        // Posts to one conversation take turns in this instance (a FIFO lock per conversation): racing for the same
-        // stream version, a crowd posting at once lost race after race and ran out of retries (409). Across
-        // instances the version check and the retries below still decide.
-        return vertx.sharedData().getLocalLockWithTimeout(POST_LANE + conversationId, POST_LANE_WAIT.toMillis())
-                .onFailure().transform(failure -> ChatProblem.conversationBusy(1))
-                .chain(lane -> postInTurn(caller, conversationId, room, text, replyTo, replyId, clientMessageId,
-                        commandId, mayMention)
-                        .onTermination().invoke(lane::release));
+        Uni<Posted> once = postOnce(caller, conversationId, room, text, replyTo, replyId, clientMessageId, commandId,
+                mayMention);
+        // Posts that race for one conversation's next version take turns (a FIFO lock per conversation in this
+        // instance), each reading the new version: a post that lost a race queues, and so does every post that
+        // arrives while others are queued, so a crowd posting at once neither runs out of retries (409) nor lets
+        // newcomers keep overtaking the queue. A post to a quiet conversation never waits. Across instances the
+        // version check and the retries decide.
+        String lane = POST_LANE + conversationId;
+        if (queuedPosts.containsKey(lane)) {
+            return inTurn(lane, once);
+        }
+        return once.onFailure(ConversationService::lostRace).recoverWithUni(lost -> inTurn(lane, once));
     }
 
-    private Uni<Posted> postInTurn(Caller caller, String conversationId, Room room, String text, String replyTo,
+    private Uni<Posted> inTurn(String lane, Uni<Posted> once) {
+        return Uni.createFrom().deferred(() -> {
+            queuedPosts.merge(lane, 1, Integer::sum);
+            return vertx.sharedData().getLocalLockWithTimeout(lane, POST_LANE_WAIT.toMillis())
+                    .onFailure().transform(failure -> ChatProblem.conversationBusy(1))
+                    .chain(turn -> once.onFailure(ConversationService::lostRace).retry().atMost(RETRIES)
+                            .onTermination().invoke(turn::release))
+                    .onTermination().invoke(() -> queuedPosts.computeIfPresent(lane, (key, n) -> n > 1 ? n - 1 : null));
+        });
+    }
+
+    /** The version moved on, or the same command ran concurrently: reading again gives the new version or its result. */
+    private static boolean lostRace(Throwable failure) {
+        return failure instanceof ConcurrencyException || failure instanceof DuplicateCommandException;
+    }
+
+    private Uni<Posted> postOnce(Caller caller, String conversationId, Room room, String text, String replyTo,
             UUID replyId, String clientMessageId, String commandId, boolean mayMention) {
         return Uni.createFrom().deferred(() -> postSql.context(conversationId, caller.id(), mayMention, replyId, commandId)
                         .chain(context -> {
@@ -278,10 +301,7 @@ public class ConversationService {
                                             EventMetadata.of(caller.id(), commandId),
                                             result -> PostSql.readModel(conversationId, result.firstVersion(), posted))
                                     .map(result -> new Posted(result, posted));
-                        }))
-                // A lost race reads again: the new version, or the first run of the same command.
-                .onFailure(failure -> failure instanceof ConcurrencyException || failure instanceof DuplicateCommandException)
-                .retry().atMost(RETRIES);
+                        }));
     }
 
     public Uni<Outcome> edit(Caller caller, String conversationId, String messageId, String text) {
