@@ -4,9 +4,11 @@ import dev.realtime.benchmarks.chat.ChatWorkload.Post;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -202,14 +204,14 @@ final class ChatScenarios {
      * work), a spread over the whole run to queueing.
      */
     private Map<String, Long> slowestBySecond(List<Post> measured, long firstDue, double p99Millis) {
-        Map<Long, Long> counts = new java.util.TreeMap<>();
+        Map<Long, Long> counts = new TreeMap<>();
         for (Post post : measured) {
             Long arrival = post.messageId() == null ? null : consumer.arrival(post.messageId());
             if (arrival != null && (arrival - post.sent()) / 1e6 > p99Millis) {
                 counts.merge((post.sent() - firstDue) / 100_000_000L, 1L, Long::sum);
             }
         }
-        Map<String, Long> busiest = new java.util.LinkedHashMap<>();
+        Map<String, Long> busiest = new LinkedHashMap<>();
         counts.entrySet().stream()
                 .sorted(Map.Entry.<Long, Long>comparingByValue().reversed())
                 .limit(8)

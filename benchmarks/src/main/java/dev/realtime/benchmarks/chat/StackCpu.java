@@ -50,8 +50,7 @@ final class StackCpu {
     private final long[] machine;
     private final Map<String, Long> backends;
     private final Map<String, Long> compilers;
-    private final long gcPauseMillis;
-    private final long gcConcurrentMillis;
+    private final long[] gcMillis;
 
     private StackCpu(long servicePid, String database) {
         this.servicePid = servicePid;
@@ -62,8 +61,7 @@ final class StackCpu {
         machine = ProcStat.machineTicks();
         backends = ProcStat.backendTicks(database);
         compilers = compilerTicks(servicePid);
-        gcPauseMillis = gcMillis(false);
-        gcConcurrentMillis = gcMillis(true);
+        gcMillis = gcMillis();
     }
 
     /** {@code servicePid} -1 and {@code database} null measure only this JVM and the machine. */
@@ -97,22 +95,21 @@ final class StackCpu {
             jitTicks += compiler.getValue() - compilers.getOrDefault(compiler.getKey(), 0L);
         }
         double jit = jitTicks / totalTicks * 100;
+        long[] gcNow = gcMillis();
         return new Usage(harness, service, postgres, Math.max(0, busy - harness - service - postgres), jit,
-                gcMillis(false) - gcPauseMillis, gcMillis(true) - gcConcurrentMillis);
+                gcNow[0] - gcMillis[0], gcNow[1] - gcMillis[1]);
     }
 
     /**
-     * Time of this JVM's collectors so far, stop-the-world ({@code concurrent} false: G1's and Parallel's young and
-     * old collections, ZGC Pauses) or of concurrent cycles ({@code concurrent} true: ZGC Cycles, G1 Concurrent GC,
-     * Shenandoah Cycles), which run alongside the application.
+     * Time of this JVM's collectors so far: {stop-the-world (G1's and Parallel's young and old collections, ZGC
+     * Pauses), concurrent cycles (ZGC Cycles, G1 Concurrent GC, Shenandoah Cycles), which run alongside the
+     * application}.
      */
-    private static long gcMillis(boolean concurrent) {
-        long millis = 0;
+    private static long[] gcMillis() {
+        long[] millis = new long[2];
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             String name = collector.getName();
-            if ((name.endsWith("Cycles") || name.contains("Concurrent")) == concurrent) {
-                millis += Math.max(0, collector.getCollectionTime());
-            }
+            millis[name.endsWith("Cycles") || name.contains("Concurrent") ? 1 : 0] += Math.max(0, collector.getCollectionTime());
         }
         return millis;
     }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -45,8 +46,7 @@ public class ConversationService {
     private static final int RETRIES = 8;
     private static final String POST_LANE = "chat.post:";
     /** Posts queued or in their turn, per conversation lane; a lane without posts has no entry. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Integer> queuedPosts =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> queuedPosts = new ConcurrentHashMap<>();
     /** How long a post waits for its turn before it is refused with 503 and Retry-After. */
     private static final Duration POST_LANE_WAIT = Duration.ofSeconds(5);
 

@@ -114,8 +114,8 @@ public class VerifiedTokenCache {
             return null;
         }
         RoutingContext routingContext = HttpSecurityUtils.getRoutingContextAttribute(request);
-        OidcTenantConfig tenant = routingContext == null ? null : routingContext.get(RESOLVED_TENANT);
-        if (tenant == null || !reusable(tenant) || routingContext.get(STEP_UP_POLICY) != null) {
+        OidcTenantConfig tenant = reusableTenant(routingContext);
+        if (tenant == null || routingContext.get(STEP_UP_POLICY) != null) {
             return null;
         }
         Verified entry = verified.getIfPresent(new Key(tenantId(tenant), request.getToken().getToken()));
@@ -144,43 +144,42 @@ public class VerifiedTokenCache {
             return;
         }
         try {
-            Verified entry = entryFor(identity, requestAttributes);
-            if (entry != null) {
-                OidcTenantConfig tenant = HttpSecurityUtils.getRoutingContextAttribute(requestAttributes).get(RESOLVED_TENANT);
-                AccessTokenCredential credential = identity.getCredential(AccessTokenCredential.class);
-                verified.put(new Key(tenantId(tenant), credential.getToken()), entry);
-            }
+            keep(identity, requestAttributes == null ? null : HttpSecurityUtils.getRoutingContextAttribute(requestAttributes));
         } catch (RuntimeException e) {
             LOG.debugf(e, "OIDC token cache: identity of %s not kept", identity.getPrincipal().getName());
         }
     }
 
-    private Verified entryFor(SecurityIdentity identity, Map<String, Object> requestAttributes) {
-        RoutingContext routingContext = requestAttributes == null ? null
-                : HttpSecurityUtils.getRoutingContextAttribute(requestAttributes);
-        OidcTenantConfig tenant = routingContext == null ? null : routingContext.get(RESOLVED_TENANT);
+    private void keep(SecurityIdentity identity, RoutingContext routingContext) {
+        OidcTenantConfig tenant = reusableTenant(routingContext);
         AccessTokenCredential credential = identity.getCredential(AccessTokenCredential.class);
-        if (tenant == null || !reusable(tenant) || credential == null
+        if (tenant == null || credential == null
                 || !(identity instanceof QuarkusSecurityIdentity built)
                 || !(identity.getPrincipal() instanceof JsonWebToken jwt)
                 || !credential.getToken().equals(jwt.getRawToken())
                 || !tenantId(tenant).equals(identity.getAttribute(OidcUtils.TENANT_ID_ATTRIBUTE))
                 || identity.getAttribute(OidcUtils.INTROSPECTION_ATTRIBUTE) != null) {
-            return null;
+            return;
         }
         long expiresAtMillis = jwt.getExpirationTime() * 1000L;
         if (tenant.token().age().isPresent()) {
             expiresAtMillis = Math.min(expiresAtMillis, (jwt.getIssuedAtTime() + tenant.token().age().get().toSeconds()) * 1000L);
         }
         if (expiresAtMillis <= clock.getAsLong()) {
-            return null;
+            return;
         }
         Map<String, Object> attributes = new HashMap<>(identity.getAttributes());
         attributes.keySet().removeAll(PER_REQUEST_ATTRIBUTES);
         attributes.values().removeIf(Objects::isNull);
-        return new Verified(identity.getPrincipal(), Set.copyOf(identity.getRoles()),
-                Set.copyOf(identity.getCredentials()), Set.copyOf(built.getPermissions()), Map.copyOf(attributes),
-                expiresAtMillis);
+        verified.put(new Key(tenantId(tenant), credential.getToken()), new Verified(identity.getPrincipal(),
+                Set.copyOf(identity.getRoles()), Set.copyOf(identity.getCredentials()),
+                Set.copyOf(built.getPermissions()), Map.copyOf(attributes), expiresAtMillis));
+    }
+
+    /** The tenant quarkus-oidc resolved for the request, when its verification of a token can be reused. */
+    private static OidcTenantConfig reusableTenant(RoutingContext routingContext) {
+        OidcTenantConfig tenant = routingContext == null ? null : routingContext.get(RESOLVED_TENANT);
+        return tenant != null && reusable(tenant) ? tenant : null;
     }
 
     private static String tenantId(OidcTenantConfig tenant) {
