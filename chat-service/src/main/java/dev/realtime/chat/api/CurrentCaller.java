@@ -1,6 +1,7 @@
 package dev.realtime.chat.api;
 
 import dev.realtime.chat.domain.Caller;
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -17,10 +18,21 @@ public class CurrentCaller {
 
     public Caller get() {
         String id = identity.getPrincipal().getName();
-        String name = token.getClaim("name");
+        String name = stringClaim("name");
         if (name == null) {
-            name = token.getClaim("preferred_username");
+            name = stringClaim("preferred_username");
         }
         return new Caller(id, name == null ? id : name);
+    }
+
+    /**
+     * Reads quarkus-oidc's claims directly where it can: smallrye-jwt's {@code getClaim} throws and catches an
+     * exception for every claim name outside its enum ({@code name} is one), which showed in the profile of posts.
+     */
+    private String stringClaim(String claimName) {
+        Object value = identity.getPrincipal() instanceof OidcJwtCallerPrincipal principal
+                ? principal.getClaims().getClaimValue(claimName)
+                : token.getClaim(claimName);
+        return value instanceof String text ? text : null;
     }
 }

@@ -235,7 +235,7 @@ public class ConversationService {
 
     /**
      * Posts a message: the hot command, so it reads what it needs in one query and appends through
-     * {@link SqlAppender} (event, command and read model pipelined in one transaction) instead of a Hibernate
+     * {@link SqlAppender} (event, command and read model in one statement) instead of a Hibernate
      * session. The rules are those of the other commands: participants only, not in an archived conversation,
      * a reply to a message of the same conversation, a retried client message id returns the first message.
      */

@@ -19,30 +19,39 @@ import java.util.UUID;
 
 /**
  * The SQL of posting a message, the hot command of chat-service: one query for what the command needs, and the
- * read-model statements that {@link SqlAppender} pipelines with the event insert. {@link #readModel} must do
+ * read-model statements that {@link SqlAppender} runs with the event insert as one statement. {@link #readModel} must do
  * exactly what {@link ChatProjection} does for {@code MessagePosted} (a replay rebuilds the rows through the
  * projection); ChatDomainTest compares the two.
  */
 @ApplicationScoped
 public class PostSql {
     // One read for the whole decision; the retried-command lookup joins the event store's command records
-    // (es_commands, docs/event-store.md) instead of costing a statement of its own on the hottest path.
-    private static final String CONTEXT = "SELECT c.version, c.archived_at IS NOT NULL,"
-            + " CASE WHEN $3 THEN (SELECT array_agg(a.user_id ORDER BY a.user_id) FROM chat_participants a"
-            + "   WHERE a.conversation_id = $1) END,"
-            + " CASE WHEN $4::uuid IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM chat_messages m"
-            + "   WHERE m.id = $4::uuid AND m.conversation_id = $1) END,"
-            + " k.stream_id, k.first_version, k.last_version"
-            + " FROM chat_participants p JOIN chat_conversations c ON c.id = p.conversation_id"
-            + " LEFT JOIN es_commands k ON k.command_id = $5"
-            + " WHERE p.conversation_id = $1 AND p.user_id = $2";
-    // The three rows of a post in one statement: the message, the conversation's version and last activity, and the
-    // author's read position (the author has read their own message).
-    private static final String READ_MODEL = "WITH message AS (INSERT INTO chat_messages (id, conversation_id, seq,"
-            + " author_id, author_name, text, posted_at, reply_to, mentions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)),"
-            + " conversation AS (UPDATE chat_conversations SET version = $3, last_message_seq = $3, last_activity_at = $7"
-            + "   WHERE id = $2)"
-            + " UPDATE chat_participants SET last_read_seq = $3 WHERE conversation_id = $2 AND user_id = $4";
+    // (es_commands, docs/event-store.md) instead of costing a statement of its own on the hottest path. The
+    // participant list and the reply check are in the text only when the post needs them (four texts, not a CASE on
+    // a parameter): PostgreSQL then keeps one generic plan per text, where a CASE on a parameter had it plan the
+    // query again on every post (pg_prepared_statements: 0 generic plans).
+    private static final String[] CONTEXT = {
+            context(false, false), context(true, false), context(false, true), context(true, true) };
+    // The three rows of a post: the message, the conversation's version and last activity, and the author's read
+    // position (the author has read their own message). SqlAppender runs them and the event insert as one statement.
+    private static final String INSERT_MESSAGE = "INSERT INTO chat_messages (id, conversation_id, seq, author_id,"
+            + " author_name, text, posted_at, reply_to, mentions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    private static final String ADVANCE_CONVERSATION = "UPDATE chat_conversations SET version = $2,"
+            + " last_message_seq = $2, last_activity_at = $3 WHERE id = $1";
+    private static final String AUTHOR_READ = "UPDATE chat_participants SET last_read_seq = $3"
+            + " WHERE conversation_id = $1 AND user_id = $2";
+
+    private static String context(boolean withParticipants, boolean withReply) {
+        return "SELECT c.version, c.archived_at IS NOT NULL, "
+                + (withParticipants ? "(SELECT array_agg(a.user_id ORDER BY a.user_id) FROM chat_participants a"
+                        + " WHERE a.conversation_id = $1)" : "NULL::text[]")
+                + ", " + (withReply ? "EXISTS (SELECT 1 FROM chat_messages m WHERE m.id = $4 AND m.conversation_id = $1)"
+                        : "NULL::boolean")
+                + ", k.stream_id, k.first_version, k.last_version"
+                + " FROM chat_participants p JOIN chat_conversations c ON c.id = p.conversation_id"
+                + " LEFT JOIN es_commands k ON k.command_id = $3"
+                + " WHERE p.conversation_id = $1 AND p.user_id = $2";
+    }
 
     /**
      * What a post needs to decide, as of one read: the conversation's version, whether it is archived, the
@@ -59,9 +68,10 @@ public class PostSql {
     /** The context, or null when {@code userId} does not take part in the conversation (or it does not exist). */
     public Uni<PostContext> context(String conversationId, String userId, boolean withParticipants, UUID replyTo,
             String commandId) {
-        return pool.preparedQuery(CONTEXT)
-                .execute(Tuple.tuple(Arrays.asList(conversationId, userId, withParticipants, replyTo, commandId)))
-                .map(PostSql::context);
+        String sql = CONTEXT[(withParticipants ? 1 : 0) + (replyTo != null ? 2 : 0)];
+        Tuple parameters = replyTo == null ? Tuple.tuple(Arrays.asList(conversationId, userId, commandId))
+                : Tuple.tuple(Arrays.asList(conversationId, userId, commandId, replyTo));
+        return pool.preparedQuery(sql).execute(parameters).map(PostSql::context);
     }
 
     private static PostContext context(RowSet<Row> rows) {
@@ -78,10 +88,14 @@ public class PostSql {
 
     /** The read-model rows of a message posted at {@code seq}. */
     public static List<SqlAppender.Statement> readModel(String conversationId, long seq, ChatEvents.MessagePosted posted) {
-        return List.of(new SqlAppender.Statement(READ_MODEL, Tuple.tuple(Arrays.asList(
-                UUID.fromString(posted.messageId()), conversationId, seq, posted.authorId(), posted.authorName(),
-                posted.text(), utc(posted.postedAt()), posted.replyTo() == null ? null : UUID.fromString(posted.replyTo()),
-                ChatProjection.json(posted.mentions())))));
+        OffsetDateTime postedAt = utc(posted.postedAt());
+        return List.of(
+                new SqlAppender.Statement(INSERT_MESSAGE, Tuple.tuple(Arrays.asList(UUID.fromString(posted.messageId()),
+                        conversationId, seq, posted.authorId(), posted.authorName(), posted.text(), postedAt,
+                        posted.replyTo() == null ? null : UUID.fromString(posted.replyTo()),
+                        ChatProjection.json(posted.mentions())))),
+                new SqlAppender.Statement(ADVANCE_CONVERSATION, Tuple.of(conversationId, seq, postedAt)),
+                new SqlAppender.Statement(AUTHOR_READ, Tuple.of(conversationId, posted.authorId(), seq)));
     }
 
     private static OffsetDateTime utc(Instant instant) {

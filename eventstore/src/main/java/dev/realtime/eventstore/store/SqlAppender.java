@@ -4,7 +4,6 @@ import dev.realtime.contracts.events.Json;
 import dev.realtime.eventstore.relay.CommitSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,33 +12,58 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The event store's append for hot commands, on the reactive SQL client instead of a Hibernate session: the
- * event inserts, the command record and the caller's read-model statements go to PostgreSQL pipelined in one
- * transaction, so a command costs one exchange with the database instead of one per statement.
+ * event inserts, the command record and the caller's read-model statements are one SQL statement (each a
+ * data-modifying {@code WITH} part), which PostgreSQL runs as its own transaction. A command costs one exchange
+ * with the database and no {@code BEGIN} or {@code COMMIT}, and either everything is written or nothing.
  *
- * <p>Same table, same rules and same relay as {@link EventStore#append}: the event insert is the transaction's
- * first write (it gives the transaction the id the relay orders by), and one append per transaction. The version
- * check is the {@code UNIQUE (stream_id, version)} index: versions are dense, so inserting
- * {@code expectedVersion + 1} succeeds only while the stream is at {@code expectedVersion}, and a concurrent
- * append of the same version waits for the other transaction and then fails. The caller reads its state, the
- * expected version and, for an idempotent command, its earlier result in {@code es_commands} before, outside the
- * transaction (optimistic concurrency, one query), and reruns on {@link ConcurrencyException}. The read-model statements must do what the service's {@code Projection} does for
- * these events, so that a replay rebuilds the same rows; the service's tests compare the two.
+ * <p>Same table, same rules and same relay as {@link EventStore#append}: one append per transaction, since the
+ * statement is the transaction. The version check is the {@code UNIQUE (stream_id, version)} index: versions are
+ * dense, so inserting {@code expectedVersion + 1} succeeds only while the stream is at {@code expectedVersion},
+ * and a concurrent append of the same version waits for the other transaction and then fails. The caller reads
+ * its state, the expected version and, for an idempotent command, its earlier result in {@code es_commands}
+ * before (optimistic concurrency, one query), and reruns on {@link ConcurrencyException}. The read-model
+ * statements must do what the service's {@code Projection} does for these events, so that a replay rebuilds the
+ * same rows; the service's tests compare the two.
  */
 @ApplicationScoped
 public class SqlAppender {
-    private static final String INSERT_EVENT = "INSERT INTO es_events (event_id, stream_id, version, type, data, metadata,"
-            + " recorded_at) VALUES ($1, $2, $3, $4, $5::text::jsonb, $6::text::jsonb, $7)";
-    private static final String INSERT_COMMAND = "INSERT INTO es_commands (command_id, stream_id, first_version, last_version)"
-            + " VALUES ($1, $2, $3, $4)";
+    private static final String EVENT_COLUMNS = "INSERT INTO es_events (event_id, stream_id, version, type, data,"
+            + " metadata, recorded_at) VALUES ";
+    private static final int EVENT_PARAMETERS = 7;
+    private static final String INSERT_COMMAND = "INSERT INTO es_commands (command_id, stream_id, first_version,"
+            + " last_version) VALUES ($1, $2, $3, $4)";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$(\\d+)");
+    private static final Pattern PLAIN_WRITE = Pattern.compile("^\\s*(INSERT|UPDATE|DELETE)\\b",
+            Pattern.CASE_INSENSITIVE);
 
-    /** A read-model statement of the append's transaction. */
+    /**
+     * A read-model statement of the append: one {@code INSERT}, {@code UPDATE} or {@code DELETE} (no {@code WITH}
+     * of its own, no {@code $} but its {@code $1}, {@code $2}... placeholders). It runs as a part of the append's
+     * single statement, so it does not see the rows the other parts write, and no two parts may change the same row.
+     */
     public record Statement(String sql, Tuple parameters) {
+        public Statement {
+            if (sql == null || !PLAIN_WRITE.matcher(sql).find()) {
+                throw new IllegalArgumentException("a read-model statement is one INSERT, UPDATE or DELETE: " + sql);
+            }
+        }
     }
+
+    /** What decides the composed SQL text: the same shape gives the same text, which PostgreSQL prepares once. */
+    private record Shape(int events, boolean command, List<String> readModel) {
+    }
+
+    private final Map<Shape, String> composed = new ConcurrentHashMap<>();
+    private final Map<String, Integer> placeholders = new ConcurrentHashMap<>();
 
     @Inject
     Pool pool;
@@ -64,25 +88,46 @@ public class SqlAppender {
         }
         if (expectedVersion < ExpectedVersion.NO_STREAM) {
             return Uni.createFrom().failure(new IllegalArgumentException(
-                    "a pipelined append needs the expected version, not " + expectedVersion));
+                    "an append through SqlAppender needs the expected version, not " + expectedVersion));
         }
         AppendResult result = new AppendResult(streamId, expectedVersion + 1, expectedVersion + events.size(), false);
-        List<Statement> statements = new ArrayList<>(events.size() + 4);
+        String commandId = metadata == null ? null : metadata.commandId();
         String metadataJson = new String(Json.write(metadata == null ? new EventMetadata(null, null, null, null) : metadata),
                 StandardCharsets.UTF_8);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Object> parameters = new ArrayList<>(events.size() * EVENT_PARAMETERS + 16);
         long version = expectedVersion;
         for (NewEvent event : events) {
-            statements.add(new Statement(INSERT_EVENT, Tuple.tuple(List.of(UUID.randomUUID(), streamId, ++version,
-                    event.type(), new String(Json.write(event.data()), StandardCharsets.UTF_8), metadataJson, now))));
+            parameters.add(UUID.randomUUID());
+            parameters.add(streamId);
+            parameters.add(++version);
+            parameters.add(event.type());
+            parameters.add(new String(Json.write(event.data()), StandardCharsets.UTF_8));
+            parameters.add(metadataJson);
+            parameters.add(now);
         }
-        if (metadata != null && metadata.commandId() != null) {
-            statements.add(new Statement(INSERT_COMMAND, Tuple.of(metadata.commandId(), streamId,
-                    result.firstVersion(), result.lastVersion())));
+        if (commandId != null) {
+            parameters.add(commandId);
+            parameters.add(streamId);
+            parameters.add(result.firstVersion());
+            parameters.add(result.lastVersion());
         }
-        statements.addAll(readModel.apply(result));
-        String commandId = metadata == null ? null : metadata.commandId();
-        return pool.withTransaction(connection -> pipelined(connection, statements))
+        List<Statement> statements = readModel.apply(result);
+        List<String> readModelSql = new ArrayList<>(statements.size());
+        for (Statement statement : statements) {
+            int expected = placeholders.computeIfAbsent(statement.sql(), SqlAppender::highestPlaceholder);
+            if (statement.parameters().size() != expected) {
+                return Uni.createFrom().failure(new IllegalArgumentException("a read-model statement with $" + expected
+                        + " as its last placeholder got " + statement.parameters().size() + " parameters"));
+            }
+            readModelSql.add(statement.sql());
+            for (int i = 0; i < statement.parameters().size(); i++) {
+                parameters.add(statement.parameters().getValue(i));
+            }
+        }
+        String sql = composed.computeIfAbsent(new Shape(events.size(), commandId != null, readModelSql),
+                SqlAppender::compose);
+        return pool.preparedQuery(sql).execute(Tuple.tuple(parameters))
                 .onTermination().invoke(commits::committed)
                 .replaceWith(result)
                 .onFailure(failure -> Failures.isUniqueViolation(failure, "es_events_stream_version"))
@@ -92,25 +137,57 @@ public class SqlAppender {
     }
 
     /**
-     * Sends every statement without waiting for the previous answer, and waits for every answer. A failure is the
-     * earliest statement's, in list order: once one statement fails, PostgreSQL answers every later one with
-     * "current transaction is aborted" (25P02), and that answer must never stand for the real cause (a lost version
-     * race is retried; a 25P02 would be a server error). The transaction then rolls back.
+     * {@code WITH es_command AS (...), read_model_1 AS (...) INSERT INTO es_events ... VALUES (...), (...)}. The
+     * event insert is the main statement because PostgreSQL runs it before the {@code WITH} parts it does not read
+     * (those run as the executor finishes): a lost race then always fails on {@code es_events_stream_version}, never
+     * on a read-model key that mirrors the version. The rows of a multi-row VALUES are inserted in their order, so
+     * the events take positions in version order. Placeholders are numbered on through the parts.
      */
-    private static Uni<Void> pipelined(SqlConnection connection, List<Statement> statements) {
-        List<Uni<Throwable>> sent = new ArrayList<>(statements.size());
-        for (Statement statement : statements) {
-            sent.add(connection.preparedQuery(statement.sql()).execute(statement.parameters())
-                    .replaceWith((Throwable) null)
-                    .onFailure().recoverWithItem(failure -> failure));
+    private static String compose(Shape shape) {
+        StringBuilder with = new StringBuilder();
+        int next = shape.events() * EVENT_PARAMETERS + 1;
+        if (shape.command()) {
+            next = part(with, "es_command", INSERT_COMMAND, next);
         }
-        return Uni.combine().all().unis(sent).with(Throwable.class, failures -> {
-            for (Throwable failure : failures) {
-                if (failure != null) {
-                    return failure;
-                }
-            }
-            return null;
-        }).chain(failure -> failure == null ? Uni.createFrom().voidItem() : Uni.createFrom().failure(failure));
+        for (int i = 0; i < shape.readModel().size(); i++) {
+            next = part(with, "read_model_" + (i + 1), shape.readModel().get(i), next);
+        }
+        StringBuilder sql = new StringBuilder();
+        if (!with.isEmpty()) {
+            sql.append("WITH ").append(with, 2, with.length()).append(' ');
+        }
+        sql.append(EVENT_COLUMNS);
+        int parameter = 1;
+        for (int e = 0; e < shape.events(); e++) {
+            sql.append(e == 0 ? "(" : ", (");
+            sql.append('$').append(parameter++).append(", $").append(parameter++).append(", $").append(parameter++)
+                    .append(", $").append(parameter++).append(", $").append(parameter++).append("::text::jsonb, $")
+                    .append(parameter++).append("::text::jsonb, $").append(parameter++).append(')');
+        }
+        return sql.toString();
+    }
+
+    private static int highestPlaceholder(String sql) {
+        Matcher placeholder = PLACEHOLDER.matcher(sql);
+        int highest = 0;
+        while (placeholder.find()) {
+            highest = Math.max(highest, Integer.parseInt(placeholder.group(1)));
+        }
+        return highest;
+    }
+
+    /** Appends {@code , name AS (statement)} with its placeholders moved on to start at {@code next}. */
+    private static int part(StringBuilder sql, String name, String statement, int next) {
+        Matcher placeholder = PLACEHOLDER.matcher(statement);
+        int highest = 0;
+        StringBuilder renumbered = new StringBuilder();
+        while (placeholder.find()) {
+            int n = Integer.parseInt(placeholder.group(1));
+            highest = Math.max(highest, n);
+            placeholder.appendReplacement(renumbered, "\\$" + (n + next - 1));
+        }
+        placeholder.appendTail(renumbered);
+        sql.append(", ").append(name).append(" AS (").append(renumbered).append(')');
+        return next + highest;
     }
 }
