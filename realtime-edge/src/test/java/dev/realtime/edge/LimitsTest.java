@@ -110,7 +110,9 @@ class LimitsTest {
             for (int i = 0; i < 15; i++) {
                 client.send(Map.of("type", "subscribe", "id", "f" + i, "room", "all"));
             }
-            await().atMost(WAIT).until(() -> answers(client) == 15);
+            // On a timeout the assertion names every frame that did arrive, and whether the connection is still open.
+            await().atMost(WAIT).untilAsserted(() -> assertEquals(15, answers(client),
+                    "open=" + client.isOpen() + ", received " + client.received()));
             long limited = client.received().stream()
                     .filter(frame -> "rate.limited".equals(frame.path("code").asText())).count();
             assertTrue(limited >= 1 && limited <= 5, client.received().toString());

@@ -39,7 +39,7 @@ record ChatSettings(
                 integer("conversations", 120),
                 integer("participants", 3),
                 integers("clients", "16,32,64"),
-                duration("jvm-warmup", "120s"),
+                duration("jvm-warmup", "300s"),
                 duration("jvm-warmup-min", "45s"),
                 Double.parseDouble(get("jvm-warmup-jit-below", "10")),
                 integer("jvm-warmup-clients", 32),
