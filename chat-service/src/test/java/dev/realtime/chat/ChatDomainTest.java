@@ -323,6 +323,9 @@ class ChatDomainTest {
         as(bob).body(Map.of("text", "a reply", "replyTo", first)).post("/api/conversations/{id}/messages", id)
                 .then().statusCode(201);
         as(bob).body(Map.of("messageId", first)).post("/api/conversations/{id}/read", id).then().statusCode(200);
+        // A reply that also mentions: the post's context then checks the reply and lists the participants at once.
+        as(alice).body(Map.of("text", "thanks @" + bob, "replyTo", first)).post("/api/conversations/{id}/messages", id)
+                .then().statusCode(201).body("replyTo", equalTo(first)).body("mentions", contains(bob));
         posted(alice, id, "plain");
 
         List<String> written = chatRows(id);

@@ -5,6 +5,7 @@ import static dev.realtime.eventstore.EventStoreTest.race;
 import static dev.realtime.eventstore.EventStoreTest.stream;
 import static dev.realtime.eventstore.fixtures.Await.await;
 import static dev.realtime.eventstore.fixtures.Await.failureOf;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,6 +26,7 @@ import dev.realtime.testkit.PostgresTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -116,12 +118,17 @@ class SqlAppenderTest {
         String second = stream();
         String command = "once-" + first;
         await(() -> appender.append(first, ExpectedVersion.NO_STREAM, deposits(1), EventMetadata.of("alice", command),
-                appended -> List.of()));
+                appended -> List.of(stats(INSERT_STATS, first, 1, 1))));
         Throwable failure = failureOf(() -> appender.append(second, ExpectedVersion.NO_STREAM, deposits(1),
                 EventMetadata.of("alice", command), appended -> List.of(stats(INSERT_STATS, second, 1, 1))));
         assertTrue(assertInstanceOf(DuplicateCommandException.class, failure).getMessage().contains(command));
         assertEquals(0L, await(() -> store.streamVersion(second)));
         assertNull(scalar("SELECT stream_id FROM test_stream_stats WHERE stream_id = $1", second));
+
+        // The read-model row of the repeat collides too: the answer is still the repeated command.
+        Throwable both = failureOf(() -> appender.append(second, ExpectedVersion.NO_STREAM, deposits(1),
+                EventMetadata.of("alice", command), appended -> List.of(stats(INSERT_STATS, first, 1, 1))));
+        assertInstanceOf(DuplicateCommandException.class, both);
     }
 
     @Test
@@ -149,6 +156,10 @@ class SqlAppenderTest {
         Throwable failure = failureOf(() -> appender.append(stream, ExpectedVersion.NO_STREAM, deposits(1), null,
                 appended -> List.of(new SqlAppender.Statement(INSERT_STATS, Tuple.of(stream, 1L)))));
         assertInstanceOf(IllegalArgumentException.class, failure);
+        Uni<AppendResult> refused = assertDoesNotThrow(() -> appender.append(stream, ExpectedVersion.NO_STREAM,
+                deposits(1), null, appended -> List.of(new SqlAppender.Statement("SELECT 1", Tuple.tuple()))),
+                "a statement refused by the read model's function fails the Uni, it is not thrown out of append");
+        assertInstanceOf(IllegalArgumentException.class, failureOf(() -> refused));
         assertEquals(0L, await(() -> store.streamVersion(stream)));
     }
 

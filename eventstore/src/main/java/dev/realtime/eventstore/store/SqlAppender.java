@@ -47,8 +47,9 @@ public class SqlAppender {
 
     /**
      * A read-model statement of the append: one {@code INSERT}, {@code UPDATE} or {@code DELETE} (no {@code WITH}
-     * of its own, no {@code $} but its {@code $1}, {@code $2}... placeholders). It runs as a part of the append's
-     * single statement, so it does not see the rows the other parts write, and no two parts may change the same row.
+     * of its own, no {@code $} but its {@code $1}, {@code $2}... placeholders), a constant text with the values in
+     * its parameters. It runs as a part of the append's single statement, so it does not see the rows the other
+     * parts write, and no two parts may change the same row.
      */
     public record Statement(String sql, Tuple parameters) {
         public Statement {
@@ -62,6 +63,8 @@ public class SqlAppender {
     private record Shape(int events, boolean command, List<String> readModel) {
     }
 
+    /** Read-model texts are the services' constants, so the memos stay small; past this, texts are built each time. */
+    private static final int MEMO_LIMIT = 1024;
     private final Map<Shape, String> composed = new ConcurrentHashMap<>();
     private final Map<String, Integer> placeholders = new ConcurrentHashMap<>();
 
@@ -106,16 +109,15 @@ public class SqlAppender {
             parameters.add(metadataJson);
             parameters.add(now);
         }
-        if (commandId != null) {
-            parameters.add(commandId);
-            parameters.add(streamId);
-            parameters.add(result.firstVersion());
-            parameters.add(result.lastVersion());
+        List<Statement> statements;
+        try {
+            statements = readModel.apply(result);
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(e);
         }
-        List<Statement> statements = readModel.apply(result);
         List<String> readModelSql = new ArrayList<>(statements.size());
         for (Statement statement : statements) {
-            int expected = placeholders.computeIfAbsent(statement.sql(), SqlAppender::highestPlaceholder);
+            int expected = memo(placeholders, statement.sql(), SqlAppender::highestPlaceholder);
             if (statement.parameters().size() != expected) {
                 return Uni.createFrom().failure(new IllegalArgumentException("a read-model statement with $" + expected
                         + " as its last placeholder got " + statement.parameters().size() + " parameters"));
@@ -125,8 +127,14 @@ public class SqlAppender {
                 parameters.add(statement.parameters().getValue(i));
             }
         }
-        String sql = composed.computeIfAbsent(new Shape(events.size(), commandId != null, readModelSql),
-                SqlAppender::compose);
+        if (commandId != null) {
+            parameters.add(commandId);
+            parameters.add(streamId);
+            parameters.add(result.firstVersion());
+            parameters.add(result.lastVersion());
+        }
+        Shape shape = new Shape(events.size(), commandId != null, readModelSql);
+        String sql = memo(composed, shape, SqlAppender::compose);
         return pool.preparedQuery(sql).execute(Tuple.tuple(parameters))
                 .onTermination().invoke(commits::committed)
                 .replaceWith(result)
@@ -137,20 +145,22 @@ public class SqlAppender {
     }
 
     /**
-     * {@code WITH es_command AS (...), read_model_1 AS (...) INSERT INTO es_events ... VALUES (...), (...)}. The
-     * event insert is the main statement because PostgreSQL runs it before the {@code WITH} parts it does not read
-     * (those run as the executor finishes): a lost race then always fails on {@code es_events_stream_version}, never
-     * on a read-model key that mirrors the version. The rows of a multi-row VALUES are inserted in their order, so
-     * the events take positions in version order. Placeholders are numbered on through the parts.
+     * {@code WITH read_model_1 AS (...), es_command AS (...) INSERT INTO es_events ... VALUES (...), (...)}.
+     * PostgreSQL runs the main statement first, then the {@code WITH} parts it does not read as the executor
+     * finishes, the last-listed first. So the event insert is the main statement (a lost race always fails on
+     * {@code es_events_stream_version}, never on a read-model key that mirrors the version), and the command record
+     * is listed last (a repeated command id is a {@link DuplicateCommandException} even when a read-model row would
+     * collide too). The rows of a multi-row VALUES are inserted in their order, so the events take positions in
+     * version order. Placeholders are numbered on through the parts, in the order of {@link #append}'s parameters.
      */
     private static String compose(Shape shape) {
         StringBuilder with = new StringBuilder();
         int next = shape.events() * EVENT_PARAMETERS + 1;
-        if (shape.command()) {
-            next = part(with, "es_command", INSERT_COMMAND, next);
-        }
         for (int i = 0; i < shape.readModel().size(); i++) {
             next = part(with, "read_model_" + (i + 1), shape.readModel().get(i), next);
+        }
+        if (shape.command()) {
+            part(with, "es_command", INSERT_COMMAND, next);
         }
         StringBuilder sql = new StringBuilder();
         if (!with.isEmpty()) {
@@ -165,6 +175,17 @@ public class SqlAppender {
                     .append(parameter++).append("::text::jsonb, $").append(parameter++).append(')');
         }
         return sql.toString();
+    }
+
+    private static <K, V> V memo(Map<K, V> memo, K key, Function<K, V> compute) {
+        V value = memo.get(key);
+        if (value == null) {
+            value = compute.apply(key);
+            if (memo.size() < MEMO_LIMIT) {
+                memo.putIfAbsent(key, value);
+            }
+        }
+        return value;
     }
 
     private static int highestPlaceholder(String sql) {
