@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The commands of a conversation. Each one loads the conversation and the caller's participation from the read
@@ -48,7 +49,8 @@ public class ConversationService {
     /** Posts queued or in their turn, per conversation lane; a lane without posts has no entry. */
     private final ConcurrentHashMap<String, Integer> queuedPosts = new ConcurrentHashMap<>();
     /** How long a post waits for its turn before it is refused with 503 and Retry-After. */
-    private static final Duration POST_LANE_WAIT = Duration.ofSeconds(5);
+    @ConfigProperty(name = "chat.post.queue-wait", defaultValue = "5s")
+    Duration postLaneWait;
 
     @Inject
     EventStore store;
@@ -264,7 +266,7 @@ public class ConversationService {
     private Uni<Posted> inTurn(String lane, Uni<Posted> once) {
         return Uni.createFrom().deferred(() -> {
             queuedPosts.merge(lane, 1, Integer::sum);
-            return vertx.sharedData().getLocalLockWithTimeout(lane, POST_LANE_WAIT.toMillis())
+            return vertx.sharedData().getLocalLockWithTimeout(lane, Math.max(1, postLaneWait.toMillis()))
                     .onFailure().transform(failure -> ChatProblem.conversationBusy(1))
                     .chain(turn -> once.onFailure(ConversationService::lostRace).retry().atMost(RETRIES)
                             .onTermination().invoke(turn::release))
