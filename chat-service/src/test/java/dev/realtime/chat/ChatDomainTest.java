@@ -1,6 +1,7 @@
 package dev.realtime.chat;
 
 import static dev.realtime.chat.ChatFixtures.as;
+import static dev.realtime.chat.ChatFixtures.atOnce;
 import static dev.realtime.chat.ChatFixtures.conversation;
 import static dev.realtime.chat.ChatFixtures.post;
 import static dev.realtime.chat.ChatFixtures.posted;
@@ -40,9 +41,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -73,22 +71,12 @@ class ChatDomainTest {
     void concurrentDirectOpensOfOnePairCreateOneConversation() throws Exception {
         String ana = user("ana");
         String ben = user("ben");
-        ExecutorService pool = Executors.newFixedThreadPool(6);
-        try {
-            List<Future<String>> ids = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                String opener = i % 2 == 0 ? ana : ben;
-                String other = i % 2 == 0 ? ben : ana;
-                ids.add(pool.submit(() -> as(opener)
-                        .body(Map.of("title", "DM", "participants", List.of(other), "direct", true))
-                        .post("/api/conversations").then().extract().path("id")));
-            }
-            String first = ids.get(0).get();
-            for (Future<String> id : ids) {
-                assertEquals(first, id.get());
-            }
-        } finally {
-            pool.shutdownNow();
+        List<String> ids = atOnce(List.of(ana, ben, ana, ben, ana, ben), opener -> as(opener)
+                .body(Map.of("title", "DM", "participants", List.of(opener.equals(ana) ? ben : ana), "direct", true))
+                .post("/api/conversations").then().extract().<String>path("id"));
+        String first = ids.get(0);
+        for (String id : ids) {
+            assertEquals(first, id);
         }
     }
 
@@ -354,17 +342,8 @@ class ChatDomainTest {
             posters.add(user("p" + i));
         }
         String id = conversation(owner, posters.toArray(String[]::new));
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<Integer>> statuses = new ArrayList<>();
-            for (String poster : posters) {
-                statuses.add(pool.submit(() -> post(poster, id, "hello from " + poster).extract().statusCode()));
-            }
-            for (Future<Integer> status : statuses) {
-                assertEquals(201, status.get());
-            }
-        } finally {
-            pool.shutdownNow();
+        for (int status : atOnce(posters, poster -> post(poster, id, "hello from " + poster).extract().statusCode())) {
+            assertEquals(201, status);
         }
         List<Integer> seqs = as(owner).get("/api/conversations/{id}/messages", id).then()
                 .body("items", hasSize(8)).extract().path("items.seq");
@@ -383,26 +362,15 @@ class ChatDomainTest {
             posters.add(user("crowd" + i));
         }
         String id = conversation(owner, posters.toArray(String[]::new));
-        ExecutorService pool = Executors.newFixedThreadPool(posters.size());
         List<String> answers = new ArrayList<>();
-        try {
-            List<Future<List<String>>> results = new ArrayList<>();
-            for (String poster : posters) {
-                results.add(pool.submit(() -> {
-                    List<String> mine = new ArrayList<>();
-                    for (int n = 0; n < 3; n++) {
-                        var response = post(poster, id, "crowd " + poster + " " + n).extract();
-                        mine.add(response.statusCode() + (response.statusCode() == 201 ? "" : " " + response.asString()));
-                    }
-                    return mine;
-                }));
+        atOnce(posters, poster -> {
+            List<String> mine = new ArrayList<>();
+            for (int n = 0; n < 3; n++) {
+                var response = post(poster, id, "crowd " + poster + " " + n).extract();
+                mine.add(response.statusCode() + (response.statusCode() == 201 ? "" : " " + response.asString()));
             }
-            for (Future<List<String>> result : results) {
-                answers.addAll(result.get());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+            return mine;
+        }).forEach(answers::addAll);
         assertEquals(List.of(), answers.stream().filter(answer -> !answer.equals("201")).toList());
         List<Integer> seqs = as(owner).queryParam("limit", 100).get("/api/conversations/{id}/messages", id).then()
                 .body("items", hasSize(72)).extract().path("items.seq");

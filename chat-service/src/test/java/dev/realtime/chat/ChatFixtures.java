@@ -6,9 +6,15 @@ import dev.realtime.testkit.Tokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /** REST calls of the tests, as a given user with a real token. */
 final class ChatFixtures {
@@ -35,5 +41,28 @@ final class ChatFixtures {
 
     static String posted(String user, String conversation, String text) {
         return post(user, conversation, text).statusCode(201).extract().path("id");
+    }
+
+    /** Runs {@code work} for every item at once, a thread each, released together; the results in the items' order. */
+    static <T, R> List<R> atOnce(List<T> items, Function<T, R> work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(items.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<R>> futures = new ArrayList<>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return work.apply(item);
+                }));
+            }
+            start.countDown();
+            List<R> results = new ArrayList<>();
+            for (Future<R> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.realtime.chat;
 
 import static dev.realtime.chat.ChatFixtures.as;
+import static dev.realtime.chat.ChatFixtures.atOnce;
 import static dev.realtime.chat.ChatFixtures.conversation;
 import static dev.realtime.chat.ChatFixtures.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,10 +20,6 @@ import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,7 +54,10 @@ class PostQueueTest {
         Response busy = null;
         // A crowd released at once nearly always has posts queued behind a turn; a few rounds make it certain.
         for (int round = 0; round < 5 && busy == null; round++) {
-            for (Response response : crowdPosts(id, posters, round)) {
+            int thisRound = round;
+            for (Response response : atOnce(posters, poster -> as(poster)
+                    .body(Map.of("text", "round " + thisRound + " from " + poster))
+                    .post("/api/conversations/{id}/messages", id))) {
                 if (response.statusCode() == 201) {
                     created++;
                 } else {
@@ -75,28 +75,5 @@ class PostQueueTest {
         int stored = as(owner).queryParam("limit", 100).get("/api/conversations/{id}/messages", id).then()
                 .statusCode(200).extract().path("items.size()");
         assertEquals(created, stored, "a refused post stores nothing");
-    }
-
-    private static List<Response> crowdPosts(String conversation, List<String> posters, int round) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(posters.size());
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Response>> futures = new ArrayList<>();
-            for (String poster : posters) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return as(poster).body(Map.of("text", "round " + round + " from " + poster))
-                            .post("/api/conversations/{id}/messages", conversation);
-                }));
-            }
-            start.countDown();
-            List<Response> responses = new ArrayList<>();
-            for (Future<Response> future : futures) {
-                responses.add(future.get());
-            }
-            return responses;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -46,11 +46,11 @@ public class ConversationService {
     /** Enough for a busy room on 2 cores; a command that still loses answers 409 and the client retries. */
     private static final int RETRIES = 8;
     private static final String POST_LANE = "chat.post:";
-    /** Posts queued or in their turn, per conversation lane; a lane without posts has no entry. */
-    private final ConcurrentHashMap<String, Integer> queuedPosts = new ConcurrentHashMap<>();
     /** How long a post waits for its turn before it is refused with 503 and Retry-After. */
     @ConfigProperty(name = "chat.post.queue-wait", defaultValue = "5s")
     Duration postLaneWait;
+    /** Posts queued or in their turn, per conversation lane; a lane without posts has no entry. */
+    private final ConcurrentHashMap<String, Integer> queuedPosts = new ConcurrentHashMap<>();
 
     @Inject
     EventStore store;

@@ -31,7 +31,7 @@ public class PostSql {
     // a parameter): PostgreSQL then keeps one generic plan per text, where a CASE on a parameter had it plan the
     // query again on every post (pg_prepared_statements: 0 generic plans).
     private static final String[] CONTEXT = {
-            context(false, false), context(true, false), context(false, true), context(true, true) };
+            contextSql(false, false), contextSql(true, false), contextSql(false, true), contextSql(true, true) };
     // The three rows of a post: the message, the conversation's version and last activity, and the author's read
     // position (the author has read their own message). SqlAppender runs them and the event insert as one statement.
     private static final String INSERT_MESSAGE = "INSERT INTO chat_messages (id, conversation_id, seq, author_id,"
@@ -41,7 +41,7 @@ public class PostSql {
     private static final String AUTHOR_READ = "UPDATE chat_participants SET last_read_seq = $3"
             + " WHERE conversation_id = $1 AND user_id = $2";
 
-    private static String context(boolean withParticipants, boolean withReply) {
+    private static String contextSql(boolean withParticipants, boolean withReply) {
         return "SELECT c.version, c.archived_at IS NOT NULL, "
                 + (withParticipants ? "(SELECT array_agg(a.user_id ORDER BY a.user_id) FROM chat_participants a"
                         + " WHERE a.conversation_id = $1)" : "NULL::text[]")

@@ -199,16 +199,9 @@ public class SqlAppender {
 
     /** Appends {@code , name AS (statement)} with its placeholders moved on to start at {@code next}. */
     private static int part(StringBuilder sql, String name, String statement, int next) {
-        Matcher placeholder = PLACEHOLDER.matcher(statement);
-        int highest = 0;
-        StringBuilder renumbered = new StringBuilder();
-        while (placeholder.find()) {
-            int n = Integer.parseInt(placeholder.group(1));
-            highest = Math.max(highest, n);
-            placeholder.appendReplacement(renumbered, "\\$" + (n + next - 1));
-        }
-        placeholder.appendTail(renumbered);
+        String renumbered = PLACEHOLDER.matcher(statement)
+                .replaceAll(placeholder -> "\\$" + (Integer.parseInt(placeholder.group(1)) + next - 1));
         sql.append(", ").append(name).append(" AS (").append(renumbered).append(')');
-        return next + highest;
+        return next + highestPlaceholder(statement);
     }
 }
