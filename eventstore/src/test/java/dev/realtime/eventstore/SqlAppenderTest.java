@@ -47,6 +47,13 @@ class SqlAppenderTest {
     private static final String INSERT_STATS = "INSERT INTO test_stream_stats (stream_id, events, last_version,"
             + " last_type, total_amount) VALUES ($1, $2, $3, $4, $5)";
 
+    // A guard in the shape of a chat post's: the version comes from the read model, and only an open stream takes
+    // more events (last_type 'closed' refuses).
+    private static final String OPEN_STREAM = "SELECT last_version FROM test_stream_stats WHERE stream_id = $1"
+            + " AND last_type <> 'closed'";
+    private static final String GUARDED_COUNT = "UPDATE test_stream_stats s SET events = s.events + $2,"
+            + " last_version = guard.version + $2 FROM guard WHERE s.stream_id = $1";
+
     @Inject
     SqlAppender appender;
 
@@ -161,6 +168,93 @@ class SqlAppenderTest {
                 "a statement refused by the read model's function fails the Uni, it is not thrown out of append");
         assertInstanceOf(IllegalArgumentException.class, failureOf(() -> refused));
         assertEquals(0L, await(() -> store.streamVersion(stream)));
+    }
+
+    @Test
+    void aGuardedAppendTakesTheVersionItsGuardReadsAndWritesEverythingInOneGo() {
+        String stream = seeded(Deposit.TYPE);
+        String command = "guarded-" + stream;
+        AppendResult result = await(() -> appender.appendGuarded(stream, openStream(stream), deposits(2),
+                EventMetadata.of("alice", command), List.of(guardedCount(stream, 2))));
+        assertEquals(new AppendResult(stream, 2, 3, false), result);
+
+        List<StoredEvent> events = await(() -> store.readStream(stream, 0, 10));
+        assertEquals(List.of(1L, 2L, 3L), events.stream().map(e -> e.version).toList());
+        assertTrue(events.get(1).position < events.get(2).position, "positions follow versions");
+        assertEquals(new Deposit(2, "deposit 2 of 2"), events.get(2).dataAs(Deposit.class));
+        assertEquals("alice", events.get(2).metadata().actor());
+        assertEquals(command, events.get(1).metadata().commandId());
+        assertEquals("2..3", scalar("SELECT first_version || '..' || last_version FROM es_commands WHERE command_id = $1",
+                command));
+        assertEquals("3@3", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
+                stream));
+    }
+
+    @Test
+    void whenTheGuardRefusesOrTheCommandIsRecordedAGuardedAppendWritesNothingAndAnswersNull() {
+        String closed = seeded("closed");
+        assertNull(await(() -> appender.appendGuarded(closed, openStream(closed), deposits(1),
+                EventMetadata.of("alice", "refused-" + closed), List.of(guardedCount(closed, 1)))));
+        assertEquals(1L, await(() -> store.streamVersion(closed)));
+        assertEquals("1@1", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
+                closed));
+        assertNull(scalar("SELECT command_id FROM es_commands WHERE command_id = $1", "refused-" + closed));
+
+        String open = seeded(Deposit.TYPE);
+        String command = "retried-" + open;
+        await(() -> appender.appendGuarded(open, openStream(open), deposits(1), EventMetadata.of("alice", command),
+                List.of(guardedCount(open, 1))));
+        assertNull(await(() -> appender.appendGuarded(open, openStream(open), deposits(1),
+                EventMetadata.of("alice", command), List.of(guardedCount(open, 1)))), "a retried command id");
+        assertEquals(2L, await(() -> store.streamVersion(open)));
+        assertEquals("2@2", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
+                open));
+    }
+
+    @Test
+    void concurrentGuardedAppendsNeverShareAVersionAndTheReadModelCountsEachWinner() throws Exception {
+        String stream = seeded(Deposit.TYPE);
+        int writers = 8;
+        List<Throwable> failures = race(writers, () -> await(() -> appender.appendGuarded(stream, openStream(stream),
+                deposits(1), null, List.of(guardedCount(stream, 1)))));
+        long winners = failures.stream().filter(Objects::isNull).count();
+        assertTrue(winners >= 1, failures.toString());
+        failures.stream().filter(Objects::nonNull).forEach(failure -> assertEquals(ExpectedVersion.ANY,
+                assertInstanceOf(ConcurrencyException.class, failure).expectedVersion()));
+        assertEquals(1 + winners, await(() -> store.streamVersion(stream)));
+        assertEquals((1 + winners) + "@" + (1 + winners), scalar(
+                "SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1", stream));
+    }
+
+    @Test
+    void aGuardIsOneSelectAndEveryReadModelStatementOfAGuardedAppendReadsIt() {
+        assertThrows(IllegalArgumentException.class, () -> new SqlAppender.Guard(
+                "UPDATE test_stream_stats SET events = 0", Tuple.tuple()));
+        String stream = seeded(Deposit.TYPE);
+        // Would write even when the guard refused: refused.
+        assertInstanceOf(IllegalArgumentException.class, failureOf(() -> appender.appendGuarded(stream,
+                openStream(stream), deposits(1), null, List.of(stats(INSERT_STATS, stream + ":x", 1, 1)))));
+        assertInstanceOf(IllegalArgumentException.class, failureOf(() -> appender.appendGuarded(stream,
+                new SqlAppender.Guard(OPEN_STREAM, Tuple.tuple()), deposits(1), null,
+                List.of(guardedCount(stream, 1)))));
+        assertEquals(1L, await(() -> store.streamVersion(stream)));
+        assertNull(scalar("SELECT stream_id FROM test_stream_stats WHERE stream_id = $1", stream + ":x"));
+    }
+
+    /** A stream of one event whose read-model row has {@code lastType}. */
+    private String seeded(String lastType) {
+        String stream = stream();
+        await(() -> appender.append(stream, ExpectedVersion.NO_STREAM, deposits(1), null, appended -> List.of(
+                new SqlAppender.Statement(INSERT_STATS, Tuple.of(stream, 1L, 1L, lastType, 0L)))));
+        return stream;
+    }
+
+    private static SqlAppender.Guard openStream(String stream) {
+        return new SqlAppender.Guard(OPEN_STREAM, Tuple.of(stream));
+    }
+
+    private static SqlAppender.Statement guardedCount(String stream, long events) {
+        return new SqlAppender.Statement(GUARDED_COUNT, Tuple.of(stream, events));
     }
 
     private static SqlAppender.Statement stats(String sql, String stream, long events, long lastVersion) {

@@ -141,6 +141,9 @@ public final class ChatRestBenchmark {
             // A post without an answer whose record is on the topic was stored: the answer, not the post, was lost.
             totals.put("unansweredButPublished", workload.lostPosts.stream().filter(consumer::sawClientMessage).count());
             totals.put("duplicateRecords", consumer.duplicates());
+            if (!consumer.duplicateSamples().isEmpty()) {
+                totals.put("duplicateSamples", consumer.duplicateSamples());
+            }
             totals.put("undecodableRecords", consumer.undecodable());
             if (workload.firstError != null) {
                 totals.put("firstError", workload.firstError);

@@ -146,7 +146,7 @@ final class ChatWorkload implements AutoCloseable {
             others.add(users[members[c][p]]);
         }
         String body = JSON.writeValueAsString(Map.of("title", "Benchmark conversation " + c, "participants", others));
-        Reply response = postJson(chatUrl + "/api/conversations", bearers[members[c][0]], body);
+        Reply response = postJson(chatUrl + "/api/conversations", bearers[members[c][0]], body, "create-" + c);
         if (response.status() != 201) {
             throw new IllegalStateException("creating conversation " + c + " answered " + response.status() + ": "
                     + response.body());
@@ -168,7 +168,7 @@ final class ChatWorkload implements AutoCloseable {
         long sent = System.nanoTime();
         Reply response;
         try {
-            response = postJson(postUris[c], bearers[author], body);
+            response = postJson(postUris[c], bearers[author], body, "b-" + runId + "-" + number);
         } catch (IOException e) {
             long done = System.nanoTime();
             ioErrors.increment();
@@ -199,14 +199,19 @@ final class ChatWorkload implements AutoCloseable {
         return new Post(number, messageId, due, sent, done, status);
     }
 
-    /** POSTs JSON and waits for the whole answer; a connection failure or a timeout is an IOException. */
-    private Reply postJson(String url, String bearer, String body) throws IOException, InterruptedException {
+    /**
+     * POSTs JSON and waits for the whole answer; a connection failure or a timeout is an IOException. {@code tag}
+     * goes out as {@code X-Bench-Post}, so that the service's access log (when switched on) can tell whether it
+     * answered a post the harness saw no answer to.
+     */
+    private Reply postJson(String url, String bearer, String body, String tag) throws IOException, InterruptedException {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
                 .setAbsoluteURI(url)
                 .setTimeout(REQUEST_TIMEOUT.toMillis())
                 .putHeader("Authorization", bearer)
-                .putHeader("Content-Type", "application/json");
+                .putHeader("Content-Type", "application/json")
+                .putHeader("X-Bench-Post", tag);
         try {
             return http.request(options)
                     .compose(request -> request.send(Buffer.buffer(body)))

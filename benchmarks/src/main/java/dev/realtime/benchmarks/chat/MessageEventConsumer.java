@@ -33,6 +33,10 @@ final class MessageEventConsumer implements AutoCloseable {
     /** Client message ids of every post seen on the topic: tells whether a post that got no answer was stored. */
     private final java.util.Set<String> clientMessageIds = ConcurrentHashMap.newKeySet();
     private final LongAdder duplicates = new LongAdder();
+    /** Where each message was first seen (partition:offset), to say where its copies came from. */
+    private final Map<String, String> firstSeenAt = new ConcurrentHashMap<>();
+    /** The first copies seen: message id, seq, where it was first seen and where again. */
+    private final java.util.Queue<String> duplicateSamples = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final LongAdder undecodable = new LongAdder();
     private final Thread thread;
     private volatile boolean running = true;
@@ -71,8 +75,15 @@ final class MessageEventConsumer implements AutoCloseable {
                         if (message.clientMessageId() != null) {
                             clientMessageIds.add(message.clientMessageId());
                         }
+                        String at = record.partition() + ":" + record.offset();
                         if (arrivals.putIfAbsent(messageId, now) != null) {
                             duplicates.increment();
+                            if (duplicateSamples.size() < 10) {
+                                duplicateSamples.add(messageId + " " + event.room() + " seq " + event.seq()
+                                        + " first at " + firstSeenAt.get(messageId) + ", again at " + at);
+                            }
+                        } else {
+                            firstSeenAt.put(messageId, at);
                         }
                     } catch (RuntimeException e) {
                         undecodable.increment();
@@ -113,6 +124,11 @@ final class MessageEventConsumer implements AutoCloseable {
 
     long duplicates() {
         return duplicates.sum();
+    }
+
+    /** A few of the copies, for the report. */
+    List<String> duplicateSamples() {
+        return List.copyOf(duplicateSamples);
     }
 
     long undecodable() {

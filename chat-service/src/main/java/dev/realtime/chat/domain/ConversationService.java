@@ -236,9 +236,9 @@ public class ConversationService {
     // ---- messages ----
 
     /**
-     * Posts a message: the hot command, so it reads what it needs in one query and appends through
-     * {@link SqlAppender} (event, command and read model in one statement) instead of a Hibernate
-     * session. The rules are those of the other commands: participants only, not in an archived conversation,
+     * Posts a message: the hot command, so it appends through {@link SqlAppender} (event, command and read model
+     * in one statement) instead of a Hibernate session, with the checks and the version read in that statement too
+     * when it can, and else read before in one query. The rules are those of the other commands: participants only, not in an archived conversation,
      * a reply to a message of the same conversation, a retried client message id returns the first message.
      */
     public Uni<Posted> post(Caller caller, String conversationId, String text, String replyTo, String clientMessageId) {
@@ -260,7 +260,25 @@ public class ConversationService {
         if (queuedPosts.containsKey(lane)) {
             return inTurn(lane, once);
         }
-        return once.onFailure(ConversationService::lostRace).recoverWithUni(lost -> inTurn(lane, once));
+        // A post that needs no participant list first tries the append that checks and takes the version in its
+        // own statement; when the guard refuses (not a participant, archived, no such reply, a retried command id)
+        // nothing was written and the context read says why.
+        Uni<Posted> first = mayMention ? once
+                : postGuarded(caller, conversationId, room, text, replyTo, replyId, clientMessageId, commandId)
+                        .onItem().ifNull().switchTo(once);
+        return first.onFailure(ConversationService::lostRace).recoverWithUni(lost -> inTurn(lane, once));
+    }
+
+    private Uni<Posted> postGuarded(Caller caller, String conversationId, Room room, String text, String replyTo,
+            UUID replyId, String clientMessageId, String commandId) {
+        return Uni.createFrom().deferred(() -> {
+            ChatEvents.MessagePosted posted = new ChatEvents.MessagePosted(UUID.randomUUID().toString(), caller.id(),
+                    caller.displayName(), text, clientMessageId, now(), replyTo, List.of());
+            return appender.appendGuarded(room.name(), PostSql.guard(conversationId, caller.id(), replyId),
+                            List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)),
+                            EventMetadata.of(caller.id(), commandId), PostSql.guardedReadModel(conversationId, posted))
+                    .map(result -> result == null ? null : new Posted(result, posted));
+        });
     }
 
     private Uni<Posted> inTurn(String lane, Uni<Posted> once) {

@@ -41,6 +41,26 @@ public class PostSql {
     private static final String AUTHOR_READ = "UPDATE chat_participants SET last_read_seq = $3"
             + " WHERE conversation_id = $1 AND user_id = $2";
 
+    // The same post with the checks and the version read in the append's own statement (SqlAppender.appendGuarded):
+    // the guard gives the conversation's version when the author takes part, it is not archived and the replied-to
+    // message is in it; the rows take the new version from the guard. ConversationService falls back to the context
+    // read when the guard gives no row, to say why.
+    private static final String[] GUARD = { guardSql(false), guardSql(true) };
+    private static final String GUARDED_INSERT_MESSAGE = "INSERT INTO chat_messages (id, conversation_id, seq, author_id,"
+            + " author_name, text, posted_at, reply_to, mentions) SELECT $1::uuid, $2, guard.version + 1, $3, $4, $5,"
+            + " $6::timestamptz, $7::uuid, $8 FROM guard";
+    private static final String GUARDED_ADVANCE_CONVERSATION = "UPDATE chat_conversations c SET version = guard.version + 1,"
+            + " last_message_seq = guard.version + 1, last_activity_at = $2 FROM guard WHERE c.id = $1";
+    private static final String GUARDED_AUTHOR_READ = "UPDATE chat_participants p SET last_read_seq = guard.version + 1"
+            + " FROM guard WHERE p.conversation_id = $1 AND p.user_id = $2";
+
+    private static String guardSql(boolean withReply) {
+        return "SELECT c.version FROM chat_participants p JOIN chat_conversations c ON c.id = p.conversation_id"
+                + " WHERE p.conversation_id = $1 AND p.user_id = $2 AND c.archived_at IS NULL"
+                + (withReply ? " AND EXISTS (SELECT 1 FROM chat_messages m WHERE m.id = $3 AND m.conversation_id = $1)"
+                        : "");
+    }
+
     private static String contextSql(boolean withParticipants, boolean withReply) {
         return "SELECT c.version, c.archived_at IS NOT NULL, "
                 + (withParticipants ? "(SELECT array_agg(a.user_id ORDER BY a.user_id) FROM chat_participants a"
@@ -96,6 +116,24 @@ public class PostSql {
                         ChatProjection.json(posted.mentions())))),
                 new SqlAppender.Statement(ADVANCE_CONVERSATION, Tuple.of(conversationId, seq, postedAt)),
                 new SqlAppender.Statement(AUTHOR_READ, Tuple.of(conversationId, posted.authorId(), seq)));
+    }
+
+    /** The guard of a post by {@code userId}: see {@link #GUARD}. */
+    public static SqlAppender.Guard guard(String conversationId, String userId, UUID replyTo) {
+        return replyTo == null ? new SqlAppender.Guard(GUARD[0], Tuple.of(conversationId, userId))
+                : new SqlAppender.Guard(GUARD[1], Tuple.of(conversationId, userId, replyTo));
+    }
+
+    /** The rows of {@link #readModel} for a guarded append, which take the message's seq from the guard. */
+    public static List<SqlAppender.Statement> guardedReadModel(String conversationId, ChatEvents.MessagePosted posted) {
+        OffsetDateTime postedAt = utc(posted.postedAt());
+        return List.of(
+                new SqlAppender.Statement(GUARDED_INSERT_MESSAGE, Tuple.tuple(Arrays.asList(
+                        UUID.fromString(posted.messageId()), conversationId, posted.authorId(), posted.authorName(),
+                        posted.text(), postedAt, posted.replyTo() == null ? null : UUID.fromString(posted.replyTo()),
+                        ChatProjection.json(posted.mentions())))),
+                new SqlAppender.Statement(GUARDED_ADVANCE_CONVERSATION, Tuple.of(conversationId, postedAt)),
+                new SqlAppender.Statement(GUARDED_AUTHOR_READ, Tuple.of(conversationId, posted.authorId())));
     }
 
     private static OffsetDateTime utc(Instant instant) {

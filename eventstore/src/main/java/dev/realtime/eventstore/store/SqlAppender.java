@@ -4,6 +4,7 @@ import dev.realtime.contracts.events.Json;
 import dev.realtime.eventstore.relay.CommitSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -39,11 +40,14 @@ public class SqlAppender {
     private static final String EVENT_COLUMNS = "INSERT INTO es_events (event_id, stream_id, version, type, data,"
             + " metadata, recorded_at) VALUES ";
     private static final int EVENT_PARAMETERS = 7;
+    private static final int GUARDED_EVENT_PARAMETERS = 3;
     private static final String INSERT_COMMAND = "INSERT INTO es_commands (command_id, stream_id, first_version,"
             + " last_version) VALUES ($1, $2, $3, $4)";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$(\\d+)");
     private static final Pattern PLAIN_WRITE = Pattern.compile("^\\s*(INSERT|UPDATE|DELETE)\\b",
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern PLAIN_SELECT = Pattern.compile("^\\s*SELECT\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern READS_GUARD = Pattern.compile("\\b" + Guard.NAME + "\\b");
 
     /**
      * A read-model statement of the append: one {@code INSERT}, {@code UPDATE} or {@code DELETE} (no {@code WITH}
@@ -59,13 +63,35 @@ public class SqlAppender {
         }
     }
 
+    /**
+     * The condition of a {@linkplain #appendGuarded guarded append}, which reads the stream's version in its own
+     * statement instead of taking it from the caller: one {@code SELECT} (a constant text with {@code $1},
+     * {@code $2}... placeholders) of one column, the stream's current version, in one row when the command may go
+     * on and in none when it may not (the caller then decides with a read of its own why not). It runs as the
+     * statement's {@value #NAME} part, whose column is {@code version}.
+     */
+    public record Guard(String sql, Tuple parameters) {
+        /** The part's name: a guarded append's read-model statements read the version before it as {@code guard.version}. */
+        public static final String NAME = "guard";
+
+        public Guard {
+            if (sql == null || !PLAIN_SELECT.matcher(sql).find()) {
+                throw new IllegalArgumentException("a guard is one SELECT: " + sql);
+            }
+        }
+    }
+
     /** What decides the composed SQL text: the same shape gives the same text, which PostgreSQL prepares once. */
     private record Shape(int events, boolean command, List<String> readModel) {
+    }
+
+    private record GuardedShape(String guard, int events, boolean command, List<String> readModel) {
     }
 
     /** Read-model texts are the services' constants, so the memos stay small; past this, texts are built each time. */
     private static final int MEMO_LIMIT = 1024;
     private final Map<Shape, String> composed = new ConcurrentHashMap<>();
+    private final Map<GuardedShape, String> composedGuarded = new ConcurrentHashMap<>();
     private final Map<String, Integer> placeholders = new ConcurrentHashMap<>();
 
     @Inject
@@ -95,8 +121,7 @@ public class SqlAppender {
         }
         AppendResult result = new AppendResult(streamId, expectedVersion + 1, expectedVersion + events.size(), false);
         String commandId = metadata == null ? null : metadata.commandId();
-        String metadataJson = new String(Json.write(metadata == null ? new EventMetadata(null, null, null, null) : metadata),
-                StandardCharsets.UTF_8);
+        String metadataJson = metadataJson(metadata);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Object> parameters = new ArrayList<>(events.size() * EVENT_PARAMETERS + 16);
         long version = expectedVersion;
@@ -117,15 +142,10 @@ public class SqlAppender {
         }
         List<String> readModelSql = new ArrayList<>(statements.size());
         for (Statement statement : statements) {
-            int expected = memo(placeholders, statement.sql(), SqlAppender::highestPlaceholder);
-            if (statement.parameters().size() != expected) {
-                return Uni.createFrom().failure(new IllegalArgumentException("a read-model statement with $" + expected
-                        + " as its last placeholder got " + statement.parameters().size() + " parameters"));
+            if (!addParameters(parameters, statement.sql(), statement.parameters())) {
+                return Uni.createFrom().failure(parameterCount(statement.sql(), statement.parameters()));
             }
             readModelSql.add(statement.sql());
-            for (int i = 0; i < statement.parameters().size(); i++) {
-                parameters.add(statement.parameters().getValue(i));
-            }
         }
         if (commandId != null) {
             parameters.add(commandId);
@@ -142,6 +162,140 @@ public class SqlAppender {
                 .transform(failure -> new ConcurrencyException(streamId, expectedVersion, null))
                 .onFailure(failure -> Failures.isUniqueViolation(failure, "es_commands_pkey"))
                 .transform(failure -> new DuplicateCommandException(commandId));
+    }
+
+    /**
+     * Appends {@code events} to {@code streamId} after the version that {@code guard} reads, in the same statement
+     * as that read: a command that needs nothing from the database but its checks and the version costs one
+     * exchange instead of a query and an append. Completes with the versions appended, or with {@code null} when
+     * nothing was written because the guard gave no row or, for a command id, the command is already recorded:
+     * the caller then reads why (with {@link #append}'s read) and answers accordingly.
+     *
+     * <p>Each of {@code readModel}'s statements must read the guard ({@code ... FROM guard}, taking the new
+     * version as {@code guard.version + 1}): a statement that does not would write even when the guard refused, so
+     * the append refuses it. Fails with {@link ConcurrencyException} (expected version {@link ExpectedVersion#ANY})
+     * when another append took the version after the guard read it, and with {@link DuplicateCommandException} when
+     * the same command id was appended concurrently; nothing is written then either, and a rerun reads again.
+     */
+    public Uni<AppendResult> appendGuarded(String streamId, Guard guard, List<NewEvent> events, EventMetadata metadata,
+            List<Statement> readModel) {
+        if (streamId == null || streamId.isBlank()) {
+            return Uni.createFrom().failure(new IllegalArgumentException("streamId is required"));
+        }
+        if (events == null || events.isEmpty() || events.size() > EventStore.MAX_EVENTS_PER_APPEND) {
+            return Uni.createFrom().failure(new IllegalArgumentException(
+                    "an append takes 1 to " + EventStore.MAX_EVENTS_PER_APPEND + " events"));
+        }
+        List<Object> parameters = new ArrayList<>(events.size() * GUARDED_EVENT_PARAMETERS + 24);
+        if (!addParameters(parameters, guard.sql(), guard.parameters())) {
+            return Uni.createFrom().failure(parameterCount(guard.sql(), guard.parameters()));
+        }
+        for (NewEvent event : events) {
+            parameters.add(UUID.randomUUID());
+            parameters.add(event.type());
+            parameters.add(new String(Json.write(event.data()), StandardCharsets.UTF_8));
+        }
+        String commandId = metadata == null ? null : metadata.commandId();
+        parameters.add(streamId);
+        parameters.add(metadataJson(metadata));
+        parameters.add(OffsetDateTime.now(ZoneOffset.UTC));
+        List<String> readModelSql = new ArrayList<>(readModel.size());
+        for (Statement statement : readModel) {
+            if (!READS_GUARD.matcher(statement.sql()).find()) {
+                return Uni.createFrom().failure(new IllegalArgumentException(
+                        "a read-model statement of a guarded append must read " + Guard.NAME + ": " + statement.sql()));
+            }
+            if (!addParameters(parameters, statement.sql(), statement.parameters())) {
+                return Uni.createFrom().failure(parameterCount(statement.sql(), statement.parameters()));
+            }
+            readModelSql.add(statement.sql());
+        }
+        if (commandId != null) {
+            parameters.add(commandId);
+        }
+        GuardedShape shape = new GuardedShape(guard.sql(), events.size(), commandId != null, readModelSql);
+        String sql = memo(composedGuarded, shape, SqlAppender::composeGuarded);
+        return pool.preparedQuery(sql).execute(Tuple.tuple(parameters))
+                .onTermination().invoke(commits::committed)
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    long first = Long.MAX_VALUE;
+                    long last = Long.MIN_VALUE;
+                    for (Row row : rows) {
+                        first = Math.min(first, row.getLong(0));
+                        last = Math.max(last, row.getLong(0));
+                    }
+                    return new AppendResult(streamId, first, last, false);
+                })
+                .onFailure(failure -> Failures.isUniqueViolation(failure, "es_events_stream_version"))
+                .transform(failure -> new ConcurrencyException(streamId, ExpectedVersion.ANY, null))
+                .onFailure(failure -> Failures.isUniqueViolation(failure, "es_commands_pkey"))
+                .transform(failure -> new DuplicateCommandException(commandId));
+    }
+
+    /** Adds {@code values} to {@code parameters}, or false when their number does not match the placeholders. */
+    private boolean addParameters(List<Object> parameters, String sql, Tuple values) {
+        if (values.size() != memo(placeholders, sql, SqlAppender::highestPlaceholder)) {
+            return false;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            parameters.add(values.getValue(i));
+        }
+        return true;
+    }
+
+    private static IllegalArgumentException parameterCount(String sql, Tuple values) {
+        return new IllegalArgumentException("a statement with $" + highestPlaceholder(sql)
+                + " as its last placeholder got " + values.size() + " parameters");
+    }
+
+    private static String metadataJson(EventMetadata metadata) {
+        return new String(Json.write(metadata == null ? new EventMetadata(null, null, null, null) : metadata),
+                StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code WITH guard (version) AS (...), read_model_1 AS (...), es_command AS (...) INSERT INTO es_events
+     * SELECT ... FROM guard, (VALUES ...) RETURNING version}: the parts in the same order as {@link #compose}'s, for
+     * the same reasons. The guard is read by the main statement and by the parts, so PostgreSQL computes it once;
+     * with no row in it every part writes nothing. A recorded command id empties the guard too, so that a retried
+     * command is answered by the caller's read instead of failing on {@code es_commands_pkey}. Placeholders: the
+     * guard's, then three per event, the stream, metadata and time, the read model's, the command id.
+     */
+    private static String composeGuarded(GuardedShape shape) {
+        int next = highestPlaceholder(shape.guard()) + 1;
+        StringBuilder values = new StringBuilder();
+        for (int e = 1; e <= shape.events(); e++) {
+            values.append(e == 1 ? "($" : ", ($").append(next++).append("::uuid, ").append(e).append(", $")
+                    .append(next++).append("::text, $").append(next++).append("::text)");
+        }
+        int stream = next++;
+        int metadata = next++;
+        int recordedAt = next++;
+        StringBuilder with = new StringBuilder(", ").append(Guard.NAME).append(" (version) AS (");
+        if (shape.command()) {
+            int command = next + shape.readModel().stream().mapToInt(SqlAppender::highestPlaceholder).sum();
+            with.append("SELECT g.* FROM (").append(shape.guard()).append(") AS g WHERE NOT EXISTS (SELECT 1 FROM")
+                    .append(" es_commands WHERE command_id = $").append(command).append(')');
+        } else {
+            with.append(shape.guard());
+        }
+        with.append(')');
+        for (int i = 0; i < shape.readModel().size(); i++) {
+            next = part(with, "read_model_" + (i + 1), shape.readModel().get(i), next);
+        }
+        if (shape.command()) {
+            with.append(", es_command AS (INSERT INTO es_commands (command_id, stream_id, first_version, last_version)")
+                    .append(" SELECT $").append(next).append(", $").append(stream).append(", ").append(Guard.NAME)
+                    .append(".version + 1, ").append(Guard.NAME).append(".version + ").append(shape.events())
+                    .append(" FROM ").append(Guard.NAME).append(')');
+        }
+        return "WITH " + with.substring(2) + " INSERT INTO es_events (event_id, stream_id, version, type, data,"
+                + " metadata, recorded_at) SELECT e.event_id, $" + stream + ", " + Guard.NAME + ".version + e.n, e.type,"
+                + " e.data::jsonb, $" + metadata + "::text::jsonb, $" + recordedAt + " FROM " + Guard.NAME + ", (VALUES "
+                + values + ") AS e (event_id, n, type, data) ORDER BY e.n RETURNING version";
     }
 
     /**
