@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -297,6 +298,27 @@ class ChatDomainTest {
 
     @Inject
     Pool pool;
+
+    /** A post's checks run in its append; when one refuses, the answer is the same as before and nothing is stored. */
+    @Test
+    void aReplyOutsideTheConversationAndAPostByAFormerParticipantAreRefusedAndStoreNothing() {
+        String alice = user("alice");
+        String bob = user("bob");
+        String id = conversation(alice, bob);
+        String elsewhere = posted(alice, conversation(alice), "in another conversation");
+        posted(alice, id, "the only message");
+
+        as(bob).body(Map.of("text", "a reply", "replyTo", elsewhere)).post("/api/conversations/{id}/messages", id)
+                .then().statusCode(404).contentType("application/problem+json");
+        as(bob).body(Map.of("text", "a reply", "replyTo", UUID.randomUUID().toString()))
+                .post("/api/conversations/{id}/messages", id).then().statusCode(404);
+        as(bob).post("/api/conversations/{id}/leave", id).then().statusCode(204);
+        post(bob, id, "after leaving").statusCode(404).contentType("application/problem+json");
+
+        as(alice).get("/api/conversations/{id}/messages", id).then().statusCode(200)
+                .body("items.text", contains("the only message"));
+        post(alice, id, "still open").statusCode(201);
+    }
 
     @Inject
     ProjectionReplayer replayer;
