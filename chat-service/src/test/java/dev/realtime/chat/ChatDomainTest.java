@@ -307,17 +307,28 @@ class ChatDomainTest {
         String id = conversation(alice, bob);
         String elsewhere = posted(alice, conversation(alice), "in another conversation");
         posted(alice, id, "the only message");
+        long seq = lastSeq(alice, id);
 
         as(bob).body(Map.of("text", "a reply", "replyTo", elsewhere)).post("/api/conversations/{id}/messages", id)
-                .then().statusCode(404).contentType("application/problem+json");
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("No such message in this conversation."));
         as(bob).body(Map.of("text", "a reply", "replyTo", UUID.randomUUID().toString()))
-                .post("/api/conversations/{id}/messages", id).then().statusCode(404);
+                .post("/api/conversations/{id}/messages", id).then().statusCode(404)
+                .body("detail", equalTo("No such message in this conversation."));
+        assertEquals(seq, lastSeq(alice, id), "a refused reply appends no event");
         as(bob).post("/api/conversations/{id}/leave", id).then().statusCode(204);
-        post(bob, id, "after leaving").statusCode(404).contentType("application/problem+json");
+        post(bob, id, "after leaving").statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("No such conversation."));
+        assertEquals(seq + 1, lastSeq(alice, id), "only the leave was appended");
 
         as(alice).get("/api/conversations/{id}/messages", id).then().statusCode(200)
                 .body("items.text", contains("the only message"));
-        post(alice, id, "still open").statusCode(201);
+        post(alice, id, "still open").statusCode(201).body("seq", equalTo((int) seq + 2));
+    }
+
+    private static long lastSeq(String user, String conversation) {
+        return as(user).get("/api/conversations/{id}/events", conversation).then().statusCode(200)
+                .extract().jsonPath().getLong("lastSeq");
     }
 
     @Inject

@@ -32,8 +32,11 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The single-statement append of hot commands: events, command record and read-model rows all land, or none. */
@@ -188,6 +191,42 @@ class SqlAppenderTest {
                 command));
         assertEquals("3@3", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
                 stream));
+        // The relay's order: the transaction that wrote version 2 took its id after version 1 committed.
+        assertEquals("true", scalar("SELECT (SELECT tx_id FROM es_events WHERE stream_id = $1 AND version = 2)"
+                + " > (SELECT tx_id FROM es_events WHERE stream_id = $1 AND version = 1)", stream));
+    }
+
+    @Test
+    void aGuardedAppendThatMeetsAnOpenAppendAtItsVersionLosesTheRaceAndWritesNothing() throws Exception {
+        String stream = seeded(Deposit.TYPE);
+        CompletableFuture<Throwable> guarded = new CompletableFuture<>();
+        // An EventStore append (with its projection) holds version 2 uncommitted; the guarded append reads version 1
+        // from the committed read model, waits for the open one on the version key, and must lose once it commits.
+        await(() -> store.transact(() -> store.append(stream, 1, deposits(1), EventMetadata.of("bob", null))
+                .call(() -> {
+                    appender.appendGuarded(stream, openStream(stream), deposits(1), null,
+                            List.of(guardedCount(stream, 1))).subscribe().with(ok -> guarded.complete(null),
+                                    guarded::complete);
+                    return waitingOnALock("WITH guard%");
+                })));
+        Throwable failure = guarded.get(10, TimeUnit.SECONDS);
+        assertEquals(ExpectedVersion.ANY, assertInstanceOf(ConcurrencyException.class, failure).expectedVersion());
+        assertEquals(2L, await(() -> store.streamVersion(stream)));
+        assertEquals("2@2", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
+                stream));
+    }
+
+    /** Completes once a statement starting like {@code query} waits for a lock (it blocks on an open transaction). */
+    private Uni<Long> waitingOnALock(String query) {
+        return pool.preparedQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND query LIKE $1").execute(Tuple.of(query))
+                .map(rows -> rows.iterator().next().getLong(0))
+                .invoke(waiting -> {
+                    if (waiting == 0) {
+                        throw new IllegalStateException("the guarded append is not waiting yet");
+                    }
+                })
+                .onFailure().retry().withBackOff(Duration.ofMillis(10), Duration.ofMillis(50)).atMost(200);
     }
 
     @Test

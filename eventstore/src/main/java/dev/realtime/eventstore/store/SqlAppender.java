@@ -47,7 +47,8 @@ public class SqlAppender {
     private static final Pattern PLAIN_WRITE = Pattern.compile("^\\s*(INSERT|UPDATE|DELETE)\\b",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern PLAIN_SELECT = Pattern.compile("^\\s*SELECT\\b", Pattern.CASE_INSENSITIVE);
-    private static final Pattern READS_GUARD = Pattern.compile("\\b" + Guard.NAME + "\\b");
+    private static final Pattern JOINS_GUARD = Pattern.compile("\\b(FROM|JOIN)\\s+" + Guard.NAME + "\\b",
+            Pattern.CASE_INSENSITIVE);
 
     /**
      * A read-model statement of the append: one {@code INSERT}, {@code UPDATE} or {@code DELETE} (no {@code WITH}
@@ -171,11 +172,15 @@ public class SqlAppender {
      * nothing was written because the guard gave no row or, for a command id, the command is already recorded:
      * the caller then reads why (with {@link #append}'s read) and answers accordingly.
      *
-     * <p>Each of {@code readModel}'s statements must read the guard ({@code ... FROM guard}, taking the new
-     * version as {@code guard.version + 1}): a statement that does not would write even when the guard refused, so
-     * the append refuses it. Fails with {@link ConcurrencyException} (expected version {@link ExpectedVersion#ANY})
-     * when another append took the version after the guard read it, and with {@link DuplicateCommandException} when
-     * the same command id was appended concurrently; nothing is written then either, and a rerun reads again.
+     * <p>Each of {@code readModel}'s statements must join the guard ({@code UPDATE ... FROM guard WHERE ...},
+     * {@code INSERT ... SELECT ... FROM guard}, taking the new version as {@code guard.version + 1}), so that it
+     * writes nothing when the guard gave no row. The append refuses a statement without {@code FROM guard} or
+     * {@code JOIN guard}; it cannot tell a join from a subquery, so a statement that reads the guard only in a
+     * subquery ({@code SET seq = (SELECT ... FROM guard)}) would still write: that is the caller's to avoid.
+     * Fails with {@link ConcurrencyException} (expected version {@link ExpectedVersion#ANY}) when another append
+     * took the version after the guard read it, which is also how a concurrent run of the same command on the same
+     * stream shows (its event insert meets the version first); {@link DuplicateCommandException} when the same
+     * command id was appended concurrently to another stream. Nothing is written then either; a rerun reads again.
      */
     public Uni<AppendResult> appendGuarded(String streamId, Guard guard, List<NewEvent> events, EventMetadata metadata,
             List<Statement> readModel) {
@@ -201,9 +206,9 @@ public class SqlAppender {
         parameters.add(OffsetDateTime.now(ZoneOffset.UTC));
         List<String> readModelSql = new ArrayList<>(readModel.size());
         for (Statement statement : readModel) {
-            if (!READS_GUARD.matcher(statement.sql()).find()) {
+            if (!JOINS_GUARD.matcher(statement.sql()).find()) {
                 return Uni.createFrom().failure(new IllegalArgumentException(
-                        "a read-model statement of a guarded append must read " + Guard.NAME + ": " + statement.sql()));
+                        "a read-model statement of a guarded append must join " + Guard.NAME + ": " + statement.sql()));
             }
             if (!addParameters(parameters, statement.sql(), statement.parameters())) {
                 return Uni.createFrom().failure(parameterCount(statement.sql(), statement.parameters()));
