@@ -86,15 +86,12 @@ class SqlAppenderTest {
 
         assertEquals("1..3", scalar("SELECT first_version || '..' || last_version FROM es_commands WHERE command_id = $1",
                 command));
-        assertEquals("3@3", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
-                stream));
-        assertEquals("3@3", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
-                stream + ":mirror"));
+        assertEquals("3@3", countAndVersion(stream));
+        assertEquals("3@3", countAndVersion(stream + ":mirror"));
 
         await(() -> appender.append(stream, 3, deposits(1), EventMetadata.of("bob", null),
                 appended -> List.of(stats(UPSERT_STATS, stream, 1, appended.lastVersion()))));
-        assertEquals("4@4", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
-                stream));
+        assertEquals("4@4", countAndVersion(stream));
     }
 
     @Test
@@ -106,8 +103,7 @@ class SqlAppenderTest {
                 appended -> List.of(stats(UPSERT_STATS, stream, 2, 2), stats(INSERT_STATS, stream + ":other", 2, 2))));
         assertInstanceOf(ConcurrencyException.class, failure);
         assertEquals(1L, await(() -> store.streamVersion(stream)));
-        assertEquals("1@1", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
-                stream));
+        assertEquals("1@1", countAndVersion(stream));
         assertNull(scalar("SELECT stream_id FROM test_stream_stats WHERE stream_id = $1", stream + ":other"));
     }
 
@@ -153,8 +149,7 @@ class SqlAppenderTest {
         failures.stream().filter(Objects::nonNull)
                 .forEach(failure -> assertInstanceOf(ConcurrencyException.class, failure));
         assertEquals(1L, await(() -> store.streamVersion(stream)));
-        assertEquals("1@1", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
-                stream));
+        assertEquals("1@1", countAndVersion(stream));
     }
 
     @Test
@@ -189,8 +184,7 @@ class SqlAppenderTest {
         assertEquals(command, events.get(1).metadata().commandId());
         assertEquals("2..3", scalar("SELECT first_version || '..' || last_version FROM es_commands WHERE command_id = $1",
                 command));
-        assertEquals("3@3", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
-                stream));
+        assertEquals("3@3", countAndVersion(stream));
         // The relay's order: the transaction that wrote version 2 took its id after version 1 committed.
         assertEquals("true", scalar("SELECT (SELECT tx_id FROM es_events WHERE stream_id = $1 AND version = 2)"
                 + " > (SELECT tx_id FROM es_events WHERE stream_id = $1 AND version = 1)", stream));
@@ -212,8 +206,7 @@ class SqlAppenderTest {
         Throwable failure = guarded.get(10, TimeUnit.SECONDS);
         assertEquals(ExpectedVersion.ANY, assertInstanceOf(ConcurrencyException.class, failure).expectedVersion());
         assertEquals(2L, await(() -> store.streamVersion(stream)));
-        assertEquals("2@2", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
-                stream));
+        assertEquals("2@2", countAndVersion(stream));
     }
 
     /** Completes once a statement starting like {@code query} waits for a lock (it blocks on an open transaction). */
@@ -235,8 +228,7 @@ class SqlAppenderTest {
         assertNull(await(() -> appender.appendGuarded(closed, openStream(closed), deposits(1),
                 EventMetadata.of("alice", "refused-" + closed), List.of(guardedCount(closed, 1)))));
         assertEquals(1L, await(() -> store.streamVersion(closed)));
-        assertEquals("1@1", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
-                closed));
+        assertEquals("1@1", countAndVersion(closed));
         assertNull(scalar("SELECT command_id FROM es_commands WHERE command_id = $1", "refused-" + closed));
 
         String open = seeded(Deposit.TYPE);
@@ -246,8 +238,7 @@ class SqlAppenderTest {
         assertNull(await(() -> appender.appendGuarded(open, openStream(open), deposits(1),
                 EventMetadata.of("alice", command), List.of(guardedCount(open, 1)))), "a retried command id");
         assertEquals(2L, await(() -> store.streamVersion(open)));
-        assertEquals("2@2", scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1",
-                open));
+        assertEquals("2@2", countAndVersion(open));
     }
 
     @Test
@@ -261,8 +252,7 @@ class SqlAppenderTest {
         failures.stream().filter(Objects::nonNull).forEach(failure -> assertEquals(ExpectedVersion.ANY,
                 assertInstanceOf(ConcurrencyException.class, failure).expectedVersion()));
         assertEquals(1 + winners, await(() -> store.streamVersion(stream)));
-        assertEquals((1 + winners) + "@" + (1 + winners), scalar(
-                "SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1", stream));
+        assertEquals((1 + winners) + "@" + (1 + winners), countAndVersion(stream));
     }
 
     @Test
@@ -298,6 +288,11 @@ class SqlAppenderTest {
 
     private static SqlAppender.Statement stats(String sql, String stream, long events, long lastVersion) {
         return new SqlAppender.Statement(sql, Tuple.of(stream, events, lastVersion, Deposit.TYPE, 0L));
+    }
+
+    /** The read-model row of {@code stream} as {@code events@last_version}. */
+    private String countAndVersion(String stream) {
+        return scalar("SELECT events || '@' || last_version FROM test_stream_stats WHERE stream_id = $1", stream);
     }
 
     private String scalar(String sql, String parameter) {

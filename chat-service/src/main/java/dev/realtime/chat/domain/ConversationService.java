@@ -238,8 +238,9 @@ public class ConversationService {
     /**
      * Posts a message: the hot command, so it appends through {@link SqlAppender} (event, command and read model
      * in one statement) instead of a Hibernate session, with the checks and the version read in that statement too
-     * when it can, and else read before in one query. The rules are those of the other commands: participants only, not in an archived conversation,
-     * a reply to a message of the same conversation, a retried client message id returns the first message.
+     * when it can, and else read before in one query. The rules are those of the other commands: participants only,
+     * not in an archived conversation, a reply to a message of the same conversation, a retried client message id
+     * returns the first message.
      */
     public Uni<Posted> post(Caller caller, String conversationId, String text, String replyTo, String clientMessageId) {
         rateLimiter.acquire(caller.id());
@@ -272,13 +273,19 @@ public class ConversationService {
     private Uni<Posted> postGuarded(Caller caller, String conversationId, Room room, String text, String replyTo,
             UUID replyId, String clientMessageId, String commandId) {
         return Uni.createFrom().deferred(() -> {
-            ChatEvents.MessagePosted posted = new ChatEvents.MessagePosted(UUID.randomUUID().toString(), caller.id(),
-                    caller.displayName(), text, clientMessageId, now(), replyTo, List.of());
+            ChatEvents.MessagePosted posted = newMessage(caller, text, clientMessageId, replyTo, List.of());
             return appender.appendGuarded(room.name(), PostSql.guard(conversationId, caller.id(), replyId),
                             List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)),
                             EventMetadata.of(caller.id(), commandId), PostSql.guardedReadModel(conversationId, posted))
                     .map(result -> result == null ? null : new Posted(result, posted));
         });
+    }
+
+    /** A new message of an attempt to post: each attempt has its own id and time. */
+    private static ChatEvents.MessagePosted newMessage(Caller caller, String text, String clientMessageId,
+            String replyTo, List<String> mentions) {
+        return new ChatEvents.MessagePosted(UUID.randomUUID().toString(), caller.id(), caller.displayName(), text,
+                clientMessageId, now(), replyTo, mentions);
     }
 
     private Uni<Posted> inTurn(String lane, Uni<Posted> once) {
@@ -313,8 +320,7 @@ public class ConversationService {
                             if (replyId != null && !Boolean.TRUE.equals(context.replyFound())) {
                                 throw ChatProblem.messageNotFound();
                             }
-                            ChatEvents.MessagePosted posted = new ChatEvents.MessagePosted(UUID.randomUUID().toString(),
-                                    caller.id(), caller.displayName(), text, clientMessageId, now(), replyTo,
+                            ChatEvents.MessagePosted posted = newMessage(caller, text, clientMessageId, replyTo,
                                     mayMention ? Mentions.of(text, context.participants()) : List.of());
                             return appender.append(room.name(), context.version(),
                                             List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)),

@@ -5,6 +5,7 @@ import dev.realtime.eventstore.relay.CommitSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -93,7 +94,14 @@ public class SqlAppender {
     private static final int MEMO_LIMIT = 1024;
     private final Map<Shape, String> composed = new ConcurrentHashMap<>();
     private final Map<GuardedShape, String> composedGuarded = new ConcurrentHashMap<>();
-    private final Map<String, Integer> placeholders = new ConcurrentHashMap<>();
+    private final Map<String, Text> texts = new ConcurrentHashMap<>();
+
+    /** What the appender checks of a statement's text, worked out once per text: its texts are constants. */
+    private record Text(int placeholders, boolean joinsGuard) {
+        static Text of(String sql) {
+            return new Text(highestPlaceholder(sql), JOINS_GUARD.matcher(sql).find());
+        }
+    }
 
     @Inject
     Pool pool;
@@ -109,12 +117,9 @@ public class SqlAppender {
      */
     public Uni<AppendResult> append(String streamId, long expectedVersion, List<NewEvent> events, EventMetadata metadata,
             Function<AppendResult, List<Statement>> readModel) {
-        if (streamId == null || streamId.isBlank()) {
-            return Uni.createFrom().failure(new IllegalArgumentException("streamId is required"));
-        }
-        if (events == null || events.isEmpty() || events.size() > EventStore.MAX_EVENTS_PER_APPEND) {
-            return Uni.createFrom().failure(new IllegalArgumentException(
-                    "an append takes 1 to " + EventStore.MAX_EVENTS_PER_APPEND + " events"));
+        IllegalArgumentException refused = refused(streamId, events);
+        if (refused != null) {
+            return Uni.createFrom().failure(refused);
         }
         if (expectedVersion < ExpectedVersion.NO_STREAM) {
             return Uni.createFrom().failure(new IllegalArgumentException(
@@ -156,13 +161,7 @@ public class SqlAppender {
         }
         Shape shape = new Shape(events.size(), commandId != null, readModelSql);
         String sql = memo(composed, shape, SqlAppender::compose);
-        return pool.preparedQuery(sql).execute(Tuple.tuple(parameters))
-                .onTermination().invoke(commits::committed)
-                .replaceWith(result)
-                .onFailure(failure -> Failures.isUniqueViolation(failure, "es_events_stream_version"))
-                .transform(failure -> new ConcurrencyException(streamId, expectedVersion, null))
-                .onFailure(failure -> Failures.isUniqueViolation(failure, "es_commands_pkey"))
-                .transform(failure -> new DuplicateCommandException(commandId));
+        return execute(sql, parameters, streamId, expectedVersion, commandId).replaceWith(result);
     }
 
     /**
@@ -184,12 +183,9 @@ public class SqlAppender {
      */
     public Uni<AppendResult> appendGuarded(String streamId, Guard guard, List<NewEvent> events, EventMetadata metadata,
             List<Statement> readModel) {
-        if (streamId == null || streamId.isBlank()) {
-            return Uni.createFrom().failure(new IllegalArgumentException("streamId is required"));
-        }
-        if (events == null || events.isEmpty() || events.size() > EventStore.MAX_EVENTS_PER_APPEND) {
-            return Uni.createFrom().failure(new IllegalArgumentException(
-                    "an append takes 1 to " + EventStore.MAX_EVENTS_PER_APPEND + " events"));
+        IllegalArgumentException refused = refused(streamId, events);
+        if (refused != null) {
+            return Uni.createFrom().failure(refused);
         }
         List<Object> parameters = new ArrayList<>(events.size() * GUARDED_EVENT_PARAMETERS + 24);
         if (!addParameters(parameters, guard.sql(), guard.parameters())) {
@@ -204,9 +200,12 @@ public class SqlAppender {
         parameters.add(streamId);
         parameters.add(metadataJson(metadata));
         parameters.add(OffsetDateTime.now(ZoneOffset.UTC));
+        if (commandId != null) {
+            parameters.add(commandId);
+        }
         List<String> readModelSql = new ArrayList<>(readModel.size());
         for (Statement statement : readModel) {
-            if (!JOINS_GUARD.matcher(statement.sql()).find()) {
+            if (!memo(texts, statement.sql(), Text::of).joinsGuard()) {
                 return Uni.createFrom().failure(new IllegalArgumentException(
                         "a read-model statement of a guarded append must join " + Guard.NAME + ": " + statement.sql()));
             }
@@ -215,13 +214,9 @@ public class SqlAppender {
             }
             readModelSql.add(statement.sql());
         }
-        if (commandId != null) {
-            parameters.add(commandId);
-        }
         GuardedShape shape = new GuardedShape(guard.sql(), events.size(), commandId != null, readModelSql);
         String sql = memo(composedGuarded, shape, SqlAppender::composeGuarded);
-        return pool.preparedQuery(sql).execute(Tuple.tuple(parameters))
-                .onTermination().invoke(commits::committed)
+        return execute(sql, parameters, streamId, ExpectedVersion.ANY, commandId)
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return null;
@@ -233,16 +228,33 @@ public class SqlAppender {
                         last = Math.max(last, row.getLong(0));
                     }
                     return new AppendResult(streamId, first, last, false);
-                })
+                });
+    }
+
+    private static IllegalArgumentException refused(String streamId, List<NewEvent> events) {
+        if (streamId == null || streamId.isBlank()) {
+            return new IllegalArgumentException("streamId is required");
+        }
+        if (events == null || events.isEmpty() || events.size() > EventStore.MAX_EVENTS_PER_APPEND) {
+            return new IllegalArgumentException("an append takes 1 to " + EventStore.MAX_EVENTS_PER_APPEND + " events");
+        }
+        return null;
+    }
+
+    /** Runs the composed statement; the version key and the command key are the two races an append can lose. */
+    private Uni<RowSet<Row>> execute(String sql, List<Object> parameters, String streamId, long expectedVersion,
+            String commandId) {
+        return pool.preparedQuery(sql).execute(Tuple.tuple(parameters))
+                .onTermination().invoke(commits::committed)
                 .onFailure(failure -> Failures.isUniqueViolation(failure, "es_events_stream_version"))
-                .transform(failure -> new ConcurrencyException(streamId, ExpectedVersion.ANY, null))
+                .transform(failure -> new ConcurrencyException(streamId, expectedVersion, null))
                 .onFailure(failure -> Failures.isUniqueViolation(failure, "es_commands_pkey"))
                 .transform(failure -> new DuplicateCommandException(commandId));
     }
 
     /** Adds {@code values} to {@code parameters}, or false when their number does not match the placeholders. */
     private boolean addParameters(List<Object> parameters, String sql, Tuple values) {
-        if (values.size() != memo(placeholders, sql, SqlAppender::highestPlaceholder)) {
+        if (values.size() != memo(texts, sql, Text::of).placeholders()) {
             return false;
         }
         for (int i = 0; i < values.size(); i++) {
@@ -267,7 +279,7 @@ public class SqlAppender {
      * the same reasons. The guard is read by the main statement and by the parts, so PostgreSQL computes it once;
      * with no row in it every part writes nothing. A recorded command id empties the guard too, so that a retried
      * command is answered by the caller's read instead of failing on {@code es_commands_pkey}. Placeholders: the
-     * guard's, then three per event, the stream, metadata and time, the read model's, the command id.
+     * guard's, then three per event, the stream, metadata, time and command id, the read model's.
      */
     private static String composeGuarded(GuardedShape shape) {
         int next = highestPlaceholder(shape.guard()) + 1;
@@ -279,9 +291,9 @@ public class SqlAppender {
         int stream = next++;
         int metadata = next++;
         int recordedAt = next++;
+        int command = shape.command() ? next++ : 0;
         StringBuilder with = new StringBuilder(", ").append(Guard.NAME).append(" (version) AS (");
         if (shape.command()) {
-            int command = next + shape.readModel().stream().mapToInt(SqlAppender::highestPlaceholder).sum();
             with.append("SELECT g.* FROM (").append(shape.guard()).append(") AS g WHERE NOT EXISTS (SELECT 1 FROM")
                     .append(" es_commands WHERE command_id = $").append(command).append(')');
         } else {
@@ -293,7 +305,7 @@ public class SqlAppender {
         }
         if (shape.command()) {
             with.append(", es_command AS (INSERT INTO es_commands (command_id, stream_id, first_version, last_version)")
-                    .append(" SELECT $").append(next).append(", $").append(stream).append(", ").append(Guard.NAME)
+                    .append(" SELECT $").append(command).append(", $").append(stream).append(", ").append(Guard.NAME)
                     .append(".version + 1, ").append(Guard.NAME).append(".version + ").append(shape.events())
                     .append(" FROM ").append(Guard.NAME).append(')');
         }
