@@ -67,6 +67,9 @@ class RelayTest {
     @Inject
     TestIntegrationMapper mapper;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
 
@@ -136,6 +139,42 @@ class RelayTest {
     }
 
     @Test
+    void anEventThatCannotBePublishedIsSetAsideCountedAndEverythingElseFlowsInOrder() throws Exception {
+        String unmappable = "not a room " + UUID.randomUUID(); // the room grammar refuses it: the mapper throws
+        String tooLarge = stream();
+        String good = stream();
+        try (Connection connection = dataSource.getConnection(); TopicReader reader = TopicReader.of(TestIntegrationMapper.TOPIC)) {
+            append(good, ExpectedVersion.NO_STREAM, 1);
+            insertRaw(connection, unmappable);
+            // Larger than the producer's max.request.size (1 MB): Kafka can never take its record.
+            await(() -> store.transact(() -> store.append(tooLarge, ExpectedVersion.NO_STREAM,
+                    List.of(new NewEvent(Deposit.TYPE, new Deposit(1, "x".repeat(1_100_000)))), EventMetadata.of("alice", null))));
+            append(good, 1, 2);
+
+            List<IntegrationEvent> published = events(reader.awaitRecords(keyed(good), 3, WAIT));
+            assertEquals(List.of(1L, 2L, 3L), published.stream().map(IntegrationEvent::seq).distinct().toList());
+            try (PreparedStatement query = connection.prepareStatement(
+                    "select stream_id, version, reason from es_relay_unpublishable where stream_id in (?, ?) order by position")) {
+                query.setString(1, unmappable);
+                query.setString(2, tooLarge);
+                try (var rs = query.executeQuery()) {
+                    assertTrue(rs.next(), "the unmappable event is set aside");
+                    assertEquals(unmappable, rs.getString(1));
+                    assertTrue(rs.getString(3).startsWith("InvalidRoomException"), rs.getString(3));
+                    assertTrue(rs.next(), "the event too large for Kafka is set aside");
+                    assertEquals(tooLarge, rs.getString(1));
+                    assertTrue(rs.getString(3).startsWith("RecordTooLargeException"), rs.getString(3));
+                    assertTrue(!rs.next(), "each is set aside once");
+                }
+            }
+            assertTrue(reader.drain(Duration.ofMillis(500)).stream().noneMatch(keyed(tooLarge)), "nothing of it on Kafka");
+            double counted = registry.find("eventstore.relay.unpublishable")
+                    .counters().stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+            assertTrue(counted >= 2, "counted: " + counted);
+        }
+    }
+
+    @Test
     void aStoppedRelayResumesFromItsCheckpointAndLosesNothing() throws Exception {
         List<String> streams = List.of(stream(), stream(), stream(), stream());
         Set<String> ours = Set.copyOf(streams);
@@ -169,7 +208,7 @@ class RelayTest {
         Relay.Settings settings = new Relay.Settings("outage-" + UUID.randomUUID(), 100, Duration.ofMillis(200),
                 Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5));
         Relay outageRelay = new Relay(settings, this::connect,
-                () -> new KafkaProducer<>(RelayService.producerProperties(bootstrap, fastFailure), new StringSerializer(),
+                () -> new KafkaProducer<>(RelayService.producerProperties(bootstrap, "outage-relay", fastFailure), new StringSerializer(),
                         new ByteArraySerializer()),
                 event -> mapper.map(event).stream()
                         .map(r -> new org.apache.kafka.clients.producer.ProducerRecord<>(outageTopic, null, r.key(),

@@ -239,6 +239,8 @@ public final class NotificationFanoutBenchmark {
             Properties props = new Properties();
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            // The relay publishes in transactions: only committed batches count.
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
             consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.NOTIFICATION_EVENTS).stream()

@@ -13,12 +13,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -40,6 +39,20 @@ import org.postgresql.PGNotification;
  * so a crash or an outage republishes from the checkpoint: duplicates are possible, recognisable by event
  * id (and by seq), and nothing is lost. Runs on one dedicated thread with blocking JDBC and the blocking
  * producer API, which keeps the ordering argument simple and leaves the event loops alone.
+ *
+ * <p>Why each batch is a Kafka transaction: the idempotent producer keeps a partition's successful batches in
+ * order, but a batch that fails for good (delivery timeout) does not fail the later batches of its partition:
+ * after the epoch bump they are renumbered and written. A batch of events 3..4 could fail while 5..6 landed,
+ * and the republish from the checkpoint then put 3..4 after 5..6 (seen as versions 1..10, 23..30, 11..22 on one
+ * partition). In a transaction, one failed record makes the commit fail; the relay aborts (or its successor's
+ * {@code initTransactions} aborts) and publishes the batch again, and read_committed consumers never see the
+ * records of an aborted transaction. What they see per partition is the committed batches in commit order, each
+ * starting at the checkpoint the previous one left: first copies in stream order, extra copies only after a
+ * failure. The transactional id also fences a previous leader whose sends are still in flight.
+ *
+ * <p>An event the mapper cannot turn into records (e.g. a room the grammar refuses) or whose record Kafka can never
+ * take (larger than the producer's max.request.size) is set aside: recorded in {@code es_relay_unpublishable},
+ * counted and logged once, and not published; every other event keeps flowing in order.
  */
 public final class Relay implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Relay.class);
@@ -59,6 +72,10 @@ public final class Relay implements AutoCloseable {
             select count(*) from (select 1 from es_events where (tx_id, position) > (?::xid8, ?) limit 1000000) backlog
             """;
     private static final String LOAD_CHECKPOINT = "select tx_id::text, position from es_relay_checkpoints where relay = ?";
+    private static final String SET_ASIDE = """
+            insert into es_relay_unpublishable (relay, position, event_id, stream_id, version, type, reason)
+            values (?, ?, ?, ?, ?, ?, ?) on conflict (relay, position) do nothing
+            """;
     private static final String SAVE_CHECKPOINT = """
             insert into es_relay_checkpoints (relay, tx_id, position) values (?, ?::xid8, ?)
             on conflict (relay) do update set tx_id = excluded.tx_id, position = excluded.position,
@@ -79,6 +96,10 @@ public final class Relay implements AutoCloseable {
         }
 
         default void failed(Exception failure) {
+        }
+
+        /** An event that is not published, ever: set aside with the reason (once per event). */
+        default void unpublishable(StoredEvent event, Exception reason) {
         }
 
         default void leadership(boolean leader) {
@@ -175,7 +196,10 @@ public final class Relay implements AutoCloseable {
                 }
                 Checkpoint checkpoint = loadCheckpoint(connection);
                 Producer<String, byte[]> producer = producers.get();
+                boolean committedAll = false;
                 try {
+                    // Fences an earlier producer of this relay and aborts its open transaction, if any.
+                    producer.initTransactions();
                     while (running) {
                         List<Row> batch = fetch(connection, checkpoint);
                         reportBacklog(connection, checkpoint, batch);
@@ -183,7 +207,7 @@ public final class Relay implements AutoCloseable {
                             awaitCommit(connection);
                             continue;
                         }
-                        publish(producer, batch);
+                        publish(producer, batch, connection);
                         Row last = batch.get(batch.size() - 1);
                         checkpoint = new Checkpoint(last.txId(), last.event().position);
                         saveCheckpoint(connection, checkpoint);
@@ -193,10 +217,13 @@ public final class Relay implements AutoCloseable {
                         }
                         backoff = settings.initialBackoff();
                     }
+                    committedAll = true;
                 } finally {
                     lose();
-                    // Bounded: the default close waits for every pending send, however long the outage.
-                    producer.close(Duration.ofSeconds(2));
+                    // After a failure nothing pending is worth waiting for: the open transaction is never committed
+                    // (the next producer's initTransactions aborts it). Bounded either way: the default close waits
+                    // for every pending send, however long the outage.
+                    producer.close(committedAll ? Duration.ofSeconds(2) : Duration.ZERO);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -297,28 +324,74 @@ public final class Relay implements AutoCloseable {
         listener.backlog(backlog, age.isNegative() ? Duration.ZERO : age);
     }
 
-    private void publish(Producer<String, byte[]> producer, List<Row> batch)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+    /**
+     * Publishes a batch as one Kafka transaction. A record Kafka refuses before sending it for good (too large)
+     * aborts the attempt, sets its event aside and publishes the rest again; any other failure leaves the
+     * transaction uncommitted and throws, and the caller starts over from the checkpoint with a new producer.
+     */
+    private void publish(Producer<String, byte[]> producer, List<Row> batch, Connection connection)
+            throws InterruptedException, ExecutionException, SQLException {
+        List<Row> publishable = new ArrayList<>(batch.size());
+        List<List<ProducerRecord<String, byte[]>>> records = new ArrayList<>(batch.size());
         for (Row row : batch) {
-            for (ProducerRecord<String, byte[]> record : mapper.map(row.event())) {
-                Future<RecordMetadata> ack = producer.send(record);
-                if (ack.isDone()) {
-                    // Failed before it was queued (e.g. no metadata while the broker is down): each further
-                    // send would block max.block.ms too, so give up the batch now.
-                    ack.get();
-                }
-                acks.add(ack);
+            try {
+                records.add(mapper.map(row.event()));
+                publishable.add(row);
+            } catch (RuntimeException unmappable) {
+                setAside(connection, row, unmappable);
             }
         }
-        producer.flush();
-        long deadline = System.nanoTime() + settings.ackTimeout().toNanos();
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        attempts:
+        while (!publishable.isEmpty()) {
+            producer.beginTransaction();
+            for (int i = 0; i < publishable.size(); i++) {
+                for (ProducerRecord<String, byte[]> record : records.get(i)) {
+                    Future<RecordMetadata> ack = producer.send(record);
+                    if (!ack.isDone()) {
+                        continue;
+                    }
+                    // Failed before it was queued: no metadata while the broker is down (each further send would
+                    // block max.block.ms too, so give the batch up now), or a record Kafka can never take.
+                    try {
+                        ack.get();
+                    } catch (ExecutionException refused) {
+                        if (!(refused.getCause() instanceof RecordTooLargeException tooLarge)) {
+                            throw refused;
+                        }
+                        producer.abortTransaction();
+                        setAside(connection, publishable.remove(i), tooLarge);
+                        records.remove(i);
+                        continue attempts;
+                    }
+                }
+            }
+            // Flushes, and fails if any record of the transaction failed: then nothing of it becomes visible.
+            producer.commitTransaction();
+            break;
         }
-        for (Row row : batch) {
+        for (Row row : publishable) {
             listener.published(row.event());
         }
+    }
+
+    private void setAside(Connection connection, Row row, Exception reason) throws SQLException {
+        StoredEvent event = row.event();
+        try (PreparedStatement insert = connection.prepareStatement(SET_ASIDE)) {
+            insert.setString(1, settings.name());
+            insert.setLong(2, event.position);
+            insert.setObject(3, event.eventId);
+            insert.setString(4, event.streamId);
+            insert.setLong(5, event.version);
+            insert.setString(6, event.type);
+            insert.setString(7, reason.getClass().getSimpleName() + ": " + reason.getMessage());
+            if (insert.executeUpdate() == 0) {
+                return; // set aside before (a batch published again after a failure)
+            }
+        }
+        LOG.warnf("Relay %s set aside event %s (stream %s, version %d, type %s), which it cannot publish: %s: %s",
+                settings.name(), event.eventId, event.streamId, event.version, event.type,
+                reason.getClass().getSimpleName(), reason.getMessage());
+        listener.unpublishable(event, reason);
     }
 
     private Checkpoint loadCheckpoint(Connection connection) throws SQLException {

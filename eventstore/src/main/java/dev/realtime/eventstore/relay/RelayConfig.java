@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "eventstore.relay")
 public interface RelayConfig {
@@ -15,6 +16,12 @@ public interface RelayConfig {
     /** Names the checkpoint and the leadership lock; one relay of that name runs per database at a time. */
     @WithDefault("default")
     String name();
+
+    /**
+     * The Kafka transactional id of this relay's producer; default {@code eventstore-relay-<name>}. Every instance of
+     * one service shares it (a new leader fences the old one); set it per deployment when several share a cluster.
+     */
+    Optional<String> transactionalId();
 
     @WithDefault("500")
     int batchSize();

@@ -31,7 +31,8 @@ import org.jboss.logging.Logger;
  * Runs the {@link Relay} of this service with the application, bound to its datasource, Kafka and
  * Micrometer. Metrics: {@code eventstore.relay.backlog} (events committed but not yet acknowledged by
  * Kafka), {@code eventstore.relay.lag.seconds} (age of the oldest of them), {@code eventstore.relay.published}
- * (counter), {@code eventstore.relay.failures} (counter), {@code eventstore.relay.leader} (1 on the instance
+ * (counter), {@code eventstore.relay.failures} (counter), {@code eventstore.relay.unpublishable} (counter of events
+ * set aside), {@code eventstore.relay.leader} (1 on the instance
  * that publishes) and {@code eventstore.relay.publish.latency} (recorded → acknowledged, per event).
  */
 @ApplicationScoped
@@ -117,13 +118,20 @@ public class RelayService {
     }
 
     private Producer<String, byte[]> producer() {
-        return new KafkaProducer<>(producerProperties(bootstrapServers, config.kafka()),
+        return new KafkaProducer<>(producerProperties(bootstrapServers,
+                config.transactionalId().orElse("eventstore-relay-" + config.name()), config.kafka()),
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Safe defaults for ordered, at-least-once publishing; {@code overrides} win. */
-    public static Map<String, Object> producerProperties(String bootstrapServers, Map<String, String> overrides) {
+    /**
+     * Safe defaults for ordered, at-least-once publishing in transactions; {@code overrides} win. The transactional
+     * id must be the same for every instance of one relay (so a new leader fences the old one) and differ between
+     * relays and deployments that share a Kafka cluster.
+     */
+    public static Map<String, Object> producerProperties(String bootstrapServers, String transactionalId,
+            Map<String, String> overrides) {
         Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -141,6 +149,9 @@ public class RelayService {
         String name = config.name();
         Counter published = Counter.builder("eventstore.relay.published").tag("relay", name).register(registry);
         Counter failures = Counter.builder("eventstore.relay.failures").tag("relay", name).register(registry);
+        Counter unpublishable = Counter.builder("eventstore.relay.unpublishable").tag("relay", name)
+                .description("events set aside because they cannot be published (es_relay_unpublishable)")
+                .register(registry);
         Timer latency = Timer.builder("eventstore.relay.publish.latency").tag("relay", name)
                 .publishPercentiles(0.5, 0.99).register(registry);
         Gauge.builder("eventstore.relay.backlog", backlog, AtomicLong::get).tag("relay", name).register(registry);
@@ -163,6 +174,11 @@ public class RelayService {
             @Override
             public void failed(Exception failure) {
                 failures.increment();
+            }
+
+            @Override
+            public void unpublishable(dev.realtime.eventstore.store.StoredEvent event, Exception reason) {
+                unpublishable.increment();
             }
 
             @Override
