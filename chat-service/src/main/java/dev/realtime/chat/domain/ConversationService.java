@@ -41,14 +41,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class ConversationService {
-    /** Enough for a busy room on 2 cores; a command that still loses answers 409 and the client retries. */
+    /** Enough for a busy room on 2 cores (commands other than posts); one that still loses answers 409 and the client retries. */
     private static final int RETRIES = 8;
     private static final String POST_LANE = "chat.post:";
     /** How long a post waits for its turn before it is refused with 503 and Retry-After. */
     @ConfigProperty(name = "chat.post.queue-wait", defaultValue = "5s")
     Duration postLaneWait;
     /** This instance's post lanes, one per conversation with posts running or waiting. */
-    final Lanes lanes = new Lanes();
+    private final Lanes lanes = new Lanes();
 
     @Inject
     EventStore store;
@@ -265,6 +265,16 @@ public class ConversationService {
         return attempt.onFailure(ConversationService::lostRace).recoverWithUni(lost -> inTurn(lane, attempt));
     }
 
+    /** Whether posts of the conversation run or wait in this instance's lane (what the tests look at). */
+    boolean postLaneBusy(String conversationId) {
+        return lanes.busy(POST_LANE + conversationId);
+    }
+
+    /** How many conversations have posts running or waiting in this instance's lanes. */
+    int postLanes() {
+        return lanes.size();
+    }
+
     private Uni<Posted> postGuarded(Caller caller, String conversationId, Room room, String text, String replyTo,
             UUID replyId, String clientMessageId, String commandId) {
         return Uni.createFrom().deferred(() -> {
@@ -284,14 +294,17 @@ public class ConversationService {
     }
 
     /**
-     * {@code attempt} in the conversation's turn, again on each lost race (another instance took the version, or the
-     * same command ran concurrently), after a short random pause so that instances racing for one conversation fall
-     * out of step. The lane passes the turn on however the post ends, its caller's cancellation included.
+     * {@code attempt} in the conversation's turn. It loses a race only to another instance (or to a concurrent run
+     * of the same command): it then reads the new version and tries again after a short random pause, so that
+     * instances racing for one conversation fall out of step, for as long as a post may wait for its turn
+     * ({@code chat.post.queue-wait}, counted from the turn's start); a post that still loses then gets 409. The
+     * lane passes the turn on however the post ends, its caller's cancellation included.
      */
     private Uni<Posted> inTurn(String lane, Uni<Posted> attempt) {
+        long retryFor = Math.max(1, postLaneWait.toMillis());
         return lanes.inTurn(lane, postLaneWait, () -> ChatProblem.conversationBusy(1),
-                attempt.onFailure(ConversationService::lostRace).retry()
-                        .withBackOff(Duration.ofMillis(1), Duration.ofMillis(20)).withJitter(1.0).atMost(RETRIES));
+                Uni.createFrom().deferred(() -> attempt.onFailure(ConversationService::lostRace).retry()
+                        .withBackOff(Duration.ofMillis(1), Duration.ofMillis(20)).withJitter(1.0).expireIn(retryFor)));
     }
 
     /** The version moved on, or the same command ran concurrently: reading again gives the new version or its result. */
