@@ -17,34 +17,34 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /** REST calls of the tests, as a given user with a real token. */
-final class ChatFixtures {
+public final class ChatFixtures {
     private ChatFixtures() {
     }
 
-    static RequestSpecification as(String user) {
+    public static RequestSpecification as(String user) {
         return given().auth().oauth2(Tokens.accessToken(user)).contentType(ContentType.JSON);
     }
 
     /** A user name no other test uses, so that rate limits and conversation lists do not mix. */
-    static String user(String name) {
+    public static String user(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static String conversation(String owner, String... others) {
+    public static String conversation(String owner, String... others) {
         return as(owner).body(Map.of("title", "Test " + owner, "participants", List.of(others)))
                 .post("/api/conversations").then().statusCode(201).extract().path("id");
     }
 
-    static ValidatableResponse post(String user, String conversation, String text) {
+    public static ValidatableResponse post(String user, String conversation, String text) {
         return as(user).body(Map.of("text", text)).post("/api/conversations/{id}/messages", conversation).then();
     }
 
-    static String posted(String user, String conversation, String text) {
+    public static String posted(String user, String conversation, String text) {
         return post(user, conversation, text).statusCode(201).extract().path("id");
     }
 
     /** Runs {@code work} for every item at once, a thread each, released together; the results in the items' order. */
-    static <T, R> List<R> atOnce(List<T> items, Function<T, R> work) throws Exception {
+    public static <T, R> List<R> atOnce(List<T> items, Function<T, R> work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(items.size());
         try {
             CountDownLatch start = new CountDownLatch(1);

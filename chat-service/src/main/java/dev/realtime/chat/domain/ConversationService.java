@@ -17,7 +17,6 @@ import dev.realtime.eventstore.store.NewEvent;
 import dev.realtime.eventstore.store.SqlAppender;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -43,23 +41,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class ConversationService {
-    /** Enough for a busy room on 2 cores; a command that still loses answers 409 and the client retries. */
+    /** Enough for a busy room on 2 cores (commands other than posts); one that still loses answers 409 and the client retries. */
     private static final int RETRIES = 8;
     private static final String POST_LANE = "chat.post:";
     /** How long a post waits for its turn before it is refused with 503 and Retry-After. */
     @ConfigProperty(name = "chat.post.queue-wait", defaultValue = "5s")
     Duration postLaneWait;
-    /** Posts queued or in their turn, per conversation lane; a lane without posts has no entry. */
-    private final ConcurrentHashMap<String, Integer> queuedPosts = new ConcurrentHashMap<>();
+    /** This instance's post lanes, one per conversation with posts running or waiting. */
+    private final Lanes lanes = new Lanes();
 
     @Inject
     EventStore store;
 
     @Inject
     SqlAppender appender;
-
-    @Inject
-    Vertx vertx;
 
     @Inject
     PostSql postSql;
@@ -252,22 +247,32 @@ public class ConversationService {
         boolean mayMention = text.indexOf('@') >= 0;
         Uni<Posted> once = postOnce(caller, conversationId, room, text, replyTo, replyId, clientMessageId, commandId,
                 mayMention);
-        // Posts that race for one conversation's next version take turns (a FIFO lock per conversation in this
-        // instance), each reading the new version: a post that lost a race queues, and so does every post that
-        // arrives while others are queued, so a crowd posting at once neither runs out of retries (409) nor lets
-        // newcomers keep overtaking the queue. A post to a quiet conversation never waits. Across instances the
-        // version check and the retries decide.
-        String lane = POST_LANE + conversationId;
-        if (queuedPosts.containsKey(lane)) {
-            return inTurn(lane, once);
-        }
         // A post that needs no participant list first tries the append that checks and takes the version in its
         // own statement; when the guard refuses (not a participant, archived, no such reply, a retried command id)
         // nothing was written and the context read says why.
-        Uni<Posted> first = mayMention ? once
+        Uni<Posted> attempt = mayMention ? once
                 : postGuarded(caller, conversationId, room, text, replyTo, replyId, clientMessageId, commandId)
                         .onItem().ifNull().switchTo(once);
-        return first.onFailure(ConversationService::lostRace).recoverWithUni(lost -> inTurn(lane, once));
+        // Posts that race for one conversation's next version take turns (a FIFO lane per conversation in this
+        // instance), each reading the new version: a post that lost a race queues, and so does every post that
+        // arrives while others are queued, so a crowd posting at once neither runs out of retries (409) nor lets
+        // newcomers keep overtaking the queue. A post to a quiet conversation never waits. Across instances the
+        // version check decides and the post in its turn retries on the new version.
+        String lane = POST_LANE + conversationId;
+        if (lanes.busy(lane)) {
+            return inTurn(lane, attempt);
+        }
+        return attempt.onFailure(ConversationService::lostRace).recoverWithUni(lost -> inTurn(lane, attempt));
+    }
+
+    /** Whether posts of the conversation run or wait in this instance's lane (what the tests look at). */
+    boolean postLaneBusy(String conversationId) {
+        return lanes.busy(POST_LANE + conversationId);
+    }
+
+    /** How many conversations have posts running or waiting in this instance's lanes. */
+    int postLanes() {
+        return lanes.size();
     }
 
     private Uni<Posted> postGuarded(Caller caller, String conversationId, Room room, String text, String replyTo,
@@ -288,15 +293,18 @@ public class ConversationService {
                 clientMessageId, now(), replyTo, mentions);
     }
 
-    private Uni<Posted> inTurn(String lane, Uni<Posted> once) {
-        return Uni.createFrom().deferred(() -> {
-            queuedPosts.merge(lane, 1, Integer::sum);
-            return vertx.sharedData().getLocalLockWithTimeout(lane, Math.max(1, postLaneWait.toMillis()))
-                    .onFailure().transform(failure -> ChatProblem.conversationBusy(1))
-                    .chain(turn -> once.onFailure(ConversationService::lostRace).retry().atMost(RETRIES)
-                            .onTermination().invoke(turn::release))
-                    .onTermination().invoke(() -> queuedPosts.computeIfPresent(lane, (key, n) -> n > 1 ? n - 1 : null));
-        });
+    /**
+     * {@code attempt} in the conversation's turn. It loses a race only to another instance (or to a concurrent run
+     * of the same command): it then reads the new version and tries again after a short random pause, so that
+     * instances racing for one conversation fall out of step, for as long as a post may wait for its turn
+     * ({@code chat.post.queue-wait}, counted from the turn's start); a post that still loses then gets 409. The
+     * lane passes the turn on however the post ends, its caller's cancellation included.
+     */
+    private Uni<Posted> inTurn(String lane, Uni<Posted> attempt) {
+        long retryFor = Math.max(1, postLaneWait.toMillis());
+        return lanes.inTurn(lane, postLaneWait, () -> ChatProblem.conversationBusy(1),
+                Uni.createFrom().deferred(() -> attempt.onFailure(ConversationService::lostRace).retry()
+                        .withBackOff(Duration.ofMillis(1), Duration.ofMillis(20)).withJitter(1.0).expireIn(retryFor)));
     }
 
     /** The version moved on, or the same command ran concurrently: reading again gives the new version or its result. */

@@ -1,0 +1,288 @@
+package dev.realtime.chat.domain;
+
+import static dev.realtime.chat.ChatFixtures.as;
+import static dev.realtime.chat.ChatFixtures.atOnce;
+import static dev.realtime.chat.ChatFixtures.conversation;
+import static dev.realtime.chat.ChatFixtures.user;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.realtime.chat.store.PostSql;
+import dev.realtime.eventstore.store.EventStore;
+import dev.realtime.eventstore.store.SqlAppender;
+import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.PostgresTestResource;
+import dev.realtime.testkit.Tokens;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A conversation's post lane cannot get stuck (issue 16): posts whose clients give up while they wait for their turn,
+ * or that wait too long, leave the lane free, and a crowd posting long after is served in full. And posts that race
+ * another instance's posts for the same versions all end acknowledged.
+ *
+ * <p>The conversation is kept busy deterministically with PostgreSQL's own row locks, held from the test: a post in
+ * its turn waits on its author's participant row (its append updates it) for as long as the test holds that row.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
+class PostLaneTest {
+    private static final Duration PATIENCE = Duration.ofMinutes(1);
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Inject
+    ConversationService service;
+
+    @Inject
+    EventStore store;
+
+    @Inject
+    SqlAppender appender;
+
+    @Inject
+    PostSql postSql;
+
+    @Inject
+    PostRateLimiter rateLimiter;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Test
+    void postsCancelledOrTimedOutWhileQueuedLeaveTheLaneFreeForEveryLaterPost() throws Exception {
+        String owner = user("lane-owner");
+        String a = user("lane-a");
+        String b = user("lane-b");
+        List<String> crowd = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            crowd.add(user("lane-crowd" + i));
+        }
+        List<String> members = new ArrayList<>(List.of(a, b));
+        members.addAll(crowd);
+        String id = conversation(owner, members.toArray(String[]::new));
+        assertEquals(201, post(owner, id, "warm up").statusCode());
+        for (String member : members) {
+            // Each token checked once before, so that the impatient clients below give up in the queue, not at the door.
+            as(member).get("/api/conversations/{id}", id).then().statusCode(200);
+        }
+
+        try (Connection holdA = holder(); Connection holdB = holder(); Connection watch = holder()) {
+            // 1. Two posts race for the next version while their authors' rows are held: the winner waits on its
+            // author's row, the loser on the winner's version; freeing the winner's row lets it commit, and the
+            // loser, now in its lane turn, waits on its own row. The lane is then busy until the test says so.
+            lockParticipant(holdA, id, a);
+            lockParticipant(holdB, id, b);
+            CompletableFuture<Integer> postA = CompletableFuture.supplyAsync(() -> post(a, id, "a").statusCode());
+            CompletableFuture<Integer> postB = CompletableFuture.supplyAsync(() -> post(b, id, "b").statusCode());
+            int pidA = pid(holdA);
+            int pidB = pid(holdB);
+            await().atMost(PATIENCE).until(() -> waiting(watch) >= 2 && (blockedBy(watch, pidA) + blockedBy(watch, pidB)) == 1);
+            boolean aWon = blockedBy(watch, pidA) == 1;
+            Connection winnerHold = aWon ? holdA : holdB;
+            Connection loserHold = aWon ? holdB : holdA;
+            int loserHolder = aWon ? pidB : pidA;
+            winnerHold.commit();
+            assertEquals(201, (aWon ? postA : postB).get(1, TimeUnit.MINUTES));
+            await().atMost(PATIENCE).until(() -> blockedBy(watch, loserHolder) == 1);
+            assertTrue(service.postLaneBusy(id), "the losing post holds the lane");
+
+            // 2. Posts that wait longer than chat.post.queue-wait get 503 and store nothing.
+            List<Response> tooLong = atOnce(crowd.subList(0, 2), poster -> post(poster, id, "too long"));
+            for (Response response : tooLong) {
+                assertEquals(503, response.statusCode(), response.asString());
+                assertEquals("/problems/conversation-busy", response.path("type"));
+            }
+
+            // 3. Clients that give up (and close their connection) while their posts wait for the turn.
+            List<CompletableFuture<HttpResponse<String>>> impatient = new ArrayList<>();
+            for (String poster : crowd) {
+                impatient.add(http.sendAsync(request(poster, id, "impatient", Duration.ofMillis(1500)),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> call : impatient) {
+                ExecutionException gaveUp = assertThrows(ExecutionException.class,
+                        () -> call.get(1, TimeUnit.MINUTES));
+                assertTrue(gaveUp.getCause() instanceof HttpTimeoutException, gaveUp.toString());
+            }
+
+            // 4. The turn ends, well within the abandoned posts' queue-wait (Vert.x's lock granted its turn to such a
+            // post, which nobody released: the lane stayed locked for good). The loser's post goes through.
+            loserHold.commit();
+            assertEquals(201, (aWon ? postB : postA).get(1, TimeUnit.MINUTES));
+        }
+        await().atMost(PATIENCE).until(() -> !service.postLaneBusy(id));
+
+        // 5. Long after: a crowd posting at once, made to race (they wait behind the conversation's row, then all but
+        // one lose the version and go through the lane), is served in full.
+        try (Connection hold = holder(); Connection watch = holder()) {
+            hold.prepareStatement("SELECT 1 FROM chat_conversations WHERE id = '" + id + "' FOR UPDATE").execute();
+            CompletableFuture<List<Response>> crowdPosts = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return atOnce(crowd, poster -> post(poster, id, "later from " + poster));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            int holder = pid(hold);
+            await().atMost(PATIENCE).until(() -> waiting(watch) >= 2 && blockedBy(watch, holder) >= 1);
+            hold.commit();
+            for (Response response : crowdPosts.get(2, TimeUnit.MINUTES)) {
+                assertEquals(201, response.statusCode(), response.asString());
+            }
+        }
+        assertEquals(0, service.postLanes(), "a lane left behind");
+
+        // Nothing of the refused or abandoned posts was stored; everything acknowledged was, once each.
+        List<String> texts = as(owner).queryParam("limit", 100).get("/api/conversations/{id}/messages", id).then()
+                .statusCode(200).extract().path("items.text");
+        assertEquals(1 + 2 + crowd.size(), texts.size(), texts.toString());
+        assertFalse(texts.contains("too long"));
+        assertFalse(texts.contains("impatient"));
+    }
+
+    /**
+     * A second instance: its own ConversationService, with its own lanes, on the same database. Posts through both at
+     * once into one conversation race for the same versions across the two lanes; every one is acknowledged, each
+     * stored once, at dense versions.
+     */
+    @Test
+    void postsOfTwoInstancesRacingForOneConversationAllEndAcknowledged() throws Exception {
+        ConversationService other = new ConversationService();
+        other.store = store;
+        other.appender = appender;
+        other.postSql = postSql;
+        other.rateLimiter = rateLimiter;
+        other.postLaneWait = Duration.ofSeconds(5);
+
+        String owner = user("two-owner");
+        List<String> posters = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            posters.add(user("two" + i));
+        }
+        String id = conversation(owner, posters.toArray(String[]::new));
+        int rounds = 3;
+        List<Integer> calls = new ArrayList<>();
+        for (int i = 0; i < posters.size() * rounds; i++) {
+            calls.add(i);
+        }
+        IntFunction<String> posterOf = i -> posters.get(i % posters.size());
+        List<Long> versions = atOnce(calls, i -> {
+            String poster = posterOf.apply(i);
+            if (i % 2 == 0) {
+                Response response = post(poster, id, "instance 1 #" + i);
+                assertEquals(201, response.statusCode(), response.asString());
+                return ((Number) response.path("seq")).longValue();
+            }
+            ConversationService.Posted posted = other.post(new Caller(poster, poster), id, "instance 2 #" + i, null,
+                    null).await().atMost(PATIENCE);
+            assertFalse(posted.result().duplicate());
+            return posted.result().lastVersion();
+        });
+        Set<Long> distinct = new HashSet<>(versions);
+        assertEquals(calls.size(), distinct.size(), "two posts got one version: " + versions);
+        for (long v = 2; v <= calls.size() + 1; v++) {
+            assertTrue(distinct.contains(v), "version " + v + " missing: " + versions);
+        }
+        int stored = as(owner).queryParam("limit", 100).get("/api/conversations/{id}/messages", id).then()
+                .statusCode(200).extract().path("items.size()");
+        assertEquals(calls.size(), stored);
+        assertEquals(0, other.postLanes());
+        assertFalse(service.postLaneBusy(id));
+    }
+
+    private static Response post(String user, String conversation, String text) {
+        return as(user).body(Map.of("text", text)).post("/api/conversations/{id}/messages", conversation);
+    }
+
+    private HttpRequest request(String user, String conversation, String text, Duration timeout) {
+        return HttpRequest.newBuilder(URI.create(base.toString()).resolve("api/conversations/" + conversation + "/messages"))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + Tokens.accessToken(user))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}"))
+                .build();
+    }
+
+    private static Connection holder() throws SQLException {
+        Connection connection = DriverManager.getConnection(
+                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "");
+        connection.setAutoCommit(false);
+        return connection;
+    }
+
+    private static void lockParticipant(Connection hold, String conversation, String user) throws SQLException {
+        try (PreparedStatement lock = hold.prepareStatement(
+                "SELECT 1 FROM chat_participants WHERE conversation_id = ? AND user_id = ? FOR UPDATE")) {
+            lock.setString(1, conversation);
+            lock.setString(2, user);
+            lock.execute();
+        }
+    }
+
+    private static int pid(Connection connection) throws SQLException {
+        try (ResultSet row = connection.prepareStatement("SELECT pg_backend_pid()").executeQuery()) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+
+    /** Sessions of this database waiting for a lock. */
+    private static int waiting(Connection watch) throws SQLException {
+        return count(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND wait_event_type = 'Lock'", -1);
+    }
+
+    /** Sessions waiting for a lock that {@code pid} holds. */
+    private static int blockedBy(Connection watch, int pid) throws SQLException {
+        return count(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND ? = ANY (pg_blocking_pids(pid))", pid);
+    }
+
+    private static int count(Connection watch, String sql, int pid) throws SQLException {
+        try (PreparedStatement query = watch.prepareStatement(sql)) {
+            if (pid >= 0) {
+                query.setInt(1, pid);
+            }
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                int count = row.getInt(1);
+                watch.commit();
+                return count;
+            }
+        }
+    }
+}
