@@ -304,7 +304,15 @@ public class ConversationService {
         long retryFor = Math.max(1, postLaneWait.toMillis());
         return lanes.inTurn(lane, postLaneWait, () -> ChatProblem.conversationBusy(1),
                 Uni.createFrom().deferred(() -> attempt.onFailure(ConversationService::lostRace).retry()
-                        .withBackOff(Duration.ofMillis(1), Duration.ofMillis(20)).withJitter(1.0).expireIn(retryFor)));
+                        .withBackOff(Duration.ofMillis(1), Duration.ofMillis(20)).withJitter(1.0).expireIn(retryFor))
+                        // Mutiny reports the end of the retries as an IllegalStateException around the last loss: a
+                        // post that kept losing for the whole wait is refused like one that waited too long (503).
+                        .onFailure(ConversationService::retriesOfALostRaceRanOut)
+                        .transform(exhausted -> ChatProblem.conversationBusy(1)));
+    }
+
+    private static boolean retriesOfALostRaceRanOut(Throwable failure) {
+        return failure instanceof IllegalStateException && failure.getCause() != null && lostRace(failure.getCause());
     }
 
     /** The version moved on, or the same command ran concurrently: reading again gives the new version or its result. */

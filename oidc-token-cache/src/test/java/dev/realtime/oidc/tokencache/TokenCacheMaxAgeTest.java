@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -34,13 +35,17 @@ class TokenCacheMaxAgeTest {
     void aTokenIsVerifiedAgainOnceMaxAgeHasPassed() throws InterruptedException {
         String token = Tokens.accessToken("frank", "user");
         double misses = gets("miss");
+        long start = System.nanoTime();
         given().auth().oauth2(token).get("/caller").then().statusCode(200);
         given().auth().oauth2(token).get("/caller").then().statusCode(200);
-        assertEquals(misses + 1, gets("miss"), "verified once");
+        // On a machine slow enough that the two requests span max-age, the second is rightly verified again.
+        boolean withinMaxAge = System.nanoTime() - start < Duration.ofSeconds(1).toNanos();
+        assertEquals(misses + (withinMaxAge ? 1 : 2), gets("miss"), withinMaxAge ? "verified once" : "verified twice");
+        misses = gets("miss");
 
         Thread.sleep(1_500);
         given().auth().oauth2(token).get("/caller").then().statusCode(200);
-        assertEquals(misses + 2, gets("miss"), "verified again after max-age");
+        assertEquals(misses + 1, gets("miss"), "verified again after max-age");
     }
 
     private double gets(String result) {
