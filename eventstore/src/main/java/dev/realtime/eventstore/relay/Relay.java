@@ -98,12 +98,20 @@ public final class Relay implements AutoCloseable {
     private final IntegrationMapper mapper;
     private final Listener listener;
     private final CommitSignal commits;
+    private final Republisher republisher;
     private volatile boolean running;
     private volatile boolean leader;
     private Thread thread;
 
     public Relay(Settings settings, Supplier<Connection> connections, Supplier<Producer<String, byte[]>> producers,
             IntegrationMapper mapper, Listener listener, CommitSignal commits) {
+        this(settings, connections, producers, mapper, listener, commits, null);
+    }
+
+    /** @param republisher re-publishes derived state between batches when due; null when the service has none */
+    public Relay(Settings settings, Supplier<Connection> connections, Supplier<Producer<String, byte[]>> producers,
+            IntegrationMapper mapper, Listener listener, CommitSignal commits, Republisher republisher) {
+        this.republisher = republisher;
         this.settings = settings;
         this.connections = connections;
         this.producers = producers;
@@ -175,8 +183,15 @@ public final class Relay implements AutoCloseable {
                 }
                 Checkpoint checkpoint = loadCheckpoint(connection);
                 Producer<String, byte[]> producer = producers.get();
+                if (republisher != null) {
+                    republisher.lead();
+                }
                 try {
                     while (running) {
+                        if (republisher != null) {
+                            // Here, between batches and on this producer: see Republisher for why that keeps order.
+                            republisher.runDue(connection, producer);
+                        }
                         List<Row> batch = fetch(connection, checkpoint);
                         reportBacklog(connection, checkpoint, batch);
                         if (batch.isEmpty()) {
@@ -195,6 +210,9 @@ public final class Relay implements AutoCloseable {
                     }
                 } finally {
                     lose();
+                    if (republisher != null) {
+                        republisher.close();
+                    }
                     // Bounded: the default close waits for every pending send, however long the outage.
                     producer.close(Duration.ofSeconds(2));
                 }
