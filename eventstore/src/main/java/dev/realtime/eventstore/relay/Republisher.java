@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -377,12 +376,6 @@ public final class Republisher implements AutoCloseable {
             offsets.put(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
         }
         return offsets;
-    }
-
-    public List<String> snapshotNames() {
-        List<String> names = new ArrayList<>();
-        snapshots.forEach(snapshot -> names.add(snapshot.name()));
-        return names;
     }
 
     /** Closes the admin client; the next check opens a new one. Called when the relay loses or gives up the lead. */
