@@ -9,7 +9,10 @@
 #   STACK_ECHO_LOGS=true ./local-stack.sh      also copy the services' output to the console
 #   MVN_ARGS=-o ./local-stack.sh               extra Maven arguments for the build (e.g. offline)
 #   REBUILD=1 ./local-stack.sh                 build even when the jars look current
+#   ./local-stack.sh --clean                   start empty: drop the databases and delete Kafka's data first
+#                                              (same: STACK_CLEAN=1 ./local-stack.sh)
 #
+# Data survives a restart: the databases on PostgreSQL, and Kafka's topics in .local-stack/kafka.
 # Every setting (ports, databases, timeouts): launcher/src/main/java/dev/realtime/launcher/StackConfig.java.
 # Service logs: .local-stack/logs/<module>.log
 set -euo pipefail

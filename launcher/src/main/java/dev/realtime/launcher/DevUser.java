@@ -24,8 +24,12 @@ public record DevUser(String username, String displayName, String email, List<St
             List.of("user", "support"));
     public static final DevUser DAVE = new DevUser("dave", "Dave Bowman", "dave@example.test", List.of("user"));
 
-    /** The identity of {@code client_credentials} tokens for {@code client_id=service}. */
-    public static final DevUser SERVICE = new DevUser("service", "Service account", null, List.of("service"));
+    /**
+     * The identity of {@code client_credentials} tokens for {@code client_id=service}: other services' calls, and the
+     * operators' endpoints of the domain services (e.g. re-publishing memberships) on this development machine.
+     */
+    public static final DevUser SERVICE = new DevUser("service", "Service account", null,
+            List.of("service", "operator"));
 
     public static final Map<String, DevUser> DEMO_USERS = Stream.of(ALICE, BOB, CAROL, DAVE)
             .collect(Collectors.toUnmodifiableMap(DevUser::username, Function.identity()));

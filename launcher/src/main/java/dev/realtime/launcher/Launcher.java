@@ -24,6 +24,12 @@ public final class Launcher {
         StackConfig config;
         try {
             config = StackConfig.defaults();
+            for (String arg : args) {
+                if (!arg.equals("--clean")) {
+                    throw new IllegalArgumentException("unknown argument '" + arg + "' (known: --clean)");
+                }
+                config = config.withClean(true);
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("local stack: bad setting: " + e.getMessage());
             System.exit(2);
@@ -44,7 +50,9 @@ public final class Launcher {
             out.println("Local stack stopped: services, issuer and Kafka are down.");
         }, "local-stack-shutdown"));
 
-        out.println("Starting the local stack; service logs go to " + display(config.logDir()));
+        out.println("Starting the local stack" + (config.clean() ? " from empty databases and Kafka" : "")
+                + "; service logs go to " + display(config.logDir()) + ", Kafka's data to "
+                + display(config.kafkaDataDir()));
         try {
             stack.startComponents();
         } catch (RuntimeException e) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,6 +17,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -23,7 +26,11 @@ import org.slf4j.LoggerFactory;
 import dev.realtime.contracts.events.Topics;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 
-/** A single-node KRaft broker in this JVM, with the system's topics created up front. */
+/**
+ * A single-node KRaft broker in this JVM, with the system's topics created up front. Its data lives in a directory
+ * that outlives the broker ({@code .local-stack/kafka} for {@code ./local-stack.sh}): a restart finds its topics and
+ * records again, under the same cluster id, as a restarted real broker would. A throwaway stack (tests) deletes it.
+ */
 final class LocalKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
@@ -42,28 +49,42 @@ final class LocalKafka implements AutoCloseable {
             new NewTopic(Topics.SIGNALS, PARTITIONS, (short) 1)
                     .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "60000")));
 
+    /** Written by Kafka when it formats a log directory; holds the cluster id. */
+    private static final String META_PROPERTIES = "meta.properties";
+    private static final int NODE_ID = 1;
+
     private final EmbeddedKafkaBroker broker;
     private final Path dataDir;
+    private final boolean deleteDataOnClose;
     private final String bootstrapServers;
 
-    private LocalKafka(EmbeddedKafkaBroker broker, Path dataDir, String bootstrapServers) {
+    private LocalKafka(EmbeddedKafkaBroker broker, Path dataDir, boolean deleteDataOnClose, String bootstrapServers) {
         this.broker = broker;
         this.dataDir = dataDir;
+        this.deleteDataOnClose = deleteDataOnClose;
         this.bootstrapServers = bootstrapServers;
     }
 
-    static LocalKafka start(int port) {
-        Path dataDir;
+    /**
+     * Starts on {@code dataDir}, keeping what an earlier start left there (topics, records, cluster id), and deletes it
+     * at {@link #close()} when {@code deleteDataOnClose}.
+     */
+    static LocalKafka start(int port, Path dataDir, boolean deleteDataOnClose) {
+        String clusterId;
         try {
-            dataDir = Files.createTempDirectory("local-stack-kafka-");
+            Files.createDirectories(dataDir);
+            clusterId = clusterId(dataDir).orElseGet(() -> Uuid.randomUuid().toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("could not create a temporary directory for Kafka", e);
+            throw new UncheckedIOException("could not prepare Kafka's data directory " + dataDir, e);
         }
         long begin = System.nanoTime();
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
                 .withKafkaHost("localhost")
                 .withKafkaPort(port)
-                .withDeleteLogDirsOnClose(true)
+                // The formatted directory names its cluster and node: a restart must present the same ones.
+                .withClusterId(clusterId)
+                .withNodeId(NODE_ID)
+                .withDeleteLogDirsOnClose(false)
                 .withAdditionalProperties(properties -> {
                     properties.put("log.dir", dataDir.toString());
                     // For topics a producer creates implicitly (the open topic's future siblings).
@@ -72,24 +93,44 @@ final class LocalKafka implements AutoCloseable {
         try {
             broker.start();
         } catch (RuntimeException e) {
-            deleteRecursively(dataDir);
-            throw new LocalStackException("Kafka could not start on port " + port + ": " + e.getMessage(), e);
+            if (deleteDataOnClose) {
+                deleteRecursively(dataDir);
+            }
+            throw new LocalStackException("Kafka could not start on port " + port + " with data in " + dataDir + ": "
+                    + e.getMessage() + " (to start with empty Kafka and databases: ./local-stack.sh --clean)", e);
         }
         String bootstrap = "localhost:" + port;
-        LocalKafka kafka = new LocalKafka(broker, dataDir, bootstrap);
+        LocalKafka kafka = new LocalKafka(broker, dataDir, deleteDataOnClose, bootstrap);
         try {
             kafka.createTopics();
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
         }
-        LOG.info("kafka ready bootstrap={} topics={} startMs={}", bootstrap, TOPICS.size(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
+        LOG.info("kafka ready bootstrap={} topics={} clusterId={} data={} startMs={}", bootstrap, TOPICS.size(),
+                clusterId, dataDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
         return kafka;
     }
 
     String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    String clusterId() {
+        return broker.getClusterId();
+    }
+
+    /** The cluster id a previous start wrote into {@code dataDir}, if there was one. */
+    static Optional<String> clusterId(Path dataDir) throws IOException {
+        Path meta = dataDir.resolve(META_PROPERTIES);
+        if (!Files.isRegularFile(meta)) {
+            return Optional.empty();
+        }
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(meta)) {
+            properties.load(in);
+        }
+        return Optional.ofNullable(properties.getProperty("cluster.id")).filter(id -> !id.isBlank());
     }
 
     private void createTopics() {
@@ -122,7 +163,17 @@ final class LocalKafka implements AutoCloseable {
         try {
             broker.close();
         } finally {
-            deleteRecursively(dataDir);
+            if (deleteDataOnClose) {
+                deleteRecursively(dataDir);
+            }
+        }
+    }
+
+    /** Empties Kafka for a clean start: every topic and record, and the cluster id, are gone. */
+    static void deleteData(Path dataDir) {
+        deleteRecursively(dataDir);
+        if (Files.exists(dataDir)) {
+            throw new LocalStackException("could not delete Kafka's data directory " + dataDir);
         }
     }
 

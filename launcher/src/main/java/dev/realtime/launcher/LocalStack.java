@@ -87,6 +87,12 @@ public final class LocalStack implements AutoCloseable {
             // Every database, even for services not started here: those may run in quarkus:dev beside the stack.
             List<String> databases = List.of(config.chatDatabase(), config.activityDatabase(),
                     config.notificationDatabase());
+            if (config.clean()) {
+                LOG.info("clean start: dropping databases={} and deleting kafka data={}", databases,
+                        config.kafkaDataDir());
+                postgres.drop(databases);
+                LocalKafka.deleteData(config.kafkaDataDir());
+            }
             List<String> created = postgres.createMissing(databases);
             if (!adopt(() -> createdDatabases = created)) {
                 if (config.dropDatabasesOnClose()) {
@@ -97,7 +103,9 @@ public final class LocalStack implements AutoCloseable {
             LOG.info("postgres ready server={}:{} databases={} created={}", config.pgHost(), config.pgPort(),
                     databases, created);
 
-            LocalKafka startedKafka = LocalKafka.start(config.kafkaPort());
+            // A throwaway stack's Kafka data goes with its databases; otherwise it is kept for the next start.
+            LocalKafka startedKafka = LocalKafka.start(config.kafkaPort(), config.kafkaDataDir(),
+                    config.dropDatabasesOnClose());
             if (!adopt(() -> kafka = startedKafka)) {
                 startedKafka.close();
                 throw stoppedWhileStarting();

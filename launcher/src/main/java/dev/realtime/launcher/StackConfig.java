@@ -53,6 +53,9 @@ import java.util.stream.Collectors;
  * echo.logs            false: service output only goes to .local-stack/logs/&lt;module&gt;.log
  * ready.timeout        120 (seconds, or an ISO-8601 duration such as PT2M)
  * token.lifetime       PT1H (access tokens of the development issuer)
+ * kafka.dir            .local-stack/kafka: Kafka's data, kept across restarts (a throwaway test stack deletes its own)
+ * clean                false: true (or 1) deletes Kafka's data and drops the three databases before starting, so
+ *                      everything starts empty ({@code ./local-stack.sh --clean} sets it)
  * </pre>
  */
 public record StackConfig(
@@ -78,7 +81,9 @@ public record StackConfig(
         List<String> serviceJvmOptions,
         boolean echoServiceLogs,
         Duration readyTimeout,
-        Duration tokenLifetime) {
+        Duration tokenLifetime,
+        Path kafkaDataDir,
+        boolean clean) {
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_ISSUER_PORT = 8180;
@@ -92,6 +97,8 @@ public record StackConfig(
 
     /** Relative to the repository; git-ignored. */
     public static final String LOG_DIR = ".local-stack/logs";
+    /** Kafka's data (topics, records, cluster id), kept across restarts; relative to the repository; git-ignored. */
+    public static final String KAFKA_DIR = ".local-stack/kafka";
 
     // Database names are spliced into CREATE/DROP DATABASE, which take no bind parameters.
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -115,6 +122,7 @@ public record StackConfig(
                 : Collections.unmodifiableSet(EnumSet.copyOf(services));
         repositoryDir = repositoryDir.toAbsolutePath().normalize();
         logDir = logDir.toAbsolutePath().normalize();
+        kafkaDataDir = kafkaDataDir.toAbsolutePath().normalize();
         serviceJvmOptions = List.copyOf(serviceJvmOptions);
         if (readyTimeout.isNegative() || readyTimeout.isZero()) {
             throw new IllegalArgumentException("ready.timeout must be positive, got " + readyTimeout);
@@ -174,7 +182,9 @@ public record StackConfig(
                 settings.get("echo.logs").map(Boolean::parseBoolean).orElse(false),
                 settings.get("ready.timeout").map(v -> parseDuration("ready.timeout", v)).orElse(DEFAULT_READY_TIMEOUT),
                 settings.get("token.lifetime").map(v -> parseDuration("token.lifetime", v))
-                        .orElse(DEFAULT_TOKEN_LIFETIME));
+                        .orElse(DEFAULT_TOKEN_LIFETIME),
+                settings.get("kafka.dir").map(Path::of).orElse(repository.resolve(KAFKA_DIR)),
+                settings.get("clean").map(StackConfig::parseFlag).orElse(false));
     }
 
     /** This configuration moved to free random ports and fresh database names that are dropped at close. */
@@ -185,7 +195,8 @@ public record StackConfig(
                 pgHost, pgPort, pgUser, pgPassword,
                 "chat_test_" + run, "activity_test_" + run, "notification_test_" + run,
                 true, services, repositoryDir, repositoryDir.resolve(LOG_DIR).resolve("test-" + run),
-                javaExecutable, serviceJvmOptions, echoServiceLogs, readyTimeout, tokenLifetime);
+                javaExecutable, serviceJvmOptions, echoServiceLogs, readyTimeout, tokenLifetime,
+                repositoryDir.resolve(LOG_DIR).resolve("test-" + run).resolve("kafka"), false);
     }
 
     // ---- withers for the settings tests and callers change most often
@@ -194,7 +205,7 @@ public record StackConfig(
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, only, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
-                echoServiceLogs, readyTimeout, tokenLifetime);
+                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean);
     }
 
     /** Extra JVM options (typically {@code -Dsome.property=value}) given to every service. */
@@ -202,32 +213,43 @@ public record StackConfig(
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, options,
-                echoServiceLogs, readyTimeout, tokenLifetime);
+                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean);
     }
 
     public StackConfig withEchoServiceLogs(boolean echo) {
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
-                echo, readyTimeout, tokenLifetime);
+                echo, readyTimeout, tokenLifetime, kafkaDataDir, clean);
     }
 
-    /** Moves the repository; a log folder inside the old repository moves along. */
+    /** Moves the repository; a log folder or Kafka data folder inside the old repository moves along. */
     public StackConfig withRepositoryDir(Path repository) {
         Path newLogDir = logDir.startsWith(repositoryDir)
                 ? repository.toAbsolutePath().normalize().resolve(repositoryDir.relativize(logDir))
                 : logDir;
+        Path newKafkaDir = kafkaDataDir.startsWith(repositoryDir)
+                ? repository.toAbsolutePath().normalize().resolve(repositoryDir.relativize(kafkaDataDir))
+                : kafkaDataDir;
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repository, newLogDir, javaExecutable, serviceJvmOptions,
-                echoServiceLogs, readyTimeout, tokenLifetime);
+                echoServiceLogs, readyTimeout, tokenLifetime, newKafkaDir, clean);
+    }
+
+    /** The same stack started empty: Kafka's data deleted and the databases dropped first ({@code --clean}). */
+    public StackConfig withClean(boolean startEmpty) {
+        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
+                pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
+                dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
+                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, startEmpty);
     }
 
     public StackConfig withReadyTimeout(Duration timeout) {
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
-                echoServiceLogs, timeout, tokenLifetime);
+                echoServiceLogs, timeout, tokenLifetime, kafkaDataDir, clean);
     }
 
     // ---- derived values
@@ -315,7 +337,8 @@ public record StackConfig(
                 + ", dropDatabasesOnClose=" + dropDatabasesOnClose + ", services=" + services
                 + ", repositoryDir=" + repositoryDir + ", logDir=" + logDir + ", javaExecutable=" + javaExecutable
                 + ", serviceJvmOptions=" + serviceJvmOptions + ", echoServiceLogs=" + echoServiceLogs
-                + ", readyTimeout=" + readyTimeout + ", tokenLifetime=" + tokenLifetime + "]";
+                + ", readyTimeout=" + readyTimeout + ", tokenLifetime=" + tokenLifetime + ", kafkaDataDir="
+                + kafkaDataDir + ", clean=" + clean + "]";
     }
 
     // ---- parsing helpers
@@ -404,6 +427,14 @@ public record StackConfig(
             throw new IllegalArgumentException(key + " must be seconds or an ISO-8601 duration (PT2M), got '"
                     + value + "'");
         }
+    }
+
+    private static boolean parseFlag(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "1", "true", "yes" -> true;
+            case "0", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("clean must be true or false (1 or 0), got '" + value + "'");
+        };
     }
 
     private static Set<StackService> parseServices(String list) {

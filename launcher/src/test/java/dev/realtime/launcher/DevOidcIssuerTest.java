@@ -129,7 +129,7 @@ class DevOidcIssuerTest {
             JwtClaims claims = verifier().processToClaims(
                     (String) JsonUtil.parseJson(response.body()).get("access_token"));
             assertEquals("service", claims.getSubject());
-            assertEquals(List.of("service"), claims.getStringListClaimValue("groups"));
+            assertEquals(List.of("service", "operator"), claims.getStringListClaimValue("groups"));
         }
     }
 

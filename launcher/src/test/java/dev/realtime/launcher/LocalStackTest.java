@@ -2,6 +2,7 @@ package dev.realtime.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.jose4j.json.JsonUtil;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -224,6 +234,37 @@ class LocalStackTest {
         assertTrue(isFree(config.issuerPort()), "issuer port released");
         assertTrue(isFree(config.demoPort()), "demo port released");
         assertTrue(databases(config).stream().noneMatch(databases::contains), "test databases dropped");
+        assertFalse(Files.exists(config.kafkaDataDir()), "a test stack's Kafka data deleted");
+    }
+
+    @Test
+    void kafkaKeepsItsTopicsRecordsAndClusterIdAcrossRestartsUntilItsDataIsDeleted() throws Exception {
+        Path data = repo.resolve(StackConfig.KAFKA_DIR);
+        int port = StackConfig.freePorts(1)[0];
+        String clusterId;
+        try (LocalKafka kafka = LocalKafka.start(port, data, false)) {
+            clusterId = kafka.clusterId();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+                    new StringSerializer())) {
+                producer.send(new ProducerRecord<>(Topics.MEMBERSHIPS, "conversation:c|u", "kept")).get(30,
+                        TimeUnit.SECONDS);
+            }
+        }
+        assertEquals(clusterId, LocalKafka.clusterId(data).orElseThrow(), "the data directory names its cluster");
+
+        try (LocalKafka kafka = LocalKafka.start(port, data, false)) {
+            assertEquals(clusterId, kafka.clusterId());
+            assertEquals(clusterId, clusterIdOf(kafka.bootstrapServers()), "the same cluster after a restart");
+            assertEquals(List.of("kept"), values(kafka.bootstrapServers(), Topics.MEMBERSHIPS));
+        }
+
+        LocalKafka.deleteData(data);
+        try (LocalKafka kafka = LocalKafka.start(port, data, true)) {
+            assertNotEquals(clusterId, clusterIdOf(kafka.bootstrapServers()), "a clean start is a new cluster");
+            assertEquals(List.of(), values(kafka.bootstrapServers(), Topics.MEMBERSHIPS));
+        }
+        assertFalse(Files.exists(data), "a throwaway Kafka deletes its data at close");
     }
 
     @Test
@@ -272,6 +313,32 @@ class LocalStackTest {
                 names.add(rows.getString(1));
             }
             return names.stream().sorted().collect(Collectors.toList());
+        }
+    }
+
+    private static String clusterIdOf(String bootstrapServers) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Every value on the topic, read from the beginning to the end offsets of now. */
+    private static List<String> values(String bootstrapServers, String topic) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            List<String> values = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                assertTrue(System.nanoTime() < deadline, "read " + topic + " to " + ends);
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+            }
+            return values;
         }
     }
 

@@ -40,6 +40,25 @@ class StackConfigTest {
     }
 
     @Test
+    void aCleanStartIsAskedForWithStackCleanAndKafkasDataCanMove() {
+        environment.put("STACK_CLEAN", "1");
+        environment.put("STACK_KAFKA_DIR", repo.resolve("elsewhere").toString());
+        StackConfig config = StackConfig.from(properties, environment);
+        assertTrue(config.clean());
+        assertEquals(repo.resolve("elsewhere").toAbsolutePath().normalize(), config.kafkaDataDir());
+        assertFalse(config.withClean(false).clean());
+
+        environment.put("STACK_CLEAN", "maybe");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> StackConfig.from(properties, environment));
+        assertTrue(bad.getMessage().contains("clean"), bad.getMessage());
+
+        StackConfig test = StackConfig.from(properties, Map.of()).isolatedForTests();
+        assertTrue(test.kafkaDataDir().startsWith(test.logDir()), "a test stack keeps its Kafka data in its own folder");
+        assertFalse(test.clean());
+    }
+
+    @Test
     void defaultsWithoutOverrides() {
         StackConfig config = StackConfig.from(properties, environment);
 
@@ -68,6 +87,8 @@ class StackConfigTest {
         assertFalse(config.echoServiceLogs());
         assertEquals(Duration.ofSeconds(120), config.readyTimeout());
         assertEquals(Duration.ofHours(1), config.tokenLifetime());
+        assertEquals(repo.resolve(".local-stack/kafka").toAbsolutePath().normalize(), config.kafkaDataDir());
+        assertFalse(config.clean());
 
         assertEquals("http://localhost:8180/realms/dev", config.issuerUrl());
         assertEquals("localhost:9092", config.kafkaBootstrapServers());

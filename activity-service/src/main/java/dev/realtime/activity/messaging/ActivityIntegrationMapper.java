@@ -40,11 +40,11 @@ public class ActivityIntegrationMapper implements IntegrationMapper {
         switch (event.type) {
             case ActivityEvents.MEMBER_ADDED -> {
                 ActivityEvents.MemberAdded added = event.dataAs(ActivityEvents.MemberAdded.class);
-                records.add(new Membership(room, added.userId(), added.role()).grantRecord(SOURCE, actor));
+                records.add(grant(room, added.userId(), added.role(), actor));
             }
             case ActivityEvents.MEMBER_ROLE_CHANGED -> {
                 ActivityEvents.MemberRoleChanged changed = event.dataAs(ActivityEvents.MemberRoleChanged.class);
-                records.add(new Membership(room, changed.userId(), changed.role()).grantRecord(SOURCE, actor));
+                records.add(grant(room, changed.userId(), changed.role(), actor));
             }
             case ActivityEvents.MEMBER_REMOVED -> records.add(new Membership(room,
                     event.dataAs(ActivityEvents.MemberRemoved.class).userId(), null).revokeRecord());
@@ -52,6 +52,14 @@ public class ActivityIntegrationMapper implements IntegrationMapper {
             }
         }
         return records;
+    }
+
+    /**
+     * The grant of one membership on {@code realtime.memberships}: what a membership change publishes, and what
+     * {@link MembershipSnapshot} re-publishes for each current one ({@code actor} null there).
+     */
+    public static ProducerRecord<String, byte[]> grant(Room room, String userId, String role, String actor) {
+        return new Membership(room, userId, role).grantRecord(SOURCE, actor);
     }
 
     /** The integration event a front end sees for this stored event, if it has one. */

@@ -42,16 +42,16 @@ public class ChatIntegrationMapper implements IntegrationMapper {
         switch (event.type) {
             case ChatEvents.CONVERSATION_CREATED -> {
                 for (ChatEvents.Participant p : event.dataAs(ChatEvents.ConversationCreated.class).participants()) {
-                    records.add(new Membership(room, p.userId(), p.role()).grantRecord(SOURCE, actor));
+                    records.add(grant(room, p.userId(), p.role(), actor));
                 }
             }
             case ChatEvents.PARTICIPANT_ADDED -> {
                 ChatEvents.ParticipantAdded added = event.dataAs(ChatEvents.ParticipantAdded.class);
-                records.add(new Membership(room, added.userId(), added.role()).grantRecord(SOURCE, actor));
+                records.add(grant(room, added.userId(), added.role(), actor));
             }
             case ChatEvents.PARTICIPANT_ROLE_CHANGED -> {
                 ChatEvents.ParticipantRoleChanged changed = event.dataAs(ChatEvents.ParticipantRoleChanged.class);
-                records.add(new Membership(room, changed.userId(), changed.role()).grantRecord(SOURCE, actor));
+                records.add(grant(room, changed.userId(), changed.role(), actor));
             }
             case ChatEvents.PARTICIPANT_REMOVED -> {
                 ChatEvents.ParticipantRemoved removed = event.dataAs(ChatEvents.ParticipantRemoved.class);
@@ -61,6 +61,14 @@ public class ChatIntegrationMapper implements IntegrationMapper {
             }
         }
         return records;
+    }
+
+    /**
+     * The grant of one membership on {@code realtime.memberships}: what a membership change publishes, and what
+     * {@link MembershipSnapshot} re-publishes for each current one ({@code actor} null there).
+     */
+    public static ProducerRecord<String, byte[]> grant(Room room, String userId, String role, String actor) {
+        return new Membership(room, userId, role).grantRecord(SOURCE, actor);
     }
 
     /** The integration event a front end sees for this stored event, if it has one. */

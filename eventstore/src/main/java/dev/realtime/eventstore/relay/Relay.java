@@ -119,12 +119,20 @@ public final class Relay implements AutoCloseable {
     private final IntegrationMapper mapper;
     private final Listener listener;
     private final CommitSignal commits;
+    private final Republisher republisher;
     private volatile boolean running;
     private volatile boolean leader;
     private Thread thread;
 
     public Relay(Settings settings, Supplier<Connection> connections, Supplier<Producer<String, byte[]>> producers,
             IntegrationMapper mapper, Listener listener, CommitSignal commits) {
+        this(settings, connections, producers, mapper, listener, commits, null);
+    }
+
+    /** @param republisher re-publishes derived state between batches when due; null when the service has none */
+    public Relay(Settings settings, Supplier<Connection> connections, Supplier<Producer<String, byte[]>> producers,
+            IntegrationMapper mapper, Listener listener, CommitSignal commits, Republisher republisher) {
+        this.republisher = republisher;
         this.settings = settings;
         this.connections = connections;
         this.producers = producers;
@@ -197,10 +205,17 @@ public final class Relay implements AutoCloseable {
                 Checkpoint checkpoint = loadCheckpoint(connection);
                 Producer<String, byte[]> producer = producers.get();
                 boolean committedAll = false;
+                if (republisher != null) {
+                    republisher.lead();
+                }
                 try {
                     // Fences an earlier producer of this relay and aborts its open transaction, if any.
                     producer.initTransactions();
                     while (running) {
+                        if (republisher != null) {
+                            // Here, between batches and on this producer: see Republisher for why that keeps order.
+                            republisher.runDue(connection, producer);
+                        }
                         List<Row> batch = fetch(connection, checkpoint);
                         reportBacklog(connection, checkpoint, batch);
                         if (batch.isEmpty()) {
@@ -220,6 +235,9 @@ public final class Relay implements AutoCloseable {
                     committedAll = true;
                 } finally {
                     lose();
+                    if (republisher != null) {
+                        republisher.close();
+                    }
                     // After a failure nothing pending is worth waiting for: the open transaction is never committed
                     // (the next producer's initTransactions aborts it). Bounded either way: the default close waits
                     // for every pending send, however long the outage.

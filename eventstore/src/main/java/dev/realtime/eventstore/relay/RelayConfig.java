@@ -40,6 +40,22 @@ public interface RelayConfig {
     @WithDefault("5s")
     Duration standbyRetry();
 
+    /** Re-publishing derived state ({@link StateSnapshot}s, e.g. memberships) to a new or emptied cluster. */
+    Republish republish();
+
+    interface Republish {
+        /**
+         * Compares each snapshot's topic with what the last re-publish left there when the relay takes the lead and
+         * every {@link #checkInterval()}, and re-publishes when it lost records. False: only on an operator's request.
+         */
+        @WithDefault("true")
+        boolean checkTopics();
+
+        /** How often a leading relay compares the topics again (0: only when it takes the lead). */
+        @WithDefault("1m")
+        Duration checkInterval();
+    }
+
     /** Extra Kafka producer properties, e.g. {@code eventstore.relay.kafka."delivery.timeout.ms"=30000}. */
     Map<String, String> kafka();
 }

@@ -16,9 +16,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -44,6 +46,9 @@ public class RelayService {
 
     @Inject
     Instance<IntegrationMapper> mappers;
+
+    @Inject
+    Instance<StateSnapshot> snapshots;
 
     @Inject
     MeterRegistry registry;
@@ -86,7 +91,8 @@ public class RelayService {
 
     public synchronized void start() {
         if (relay == null) {
-            relay = new Relay(settings(), this::connect, this::producer, mappers.get(), metrics(), commits);
+            relay = new Relay(settings(), this::connect, this::producer, mappers.get(), metrics(), commits,
+                    republisher());
         }
         relay.start();
     }
@@ -107,6 +113,26 @@ public class RelayService {
                 config.kafka().getOrDefault(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000")));
         return new Relay.Settings(config.name(), config.batchSize(), config.pollInterval(), config.initialBackoff(),
                 config.maxBackoff(), config.standbyRetry(), deliveryTimeout.plusSeconds(5));
+    }
+
+    private Republisher republisher() {
+        List<StateSnapshot> all = snapshots.stream().toList();
+        if (all.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> kafka = new HashMap<>();
+        kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // The connection settings of the producer overrides (TLS, SASL) apply to the admin client and consumer too.
+        config.kafka().forEach((key, value) -> {
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                kafka.put(key, value);
+            }
+        });
+        return new Republisher(new Republisher.Settings(config.name(), config.pollInterval(),
+                config.republish().checkInterval(), config.republish().checkTopics()), all, kafka,
+                (snapshot, records, tombstones) -> Counter.builder("eventstore.relay.republished")
+                        .tag("relay", config.name()).tag("snapshot", snapshot).register(registry)
+                        .increment(records + tombstones));
     }
 
     private Connection connect() {
