@@ -78,7 +78,8 @@ class InvalidIdentityTest {
         String mia = Edge.unique("mia");
         try (WsTestClient client = Edge.connect(ws, mia)) {
             int n = 0;
-            for (Map.Entry<String, String> invalid : InvalidIdentities.tokens().entrySet()) {
+            // Named like the connection's user, so that only the sub tells them apart.
+            for (Map.Entry<String, String> invalid : InvalidIdentities.tokensNamed(mia).entrySet()) {
                 String id = "r" + n++;
                 client.send(Map.of("type", "refresh", "id", id, "token", invalid.getValue()));
                 JsonNode refused = client.await(Edge.answerTo(id), WAIT);

@@ -39,8 +39,16 @@ public final class InvalidIdentities {
 
     /** Label to token: one real, unexpired token of the test issuer per refused identity. */
     public static Map<String, String> tokens(String... roles) {
+        return tokensNamed("odd-user", roles);
+    }
+
+    /**
+     * Like {@link #tokens}, with {@code preferred_username} = {@code user}: a framework that compares principal names
+     * (websockets-next on a token refresh) takes them for that user, so only the {@code sub} check can refuse them.
+     */
+    public static Map<String, String> tokensNamed(String user, String... roles) {
         Map<String, String> tokens = new LinkedHashMap<>();
-        SUBJECTS.forEach((label, subject) -> tokens.put(label, Tokens.accessTokenWithSubject("odd-user", subject, roles)));
+        SUBJECTS.forEach((label, subject) -> tokens.put(label, Tokens.accessTokenWithSubject(user, subject, roles)));
         return tokens;
     }
 
