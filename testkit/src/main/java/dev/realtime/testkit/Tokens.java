@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -32,7 +33,20 @@ public final class Tokens {
      * key and carrying the same issuer and audience, so the service validates it exactly like the others.
      */
     public static String accessToken(String user, Duration lifetime, String... roles) {
-        JsonNode template = claims(accessToken(user, roles));
+        return signed(user, user, lifetime, roles);
+    }
+
+    /**
+     * A valid token of the test issuer (signature, issuer, audience, expiry in 5 minutes) whose {@code sub} is
+     * {@code subject} as given, however malformed, or absent when {@code subject} is null; {@code preferred_username}
+     * is {@code user}. For testing what a service does with an identity it must refuse.
+     */
+    public static String accessTokenWithSubject(String user, String subject, String... roles) {
+        return signed(user, subject, Duration.ofMinutes(5), roles);
+    }
+
+    private static String signed(String user, String subject, Duration lifetime, String... roles) {
+        JsonNode template = claims(accessToken("template", roles));
         List<String> audience = new ArrayList<>();
         JsonNode aud = template.path("aud");
         if (aud.isArray()) {
@@ -41,17 +55,17 @@ public final class Tokens {
             audience.add(aud.asText());
         }
         Instant now = Instant.now();
-        return Jwt.preferredUserName(user)
+        JwtClaimsBuilder claims = Jwt.preferredUserName(user)
                 .groups(Set.of(roles))
                 .issuer(template.path("iss").asText())
                 .audience(Set.copyOf(audience))
-                .subject(user)
                 .claim("typ", "Bearer")
                 .issuedAt(now.getEpochSecond())
-                .expiresAt(now.plus(lifetime).getEpochSecond())
-                .jws()
-                .keyId("1")
-                .sign("privateKey.jwk");
+                .expiresAt(now.plus(lifetime).getEpochSecond());
+        if (subject != null) {
+            claims.subject(subject);
+        }
+        return claims.jws().keyId("1").sign("privateKey.jwk");
     }
 
     /** The claims of a JWT, read without checking anything. */

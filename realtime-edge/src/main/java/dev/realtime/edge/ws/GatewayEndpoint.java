@@ -84,6 +84,7 @@ public class GatewayEndpoint {
         try {
             ownRoom = Room.user(subject);
         } catch (InvalidRoomException e) {
+            // identity-guard refuses such identities on the upgrade (401); this is the last line behind it.
             return close(connection, CloseCodes.UNSUPPORTED_SUBJECT, "unsupported subject");
         }
         if (!presence.tryConnect(subject, config.limits().maxConnectionsPerUser())) {
