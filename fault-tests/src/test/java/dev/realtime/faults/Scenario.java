@@ -115,26 +115,33 @@ final class Scenario implements AutoCloseable {
         poster = new Poster(stack.chatUrl(), conversations, () -> token(author), name, settings.giveUpAfter());
     }
 
+    /** Creates a conversation of the three; a slow first answer of a cold service is retried. */
     private String createConversation(String title) {
-        try {
-            String body = JSON.writeValueAsString(Map.of("title", title, "participants", members));
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create(stack.chatUrl() + "/api/conversations"))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + token(author))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 201) {
-                throw new IllegalStateException("creating a conversation answered " + response.statusCode() + ": "
+        IllegalStateException last = null;
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                String body = JSON.writeValueAsString(Map.of("title", title, "participants", members));
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                                URI.create(stack.chatUrl() + "/api/conversations"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + token(author))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 201) {
+                    return JSON.readTree(response.body()).path("id").asText();
+                }
+                last = new IllegalStateException("creating a conversation answered " + response.statusCode() + ": "
                         + response.body());
+            } catch (IOException e) {
+                last = new IllegalStateException("creating a conversation: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-            return JSON.readTree(response.body()).path("id").asText();
-        } catch (IOException e) {
-            throw new IllegalStateException("creating a conversation: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            Faults.sleep(Duration.ofSeconds(2));
         }
+        throw last;
     }
 
     private void awaitAllLive(Duration timeout) {
