@@ -40,8 +40,12 @@ class FaultInjectionTest {
     static KafkaProcess kafka;
     static LocalStack stack;
 
+    /** Held so the level sticks: the Kafka clients' configuration dumps would bury the report tables. */
+    static final java.util.logging.Logger KAFKA_LOGGER = java.util.logging.Logger.getLogger("org.apache.kafka");
+
     @BeforeAll
     static void startSystem() {
+        KAFKA_LOGGER.setLevel(java.util.logging.Level.WARNING);
         MachinePostgres.ensureUp();
         StackConfig config = StackConfig.forTests()
                 .withServices(EnumSet.of(StackService.CHAT, StackService.NOTIFICATION, StackService.EDGE))

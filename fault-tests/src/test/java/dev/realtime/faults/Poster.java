@@ -35,6 +35,7 @@ final class Poster implements AutoCloseable {
     static final class PostState {
         final String clientMessageId;
         final String conversationId;
+        /** When the user pressed send (the post entered the outbox). */
         final long firstAttemptNanos;
         volatile String messageId;
         volatile long ackNanos;
@@ -61,8 +62,10 @@ final class Poster implements AutoCloseable {
     private final String prefix;
     private final Duration giveUpAfter;
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
-    // One thread per post in flight: a post waiting out an outage holds its thread, as a browser tab would.
-    private final ExecutorService senders = Executors.newCachedThreadPool();
+    // At most 6 requests in flight, as a browser holds at most 6 connections to a host; the others wait in this
+    // client's outbox. Unbounded concurrency turned an outage into a retry storm of thousands of requests a second.
+    static final int IN_FLIGHT = 6;
+    private final ExecutorService senders = Executors.newFixedThreadPool(IN_FLIGHT);
     private final AtomicInteger next = new AtomicInteger();
     final Map<String, PostState> posts = new ConcurrentHashMap<>();
     private volatile boolean stopping;
@@ -87,7 +90,7 @@ final class Poster implements AutoCloseable {
         stopping = true;
         senders.shutdown();
         try {
-            senders.awaitTermination(giveUpAfter.toSeconds() + 30, TimeUnit.SECONDS);
+            senders.awaitTermination(giveUpAfter.toSeconds() * 4 + 60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -109,7 +112,8 @@ final class Poster implements AutoCloseable {
     }
 
     private void send(PostState post, String text) {
-        long deadline = post.firstAttemptNanos + giveUpAfter.toNanos();
+        // The give-up clock starts at the first send, not while the post waits in the outbox.
+        long deadline = System.nanoTime() + giveUpAfter.toNanos();
         String body;
         try {
             body = JSON.writeValueAsString(Map.of("text", text, "clientMessageId", post.clientMessageId));

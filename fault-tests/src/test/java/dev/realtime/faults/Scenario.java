@@ -56,8 +56,11 @@ final class Scenario implements AutoCloseable {
         }
     }
 
-    /** One fault as injected: when it started and ended (System.nanoTime). */
-    record Injection(Fault fault, long startNanos, long endNanos) {
+    /**
+     * One fault as injected (System.nanoTime): started, ended (recovery counts from here), and done (the restarted
+     * component answered: a service ready, the broker answering).
+     */
+    record Injection(Fault fault, long startNanos, long endNanos, long doneNanos) {
     }
 
     private final LocalStack stack;
@@ -170,7 +173,7 @@ final class Scenario implements AutoCloseable {
             if (end[0] == 0) {
                 end[0] = System.nanoTime();
             }
-            Injection injection = new Injection(fault, start, end[0]);
+            Injection injection = new Injection(fault, start, end[0], System.nanoTime());
             injections.add(injection);
         }
         System.out.printf("[faults] %s: %s undone after %.1f s%n", name, fault,
@@ -306,6 +309,10 @@ final class Scenario implements AutoCloseable {
             Set<String> seen = frames.stream().map(f -> f.room() + "#" + f.seq()).collect(Collectors.toSet());
             seenPerClient.put(client.user, (int) ackedRoomSeqs.stream().filter(seen::contains).count());
             incompleteResumes += client.incompleteResumes.get();
+            if (!client.problems.isEmpty()) {
+                failures.add(client.user + " (" + client.connections.get() + " connections) saw: "
+                        + client.problems.subList(0, Math.min(3, client.problems.size())));
+            }
         }
 
         // Inboxes: one notification per stored message for each member but the author.
@@ -358,7 +365,8 @@ final class Scenario implements AutoCloseable {
             failures.add(incompleteResumes + " resumes answered complete=false");
         }
         boolean settled = kafkaCounts.lost == 0 && wire.lost == 0 && notificationsLost == 0;
-        String faults = injections.stream().map(i -> i.fault().name()).collect(Collectors.joining(","));
+        String faults = injections.stream().map(i -> String.format(Locale.ROOT, "%s (back in %.1f s)",
+                i.fault().name(), (i.doneNanos() - i.endNanos()) / 1e9)).collect(Collectors.joining(", "));
         return new Result(name, faults.isEmpty() ? "none" : faults, poster.started(), acked.size(), gaveUp,
                 refusedPosts.size(), storedLost, storedDuplicated, onKafka, kafkaCounts.lost,
                 kafkaCounts.duplicated, kafkaCounts.reordered, seenPerClient, wire.lost, wire.duplicated,
