@@ -37,7 +37,7 @@ import dev.realtime.launcher.StackService;
 final class Scenario implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration LIVE_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration LIVE_TIMEOUT = Duration.ofSeconds(120);
 
     /** Knobs, from system properties (README.md). */
     record Settings(int postsPerSecond, int conversations, Duration before, Duration after, Duration outage,
@@ -152,7 +152,7 @@ final class Scenario implements AutoCloseable {
         while (!clients.stream().allMatch(WireClient::live)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("clients not live within " + timeout + ": " + clients.stream()
-                        .map(c -> c.user + "=" + c.live() + " " + c.problems).toList());
+                        .map(WireClient::state).toList());
             }
             Faults.sleep(Duration.ofMillis(200));
         }

@@ -83,6 +83,14 @@ final class WireClient implements AutoCloseable {
         return current != null && !current.isInputClosed() && subscribed.size() == rooms.size();
     }
 
+    /** For a failure message: connections made, the socket's state, the rooms acked on it. */
+    String state() {
+        WebSocket current = socket;
+        return user + ": connections=" + connections.get() + " socket=" + (current == null ? "none"
+                : current.isInputClosed() ? "closed" : "open") + " acked=" + subscribed.keySet() + " of " + rooms
+                + " frames=" + frames.size() + " problems=" + problems;
+    }
+
     private void connect() {
         if (closed) {
             return;
