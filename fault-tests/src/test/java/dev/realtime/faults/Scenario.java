@@ -382,6 +382,7 @@ final class Scenario implements AutoCloseable {
         int lost;
         int duplicated;
         int reordered;
+        final List<String> examples = new ArrayList<>();
 
         static Counts of(List<Long> delivered, Set<Long> expected) {
             Counts counts = new Counts();
@@ -390,15 +391,27 @@ final class Scenario implements AutoCloseable {
             for (long seq : delivered) {
                 if (!seen.add(seq)) {
                     counts.duplicated++;
+                    counts.example("seq " + seq + " again after " + highest);
                     continue;
                 }
                 if (seq < highest) {
                     counts.reordered++;
+                    counts.example("seq " + seq + " after " + highest);
                 }
                 highest = Math.max(highest, seq);
             }
-            counts.lost = (int) expected.stream().filter(seq -> !seen.contains(seq)).count();
+            List<Long> missing = expected.stream().filter(seq -> !seen.contains(seq)).toList();
+            counts.lost = missing.size();
+            if (!missing.isEmpty()) {
+                counts.example("missing " + missing.subList(0, Math.min(5, missing.size())));
+            }
             return counts;
+        }
+
+        private void example(String text) {
+            if (examples.size() < 3) {
+                examples.add(text);
+            }
         }
 
         void add(Counts other) {
@@ -413,7 +426,8 @@ final class Scenario implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "lost " + lost + ", duplicated " + duplicated + ", reordered " + reordered;
+            return "lost " + lost + ", duplicated " + duplicated + ", reordered " + reordered
+                    + (examples.isEmpty() ? "" : " " + examples);
         }
     }
 

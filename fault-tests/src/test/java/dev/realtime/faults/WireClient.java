@@ -134,12 +134,25 @@ final class WireClient implements AutoCloseable {
                 // First subscription: from the start of the room, so the client must see its every event.
                 ? Map.of("type", "subscribe", "id", connection + "|" + room, "room", room, "since", 0)
                 : Map.of("type", "subscribe", "id", connection + "|" + room, "room", room, "since", since);
+        String text;
         try {
-            ws.sendText(JSON.writeValueAsString(frame), true);
+            text = JSON.writeValueAsString(frame);
         } catch (Exception e) {
-            problems.add("send failed: " + e.getMessage());
+            throw new IllegalStateException(e);
+        }
+        // The JDK's WebSocket refuses a send while the previous one is pending (a failed future, not an exception):
+        // chain them, one after the other.
+        synchronized (this) {
+            sending = sending.exceptionally(e -> null).thenCompose(ignored -> ws.sendText(text, true))
+                    .whenComplete((ignored, error) -> {
+                        if (error != null && !closed) {
+                            problems.add("send failed: " + error);
+                        }
+                    }).thenApply(ignored -> null);
         }
     }
+
+    private CompletableFuture<Void> sending = CompletableFuture.completedFuture(null);
 
     private final class Listener implements WebSocket.Listener {
         private final int connection;
