@@ -112,6 +112,18 @@ final class LocalKafka implements AutoCloseable {
         return kafka;
     }
 
+    /**
+     * A broker someone else runs on {@code localhost:<port>}: creates the system's topics there when missing, and
+     * neither stops it nor deletes its data at {@link #close}.
+     */
+    static LocalKafka attach(int port) {
+        String bootstrap = "localhost:" + port;
+        LocalKafka kafka = new LocalKafka(null, null, false, bootstrap);
+        kafka.createTopics();
+        LOG.info("kafka attached bootstrap={} topics={}", bootstrap, TOPICS.size());
+        return kafka;
+    }
+
     String bootstrapServers() {
         return bootstrapServers;
     }
@@ -160,6 +172,9 @@ final class LocalKafka implements AutoCloseable {
 
     @Override
     public void close() {
+        if (broker == null) {
+            return;
+        }
         try {
             broker.close();
         } finally {

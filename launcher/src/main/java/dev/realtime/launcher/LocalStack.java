@@ -60,10 +60,18 @@ public final class LocalStack implements AutoCloseable {
     /** Further instances of a service beside the first (tests of several edge instances). */
     private final Map<Integer, ServiceProcess> extraInstances = new LinkedHashMap<>();
 
+    /** True when the broker at {@code config.kafkaPort()} is someone else's (it is neither started nor stopped here). */
+    private final boolean externalKafka;
+
     LocalStack(StackConfig config, PrintStream console) {
+        this(config, console, false);
+    }
+
+    private LocalStack(StackConfig config, PrintStream console, boolean externalKafka) {
         this.config = config;
         this.console = console;
         this.postgres = new PostgresAdmin(config);
+        this.externalKafka = externalKafka;
     }
 
     /**
@@ -73,6 +81,17 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(StackConfig config) {
         LocalStack stack = new LocalStack(config, System.out);
+        stack.startComponents();
+        return stack;
+    }
+
+    /**
+     * Like {@link #start}, on a Kafka broker that already listens on {@code localhost:<config.kafkaPort()>} and that
+     * the caller owns (fault-injection tests run the broker as its own OS process, to kill, pause and restart it). The
+     * system's topics are created on it when missing; closing the stack leaves the broker alone.
+     */
+    public static LocalStack startOnExternalKafka(StackConfig config) {
+        LocalStack stack = new LocalStack(config, System.out, true);
         stack.startComponents();
         return stack;
     }
@@ -104,8 +123,8 @@ public final class LocalStack implements AutoCloseable {
                     databases, created);
 
             // A throwaway stack's Kafka data goes with its databases; otherwise it is kept for the next start.
-            LocalKafka startedKafka = LocalKafka.start(config.kafkaPort(), config.kafkaDataDir(),
-                    config.dropDatabasesOnClose());
+            LocalKafka startedKafka = externalKafka ? LocalKafka.attach(config.kafkaPort())
+                    : LocalKafka.start(config.kafkaPort(), config.kafkaDataDir(), config.dropDatabasesOnClose());
             if (!adopt(() -> kafka = startedKafka)) {
                 startedKafka.close();
                 throw stoppedWhileStarting();
@@ -265,7 +284,9 @@ public final class LocalStack implements AutoCloseable {
      */
     private void checkPortsFree() {
         Map<String, Integer> ports = new LinkedHashMap<>();
-        ports.put("kafka", config.kafkaPort());
+        if (!externalKafka) {
+            ports.put("kafka", config.kafkaPort());
+        }
         ports.put("issuer", config.issuerPort());
         ports.put("demo", config.demoPort());
         config.services().forEach(s -> ports.put(s.module(), config.port(s)));
