@@ -2,6 +2,7 @@ package dev.realtime.oidc.tokencache;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.realtime.testkit.Tokens;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,9 +39,17 @@ class TokenCacheMaxAgeTest {
         long start = System.nanoTime();
         given().auth().oauth2(token).get("/caller").then().statusCode(200);
         given().auth().oauth2(token).get("/caller").then().statusCode(200);
-        // On a machine slow enough that the two requests span max-age, the second is rightly verified again.
-        boolean withinMaxAge = System.nanoTime() - start < Duration.ofSeconds(1).toNanos();
-        assertEquals(misses + (withinMaxAge ? 1 : 2), gets("miss"), withinMaxAge ? "verified once" : "verified twice");
+        long secondAnswered = System.nanoTime();
+        // The verification is kept from some moment within the first request until max-age (1 s) later. Both requests
+        // within 1 s: the second was served from memory. On a machine so slow that they span more than 1 s, the second
+        // may have been verified again.
+        long maxAge = Duration.ofSeconds(1).toNanos();
+        double verifications = gets("miss") - misses;
+        if (secondAnswered - start < maxAge) {
+            assertEquals(1, verifications, "verified once");
+        } else {
+            assertTrue(verifications == 1 || verifications == 2, "verified once, or again after max-age: " + verifications);
+        }
         misses = gets("miss");
 
         Thread.sleep(1_500);
