@@ -77,14 +77,21 @@ public final class AllPartitionsReader implements AutoCloseable {
         all.addAll(initial);
         all.addAll(later);
         consumer.assign(all);
-        if (initialStart == Start.END) {
-            consumer.seekToEnd(initial);
-        } else if (initialStart == Start.RECENT) {
-            seekToRecent(initial, timeout);
-        } else {
-            consumer.seekToBeginning(initial);
+        // Kafka's seekToBeginning/seekToEnd with an EMPTY collection seek EVERY assigned partition: each seek must
+        // be skipped when it has nothing to seek, or a refresh moves partitions that are already being read (a
+        // restarted edge re-read every event topic from the beginning and delivered old events as live ones).
+        if (!initial.isEmpty()) {
+            if (initialStart == Start.END) {
+                consumer.seekToEnd(initial);
+            } else if (initialStart == Start.RECENT) {
+                seekToRecent(initial, timeout);
+            } else {
+                consumer.seekToBeginning(initial);
+            }
         }
-        consumer.seekToBeginning(later);
+        if (!later.isEmpty()) {
+            consumer.seekToBeginning(later);
+        }
         for (TopicPartition partition : initial) {
             consumer.position(partition, timeout);
         }
@@ -108,7 +115,9 @@ public final class AllPartitionsReader implements AutoCloseable {
                 consumer.seek(partition, found.offset());
             }
         });
-        consumer.seekToEnd(nothingRecent);
+        if (!nothingRecent.isEmpty()) {
+            consumer.seekToEnd(nothingRecent);
+        }
     }
 
     public Set<String> missingTopics() {
