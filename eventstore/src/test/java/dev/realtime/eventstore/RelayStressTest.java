@@ -130,7 +130,7 @@ class RelayStressTest {
 
     @Test
     void aRelayStoppedAndStartedMidStreamKeepsEveryStreamInOrder() throws Exception {
-        run("restart", iteration -> {
+        run("restart", true, iteration -> {
             Thread.sleep(random.nextInt(40));
             relay.stop();
             faults.incrementAndGet();
@@ -141,7 +141,7 @@ class RelayStressTest {
 
     @Test
     void aBrokerStalledMidBatchBeyondTheDeliveryTimeoutKeepsEveryStreamInOrder() throws Exception {
-        run("stall", iteration -> {
+        run("stall", true, iteration -> {
             Thread.sleep(random.nextInt(60));
             proxy.pause();
             // Longer than the delivery timeout on most iterations, so batches expire in flight and in the queue.
@@ -152,7 +152,9 @@ class RelayStressTest {
 
     @Test
     void concurrentAppendsThroughBrokerHiccupsAndCutConnectionsKeepEveryStreamInOrder() throws Exception {
-        run("hiccup", iteration -> {
+        // The producer rides out most hiccups by itself (a pause shorter than its request timeout, a reconnect): on an
+        // idle machine the relay may see no failure at all, and then no extra copy is allowed.
+        run("hiccup", false, iteration -> {
             Thread.sleep(random.nextInt(30));
             if (iteration % 3 == 0) {
                 proxy.cutConnections();
@@ -168,7 +170,7 @@ class RelayStressTest {
         void inject(int iteration) throws Exception;
     }
 
-    private void run(String scenario, Fault fault) throws Exception {
+    private void run(String scenario, boolean relayMustSeeFaults, Fault fault) throws Exception {
         relay = new Relay(new Relay.Settings("stress-" + UUID.randomUUID(), 60, Duration.ofMillis(100),
                 Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(3)),
                 this::connect, this::producer, this::toStressTopic, new Relay.Listener() {
@@ -208,6 +210,9 @@ class RelayStressTest {
             // What a late republish may still add arrives within a few relay rounds.
             List<ConsumerRecord<String, byte[]>> all = reader.drain(Duration.ofSeconds(3));
             assertFirstCopiesInOrderAndExtrasAfterAFault(scenario, all, faultsBefore, iterationOf);
+            if (relayMustSeeFaults) {
+                assertTrue(faults.get() > 0, scenario + ": the scenario injected faults the relay saw");
+            }
         } finally {
             writers.shutdownNow();
         }
@@ -241,7 +246,6 @@ class RelayStressTest {
         }
         LOG.infof("%s: %d iterations, %d streams, %d faults, %d extra copies", scenario, ITERATIONS,
                 faultsBefore.size(), faults.get(), totalExtras);
-        assertTrue(faults.get() > 0, scenario + ": the scenario injected faults the relay saw");
     }
 
     private static String onKafka(List<ConsumerRecord<String, byte[]>> all, String stream) {
