@@ -95,6 +95,9 @@ public final class Republisher implements AutoCloseable {
     private final Map<String, Object> kafkaProperties;
     private final Listener listener;
     private Admin admin;
+    /** How long a failed re-publish waits before the next try; taking the lead again does not shorten it. */
+    static final java.time.Duration RETRY_AFTER_FAILURE = java.time.Duration.ofMinutes(1);
+    private long failedUntil = System.nanoTime();
     private long nextRequestCheck;
     private long nextTopicCheck;
 
@@ -117,8 +120,36 @@ public final class Republisher implements AutoCloseable {
         nextTopicCheck = now;
     }
 
-    /** Between two batches of the relay: re-publishes what is due, else returns at once. */
+    /**
+     * Between two batches of the relay: re-publishes what is due, else returns at once. A re-publish that fails does
+     * not stop the relay: its Kafka transaction is aborted, the failure logged, and it is tried again after
+     * {@link #RETRY_AFTER_FAILURE} (a snapshot row the room grammar refuses, missing Kafka permissions or a timeout
+     * would otherwise hold every event back). Only a broken database connection is passed on, for the relay to
+     * reconnect.
+     */
     void runDue(Connection connection, Producer<String, byte[]> producer) throws Exception {
+        if (System.nanoTime() - failedUntil < 0) {
+            return;
+        }
+        try {
+            runDueNow(connection, producer);
+        } catch (Exception failure) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException notInATransaction) {
+                // None open (the failure came before it began), or the producer is unusable: the relay's next
+                // beginTransaction fails then, and a new producer's initTransactions aborts what is left.
+            }
+            if (!connection.isValid(2)) {
+                throw failure;
+            }
+            failedUntil = System.nanoTime() + RETRY_AFTER_FAILURE.toNanos();
+            LOG.warnf("Re-publishing derived state failed (%s: %s); events keep flowing, next try in %s",
+                    failure.getClass().getSimpleName(), failure.getMessage(), RETRY_AFTER_FAILURE);
+        }
+    }
+
+    private void runDueNow(Connection connection, Producer<String, byte[]> producer) throws Exception {
         long now = System.nanoTime();
         boolean checkTopics = settings.checkTopics() && now - nextTopicCheck >= 0;
         if (!checkTopics && now - nextRequestCheck < 0) {
