@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The consumer policy against a real outage of this service's own database (connections refused and cut) while
  * source events keep arriving on Kafka: the consumers stall and say so (metric, readiness) instead of giving up, stay
- * in their group, and once the database is back
+ * in their group (the test profile's max.poll.interval.ms is shorter than the outage), and once the database is back
  * every event has its effect exactly once.
  */
 @QuarkusTest
@@ -57,7 +57,8 @@ class ConsumerOutageTest {
             }
             memberEvent = Sources.member(true, Sources.id(), "Outage project", dana, "owner");
 
-            // Both consumers stall on their event and say so, retrying for longer than the old give-up (6 attempts).
+            // Both consumers stall on their event and say so; retrying for longer than the old give-up (6 attempts)
+            // and than the test profile's max.poll.interval.ms (10 s).
             await().atMost(OUTAGE_WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
                 String metrics = metrics();
                 return gauge(metrics, "consumer_stalled_seconds{consumer=\"notification-chat\"}") > 12
