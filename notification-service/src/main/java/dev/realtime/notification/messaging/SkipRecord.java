@@ -1,10 +1,8 @@
 package dev.realtime.notification.messaging;
 
-import dev.realtime.eventstore.consumer.RejectedEventException;
-
-/** A record that can never be handled (bad data): rejected by the consumer policy, logged once, never retried. */
-public class SkipRecord extends RejectedEventException {
+/** A record that can never be handled (bad data): logged once and skipped, never retried. */
+public class SkipRecord extends RuntimeException {
     public SkipRecord(String reason) {
-        super(reason);
+        super(reason, null, false, false);
     }
 }
