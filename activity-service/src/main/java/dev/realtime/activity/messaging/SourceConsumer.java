@@ -87,6 +87,8 @@ public class SourceConsumer {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.sources().groupId());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // The relays publish each batch as a Kafka transaction: only committed batches are read.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
         try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {

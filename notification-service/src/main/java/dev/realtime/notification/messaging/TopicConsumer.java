@@ -55,6 +55,8 @@ final class TopicConsumer implements Runnable {
         // A new group reads the topic's history: the conversation copy needs every creation and membership.
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        // The relays publish each batch as a Kafka transaction: only committed batches are read.
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200");
         properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "600000");
     }
