@@ -160,7 +160,7 @@ public final class ChatRestBenchmark {
                 c.notificationPort(), c.demoPort(), c.pgHost(), c.pgPort(), c.pgUser(), c.pgPassword(),
                 c.chatDatabase(), c.activityDatabase(), c.notificationDatabase(), c.dropDatabasesOnClose(),
                 c.services(), c.repositoryDir(), logDir, c.javaExecutable(), c.serviceJvmOptions(),
-                c.echoServiceLogs(), c.readyTimeout(), c.tokenLifetime());
+                c.echoServiceLogs(), c.readyTimeout(), c.tokenLifetime(), c.kafkaDataDir(), c.clean());
     }
 
     private static Map<String, Object> environment(StackConfig config, StackCpu.Usage before) {

@@ -316,6 +316,6 @@ public final class NotificationFanoutBenchmark {
                 c.notificationPort(), c.demoPort(), c.pgHost(), c.pgPort(), c.pgUser(), c.pgPassword(),
                 c.chatDatabase(), c.activityDatabase(), c.notificationDatabase(), c.dropDatabasesOnClose(),
                 c.services(), c.repositoryDir(), logDir, c.javaExecutable(), c.serviceJvmOptions(),
-                c.echoServiceLogs(), c.readyTimeout(), c.tokenLifetime());
+                c.echoServiceLogs(), c.readyTimeout(), c.tokenLifetime(), c.kafkaDataDir(), c.clean());
     }
 }
