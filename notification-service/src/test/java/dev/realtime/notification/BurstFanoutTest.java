@@ -66,7 +66,7 @@ class BurstFanoutTest {
                 "fan-out of 999 recipients in the metrics");
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("notification_fanout_lag_seconds_count")),
                 "fan-out lag in the metrics");
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("notification_consumer_lag{topic=\"chat.events\"}")),
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("kafka_consumer_fetch_manager_records_lag_max")),
                 "consumer lag in the metrics");
     }
 

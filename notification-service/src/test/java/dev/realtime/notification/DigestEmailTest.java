@@ -12,6 +12,8 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -31,19 +33,22 @@ class DigestEmailTest {
     @Inject
     MockMailbox mailbox;
 
+    @Inject
+    Pool database;
+
     @Test
     void anOfflineUserGetsOneDigestForTheSameNotificationsAndAnOnlineUserNone() {
         String alice = Sources.user("alice");
         String bob = Sources.user("bob");
         String conversation = Sources.id();
-        Sources.presence(bob, 1);
+        announce(bob, 1);
         Sources.conversationCreated(conversation, "Weekly", alice, List.of(alice, bob), null);
         Sources.messageNew(Sources.message(conversation, alice, "agenda attached", List.of()));
         Inbox.awaitItems(bob, 2);
         // online: no e-mail while the connection is announced
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> mails(bob).isEmpty());
 
-        Sources.presence(bob, 0);
+        announce(bob, 0);
         await().atMost(Duration.ofSeconds(15)).until(() -> mails(bob).size() == 1);
         Mail digest = mails(bob).get(0);
         assertEquals("2 unread notifications", digest.getSubject());
@@ -67,7 +72,7 @@ class DigestEmailTest {
         String alice = Sources.user("alice");
         String carol = Sources.user("carol");
         String dave = Sources.user("dave");
-        Sources.presence(carol, 1);
+        announce(carol, 1);
         Sources.as(dave).body(Map.of("emailEnabled", false)).put("/api/notifications/preferences").then().statusCode(200);
         String conversation = Sources.id();
         Sources.conversationCreated(conversation, "Quiet", alice, List.of(alice, carol, dave), null);
@@ -109,6 +114,21 @@ class DigestEmailTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> mailbox.getMailsSentTo(address).size() == 1);
         assertEquals("1 unread notification: You were added to Claims", mailbox.getMailsSentTo(address).get(0).getSubject());
         assertTrue(mails(erin).isEmpty());
+    }
+
+    /**
+     * Announces the user's connections as an edge does, and waits until the service has recorded them. Presence comes
+     * on realtime.signals, the notifications on chat.events: two partitions read by two consumers, with no order
+     * between them. A digest is about what a user missed while offline, so the test starts from a known presence
+     * instead of racing the signal against the notifications (on a loaded machine the signals consumer joined its
+     * group after the notifications had been e-mailed).
+     */
+    private void announce(String user, int connections) {
+        Sources.presence(user, connections);
+        await().atMost(Inbox.WAIT).pollInterval(Duration.ofMillis(100)).until(() -> database
+                .preparedQuery("select connections from nt_presence where user_id = $1 and instance_id = 'edge-test'")
+                .execute(Tuple.of(user)).await().indefinitely()
+                .stream().anyMatch(row -> row.getInteger(0) == connections));
     }
 
     /** A real signed token of the test OIDC server, with an {@code email} claim. */

@@ -1,8 +1,10 @@
 package dev.realtime.notification.messaging;
 
-/** A record that can never be handled (bad data): logged once and skipped, never retried. */
-public class SkipRecord extends RuntimeException {
+import dev.realtime.eventstore.consumer.RejectedEventException;
+
+/** A record that can never be handled (bad data): rejected by the consumer policy, logged once, never retried. */
+public class SkipRecord extends RejectedEventException {
     public SkipRecord(String reason) {
-        super(reason, null, false, false);
+        super(reason);
     }
 }

@@ -1,40 +1,33 @@
 package dev.realtime.notification.messaging;
 
-import dev.realtime.contracts.events.Topics;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
+import dev.realtime.eventstore.consumer.ConsumerPolicy;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Starts the consumers of the source topics, each in the group {@code notification.consumer.group-id}. chat.events
- * gets {@code notification.consumer.chat-consumers} consumers, so a burst on one partition (a big conversation's
- * fan-out) does not hold up the conversations of the other partitions. Metric: {@code notification_consumer_lag}
- * (records not yet consumed, per topic).
+ * The consumers of the source topics: one Quarkus Messaging channel per topic, all in the consumer group
+ * {@code notification.consumer.group-id}, each under the shared {@link ConsumerPolicy} (offsets committed only after
+ * the notifications are stored, a database failure retried until it works, bad records rejected once and counted).
+ * chat.events has {@code notification.consumer.chat-consumers} copies of its channel, each its own Kafka consumer,
+ * so a burst on one partition (a big conversation's fan-out) does not hold up the conversations of the others.
+ * The handlers block on the fan-out on purpose (bounded concurrency, the offset only after the last append); the
+ * policy runs them on worker threads.
  */
 @ApplicationScoped
 public class SourceConsumers {
+    static final String CHAT = "notification-chat";
+    static final String ACTIVITY = "notification-activity";
+    static final String RECORDS = "notification-records";
+    static final String SIGNALS = "notification-signals";
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    @ConfigProperty(name = "notification.consumer.group-id", defaultValue = "notification-service")
-    String groupId;
-
-    @ConfigProperty(name = "notification.consumer.chat-consumers", defaultValue = "3")
-    int chatConsumers;
-
-    @ConfigProperty(name = "notification.consumer.enabled", defaultValue = "true")
-    boolean enabled;
+    @Inject
+    ConsumerPolicy policy;
 
     @Inject
     ChatEventsHandler chat;
@@ -48,44 +41,27 @@ public class SourceConsumers {
     @Inject
     PresenceHandler presence;
 
-    @Inject
-    MeterRegistry registry;
-
-    private final List<TopicConsumer> consumers = new ArrayList<>();
-    /** Per consumer ({@code topic#index}): its records not yet consumed; summed per topic by the gauge. */
-    private final Map<String, AtomicLong> lags = new ConcurrentHashMap<>();
-
     void start(@Observes StartupEvent event) {
-        if (!enabled) {
-            return;
-        }
-        for (int i = 0; i < chatConsumers; i++) {
-            start(Topics.CHAT_EVENTS, chat::handle, i);
-        }
-        start(Topics.ACTIVITY_EVENTS, activity::handle, 0);
-        start(Topics.RECORDS_EVENTS, records::handle, 0);
-        start(Topics.SIGNALS, presence::handle, 0);
+        List.of(CHAT, ACTIVITY, RECORDS, SIGNALS).forEach(policy::register);
     }
 
-    private void start(String topic, TopicConsumer.Handler handler, int index) {
-        AtomicLong lag = new AtomicLong();
-        lags.put(topic + "#" + index, lag);
-        if (index == 0) {
-            Gauge.builder("notification.consumer.lag", lags, all -> all.entrySet().stream()
-                            .filter(entry -> entry.getKey().startsWith(topic + "#"))
-                            .mapToLong(entry -> entry.getValue().get()).sum())
-                    .tag("topic", topic)
-                    .description("Records of the topic not yet consumed by this instance")
-                    .register(registry);
-        }
-        TopicConsumer consumer = new TopicConsumer(bootstrapServers, groupId, topic, handler, lag);
-        consumers.add(consumer);
-        Thread thread = new Thread(consumer, "notification-consumer-" + topic + "-" + index);
-        thread.setDaemon(true);
-        thread.start();
+    @Incoming(CHAT)
+    public Uni<Void> chat(ConsumerRecord<String, byte[]> record) {
+        return policy.process(CHAT, record, (r, event) -> chat.handle(event));
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        consumers.forEach(TopicConsumer::stop);
+    @Incoming(ACTIVITY)
+    public Uni<Void> activity(ConsumerRecord<String, byte[]> record) {
+        return policy.process(ACTIVITY, record, (r, event) -> activity.handle(event));
+    }
+
+    @Incoming(RECORDS)
+    public Uni<Void> records(ConsumerRecord<String, byte[]> record) {
+        return policy.process(RECORDS, record, (r, event) -> records.handle(event));
+    }
+
+    @Incoming(SIGNALS)
+    public Uni<Void> signals(ConsumerRecord<String, byte[]> record) {
+        return policy.process(SIGNALS, record, (r, event) -> presence.handle(event));
     }
 }

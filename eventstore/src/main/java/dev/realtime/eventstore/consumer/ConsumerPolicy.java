@@ -1,0 +1,189 @@
+package dev.realtime.eventstore.consumer;
+
+import dev.realtime.contracts.events.CloudEventCodec;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.InvalidEventException;
+import dev.realtime.contracts.rooms.InvalidRoomException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The one policy of every service that consumes Kafka, used from an {@code @Incoming} method of Quarkus Messaging:
+ * <pre>
+ * &#64;Incoming("my-channel")
+ * Uni&lt;Void&gt; consume(ConsumerRecord&lt;String, byte[]&gt; record) {
+ *     return policy.process("my-channel", record, this::handle);
+ * }
+ * </pre>
+ * The returned Uni completes only once the event's effect is stored, and the connector (commit strategy
+ * {@code throttled}) commits an offset only after every record up to it completed, so a crash or a rebalance
+ * redelivers instead of losing; handlers are idempotent by event id, so a redelivery stores nothing twice.
+ *
+ * <ul>
+ * <li>A record that is not a valid CloudEvent, or that the handler rejects ({@link RejectedEventException},
+ * {@link InvalidEventException}, {@link InvalidRoomException}: its data breaks the contract, or the domain refuses
+ * it), is logged once at WARN, counted ({@code consumer_events_total{outcome="rejected"}}) and passed; retrying
+ * cannot change the answer.</li>
+ * <li>Any other failure is a dependency failure (the database down or refusing connections, the pool exhausted, a
+ * timeout): the same event is tried again, for ever, after a backoff doubling from
+ * {@code eventstore.consumer.retry.initial-backoff} to {@code eventstore.consumer.retry.max-backoff}. Later records
+ * wait behind it, which keeps a room's order; the connector pauses the partitions and keeps polling meanwhile, so
+ * the consumer stays in its group however long the outage lasts. One WARN when a consumer stalls, one INFO when it
+ * recovers; {@code consumer_stalled_seconds} and the readiness check {@code kafka-consumers} show the stall.</li>
+ * </ul>
+ * The handler runs on a worker thread and may block.
+ */
+@ApplicationScoped
+public class ConsumerPolicy {
+    private static final Logger LOG = Logger.getLogger(ConsumerPolicy.class);
+
+    /** What a consumer does with one event; runs on a worker thread, may block, must be idempotent by event id. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(ConsumerRecord<String, byte[]> record, IntegrationEvent event) throws Exception;
+    }
+
+    /** Where a consumer is stuck on one partition: since when, on which record, with which last error. */
+    public record Stall(String consumer, Instant since, String record, String eventId, long attempts, String lastError) {
+    }
+
+    @ConfigProperty(name = "eventstore.consumer.retry.initial-backoff", defaultValue = "PT0.2S")
+    Duration initialBackoff;
+
+    @ConfigProperty(name = "eventstore.consumer.retry.max-backoff", defaultValue = "PT10S")
+    Duration maxBackoff;
+
+    @Inject
+    MeterRegistry registry;
+
+    /** By consumer and partition: a consumer with several clients (concurrency) stalls per partition. */
+    private final Map<String, Stall> stalls = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> gauges = new ConcurrentHashMap<>();
+
+    public Uni<Void> process(String consumer, ConsumerRecord<String, byte[]> record, Handler handler) {
+        IntegrationEvent event;
+        try {
+            event = CloudEventCodec.fromRecord(record);
+        } catch (RuntimeException e) {
+            reject(consumer, record, null, e);
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().<Void>item(() -> {
+                    try {
+                        handler.handle(record, event);
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new HandlerFailure(e);
+                    }
+                    return null;
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure(failure -> rejection(failure) == null).invoke(failure -> failed(consumer, record, event, failure))
+                .onFailure(failure -> rejection(failure) == null).retry()
+                .withBackOff(initialBackoff, maxBackoff).withJitter(0.2).indefinitely()
+                .onItem().invoke(() -> succeeded(consumer, record, event))
+                .onFailure().recoverWithItem(failure -> {
+                    reject(consumer, record, event, rejection(failure));
+                    return null;
+                });
+    }
+
+    /** The stalls right now, one per consumer and partition. */
+    public Collection<Stall> stalls() {
+        return List.copyOf(stalls.values());
+    }
+
+    private void reject(String consumer, ConsumerRecord<String, byte[]> record, IntegrationEvent event, Throwable reason) {
+        LOG.warnf("Rejected record: consumer=%s record=%s id=%s type=%s reason=%s", consumer, position(record),
+                event == null ? null : event.id(), event == null ? null : event.type(),
+                reason == null ? null : reason.getMessage());
+        stalls.remove(key(consumer, record));
+        count(consumer, record.topic(), "rejected");
+    }
+
+    private void failed(String consumer, ConsumerRecord<String, byte[]> record, IntegrationEvent event, Throwable failure) {
+        Throwable cause = failure instanceof HandlerFailure ? failure.getCause() : failure;
+        String key = key(consumer, record);
+        Stall before = stalls.get(key);
+        Instant since = before == null ? Instant.now() : before.since();
+        long attempts = before == null ? 1 : before.attempts() + 1;
+        register(consumer);
+        stalls.put(key, new Stall(consumer, since, position(record), event.id(), attempts, cause.toString()));
+        registry.counter("consumer.retries", "consumer", consumer, "topic", record.topic()).increment();
+        if (before == null) {
+            LOG.warnf("Consumer stalled, retrying until the dependency is back: consumer=%s record=%s id=%s type=%s error=%s",
+                    consumer, position(record), event.id(), event.type(), cause.toString());
+        } else {
+            LOG.debugf("Consumer still stalled: consumer=%s record=%s attempt=%d error=%s", consumer, position(record),
+                    attempts + 1, cause.toString());
+        }
+    }
+
+    private void succeeded(String consumer, ConsumerRecord<String, byte[]> record, IntegrationEvent event) {
+        Stall stall = stalls.remove(key(consumer, record));
+        if (stall != null) {
+            LOG.infof("Consumer recovered: consumer=%s record=%s id=%s attempts=%d stalled=%s", consumer,
+                    position(record), event.id(), stall.attempts() + 1, Duration.between(stall.since(), Instant.now()));
+        }
+        count(consumer, record.topic(), "handled");
+    }
+
+    private void count(String consumer, String topic, String outcome) {
+        registry.counter("consumer.events", "consumer", consumer, "topic", topic, "outcome", outcome).increment();
+    }
+
+    /**
+     * Registers {@code consumer_stalled_seconds{consumer}}: how long the consumer has been retrying one event (its
+     * oldest stall over its partitions), 0 when it flows. Called at start so dashboards see 0 rather than nothing.
+     */
+    public void register(String consumer) {
+        gauges.computeIfAbsent(consumer, name -> {
+            Gauge.builder("consumer.stalled.seconds", stalls, all -> all.values().stream()
+                            .filter(stall -> stall.consumer().equals(name))
+                            .mapToDouble(stall -> Duration.between(stall.since(), Instant.now()).toMillis() / 1000.0)
+                            .max().orElse(0))
+                    .tag("consumer", name)
+                    .description("How long the consumer has been retrying one event because a dependency fails; 0 when it flows")
+                    .register(registry);
+            return Boolean.TRUE;
+        });
+    }
+
+    private static String key(String consumer, ConsumerRecord<?, ?> record) {
+        return consumer + " " + record.topic() + "-" + record.partition();
+    }
+
+    private static Throwable rejection(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RejectedEventException || t instanceof InvalidEventException || t instanceof InvalidRoomException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String position(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
+    }
+
+    /** A checked exception of a handler, carried through Mutiny. */
+    private static final class HandlerFailure extends RuntimeException {
+        HandlerFailure(Throwable cause) {
+            super(cause.toString(), cause, false, false);
+        }
+    }
+}
