@@ -65,10 +65,21 @@ public final class ServerFrames {
             online.forEach(frame.putArray("online")::add);
         }
         if (resume != null) {
-            ObjectNode node = frame.putObject("resume").put("since", resume.since()).put("complete", resume.complete());
-            putIfPresent(node, "reason", resume.reason());
+            putResume(frame, resume);
         }
         return write(frame);
+    }
+
+    /** The end of the resume of the user's own room that the upgrade's {@code since} asked for. */
+    public static String resumed(String room, Resume resume) {
+        ObjectNode frame = frame("resumed").put("room", room);
+        putResume(frame, resume);
+        return write(frame);
+    }
+
+    private static void putResume(ObjectNode frame, Resume resume) {
+        ObjectNode node = frame.putObject("resume").put("since", resume.since()).put("complete", resume.complete());
+        putIfPresent(node, "reason", resume.reason());
     }
 
     /** The ack of a token refresh: the connection now lasts until the new token's expiry. */

@@ -30,6 +30,12 @@ public class Resumer {
 
     public static final String HISTORY_UNAVAILABLE = "history.unavailable";
     public static final String ROOM_UNSEQUENCED = "room.unsequenced";
+    /**
+     * A subscribe with since for a room that was already live on the connection past it (the automatic user room,
+     * resumed by a subscribe instead of the upgrade's since): what came before the first live seq cannot arrive in
+     * order any more.
+     */
+    public static final String LIVE_BEFORE_RESUME = "live.before.resume";
 
     /** How a resume ended; {@code reason} says why it is incomplete. */
     public record Outcome(long since, boolean complete, String reason) {

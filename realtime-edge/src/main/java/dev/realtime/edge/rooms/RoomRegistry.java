@@ -67,6 +67,7 @@ public class RoomRegistry {
 
     public boolean leave(Session session, Room room) {
         boolean wasIn = session.rooms().remove(room);
+        session.forgetSent(room);
         subscribers.computeIfPresent(room, (r, set) -> {
             set.remove(session);
             return set.isEmpty() ? null : set;

@@ -41,6 +41,12 @@ public final class Session {
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Rooms being resumed: their live frames wait here until the replay is out (see {@link #holdLive}). */
     private final Map<Room, HeldRoom> held = new ConcurrentHashMap<>();
+    /**
+     * Per sequenced room, the first and the last seq sent on this connection, live or replayed: a resume of a room
+     * that is already live here never repeats a seq, and knows whether the client may have missed something before
+     * the first live one.
+     */
+    private final Map<Room, long[]> sentSeqs = new ConcurrentHashMap<>();
     private int refusedInARow;
     private volatile Instant expiresAt;
     /** The access token the connection was opened or last refreshed with; only for reads on the user's behalf. */
@@ -129,12 +135,43 @@ public final class Session {
                 }
             }
         }
-        send(frame);
+        if (seq == null || sending(room, seq)) {
+            send(frame);
+        }
     }
 
-    /** From now on, live frames of {@code room} are held until {@link #releaseLive}; the client has seen up to {@code since}. */
-    public void holdLive(Room room, long since) {
-        held.put(room, new HeldRoom(since));
+    /** Records {@code seq} as sent in {@code room}; false when this connection already had it (or a later one). */
+    private boolean sending(Room room, long seq) {
+        long[] sent = sentSeqs.computeIfAbsent(room, ignored -> new long[] {seq, seq - 1});
+        synchronized (sent) {
+            if (seq <= sent[1]) {
+                return false;
+            }
+            sent[1] = seq;
+            return true;
+        }
+    }
+
+    /**
+     * From now on, live frames of {@code room} are held until {@link #releaseLive}; the client has seen up to
+     * {@code since}. Seqs this connection already sent in the room are not sent again.
+     *
+     * @return false when the room was live on this connection and its first seq here came after {@code since + 1}:
+     *         what lies between was never sent here and can no longer be sent in order (the resume is incomplete)
+     */
+    public boolean holdLive(Room room, long since) {
+        long[] sent = sentSeqs.get(room);
+        HeldRoom resuming = new HeldRoom(since);
+        held.put(room, resuming);
+        if (sent == null) {
+            return true;
+        }
+        synchronized (sent) {
+            synchronized (resuming) {
+                resuming.lastSent = Math.max(since, sent[1]);
+            }
+            return sent[0] <= since + 1;
+        }
     }
 
     /**
@@ -152,6 +189,7 @@ public final class Session {
             for (Map.Entry<Long, String> frame : frames) {
                 if (frame.getKey() > resuming.lastSent) {
                     resuming.lastSent = frame.getKey();
+                    sending(room, frame.getKey());
                     written.add(connection.sendText(frame.getValue()));
                 }
             }
@@ -163,6 +201,11 @@ public final class Session {
                 .onFailure().invoke(failure -> LOG.debugf("Replay to connection %s failed: %s", connection.id(),
                         failure.toString()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** The session left the room: a later subscribe starts afresh (with {@code since} 0, say, to see it all again). */
+    void forgetSent(Room room) {
+        sentSeqs.remove(room);
     }
 
     /** Forgets a resume that did not happen (the subscribe was refused): its held frames are not for this client. */
@@ -182,6 +225,7 @@ public final class Session {
                     send(frame.frame());
                 } else if (frame.seq() > resuming.lastSent) {
                     resuming.lastSent = frame.seq();
+                    sending(room, frame.seq());
                     send(frame.frame());
                 }
             }

@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
@@ -99,13 +100,45 @@ public class GatewayEndpoint {
         session.useToken(jwt.getRawToken());
         connection.userData().put(SESSION, session);
         rooms.open(session);
+        // Checked on the upgrade (UserRoomSinceCheck): a bad value never gets this far.
+        OptionalLong since = UserRoomSince.parse(connection.handshakeRequest().query());
+        if (since.isPresent()) {
+            // Held before the room is joined: nothing live of it reaches the client ahead of the replay.
+            session.holdLive(ownRoom, since.getAsLong());
+        }
         List<String> automatic = new ArrayList<>();
         for (Room room : automaticRooms(ownRoom, session)) {
             rooms.joinAutomatically(session, room);
             automatic.add(room.name());
         }
         session.send(ServerFrames.welcome(subject, automatic, session.expiresAt()));
-        return Uni.createFrom().voidItem();
+        if (since.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        // The client's frames wait until this completes, as after a subscribe with since.
+        return resume(connection, session, ownRoom, since.getAsLong(), true)
+                .invoke(resume -> session.send(ServerFrames.resumed(ownRoom.name(), resume)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Replays {@code room} after {@code since} to a session whose live frames of it are held, then releases them.
+     * {@code inOrder} false: the room was already live on this connection past {@code since}, so what lies between
+     * can no longer arrive in order; the replay sends only what is newer, and the resume is incomplete.
+     */
+    private Uni<ServerFrames.Resume> resume(WebSocketConnection connection, Session session, Room room, long since,
+            boolean inOrder) {
+        return resumer.replay(session, room, since)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.errorf(failure, "Resume of %s for connection %s failed", room, connection.id());
+                    return new Resumer.Outcome(since, false, Resumer.HISTORY_UNAVAILABLE);
+                })
+                .map(outcome -> {
+                    session.releaseLive(room);
+                    return inOrder || !outcome.complete()
+                            ? new ServerFrames.Resume(outcome.since(), outcome.complete(), outcome.reason())
+                            : new ServerFrames.Resume(since, false, Resumer.LIVE_BEFORE_RESUME);
+                });
     }
 
     /** The user's own room, a room per role the token carries, and {@code all}: who an audience can name. */
@@ -214,9 +247,7 @@ public class GatewayEndpoint {
                     "at most " + config.limits().maxSubscriptions() + " subscriptions per connection");
             return Uni.createFrom().voidItem();
         }
-        if (frame.since() != null) {
-            session.holdLive(room, frame.since());
-        }
+        boolean inOrder = frame.since() == null || session.holdLive(room, frame.since());
         rooms.join(session, room);
         // A revocation that arrived between the check and the join found no session to drop: look again, or the
         // session would sit in a room its user has left (delivery re-checks anyway, but the client must be told).
@@ -230,16 +261,8 @@ public class GatewayEndpoint {
             session.send(ack(frame.id(), room, null));
             return Uni.createFrom().voidItem();
         }
-        return resumer.replay(session, room, frame.since())
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.errorf(failure, "Resume of %s for connection %s failed", room, connection.id());
-                    return new Resumer.Outcome(frame.since(), false, Resumer.HISTORY_UNAVAILABLE);
-                })
-                .invoke(outcome -> {
-                    session.releaseLive(room);
-                    session.send(ack(frame.id(), room,
-                            new ServerFrames.Resume(outcome.since(), outcome.complete(), outcome.reason())));
-                })
+        return resume(connection, session, room, frame.since(), inOrder)
+                .invoke(resume -> session.send(ack(frame.id(), room, resume)))
                 .replaceWithVoid();
     }
 
