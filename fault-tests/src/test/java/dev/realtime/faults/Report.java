@@ -12,10 +12,10 @@ import java.util.stream.Collectors;
 final class Report {
 
     static final Path FILE = Path.of("target", "fault-report.md");
-    private static final String HEADER = "| run | faults | posted | acked | gave up | stored lost/dup | on Kafka"
+    private static final String HEADER = "| run | faults | posted | acked | retried / slowest ack s | gave up | stored lost/dup | on Kafka"
             + " (lost/dup/reord) | seen per client | lost | duplicated | reordered | notifications lost | incomplete"
             + " resumes | recovery s per client | verdict |";
-    private static final String RULE = "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+    private static final String RULE = "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
 
     private static final StringBuilder FAILURES = new StringBuilder();
 
@@ -28,7 +28,8 @@ final class Report {
     }
 
     static String row(Scenario.Result r) {
-        return "| " + r.name() + " | " + r.faults() + " | " + r.posted() + " | " + r.acked() + " | " + r.gaveUp()
+        return "| " + r.name() + " | " + r.faults() + " | " + r.posted() + " | " + r.acked() + " | " + r.retried() + " / "
+                + String.format(java.util.Locale.ROOT, "%.1f", r.slowestAckSeconds()) + " | " + r.gaveUp()
                 + " | " + r.storedLost() + "/" + r.storedDuplicated() + " | " + r.onKafka() + " (" + r.kafkaLost()
                 + "/" + r.kafkaDuplicated() + "/" + r.kafkaReordered() + ") | " + join(r.seenPerClient()) + " | "
                 + r.wireLost() + " | " + r.wireDuplicated() + " | " + r.wireReordered() + " | "

@@ -196,7 +196,12 @@ final class Scenario implements AutoCloseable {
     // ---- the comparison
 
     /** What one run came to. {@code failures} empty = every check held. */
-    record Result(String name, String faults, int posted, int acked, int gaveUp, int refused, int storedLost,
+    /**
+     * {@code retried}: acked posts that needed more than one attempt; {@code slowestAckSeconds}: the longest time from
+     * a post's first send to its 2xx (what a user waits behind the spinner, retries included).
+     */
+    record Result(String name, String faults, int posted, int acked, int retried, double slowestAckSeconds,
+            int gaveUp, int refused, int storedLost,
             int storedDuplicated, int onKafka, int kafkaLost, int kafkaDuplicated, int kafkaReordered,
             Map<String, Integer> seenPerClient, int wireLost, int wireDuplicated, int wireReordered,
             int notificationsExpected, int notificationsLost, int incompleteResumes,
@@ -367,7 +372,11 @@ final class Scenario implements AutoCloseable {
         boolean settled = kafkaCounts.lost == 0 && wire.lost == 0 && notificationsLost == 0;
         String faults = injections.stream().map(i -> String.format(Locale.ROOT, "%s (back in %.1f s)",
                 i.fault().name(), (i.doneNanos() - i.endNanos()) / 1e9)).collect(Collectors.joining(", "));
-        return new Result(name, faults.isEmpty() ? "none" : faults, poster.started(), acked.size(), gaveUp,
+        int retried = (int) acked.stream().filter(post -> post.attempts > 1).count();
+        double slowestAck = acked.stream().mapToLong(post -> post.ackNanos - post.firstAttemptNanos).max().orElse(0)
+                / 1e9;
+        return new Result(name, faults.isEmpty() ? "none" : faults, poster.started(), acked.size(), retried,
+                slowestAck, gaveUp,
                 refusedPosts.size(), storedLost, storedDuplicated, onKafka, kafkaCounts.lost,
                 kafkaCounts.duplicated, kafkaCounts.reordered, seenPerClient, wire.lost, wire.duplicated,
                 wire.reordered, notificationsExpected, notificationsLost, incompleteResumes, recovery, settled,

@@ -24,7 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A protocol-only client of the edge (docs/realtime-protocol.md), written as a careful application would write one
- * without the SDK: it connects, subscribes to its rooms with {@code since} = the last {@code seq} it saw there, and
+ * without the SDK: it connects naming the last {@code seq} of its own room in the upgrade, subscribes to its other
+ * rooms with {@code since} = the last {@code seq} it saw there, and
  * when the connection drops (or the upgrade is refused while the edge starts) reconnects with a capped backoff and
  * resumes. It records every {@code event} frame exactly as it came off the wire, duplicates and all: nothing is
  * de-duplicated here, so the suite judges the server's delivery, not a client's repairs.
@@ -45,6 +46,8 @@ final class WireClient implements AutoCloseable {
     private final Supplier<String> token;
     private final boolean subprotocolCarrier;
     private final List<String> rooms;
+    /** {@code user:<sub>}: resumed in the upgrade ({@code /ws?since=N}), not by a subscribe. */
+    private final String ownRoom;
     final List<Frame> frames = new CopyOnWriteArrayList<>();
     /** Highest seq seen per room: what a resume asks for. */
     private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
@@ -69,6 +72,7 @@ final class WireClient implements AutoCloseable {
         this.token = token;
         this.subprotocolCarrier = subprotocolCarrier;
         this.rooms = List.copyOf(rooms);
+        this.ownRoom = "user:" + user;
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "wire-" + user);
             thread.setDaemon(true);
@@ -106,7 +110,10 @@ final class WireClient implements AutoCloseable {
         } else {
             builder.header("Authorization", "Bearer " + bearer);
         }
-        builder.buildAsync(edge, new Listener(number)).whenComplete((ws, error) -> {
+        // The own room is joined on connect: its position travels with the upgrade (from 0 at first, so the client
+        // must see that room from its first event), never in a subscribe that would come after live frames.
+        URI upgrade = URI.create(edge + "?since=" + lastSeq.getOrDefault(ownRoom, 0L));
+        builder.buildAsync(upgrade, new Listener(number)).whenComplete((ws, error) -> {
             if (error != null) {
                 loop.execute(() -> reconnectLater(number));
             } else {
@@ -189,7 +196,9 @@ final class WireClient implements AutoCloseable {
                 case "welcome" -> {
                     socket = ws;
                     for (String room : rooms) {
-                        subscribe(ws, connection, room);
+                        if (!room.equals(ownRoom)) {
+                            subscribe(ws, connection, room);
+                        }
                     }
                 }
                 case "event" -> {
@@ -201,7 +210,7 @@ final class WireClient implements AutoCloseable {
                         lastSeq.merge(room, seq, Math::max);
                     }
                 }
-                case "ack" -> {
+                case "ack", "resumed" -> {
                     String room = frame.path("room").asText();
                     if (rooms.contains(room)) {
                         subscribed.put(room, true);
