@@ -1,6 +1,6 @@
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { Emitter, safeCall } from './emitter.js';
-import { jwtExpiryMs } from './jwt.js';
+import { decodeJwtPayload, jwtExpiryMs } from './jwt.js';
 import {
   clearTimer,
   runtime,
@@ -185,6 +185,11 @@ class Client implements RealtimeClient {
   private readonly rooms = new Map<string, RoomEntry>();
   private readonly cursors = new Map<string, Cursor>();
   private readonly pending = new Map<string, Pending>();
+  /**
+   * The user's own room when this connection's upgrade names its position (`?since=`): the edge joins that room on
+   * connect, so it is resumed there, and the `resumed` frame stands for the ack of a subscribe with `id`.
+   */
+  private ownResume: { room: string; since: number; id: string } | undefined;
 
   private currentState: ConnectionState = 'idle';
   private ws: WebSocketLike | undefined;
@@ -368,7 +373,7 @@ class Client implements RealtimeClient {
     let ws: WebSocketLike;
     try {
       // Browsers cannot set an Authorization header on a WebSocket; the edge reads it from this subprotocol.
-      ws = new this.WebSocketImpl(this.options.url, [
+      ws = new this.WebSocketImpl(this.upgradeUrl(token), [
         'bearer-token-carrier',
         encodeURIComponent(`quarkus-http-upgrade#Authorization#Bearer ${token}`),
       ]);
@@ -455,6 +460,13 @@ class Client implements RealtimeClient {
       case 'ack':
         this.onAck(frame);
         break;
+      case 'resumed':
+        if (this.ownResume !== undefined && frame.room === this.ownResume.room) {
+          const { id } = this.ownResume;
+          this.ownResume = undefined;
+          this.onAck({ ...frame, id });
+        }
+        break;
       case 'error':
         this.onError(frame);
         break;
@@ -494,17 +506,41 @@ class Client implements RealtimeClient {
     }
   }
 
-  private sendSubscribe(entry: RoomEntry): void {
-    const id = this.frameId('s');
+  /** Where a (re)subscribe of the room resumes from, if anywhere. */
+  private sinceFor(entry: RoomEntry): number | undefined {
     // A first subscribe asks for a replay only from where the application says it is: events of an automatic room
     // seen before the subscribe were live, nothing is missing there. After a reconnect: from the last seq seen.
-    const since = !SEQUENCED_ROOM.test(entry.room)
+    return !SEQUENCED_ROOM.test(entry.room)
       ? undefined
       : entry.everAcked
         ? this.cursors.get(entry.room)?.lastSeq
         : entry.since === undefined
           ? undefined
           : this.cursors.get(entry.room)?.lastSeq;
+  }
+
+  /** The edge URL, with `since` of the user's own room when the application follows it and has a position there. */
+  private upgradeUrl(token: string): string {
+    this.ownResume = undefined;
+    const sub = decodeJwtPayload(token)?.sub;
+    const entry = typeof sub === 'string' ? this.rooms.get(`user:${sub}`) : undefined;
+    const since = entry === undefined ? undefined : this.sinceFor(entry);
+    if (entry === undefined || since === undefined) {
+      return this.options.url;
+    }
+    this.ownResume = { room: entry.room, since, id: this.frameId('s') };
+    return `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}since=${since}`;
+  }
+
+  private sendSubscribe(entry: RoomEntry): void {
+    if (this.ownResume?.room === entry.room && !this.pending.has(this.ownResume.id)) {
+      // Resumed by the upgrade: no subscribe, the `resumed` frame answers.
+      const { id, since } = this.ownResume;
+      this.pending.set(id, { kind: 'subscribe', room: entry.room, since, resumed: entry.everAcked });
+      return;
+    }
+    const id = this.frameId('s');
+    const since = this.sinceFor(entry);
     this.pending.set(id, { kind: 'subscribe', room: entry.room, since, resumed: entry.everAcked });
     const frame: Record<string, unknown> = { type: 'subscribe', id, room: entry.room };
     if (since !== undefined) {

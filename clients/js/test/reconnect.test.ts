@@ -152,5 +152,55 @@ export function registerReconnectTests(stack: () => TestStack): void {
         bob.close();
       }
     });
+    test('the own room resumes in the upgrade: notifications missed while away, and those that keep coming, arrive once and in order, no resync', async () => {
+      const alice = new TestUser(stack(), 'alice');
+      const bob = new TestUser(stack(), 'bob');
+      let posting = true;
+      try {
+        const welcome = await bob.client.connect();
+        const own = `user:${welcome.user}`;
+        const seen = collector();
+        const resyncs: ResyncNeeded[] = [];
+        await bob.client.subscribe(own, seen.handler, { onResync: (resync) => resyncs.push(resync) }).ready;
+        const { id } = await createConversation(alice, ['bob']);
+        await waitFor('the first notification', () => seen.events.length >= 1);
+
+        const response = await fetch(`${stack().edgeUrl}/api/v1/users/${welcome.user}/disconnect`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${await stack().serviceToken()}` },
+        });
+        assert.equal(response.status, 202);
+        await waitFor('closed', () => bob.client.state === 'closed');
+        for (const text of ['away 1', 'away 2', 'away 3']) {
+          await alice.rest.postMessage(id, { text });
+        }
+        // Notifications keep coming while bob reconnects: live ones must not overtake the replay.
+        let posted = 0;
+        const poster = (async () => {
+          while (posting) {
+            await alice.rest.postMessage(id, { text: `live ${++posted}` });
+            await sleep(50);
+          }
+        })();
+        await bob.client.connect();
+        await waitFor('resumed', () => bob.resubscribed(own));
+        await sleep(500);
+        posting = false;
+        await poster;
+        const last = await alice.rest.postMessage(id, { text: 'the last one' });
+        await waitFor('the last notification', () =>
+          seen.events.some((event) => JSON.stringify(event.data).includes(last.id)), 60_000);
+
+        const seqs = seen.events.map((event) => event.seq!);
+        const expected = Array.from({ length: seqs.length }, (_, index) => seqs[0] + index);
+        assert.deepEqual(seqs, expected, 'every seq of the own room once, in order, none missing');
+        assert.ok(seqs.length >= 1 + 3 + posted + 1, `${seqs.length} notifications for ${posted} live posts`);
+        assert.deepEqual(resyncs, []);
+      } finally {
+        posting = false;
+        alice.close();
+        bob.close();
+      }
+    });
   });
 }

@@ -20,7 +20,8 @@ const stack = (): TestStack => {
 
 describe('SDK against a real edge', { concurrency: false }, () => {
   before(async () => {
-    context.stack = await TestStack.start();
+    // notification-service too: the user's own room carries its notifications (the own-room resume test).
+    context.stack = await TestStack.start({ services: 'chat-service,realtime-edge,notification-service' });
   }, { timeout: 240_000 });
 
   after(async () => {
