@@ -460,6 +460,9 @@ class Client implements RealtimeClient {
       case 'ack':
         this.onAck(frame);
         break;
+      case 'resync':
+        this.onResync(frame);
+        break;
       case 'resumed':
         if (this.ownResume !== undefined && frame.room === this.ownResume.room) {
           const { id } = this.ownResume;
@@ -601,6 +604,23 @@ class Client implements RealtimeClient {
       for (const handle of entry.handles) {
         safeCall(handle.options.onResync, resync);
       }
+    }
+  }
+
+  /** The edge saw seqs of a room missing (`seq.gap`): the app reloads after `since`; later events keep coming. */
+  private onResync(frame: Record<string, unknown>): void {
+    const entry = typeof frame.room === 'string' ? this.rooms.get(frame.room) : undefined;
+    if (!entry) {
+      return;
+    }
+    const resync: ResyncNeeded = {
+      room: entry.room,
+      since: typeof frame.since === 'number' ? frame.since : undefined,
+      reason: typeof frame.reason === 'string' ? frame.reason : 'resync',
+    };
+    this.emitter.emit('resync', resync);
+    for (const handle of entry.handles) {
+      safeCall(handle.options.onResync, resync);
     }
   }
 

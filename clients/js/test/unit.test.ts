@@ -1,7 +1,8 @@
 /** The pure parts of the SDK: no connection involved. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { backoffDelay, decodeJwtPayload, jwtExpiryMs } from '../src/index.js';
+import { backoffDelay, createRealtimeClient, decodeJwtPayload, jwtExpiryMs } from '../src/index.js';
+import type { ResyncNeeded, WebSocketConstructor } from '../src/index.js';
 
 function jwt(payload: object): string {
   const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -42,3 +43,79 @@ describe('JWT payload', () => {
     assert.equal(jwtExpiryMs(jwt({ sub: 'alice' })), undefined);
   });
 });
+
+/** A socket the test drives by hand: it records what the client sends and hands it frames. */
+class ScriptedSocket {
+  static last: ScriptedSocket | undefined;
+  readonly sent: Record<string, unknown>[] = [];
+  readyState = 1;
+  protocol = 'bearer-token-carrier';
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+
+  constructor(readonly url: string) {
+    ScriptedSocket.last = this;
+  }
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+
+  close(): void {
+    this.readyState = 3;
+  }
+
+  receive(frame: object): void {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+}
+
+describe('resync frame', () => {
+  test("the edge's seq.gap reaches the room's onResync and the client's resync event, and later events still arrive", async () => {
+    const client = createRealtimeClient({
+      url: 'ws://edge.test/ws',
+      token: async () => jwt({ sub: 'alice', exp: Math.floor(Date.now() / 1000) + 3600 }),
+      WebSocket: ScriptedSocket as unknown as WebSocketConstructor,
+    });
+    try {
+      const connected = client.connect();
+      await waitUntil(() => ScriptedSocket.last !== undefined);
+      const socket = ScriptedSocket.last!;
+      socket.receive({ type: 'welcome', user: 'alice', rooms: ['user:alice', 'all'] });
+      await connected;
+      const fromRoom: ResyncNeeded[] = [];
+      const fromClient: ResyncNeeded[] = [];
+      client.on('resync', (resync) => fromClient.push(resync));
+      const seqs: number[] = [];
+      const subscription = client.subscribe('conversation:42', (event) => seqs.push(event.seq!), {
+        onResync: (resync) => fromRoom.push(resync),
+      });
+      const subscribe = socket.sent.find((frame) => frame.type === 'subscribe')!;
+      socket.receive({ type: 'ack', id: subscribe.id, room: 'conversation:42' });
+      await subscription.ready;
+      const event = (seq: number) => ({ type: 'event', room: 'conversation:42', event: 'message:new', seq,
+        eventId: `e${seq}`, data: {} });
+      socket.receive(event(1));
+      socket.receive(event(2));
+      socket.receive({ type: 'resync', room: 'conversation:42', since: 2, reason: 'seq.gap' });
+      socket.receive(event(5));
+      socket.receive({ type: 'resync', room: 'conversation:7', since: 1, reason: 'seq.gap' });
+
+      const expected = [{ room: 'conversation:42', since: 2, reason: 'seq.gap' }];
+      assert.deepEqual(fromRoom, expected);
+      assert.deepEqual(fromClient, expected, 'a room the app does not follow is not reported');
+      assert.deepEqual(seqs, [1, 2, 5]);
+    } finally {
+      client.close();
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.ok(condition());
+}

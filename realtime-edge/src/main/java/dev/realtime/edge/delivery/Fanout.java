@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /** Hands one event to the local sessions of its room, or of its audience for record changes. */
 @ApplicationScoped
 public class Fanout {
+    private static final Logger LOG = Logger.getLogger(Fanout.class);
     @Inject
     RoomRegistry rooms;
     @Inject
@@ -41,13 +43,17 @@ public class Fanout {
         if (liveName.isEmpty()) {
             return 0;
         }
-        if (event.seq() != null && event.room().hasOwningStream() && !history.record(event)) {
-            // A redelivery of a seq this room already had: every client saw it (or will, through a resume).
-            return 0;
+        long gapAfter = RoomHistory.IN_ORDER;
+        if (event.seq() != null && event.room().hasOwningStream()) {
+            gapAfter = history.record(event);
+            if (gapAfter == RoomHistory.DUPLICATE) {
+                // A redelivery of a seq this room already had: every client saw it (or will, through a resume).
+                return 0;
+            }
         }
         List<Room> targets = targetRooms(event);
         if (targets.size() == 1) {
-            return deliverTo(event, targets.get(0), liveName.get());
+            return deliverTo(event, targets.get(0), liveName.get(), gapAfter);
         }
         // A user can be in several audience rooms (user:bob and role:admin): one frame per session, through the
         // first room that reaches it.
@@ -82,7 +88,12 @@ public class Fanout {
         }
     }
 
-    private int deliverTo(IntegrationEvent event, Room room, String liveName) {
+    /**
+     * {@code gapAfter}: unless {@link RoomHistory#IN_ORDER}, seqs after it are missing before this event (a producer
+     * skipped them, or they come later, out of order, and will be dropped): each subscriber is told to reload the
+     * room after it ({@code resync}) before the event, so a gap is never silent.
+     */
+    private int deliverTo(IntegrationEvent event, Room room, String liveName, long gapAfter) {
         Set<Session> subscribers = rooms.subscribersOf(room);
         if (subscribers.isEmpty()) {
             // Every instance reads every event; most rooms have nobody here, so don't even render.
@@ -90,14 +101,22 @@ public class Fanout {
         }
         String frame = ServerFrames.event(event, room, liveName);
         Long seq = room.equals(event.room()) ? event.seq() : null;
+        String resync = gapAfter >= 0 ? ServerFrames.resync(room.name(), gapAfter, ServerFrames.SEQ_GAP) : null;
         int sent = 0;
         for (Session session : subscribers) {
             // Re-checked per event: a revocation may still be on its way to this session's unsubscribe, and
             // nothing of the room may reach a user who is no longer in it.
             if (access.stillMayReceive(session, room)) {
+                if (resync != null) {
+                    session.deliver(room, null, resync);
+                }
                 session.deliver(room, seq, frame);
                 sent++;
             }
+        }
+        if (resync != null) {
+            LOG.infof("Seqs of %s after %d are missing before %d: %d subscribers here told to reload", room, gapAfter,
+                    event.seq(), sent);
         }
         return sent;
     }

@@ -70,6 +70,17 @@ public final class ServerFrames {
         return write(frame);
     }
 
+    /** Why a {@code resync} frame was sent: seqs of the room are missing before the next event. */
+    public static final String SEQ_GAP = "seq.gap";
+
+    /**
+     * Events of {@code room} after {@code since} may be missing on this connection: reload the room's state after
+     * {@code since} over REST. Later events keep coming.
+     */
+    public static String resync(String room, long since, String reason) {
+        return write(frame("resync").put("room", room).put("since", since).put("reason", reason));
+    }
+
     /** The end of the resume of the user's own room that the upgrade's {@code since} asked for. */
     public static String resumed(String room, Resume resume) {
         ObjectNode frame = frame("resumed").put("room", room);

@@ -47,22 +47,35 @@ public class RoomHistory {
         this.total = config.resume().windowTotal();
     }
 
+    /** A redelivery: the room's window already saw this seq or a later one. */
+    public static final long DUPLICATE = -1;
+    /** The seq follows the last one read (or nothing is known of the room before it). */
+    public static final long IN_ORDER = -2;
+
     /**
      * Keeps a sequenced event of its own room.
      *
-     * @return false when the room's window has already seen this seq or a later one (a redelivery): do not deliver it
+     * @return {@link #DUPLICATE} (do not deliver it), {@link #IN_ORDER}, or, when seqs are missing before this one,
+     *         the last seq read before the gap: the window starts again at this event, since it cannot replay across
+     *         the hole (a resume from before it goes to the owner, who has every event)
      */
-    public synchronized boolean record(IntegrationEvent event) {
+    public synchronized long record(IntegrationEvent event) {
         Room room = event.room();
         long seq = event.seq();
         Window window = windows.get(room);
+        long gapAfter = IN_ORDER;
         if (window == null) {
             window = new Window();
             // Nothing is known of the room before the first event this instance read.
             window.coversAfter = seq - 1;
             windows.put(room, window);
         } else if (seq <= window.lastSeq) {
-            return false;
+            return DUPLICATE;
+        } else if (seq > window.lastSeq + 1) {
+            gapAfter = window.lastSeq;
+            retained -= window.events.size();
+            window.events.clear();
+            window.coversAfter = seq - 1;
         }
         window.lastSeq = seq;
         if (perRoom > 0) {
@@ -76,7 +89,7 @@ public class RoomHistory {
             window.coversAfter = seq;
         }
         evictBeyondTotal();
-        return true;
+        return gapAfter;
     }
 
     /** The events of {@code room} after {@code since} that the window holds, and how far back it is complete. */
