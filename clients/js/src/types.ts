@@ -64,7 +64,8 @@ export interface ResyncNeeded {
    * `resume.unsupported` (the edge acknowledged a resume request without saying it replayed anything),
    * `resume.no_position` (reconnected to a room of which no seq was ever seen: nothing to resume from),
    * `resume.unsequenced` (reconnected to a room without seq, `role:*` or `all`: no resume is possible);
-   * `seq.gap` (the edge saw seqs of the room missing before a later event: reload after `since`).
+   * `seq.gap` (the edge saw seqs of the room missing before a later event: reload after `since`);
+   * `send.overflow` (frames of a room without seq were dropped while the connection fell behind a burst).
    */
   reason: string;
 }

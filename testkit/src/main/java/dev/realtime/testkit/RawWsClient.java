@@ -108,6 +108,65 @@ public final class RawWsClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads text frames as a live client does (answering pings), until one matches {@code last}; returns every text
+     * frame read. Fails when the connection ends or {@code timeout} passes first.
+     */
+    public List<String> readUntil(java.util.function.Predicate<String> last, Duration timeout) {
+        List<String> texts = new ArrayList<>();
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                int first = in.read();
+                if (first < 0) {
+                    throw new AssertionError("the connection ended after " + texts.size() + " text frames");
+                }
+                int opcode = first & 0x0F;
+                long length = in.readUnsignedByte() & 0x7F;
+                if (length == 126) {
+                    length = in.readUnsignedShort();
+                } else if (length == 127) {
+                    length = in.readLong();
+                }
+                byte[] payload = new byte[(int) length];
+                in.readFully(payload);
+                switch (opcode) {
+                    case 0x1 -> {
+                        String text = new String(payload, StandardCharsets.UTF_8);
+                        texts.add(text);
+                        if (last.test(text)) {
+                            return texts;
+                        }
+                    }
+                    case 0x8 -> throw new AssertionError("closed by the server after " + texts.size()
+                            + " text frames, code " + (payload.length >= 2
+                                    ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005));
+                    case 0x9 -> sendControl(0xA, payload);
+                    default -> {
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError("reading failed after " + texts.size() + " text frames: " + e, e);
+        }
+        throw new AssertionError("no matching frame within " + timeout + " (" + texts.size() + " text frames)");
+    }
+
+    private void sendControl(int opcode, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(0x80 | opcode);
+        frame.write(0x80 | payload.length);
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
     /** What reading until the end found: the text frames, and the close code (-1 if the connection just ended). */
     public record Ending(List<String> texts, int pings, int closeCode) {
     }

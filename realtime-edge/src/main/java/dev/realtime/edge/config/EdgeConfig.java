@@ -73,9 +73,16 @@ public interface EdgeConfig {
         @WithDefault("50")
         int rateViolationsBeforeClose();
 
-        /** Frames queued to a connection but not yet written to its socket; beyond, the client is too slow (4008). */
+        /**
+         * Live frames queued to a connection but not yet written to its socket; beyond, further live frames are
+         * dropped and caught up (replayed) once the client has read the queue down to a quarter.
+         */
         @WithDefault("1000")
         int sendQueue();
+
+        /** A connection that stays behind (its queue not read down) this long is closed as a slow consumer (4008). */
+        @WithDefault("30s")
+        Duration slowConsumerAfter();
     }
 
     /** Subscribes with {@code since}: the in-memory window of recent events, and reads from the rooms' owners. */

@@ -13,7 +13,14 @@ public class EdgeMetrics {
 
     public void sendQueueOverflow() {
         Counter.builder("realtime.edge.send.queue.overflows")
-                .description("Connections closed because their send queue was full (slow consumers)")
+                .description("Times a connection fell behind: live frames found its send queue full and were dropped,"
+                        + " to be caught up once it reads the queue down")
+                .register(meters).increment();
+    }
+
+    public void catchUp() {
+        Counter.builder("realtime.edge.catch.ups")
+                .description("Catch-ups of connections that fell behind: their rooms replayed after the last seq sent")
                 .register(meters).increment();
     }
 

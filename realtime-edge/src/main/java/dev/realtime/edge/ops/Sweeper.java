@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The edge's clock: every sweep interval it closes connections whose token expired (4001) or that went silent
- * (4010), lapses typing indicators, forgets presence announcements past their TTL, and sends the presence
+ * (4010) or stopped reading a full send queue (4008), lapses typing indicators, forgets presence announcements past their TTL, and sends the presence
  * heartbeat when due. One timer for all sessions instead of one per session keeps the cost flat.
  */
 @ApplicationScoped
@@ -52,6 +52,7 @@ public class Sweeper {
         long now = System.nanoTime();
         Instant wallNow = Instant.now();
         long idleLimit = config.idleTimeout().toNanos();
+        long slowConsumerLimit = config.limits().slowConsumerAfter().toNanos();
         for (Session session : rooms.sessions()) {
             if (session.isClosing()) {
                 continue;
@@ -60,6 +61,10 @@ public class Sweeper {
             if (expiresAt != null && !wallNow.isBefore(expiresAt)) {
                 LOG.debugf("Closing connection %s of user %s: token expired", session.id(), session.user());
                 session.close(CloseCodes.AUTHENTICATION_EXPIRED, "authentication expired");
+            } else if (session.behindForNanos(now) > slowConsumerLimit) {
+                LOG.debugf("Closing connection %s of user %s: behind for %s without reading its queue down",
+                        session.id(), session.user(), config.limits().slowConsumerAfter());
+                session.close(CloseCodes.SLOW_CONSUMER, "slow consumer");
             } else if (now - session.lastSeenNanos() > idleLimit) {
                 LOG.debugf("Closing connection %s of user %s: silent for %s", session.id(), session.user(),
                         config.idleTimeout());

@@ -72,13 +72,19 @@ public final class ServerFrames {
 
     /** Why a {@code resync} frame was sent: seqs of the room are missing before the next event. */
     public static final String SEQ_GAP = "seq.gap";
+    /** Why a {@code resync} frame was sent: frames of a room without seq were dropped while the client fell behind. */
+    public static final String SEND_OVERFLOW = "send.overflow";
 
     /**
      * Events of {@code room} after {@code since} may be missing on this connection: reload the room's state after
      * {@code since} over REST. Later events keep coming.
      */
-    public static String resync(String room, long since, String reason) {
-        return write(frame("resync").put("room", room).put("since", since).put("reason", reason));
+    public static String resync(String room, Long since, String reason) {
+        ObjectNode frame = frame("resync").put("room", room);
+        if (since != null) {
+            frame.put("since", since);
+        }
+        return write(frame.put("reason", reason));
     }
 
     /** The end of the resume of the user's own room that the upgrade's {@code since} asked for. */

@@ -13,6 +13,8 @@ final class HeldRoom {
 
     final List<Held> held = new ArrayList<>();
     long lastSent;
+    /** Live frames were dropped because {@code held} reached the send-queue limit: caught up after the release. */
+    boolean overflowed;
 
     HeldRoom(long since) {
         this.lastSent = since;

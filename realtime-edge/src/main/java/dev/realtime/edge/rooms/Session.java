@@ -10,12 +10,14 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -47,6 +49,22 @@ public final class Session {
      * the first live one.
      */
     private final Map<Room, long[]> sentSeqs = new ConcurrentHashMap<>();
+    /**
+     * Sequenced rooms whose live frames found the send queue full (a burst from upstream, a client busy for a
+     * moment) → the last seq sent there. Their frames are dropped until the client has read the queue down; then
+     * they are caught up like a resume from that seq ({@link #beginCatchUp}).
+     */
+    private final Map<Room, Long> behind = new ConcurrentHashMap<>();
+    private final Object roomState = new Object();
+    /** Rooms without seq that lost frames to a full queue: told to reload ({@code resync}) once caught up. */
+    private final Set<Room> lostUnsequenced = ConcurrentHashMap.newKeySet();
+    /** System.nanoTime() when the session last fell behind, 0 while it is not behind. */
+    private volatile long behindSince;
+    private final AtomicBoolean catchingUp = new AtomicBoolean();
+    private volatile Consumer<Session> catchUp = ignored -> {
+    };
+    /** The queue must be read down to this before a catch-up starts. */
+    private final int catchUpBelow;
     private int refusedInARow;
     private volatile Instant expiresAt;
     /** The access token the connection was opened or last refreshed with; only for reads on the user's behalf. */
@@ -61,6 +79,7 @@ public final class Session {
         this.roles = Set.copyOf(roles);
         this.expiresAt = expiresAt;
         this.sendQueueLimit = limits.sendQueue();
+        this.catchUpBelow = Math.max(1, limits.sendQueue() / 4);
         this.metrics = metrics;
         this.inbound = Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(limits.frameBurst())
@@ -126,30 +145,101 @@ public final class Session {
      * seq of the event, or null when the event has none in this room.
      */
     public void deliver(Room room, Long seq, String frame) {
-        HeldRoom resuming = held.get(room);
-        if (resuming != null) {
-            synchronized (resuming) {
-                if (held.get(room) == resuming) {
+        // One lock for the rooms' delivery state (held, behind, sent): a live frame, a replay, a release and the
+        // start of a catch-up each see and change it whole, so no frame slips between a hold and a replay.
+        synchronized (roomState) {
+            HeldRoom resuming = held.get(room);
+            if (resuming != null) {
+                // Bounded like the send queue; what does not fit is replayed after the release (a catch-up).
+                if (resuming.held.size() < sendQueueLimit) {
                     resuming.held.add(new HeldRoom.Held(seq, frame));
-                    return;
+                } else {
+                    resuming.overflowed = true;
                 }
+                return;
+            }
+            if (behind.containsKey(room)) {
+                // Dropped: the catch-up replays the room from the last seq sent (the window or the owner has it).
+                return;
+            }
+            if (seq == null) {
+                if (!tryQueue(frame)) {
+                    lostUnsequenced.add(room);
+                    noteBehind();
+                }
+                return;
+            }
+            long[] sent = sentSeqs.computeIfAbsent(room, ignored -> new long[] {seq, seq - 1});
+            if (seq <= sent[1]) {
+                return;
+            }
+            if (tryQueue(frame)) {
+                sent[1] = seq;
+            } else {
+                behind.putIfAbsent(room, sent[1]);
+                noteBehind();
             }
         }
-        if (seq == null || sending(room, seq)) {
-            send(frame);
+    }
+
+    private void noteBehind() {
+        if (behindSince == 0) {
+            behindSince = System.nanoTime();
+            metrics.sendQueueOverflow();
+        }
+    }
+
+    /** How long the session has been behind without the client reading its queue down; 0 when it is not. */
+    public long behindForNanos(long now) {
+        long since = behindSince;
+        return since == 0 || catchingUp.get() ? 0 : now - since;
+    }
+
+    /** Called (on the connection's event loop) when the client has read its queue down after falling behind. */
+    public void onCatchUp(Consumer<Session> action) {
+        catchUp = action;
+    }
+
+    /** What a catch-up has to do: replay each sequenced room after its seq, tell each unsequenced room to reload. */
+    public record CatchUp(Map<Room, Long> rooms, Set<Room> unsequenced) {
+    }
+
+    /**
+     * Starts catching up: the rooms that fell behind go into resume (their live frames are held from here, before
+     * they stop being dropped, so nothing slips between), and the session no longer counts as behind.
+     */
+    public CatchUp beginCatchUp() {
+        synchronized (roomState) {
+            Map<Room, Long> rooms = new HashMap<>(behind);
+            rooms.forEach(this::holdLive);
+            behind.clear();
+            Set<Room> unsequenced = Set.copyOf(lostUnsequenced);
+            lostUnsequenced.clear();
+            behindSince = 0;
+            return new CatchUp(rooms, unsequenced);
+        }
+    }
+
+    /** The catch-up is written; if the session fell behind again meanwhile and has read down, go again. */
+    public void endCatchUp() {
+        catchingUp.set(false);
+        maybeCatchUp(queued.get());
+    }
+
+    private void maybeCatchUp(int queuedNow) {
+        if (queuedNow <= catchUpBelow && behindSince != 0 && !isClosing() && catchingUp.compareAndSet(false, true)) {
+            catchUp.accept(this);
         }
     }
 
     /** Records {@code seq} as sent in {@code room}; false when this connection already had it (or a later one). */
     private boolean sending(Room room, long seq) {
         long[] sent = sentSeqs.computeIfAbsent(room, ignored -> new long[] {seq, seq - 1});
-        synchronized (sent) {
-            if (seq <= sent[1]) {
-                return false;
-            }
-            sent[1] = seq;
-            return true;
+        if (seq <= sent[1]) {
+            return false;
         }
+        sent[1] = seq;
+        return true;
     }
 
     /**
@@ -160,16 +250,14 @@ public final class Session {
      *         what lies between was never sent here and can no longer be sent in order (the resume is incomplete)
      */
     public boolean holdLive(Room room, long since) {
-        long[] sent = sentSeqs.get(room);
-        HeldRoom resuming = new HeldRoom(since);
-        held.put(room, resuming);
-        if (sent == null) {
-            return true;
-        }
-        synchronized (sent) {
-            synchronized (resuming) {
-                resuming.lastSent = Math.max(since, sent[1]);
+        synchronized (roomState) {
+            long[] sent = sentSeqs.get(room);
+            HeldRoom resuming = new HeldRoom(since);
+            held.put(room, resuming);
+            if (sent == null) {
+                return true;
             }
+            resuming.lastSent = Math.max(since, sent[1]);
             return sent[0] <= since + 1;
         }
     }
@@ -180,12 +268,12 @@ public final class Session {
      * the send queue (whose limit is for live traffic).
      */
     public Uni<Void> replay(Room room, List<Map.Entry<Long, String>> frames) {
-        HeldRoom resuming = held.get(room);
-        if (resuming == null || frames.isEmpty() || isClosing()) {
-            return Uni.createFrom().voidItem();
-        }
         List<Uni<Void>> written = new ArrayList<>(frames.size());
-        synchronized (resuming) {
+        synchronized (roomState) {
+            HeldRoom resuming = held.get(room);
+            if (resuming == null || frames.isEmpty() || isClosing()) {
+                return Uni.createFrom().voidItem();
+            }
             for (Map.Entry<Long, String> frame : frames) {
                 if (frame.getKey() > resuming.lastSent) {
                     resuming.lastSent = frame.getKey();
@@ -205,29 +293,51 @@ public final class Session {
 
     /** The session left the room: a later subscribe starts afresh (with {@code since} 0, say, to see it all again). */
     void forgetSent(Room room) {
-        sentSeqs.remove(room);
+        synchronized (roomState) {
+            sentSeqs.remove(room);
+            behind.remove(room);
+            lostUnsequenced.remove(room);
+        }
     }
 
     /** Forgets a resume that did not happen (the subscribe was refused): its held frames are not for this client. */
     public void discardHeld(Room room) {
-        held.remove(room);
+        synchronized (roomState) {
+            held.remove(room);
+        }
     }
 
     /** Sends the live frames held during the resume that the replay did not already send, and goes live. */
     public void releaseLive(Room room) {
-        HeldRoom resuming = held.get(room);
-        if (resuming == null) {
-            return;
-        }
-        synchronized (resuming) {
+        synchronized (roomState) {
+            HeldRoom resuming = held.get(room);
+            if (resuming == null) {
+                return;
+            }
             for (HeldRoom.Held frame : resuming.held) {
                 if (frame.seq() == null) {
-                    send(frame.frame());
-                } else if (frame.seq() > resuming.lastSent) {
-                    resuming.lastSent = frame.seq();
-                    sending(room, frame.seq());
-                    send(frame.frame());
+                    if (!tryQueue(frame.frame())) {
+                        lostUnsequenced.add(room);
+                        noteBehind();
+                    }
+                } else if (frame.seq() > resuming.lastSent && !behind.containsKey(room)) {
+                    if (tryQueue(frame.frame())) {
+                        resuming.lastSent = frame.seq();
+                        sending(room, frame.seq());
+                    } else {
+                        // A burst held during the replay: the rest is caught up later, like any live overflow.
+                        behind.putIfAbsent(room, resuming.lastSent);
+                        noteBehind();
+                    }
                 }
+            }
+            if (resuming.overflowed) {
+                if (room.hasOwningStream()) {
+                    behind.putIfAbsent(room, resuming.lastSent);
+                } else {
+                    lostUnsequenced.add(room);
+                }
+                noteBehind();
             }
             held.remove(room, resuming);
         }
@@ -263,22 +373,48 @@ public final class Session {
     }
 
     /**
-     * Queues a text frame without waiting, so one slow client never holds up the thread that fans an event out to
-     * everyone else. Vert.x serialises writes per connection, so frames keep the order of these calls. Frames not yet
-     * written to the socket are bounded: a client that cannot keep up is closed (4008) instead of growing the heap.
+     * Queues a frame that must not be dropped (welcome, answers, resume ends, presence, typing, unsubscribed)
+     * without waiting. These are few, so a full queue does not refuse them. Vert.x serialises writes per connection, so frames keep the order of the calls.
      */
     public void send(String frame) {
         if (isClosing()) {
             return;
         }
+        int now = queued.incrementAndGet();
+        if (now > sendQueueLimit) {
+            // Counts as behind, so a client that stopped reading is closed by the sweeper; past four times the
+            // limit it is closed at once (the heap stays bounded).
+            noteBehind();
+            if (now > 4 * sendQueueLimit) {
+                queued.decrementAndGet();
+                close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+                return;
+            }
+        }
+        write(frame);
+    }
+
+    /**
+     * Queues a live frame without waiting, so one slow client never holds up the thread that fans an event out to
+     * everyone else; false when the queue already holds {@code realtime.limits.send-queue} frames not yet written to
+     * the socket (the caller drops the frame and records what to catch up). The heap stays bounded either way; a
+     * client that stops reading altogether is closed by the sweeper (4008).
+     */
+    private boolean tryQueue(String frame) {
+        if (isClosing()) {
+            return true;
+        }
         if (queued.incrementAndGet() > sendQueueLimit) {
             queued.decrementAndGet();
-            metrics.sendQueueOverflow();
-            close(CloseCodes.SLOW_CONSUMER, "slow consumer");
-            return;
+            return false;
         }
+        write(frame);
+        return true;
+    }
+
+    private void write(String frame) {
         connection.sendText(frame).subscribe().with(
-                ignored -> queued.decrementAndGet(),
+                ignored -> maybeCatchUp(queued.decrementAndGet()),
                 failure -> {
                     queued.decrementAndGet();
                     LOG.debugf("Dropped a frame to connection %s: %s", connection.id(), failure.toString());

@@ -27,6 +27,7 @@ import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.quarkus.websockets.next.WebSocketSecurity;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
@@ -98,6 +99,10 @@ public class GatewayEndpoint {
                         config.limits().sendQueue()),
                 metrics);
         session.useToken(jwt.getRawToken());
+        // On the connection's event loop, in a turn of its own: the trigger is a write completion, which may run
+        // inside a delivery that is still changing the session's state.
+        io.vertx.core.Context loop = io.vertx.core.Vertx.currentContext();
+        session.onCatchUp(behind -> loop.runOnContext(ignored -> catchUp(behind)));
         connection.userData().put(SESSION, session);
         rooms.open(session);
         // Checked on the upgrade (UserRoomSinceCheck): a bad value never gets this far.
@@ -116,7 +121,7 @@ public class GatewayEndpoint {
             return Uni.createFrom().voidItem();
         }
         // The client's frames wait until this completes, as after a subscribe with since.
-        return resume(connection, session, ownRoom, since.getAsLong(), true)
+        return resume(session, ownRoom, since.getAsLong(), true)
                 .invoke(resume -> session.send(ServerFrames.resumed(ownRoom.name(), resume)))
                 .replaceWithVoid();
     }
@@ -126,11 +131,10 @@ public class GatewayEndpoint {
      * {@code inOrder} false: the room was already live on this connection past {@code since}, so what lies between
      * can no longer arrive in order; the replay sends only what is newer, and the resume is incomplete.
      */
-    private Uni<ServerFrames.Resume> resume(WebSocketConnection connection, Session session, Room room, long since,
-            boolean inOrder) {
+    private Uni<ServerFrames.Resume> resume(Session session, Room room, long since, boolean inOrder) {
         return resumer.replay(session, room, since)
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.errorf(failure, "Resume of %s for connection %s failed", room, connection.id());
+                    LOG.errorf(failure, "Resume of %s for connection %s failed", room, session.id());
                     return new Resumer.Outcome(since, false, Resumer.HISTORY_UNAVAILABLE);
                 })
                 .map(outcome -> {
@@ -261,9 +265,38 @@ public class GatewayEndpoint {
             session.send(ack(frame.id(), room, null));
             return Uni.createFrom().voidItem();
         }
-        return resume(connection, session, room, frame.since(), inOrder)
+        return resume(session, room, frame.since(), inOrder)
                 .invoke(resume -> session.send(ack(frame.id(), room, resume)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * The client has read its send queue down after live frames were dropped for it (a burst it could not take at
+     * once): each room that fell behind is replayed after the last seq it got, like a resume, paced by the socket;
+     * a room without seq, or a replay that could not be complete, gets {@code resync}. Runs one at a time per session.
+     */
+    private void catchUp(Session session) {
+        Session.CatchUp work = session.beginCatchUp();
+        metrics.catchUp();
+        Multi.createFrom().iterable(work.rooms().entrySet())
+                .onItem().transformToUniAndConcatenate(room -> resume(session, room.getKey(), room.getValue(), true)
+                        .invoke(resume -> {
+                            if (!resume.complete()) {
+                                session.send(ServerFrames.resync(room.getKey().name(), room.getValue(),
+                                        resume.reason()));
+                            }
+                        }))
+                .collect().last()
+                .subscribe().with(
+                        ignored -> {
+                            work.unsequenced().forEach(room -> session.send(
+                                    ServerFrames.resync(room.name(), null, ServerFrames.SEND_OVERFLOW)));
+                            session.endCatchUp();
+                        },
+                        failure -> {
+                            LOG.warnf("Catching up connection %s failed: %s", session.id(), failure.toString());
+                            session.endCatchUp();
+                        });
     }
 
     private String ack(String id, Room room, ServerFrames.Resume resume) {
