@@ -1,7 +1,7 @@
 export interface BackoffOptions {
   /** Delay before the first reconnect attempt, before jitter. Default 500 ms. */
   initialDelayMs?: number;
-  /** Upper bound of the delay, before jitter. Default 30 s. */
+  /** Upper bound of the delay, before jitter. Default 5 s: a client is back at most that long after the edge is. */
   maxDelayMs?: number;
   /** Growth per failed attempt. Default 2. */
   factor?: number;
@@ -16,7 +16,7 @@ export interface BackoffOptions {
 
 export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
   const initial = options.initialDelayMs ?? 500;
-  const max = options.maxDelayMs ?? 30_000;
+  const max = options.maxDelayMs ?? 5_000;
   const factor = options.factor ?? 2;
   const jitter = Math.min(1, Math.max(0, options.jitter ?? 0.5));
   const random = options.random ?? Math.random;

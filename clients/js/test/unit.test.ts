@@ -21,6 +21,11 @@ describe('backoff', () => {
     });
   });
 
+  test('by default a client waits at most 5 s between attempts, so it is back soon after the edge is', () => {
+    assert.equal(backoffDelay(30, { random: () => 0.999999 }), 5_000);
+    assert.equal(backoffDelay(1, { random: () => 0.999999 }), 500);
+  });
+
   test('two clients drawing different random numbers wait different times', () => {
     const a = backoffDelay(3, { random: () => 0.1 });
     const b = backoffDelay(3, { random: () => 0.9 });
