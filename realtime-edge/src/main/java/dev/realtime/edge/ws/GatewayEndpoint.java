@@ -102,7 +102,13 @@ public class GatewayEndpoint {
         // On the connection's event loop, in a turn of its own: the trigger is a write completion, which may run
         // inside a delivery that is still changing the session's state.
         io.vertx.core.Context loop = io.vertx.core.Vertx.currentContext();
-        session.onCatchUp(behind -> loop.runOnContext(ignored -> catchUp(behind)));
+        session.onCatchUp(behind -> {
+            if (loop != null) {
+                loop.runOnContext(ignored -> catchUp(behind));
+            } else {
+                catchUp(behind);
+            }
+        });
         connection.userData().put(SESSION, session);
         rooms.open(session);
         // Checked on the upgrade (UserRoomSinceCheck): a bad value never gets this far.
