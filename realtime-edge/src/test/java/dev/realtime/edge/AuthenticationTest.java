@@ -2,8 +2,6 @@ package dev.realtime.edge;
 
 import static dev.realtime.edge.Edge.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.IntegrationEvent;
@@ -18,11 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,15 +38,15 @@ class AuthenticationTest {
 
     @Test
     void upgradeWithoutTokenIsRefused() {
-        assertEquals(401, handshakeStatus(HttpClient.newHttpClient().newWebSocketBuilder()));
+        assertEquals(401, Edge.handshakeStatus(HttpClient.newHttpClient().newWebSocketBuilder(), ws));
     }
 
     @Test
     void upgradeWithForgedTokenIsRefused() {
         String token = Edge.token("eve");
         String forged = token.substring(0, token.lastIndexOf('.') + 1) + "c2lnbmF0dXJl";
-        assertEquals(401, handshakeStatus(HttpClient.newHttpClient().newWebSocketBuilder()
-                .header("Authorization", "Bearer " + forged)));
+        assertEquals(401, Edge.handshakeStatus(HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + forged), ws));
     }
 
     @Test
@@ -68,13 +62,4 @@ class AuthenticationTest {
         }
     }
 
-    private int handshakeStatus(WebSocket.Builder builder) {
-        CompletionException failure = assertThrows(CompletionException.class, () -> builder
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(ws, new WebSocket.Listener() {
-                })
-                .join());
-        WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
-        return handshake.getResponse().statusCode();
-    }
 }

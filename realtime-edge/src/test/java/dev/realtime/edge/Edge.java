@@ -1,6 +1,8 @@
 package dev.realtime.edge;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.chat.ChatEventTypes;
@@ -19,6 +21,8 @@ import dev.realtime.testkit.WsTestClient;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.RestAssured;
 import java.net.URI;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -160,5 +165,17 @@ final class Edge {
     static JsonNode subscribeAndAwait(WsTestClient client, String id, String room) {
         client.send(subscribe(id, room));
         return client.await(answerTo(id), WAIT);
+    }
+
+    /** The HTTP status of an upgrade to {@code uri} that the edge refuses (fails if it is accepted). */
+    static int handshakeStatus(WebSocket.Builder builder, URI uri) {
+        CompletionException failure = assertThrows(CompletionException.class, () -> builder
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(uri, new WebSocket.Listener() {
+                })
+                .join(), uri.toString());
+        WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class,
+                failure.getCause(), uri.toString());
+        return handshake.getResponse().statusCode();
     }
 }

@@ -3,8 +3,6 @@ package dev.realtime.edge;
 import static dev.realtime.edge.Edge.WAIT;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,12 +18,8 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,12 +43,12 @@ class InvalidIdentityTest {
     @Test
     void theUpgradeOfSuchAnIdentityIsRefusedWith401InTheHeaderOrTheBrowserCarrier() {
         InvalidIdentities.tokens().forEach((label, token) -> {
-            assertEquals(401, handshakeStatus(HttpClient.newHttpClient().newWebSocketBuilder()
-                    .header("Authorization", "Bearer " + token)), label);
+            assertEquals(401, Edge.handshakeStatus(HttpClient.newHttpClient().newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + token), ws), label);
             String carrier = URLEncoder.encode("quarkus-http-upgrade#Authorization#Bearer " + token,
                     StandardCharsets.UTF_8).replace("+", "%20");
-            assertEquals(401, handshakeStatus(HttpClient.newHttpClient().newWebSocketBuilder()
-                    .subprotocols("bearer-token-carrier", carrier)), label + ", browser carrier");
+            assertEquals(401, Edge.handshakeStatus(HttpClient.newHttpClient().newWebSocketBuilder()
+                    .subprotocols("bearer-token-carrier", carrier), ws), label + ", browser carrier");
         });
 
         // The same upgrade with a valid sub opens, so the refusals above are the sub's doing.
@@ -93,13 +87,4 @@ class InvalidIdentityTest {
         }
     }
 
-    private int handshakeStatus(WebSocket.Builder builder) {
-        CompletionException failure = assertThrows(CompletionException.class, () -> builder
-                .connectTimeout(Duration.ofSeconds(10))
-                .buildAsync(ws, new WebSocket.Listener() {
-                })
-                .join());
-        WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, failure.getCause());
-        return handshake.getResponse().statusCode();
-    }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,10 +55,11 @@ public final class Session {
      * moment) → the last seq sent there. Their frames are dropped until the client has read the queue down; then
      * they are caught up like a resume from that seq ({@link #beginCatchUp}).
      */
-    private final Map<Room, Long> behind = new ConcurrentHashMap<>();
+    private final Map<Room, Long> behind = new HashMap<>();
+    /** Guards held, sentSeqs' contents, behind and lostUnsequenced together. */
     private final Object roomState = new Object();
     /** Rooms without seq that lost frames to a full queue: told to reload ({@code resync}) once caught up. */
-    private final Set<Room> lostUnsequenced = ConcurrentHashMap.newKeySet();
+    private final Set<Room> lostUnsequenced = new HashSet<>();
     /** System.nanoTime() when the session last fell behind, 0 while it is not behind. */
     private volatile long behindSince;
     private final AtomicBoolean catchingUp = new AtomicBoolean();

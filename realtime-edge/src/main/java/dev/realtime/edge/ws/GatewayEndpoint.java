@@ -29,6 +29,8 @@ import io.quarkus.websockets.next.WebSocketConnection;
 import io.quarkus.websockets.next.WebSocketSecurity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
 import jakarta.json.JsonString;
@@ -101,7 +103,7 @@ public class GatewayEndpoint {
         session.useToken(jwt.getRawToken());
         // On the connection's event loop, in a turn of its own: the trigger is a write completion, which may run
         // inside a delivery that is still changing the session's state.
-        io.vertx.core.Context loop = io.vertx.core.Vertx.currentContext();
+        Context loop = Vertx.currentContext();
         session.onCatchUp(behind -> {
             if (loop != null) {
                 loop.runOnContext(ignored -> catchUp(behind));
