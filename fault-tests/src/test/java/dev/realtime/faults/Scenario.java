@@ -70,11 +70,12 @@ final class Scenario implements AutoCloseable {
     private final String author;
     private final List<String> members;
     private final List<String> conversations = new ArrayList<>();
-    private final List<WireClient> clients = new ArrayList<>();
+    private final List<EdgeClient> clients = new ArrayList<>();
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Injection> injections = new ArrayList<>();
     private KafkaLog chatLog;
+    private KafkaLog notificationLog;
     private Poster poster;
 
     Scenario(LocalStack stack, KafkaProcess kafka, Settings settings, String name) {
@@ -113,7 +114,15 @@ final class Scenario implements AutoCloseable {
             own.add("user:" + user);
             clients.add(new WireClient(user, edge, () -> token(user), i == 1, own));
         }
+        // A second tab of each member, on the JavaScript SDK: what a front end on the SDK shows its user.
+        for (String member : members) {
+            List<String> own = new ArrayList<>(rooms);
+            own.add("user:" + member);
+            clients.add(new SdkClient(member, edge, token(member), own,
+                    stack.config().logDir().resolve("sdk-" + member + ".log")));
+        }
         chatLog = new KafkaLog(kafka.bootstrapServers(), Topics.CHAT_EVENTS);
+        notificationLog = new KafkaLog(kafka.bootstrapServers(), Topics.NOTIFICATION_EVENTS);
         awaitAllLive(LIVE_TIMEOUT);
         poster = new Poster(stack.chatUrl(), conversations, () -> token(author), name, settings.giveUpAfter());
     }
@@ -149,10 +158,10 @@ final class Scenario implements AutoCloseable {
 
     private void awaitAllLive(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!clients.stream().allMatch(WireClient::live)) {
+        while (!clients.stream().allMatch(EdgeClient::live)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("clients not live within " + timeout + ": " + clients.stream()
-                        .map(WireClient::state).toList());
+                        .map(EdgeClient::state).toList());
             }
             Faults.sleep(Duration.ofMillis(200));
         }
@@ -281,6 +290,21 @@ final class Scenario implements AutoCloseable {
         if (kafkaCounts.reordered > 0) {
             failures.add(kafkaCounts.reordered + " records on chat.events came after a higher seq of their room");
         }
+        // The members' inboxes (user:<sub>, notification-service's streams) on notification.events: the same rules.
+        List<String> inboxStreams = members.stream().map(member -> "user:" + member).toList();
+        Map<String, Set<Long>> inboxVersions = new HashMap<>();
+        inboxStreams.forEach(stream -> inboxVersions.put(stream, new TreeSet<>()));
+        Stores.events(notificationJdbc, pgUser, inboxStreams)
+                .forEach(e -> inboxVersions.get(e.streamId()).add(e.version()));
+        for (String room : inboxStreams) {
+            Counts counts = Counts.of(notificationLog.room(room).stream().map(KafkaLog.Entry::seq).toList(),
+                    inboxVersions.get(room));
+            kafkaCounts.add(counts);
+            if (counts.lost > 0 || counts.reordered > 0) {
+                failures.add(room + " on notification.events: " + counts + "; " + aroundFirstReorder(
+                        notificationLog.room(room), notificationJdbc, pgUser, room));
+            }
+        }
         // Duplicates on Kafka are reported, not failed: the relay's documented contract is at least once.
 
         // The wire: every client gets every stored event of each conversation once and in seq order, and every
@@ -289,7 +313,7 @@ final class Scenario implements AutoCloseable {
         Map<String, Integer> seenPerClient = new LinkedHashMap<>();
         Counts wire = new Counts();
         int incompleteResumes = 0;
-        for (WireClient client : clients) {
+        for (EdgeClient client : clients) {
             List<WireClient.Frame> frames = client.frames();
             Map<String, List<Long>> seqsByRoom = frames.stream().collect(Collectors.groupingBy(WireClient.Frame::room,
                     LinkedHashMap::new, Collectors.mapping(WireClient.Frame::seq, Collectors.toList())));
@@ -297,26 +321,27 @@ final class Scenario implements AutoCloseable {
                 Counts counts = Counts.of(seqsByRoom.getOrDefault(room, List.of()), expectedByRoom.get(room));
                 wire.add(counts);
                 if (!counts.clean()) {
-                    failures.add(client.user + " in " + room + ": " + counts);
+                    failures.add(client.label() + " in " + room + ": " + counts);
                 }
             }
-            Set<Long> inbox = notifications.stream().filter(n -> n.userId().equals(client.user))
+            Set<Long> inbox = notifications.stream().filter(n -> n.userId().equals(client.user()))
                     .map(Stores.Notification::seq).collect(Collectors.toCollection(TreeSet::new));
-            String userRoom = "user:" + client.user;
+            String userRoom = "user:" + client.user();
             List<Long> userSeqs = seqsByRoom.getOrDefault(userRoom, List.of()).stream().filter(s -> s >= 0).toList();
             Counts inboxCounts = Counts.of(userSeqs, inbox);
             // The user room carries more than notification:new (read markers...): only the notifications are
             // required, every seq it did deliver must still come once and in order.
             wire.add(inboxCounts);
             if (!inboxCounts.clean()) {
-                failures.add(client.user + " in " + userRoom + ": " + inboxCounts);
+                failures.add(client.label() + " in " + userRoom + ": " + inboxCounts);
             }
             Set<String> seen = frames.stream().map(f -> f.room() + "#" + f.seq()).collect(Collectors.toSet());
-            seenPerClient.put(client.user, (int) ackedRoomSeqs.stream().filter(seen::contains).count());
-            incompleteResumes += client.incompleteResumes.get();
-            if (!client.problems.isEmpty()) {
-                failures.add(client.user + " (" + client.connections.get() + " connections) saw: "
-                        + client.problems.subList(0, Math.min(3, client.problems.size())));
+            seenPerClient.put(client.label(), (int) ackedRoomSeqs.stream().filter(seen::contains).count());
+            incompleteResumes += client.incompleteResumes();
+            List<String> problems = client.problems();
+            if (!problems.isEmpty()) {
+                failures.add(client.label() + " (" + client.connections() + " connections) saw: "
+                        + problems.subList(0, Math.min(3, problems.size())));
             }
         }
 
@@ -346,7 +371,7 @@ final class Scenario implements AutoCloseable {
         Map<String, Double> recovery = new LinkedHashMap<>();
         Map<String, Poster.PostState> postsByClientId = posts.stream()
                 .collect(Collectors.toMap(p -> p.clientMessageId, Function.identity(), (x, y) -> x));
-        for (WireClient client : clients) {
+        for (EdgeClient client : clients) {
             double worst = 0;
             for (Injection injection : injections) {
                 double seconds = Double.POSITIVE_INFINITY;
@@ -359,15 +384,16 @@ final class Scenario implements AutoCloseable {
                 }
                 worst = Math.max(worst, seconds);
             }
-            recovery.put(client.user, worst);
+            recovery.put(client.label(), worst);
             if (worst > settings.recoveryBound().toSeconds()) {
-                failures.add(client.user + " not live again within " + settings.recoveryBound().toSeconds()
+                failures.add(client.label() + " not live again within " + settings.recoveryBound().toSeconds()
                         + " s of a fault's end (" + (Double.isInfinite(worst) ? "never" : String.format("%.1f s",
                         worst)) + ")");
             }
         }
         if (incompleteResumes > 0) {
-            failures.add(incompleteResumes + " resumes answered complete=false");
+            failures.add(incompleteResumes + " gaps signalled to clients (resumes answered complete=false, resyncs"
+                    + " the SDK raised)");
         }
         boolean settled = kafkaCounts.lost == 0 && wire.lost == 0 && notificationsLost == 0;
         String faults = injections.stream().map(i -> String.format(Locale.ROOT, "%s (back in %.1f s)",
@@ -440,6 +466,23 @@ final class Scenario implements AutoCloseable {
         }
     }
 
+    /** For a failure message: the records around the first one that came after a higher seq, and their rows. */
+    private static String aroundFirstReorder(List<KafkaLog.Entry> records, String jdbcUrl, String pgUser,
+            String room) {
+        long highest = Long.MIN_VALUE;
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).seq() < highest) {
+                List<KafkaLog.Entry> around = records.subList(Math.max(0, i - 3), Math.min(records.size(), i + 3));
+                long from = around.stream().mapToLong(KafkaLog.Entry::seq).min().orElse(0);
+                return "on Kafka " + around.stream().map(e -> "p" + e.partition() + "@" + e.offset() + " seq "
+                        + e.seq() + " id " + e.id()).collect(Collectors.joining(", ")) + "; stored"
+                        + Stores.describe(jdbcUrl, pgUser, room, from, 6);
+            }
+            highest = Math.max(highest, records.get(i).seq());
+        }
+        return "no reorder";
+    }
+
     /** Random moments for the soak mode. */
     static Random random() {
         return new Random(Long.getLong("faults.seed", System.nanoTime()));
@@ -450,9 +493,12 @@ final class Scenario implements AutoCloseable {
         if (poster != null) {
             poster.close();
         }
-        clients.forEach(WireClient::close);
+        clients.forEach(EdgeClient::close);
         if (chatLog != null) {
             chatLog.close();
+        }
+        if (notificationLog != null) {
+            notificationLog.close();
         }
     }
 }

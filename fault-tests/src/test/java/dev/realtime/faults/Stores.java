@@ -61,6 +61,29 @@ final class Stores {
         return notifications;
     }
 
+    /** For a failure message: the stored rows of {@code stream} from {@code fromVersion} on, as the relay orders them. */
+    static String describe(String jdbcUrl, String user, String stream, long fromVersion, int limit) {
+        String sql = "SELECT version, tx_id::text, position, event_id::text, recorded_at FROM es_events"
+                + " WHERE stream_id = ? AND version >= ? ORDER BY version LIMIT ?";
+        StringBuilder text = new StringBuilder();
+        try (Connection connection = connect(jdbcUrl, user);
+                PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, stream);
+            query.setLong(2, fromVersion);
+            query.setInt(3, limit);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    text.append(" v").append(rows.getLong(1)).append(" tx=").append(rows.getString(2))
+                            .append(" pos=").append(rows.getLong(3)).append(" id=").append(rows.getString(4))
+                            .append(" at=").append(rows.getString(5)).append(";");
+                }
+            }
+        } catch (SQLException e) {
+            return "(cannot read es_events: " + e.getMessage() + ")";
+        }
+        return text.toString();
+    }
+
     private static Connection connect(String jdbcUrl, String user) throws SQLException {
         java.util.Properties properties = new java.util.Properties();
         properties.setProperty("user", user);

@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * resumes. It records every {@code event} frame exactly as it came off the wire, duplicates and all: nothing is
  * de-duplicated here, so the suite judges the server's delivery, not a client's repairs.
  */
-final class WireClient implements AutoCloseable {
+final class WireClient implements EdgeClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -82,13 +82,15 @@ final class WireClient implements AutoCloseable {
     }
 
     /** Every room of the client is acked on the current connection. */
-    boolean live() {
+    @Override
+    public boolean live() {
         WebSocket current = socket;
         return current != null && !current.isInputClosed() && subscribed.size() == rooms.size();
     }
 
     /** For a failure message: connections made, the socket's state, the rooms acked on it. */
-    String state() {
+    @Override
+    public String state() {
         WebSocket current = socket;
         return user + ": connections=" + connections.get() + " socket=" + (current == null ? "none"
                 : current.isInputClosed() ? "closed" : "open") + " acked=" + subscribed.keySet() + " of " + rooms
@@ -259,8 +261,34 @@ final class WireClient implements AutoCloseable {
         }
     }
 
-    List<Frame> frames() {
+    @Override
+    public String user() {
+        return user;
+    }
+
+    @Override
+    public String label() {
+        return user;
+    }
+
+    @Override
+    public List<Frame> frames() {
         return new ArrayList<>(frames);
+    }
+
+    @Override
+    public int connections() {
+        return connections.get();
+    }
+
+    @Override
+    public int incompleteResumes() {
+        return incompleteResumes.get();
+    }
+
+    @Override
+    public List<String> problems() {
+        return List.copyOf(problems);
     }
 
     @Override
