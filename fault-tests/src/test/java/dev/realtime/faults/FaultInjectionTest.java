@@ -47,11 +47,18 @@ class FaultInjectionTest {
     static void startSystem() {
         KAFKA_LOGGER.setLevel(java.util.logging.Level.WARNING);
         MachinePostgres.ensureUp();
+        List<String> jvmOptions = new java.util.ArrayList<>(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                // The poster is one user at tens of posts a second: far above the limit meant for people.
+                "-Dchat.rate-limit.posts-per-second=100000", "-Dchat.rate-limit.burst=100000"));
+        // -Dfaults.service-options="-Dkey=value ...": more options for every service (e.g. log levels to diagnose).
+        String extra = System.getProperty("faults.service-options", "").trim();
+        if (!extra.isEmpty()) {
+            jvmOptions.addAll(Arrays.asList(extra.split("\\s+")));
+        }
         StackConfig config = StackConfig.forTests()
                 .withServices(EnumSet.of(StackService.CHAT, StackService.NOTIFICATION, StackService.EDGE))
-                .withServiceJvmOptions(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                        // The poster is one user at tens of posts a second: far above the limit meant for people.
-                        "-Dchat.rate-limit.posts-per-second=100000", "-Dchat.rate-limit.burst=100000"));
+                .withServiceJvmOptions(jvmOptions);
         kafka = KafkaProcess.start(config.kafkaPort(), Faults.freePort(),
                 config.logDir().resolve("kafka.log"));
         stack = LocalStack.startOnExternalKafka(config);
