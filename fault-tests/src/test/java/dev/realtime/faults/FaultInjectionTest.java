@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -47,7 +48,7 @@ class FaultInjectionTest {
     static void startSystem() {
         KAFKA_LOGGER.setLevel(java.util.logging.Level.WARNING);
         MachinePostgres.ensureUp();
-        List<String> jvmOptions = new java.util.ArrayList<>(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1",
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 // The poster is one user at tens of posts a second: far above the limit meant for people.
                 "-Dchat.rate-limit.posts-per-second=100000", "-Dchat.rate-limit.burst=100000"));
