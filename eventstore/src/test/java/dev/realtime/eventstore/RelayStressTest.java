@@ -14,6 +14,7 @@ import dev.realtime.eventstore.relay.RelayService;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.NewEvent;
+import dev.realtime.testkit.FreePorts;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PausableProxy;
 import dev.realtime.testkit.PostgresTestResource;
@@ -24,7 +25,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -94,9 +94,10 @@ class RelayStressTest {
 
     @BeforeEach
     void brokerBehindAProxy() throws IOException {
-        int brokerPort = freePort();
+        int brokerPort = FreePorts.distinct(1)[0];
         proxy = new PausableProxy(brokerPort);
-        broker = new EmbeddedKafkaBroker().withKafkaPort(brokerPort)
+        // After the proxy bound its port, so that neither it nor the broker's client port can come out again.
+        broker = new EmbeddedKafkaBroker().withKafkaPort(brokerPort).withControllerPort(FreePorts.except(brokerPort))
                 .withAdvertisedListeners("PLAINTEXT://localhost:" + proxy.port())
                 .withDeleteLogDirsOnClose(true)
                 .withAdditionalProperties(props -> {
@@ -306,12 +307,6 @@ class RelayStressTest {
         }
         if (x == 42) {
             LOG.debug("unlikely");
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

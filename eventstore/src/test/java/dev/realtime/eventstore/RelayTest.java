@@ -17,6 +17,7 @@ import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.NewEvent;
 import dev.realtime.eventstore.store.StoredEvent;
+import dev.realtime.testkit.FreePorts;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
 import dev.realtime.testkit.TopicReader;
@@ -26,8 +27,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -199,7 +198,8 @@ class RelayTest {
 
     @Test
     void aKafkaOutageDelaysPublishingButLosesNothing() throws Exception {
-        int port = freePort();
+        int[] ports = FreePorts.distinct(2);
+        int port = ports[0];
         String outageTopic = "es-outage.events";
         String bootstrap = "localhost:" + port;
         AtomicInteger failures = new AtomicInteger();
@@ -231,7 +231,8 @@ class RelayTest {
             }
             assertTrue(failures.get() >= 2, "the relay keeps retrying while Kafka is down");
 
-            lateBroker = new EmbeddedKafkaBroker().withKafkaPort(port).withDeleteLogDirsOnClose(true).start();
+            lateBroker = new EmbeddedKafkaBroker().withKafkaPort(port).withControllerPort(ports[1])
+                    .withDeleteLogDirsOnClose(true).start();
             try (TopicReader reader = new TopicReader(bootstrap, outageTopic)) {
                 List<IntegrationEvent> published = events(reader.awaitRecords(keyed(stream), 5, Duration.ofSeconds(60)));
                 assertEquals(List.of(1L, 2L, 3L, 4L, 5L),
@@ -324,12 +325,6 @@ class RelayTest {
 
     private static String stream() {
         return "conversation:r" + UUID.randomUUID().toString().substring(0, 12);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     static String utf8(byte[] bytes) {

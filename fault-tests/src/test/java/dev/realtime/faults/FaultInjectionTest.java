@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.realtime.launcher.LocalStack;
 import dev.realtime.launcher.StackConfig;
 import dev.realtime.launcher.StackService;
+import dev.realtime.testkit.FreePorts;
 
 /**
  * The whole path under faults (fault-tests/README.md): the packaged chat-service, notification-service and
@@ -60,7 +61,10 @@ class FaultInjectionTest {
         StackConfig config = StackConfig.forTests()
                 .withServices(EnumSet.of(StackService.CHAT, StackService.NOTIFICATION, StackService.EDGE))
                 .withServiceJvmOptions(jvmOptions);
-        kafka = KafkaProcess.start(config.kafkaPort(), Faults.freePort(),
+        // The broker's two ports must differ, and differ from the services' (all chosen free, bound later).
+        int controllerPort = FreePorts.except(config.kafkaPort(), config.issuerPort(), config.edgePort(),
+                config.chatPort(), config.activityPort(), config.notificationPort(), config.demoPort());
+        kafka = KafkaProcess.start(config.kafkaPort(), controllerPort,
                 config.logDir().resolve("kafka.log"));
         stack = LocalStack.startOnExternalKafka(config);
         Report.begin("# Fault-injection run " + Instant.now() + System.lineSeparator() + System.lineSeparator()

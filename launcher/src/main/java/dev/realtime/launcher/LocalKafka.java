@@ -5,10 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -69,7 +71,7 @@ final class LocalKafka implements AutoCloseable {
      * Starts on {@code dataDir}, keeping what an earlier start left there (topics, records, cluster id), and deletes it
      * at {@link #close()} when {@code deleteDataOnClose}.
      */
-    static LocalKafka start(int port, Path dataDir, boolean deleteDataOnClose) {
+    static LocalKafka start(int port, Path dataDir, boolean deleteDataOnClose, int... portsTakenLater) {
         String clusterId;
         try {
             Files.createDirectories(dataDir);
@@ -81,6 +83,10 @@ final class LocalKafka implements AutoCloseable {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
                 .withKafkaHost("localhost")
                 .withKafkaPort(port)
+                // Chosen here: left to itself the broker takes any free port for its controller, and the port it
+                // serves clients on is free too until it binds it, so the two came out equal once ("Each listener
+                // must have a different port").
+                .withControllerPort(controllerPortBeside(port, portsTakenLater))
                 // The formatted directory names its cluster and node: a restart must present the same ones.
                 .withClusterId(clusterId)
                 .withNodeId(NODE_ID)
@@ -110,6 +116,23 @@ final class LocalKafka implements AutoCloseable {
         LOG.info("kafka ready bootstrap={} topics={} clusterId={} data={} startMs={}", bootstrap, TOPICS.size(),
                 clusterId, dataDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
         return kafka;
+    }
+
+    /**
+     * A free port for the controller listener, other than {@code port} and the ports others of the stack will bind
+     * after the broker started (all free until bound).
+     */
+    static int controllerPortBeside(int port, int... portsTakenLater) {
+        Set<Integer> taken = new HashSet<>();
+        taken.add(port);
+        for (int other : portsTakenLater) {
+            taken.add(other);
+        }
+        int candidate;
+        do {
+            candidate = StackConfig.freePorts(1)[0];
+        } while (taken.contains(candidate));
+        return candidate;
     }
 
     /**

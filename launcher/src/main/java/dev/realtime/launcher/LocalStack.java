@@ -124,7 +124,9 @@ public final class LocalStack implements AutoCloseable {
 
             // A throwaway stack's Kafka data goes with its databases; otherwise it is kept for the next start.
             LocalKafka startedKafka = externalKafka ? LocalKafka.attach(config.kafkaPort())
-                    : LocalKafka.start(config.kafkaPort(), config.kafkaDataDir(), config.dropDatabasesOnClose());
+                    : LocalKafka.start(config.kafkaPort(), config.kafkaDataDir(), config.dropDatabasesOnClose(),
+                            config.issuerPort(), config.edgePort(), config.chatPort(), config.activityPort(),
+                            config.notificationPort(), config.demoPort());
             if (!adopt(() -> kafka = startedKafka)) {
                 startedKafka.close();
                 throw stoppedWhileStarting();

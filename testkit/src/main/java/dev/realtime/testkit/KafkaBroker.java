@@ -24,7 +24,10 @@ public final class KafkaBroker {
 
     public static synchronized String bootstrapServers() {
         if (broker == null) {
+            int[] ports = FreePorts.distinct(2);
             broker = new EmbeddedKafkaBroker()
+                    .withKafkaPort(ports[0])
+                    .withControllerPort(ports[1])
                     .withDeleteLogDirsOnClose(true)
                     .withAdditionalProperties(props -> {
                         props.put("num.partitions", String.valueOf(PARTITIONS));
