@@ -2,7 +2,8 @@
  * Sign-in with OpenID Connect: the authorization code flow with PKCE (S256), as a public browser client, against
  * the issuer of config.json (the local stack's development issuer, or Keycloak under docker-compose). Tokens are
  * kept in localStorage so that every tab of the demo shares one session; refreshes are serialized across tabs
- * with the Web Locks API, because the issuer rotates refresh tokens and a token used twice is refused.
+ * with the Web Locks API, because the issuer rotates refresh tokens (a used one works for a short grace only, as
+ * with common providers; a strict provider refuses it at once).
  */
 import { decodeJwtPayload } from '@realtime-backbone/client';
 import type { DemoConfig } from './config.js';

@@ -69,8 +69,14 @@ public final class DevOidcIssuer implements AutoCloseable {
 
     /** How long an authorization code can be exchanged (once). */
     public static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
-    /** How long a refresh token works (each refresh returns a new one and the old one stops working). */
+    /** How long a refresh token works (each refresh returns a new one; the old one stops working soon after). */
     public static final Duration REFRESH_LIFETIME = Duration.ofHours(8);
+    /**
+     * How long a refresh token still works after it was used (the "reuse interval" of common providers; Keycloak by
+     * default does not revoke used ones at all): a refresh whose answer was lost, because the page navigated away or
+     * the connection dropped, can be repeated instead of ending the session.
+     */
+    public static final Duration ROTATION_GRACE = Duration.ofSeconds(30);
 
     /** The {@code aud} of every token; services may require it with {@code quarkus.oidc.token.audience}. */
     public static final String AUDIENCE = "realtime";
@@ -100,6 +106,7 @@ public final class DevOidcIssuer implements AutoCloseable {
     private final Map<String, AuthorizationCode> codes = new ConcurrentHashMap<>();
     /** Refresh tokens (opaque random strings) that still work, by token. */
     private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
+    private volatile Duration rotationGrace = ROTATION_GRACE;
 
     private record AuthorizationCode(DevUser user, String clientId, String redirectUri, String codeChallenge,
             String nonce, String scope, Instant expiresAt) {
@@ -115,6 +122,12 @@ public final class DevOidcIssuer implements AutoCloseable {
         this.signingKey = signingKey;
         this.defaultLifetime = defaultLifetime;
         this.issuer = "http://localhost:" + server.getAddress().getPort() + REALM_PATH;
+    }
+
+    /** How long a used refresh token keeps working (tests: zero for strict rotation). */
+    DevOidcIssuer rotationGrace(Duration grace) {
+        this.rotationGrace = grace;
+        return this;
     }
 
     /** Starts on {@code port} (0 = any free port) with 1-hour tokens. */
@@ -436,7 +449,8 @@ public final class DevOidcIssuer implements AutoCloseable {
 
     /**
      * {@code grant_type=refresh_token}: a new access token and a new refresh token; the presented one stops working
-     * (rotation). {@code client_id}, when given, must be the one the refresh token was issued to.
+     * {@link #ROTATION_GRACE} later (rotation). {@code client_id}, when given, must be the one the refresh token was
+     * issued to.
      */
     private void refreshTokenGrant(HttpExchange exchange, Map<String, String> form) throws IOException {
         String token = form.get("refresh_token");
@@ -446,11 +460,17 @@ public final class DevOidcIssuer implements AutoCloseable {
         }
         RefreshGrant grant = refreshTokens.get(token);
         Optional<String> clientId = clientCredentials(exchange, form).map(c -> c[0]);
+        Instant now = Instant.now();
         boolean valid = grant != null
-                && grant.expiresAt().isAfter(Instant.now())
-                && clientId.map(grant.clientId()::equals).orElse(true)
-                // Removed by exactly one of two concurrent refreshes with the same token.
-                && refreshTokens.remove(token, grant);
+                && grant.expiresAt().isAfter(now)
+                && clientId.map(grant.clientId()::equals).orElse(true);
+        if (valid) {
+            Instant cutoff = now.plus(rotationGrace);
+            if (grant.expiresAt().isAfter(cutoff)) {
+                refreshTokens.replace(token, grant, new RefreshGrant(grant.user(), grant.clientId(), grant.scope(),
+                        cutoff));
+            }
+        }
         if (!valid) {
             LOG.info("dev issuer refused a refresh token (unknown, expired, used or of another client)");
             sendError(exchange, 400, "invalid_grant", "Invalid refresh token");
