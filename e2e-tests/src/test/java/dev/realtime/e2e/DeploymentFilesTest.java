@@ -32,6 +32,8 @@ class DeploymentFilesTest {
     static final List<String> SERVICES = List.of("chat-service", "activity-service", "notification-service",
             "realtime-edge");
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The aud every service requires of access tokens, and the realm's clients put in them. */
+    static final String SERVICE_AUDIENCE = "realtime";
     /** The services whose production profile requires its addresses (each service's application.properties). */
     static final List<String> PRODUCTION_CHECKED = List.of("chat-service", "activity-service", "notification-service", "realtime-edge");
 
@@ -109,6 +111,23 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void everyServiceRequiresTheSameAudienceInEveryProfile() throws IOException {
+        for (String service : SERVICES) {
+            java.util.Properties properties = new java.util.Properties();
+            try (var in = java.nio.file.Files.newInputStream(
+                    ROOT.resolve(service + "/src/main/resources/application.properties"))) {
+                properties.load(in);
+            }
+            assertEquals(SERVICE_AUDIENCE, properties.getProperty("quarkus.oidc.token.audience"), service);
+            for (String key : properties.stringPropertyNames()) {
+                // A profile that drops or changes the audience would accept tokens for any client there.
+                assertTrue(!key.endsWith(".quarkus.oidc.token.audience") || !key.startsWith("%"),
+                        service + " overrides the audience in a profile: " + key);
+            }
+        }
+    }
+
+    @Test
     void theKeycloakRealmGivesTheServicesSubjectsRolesAndClients() throws IOException {
         JsonNode realm = JSON.readTree(ROOT.resolve("deploy/keycloak/realtime-realm.json").toFile());
         assertEquals("realtime", realm.path("realm").asText());
@@ -116,11 +135,18 @@ class DeploymentFilesTest {
         realm.path("clients").forEach(client -> {
             clients.add(client.path("clientId").asText());
             boolean rolesAsGroups = false;
+            boolean audience = false;
             for (JsonNode mapper : client.path("protocolMappers")) {
                 rolesAsGroups |= "oidc-usermodel-realm-role-mapper".equals(mapper.path("protocolMapper").asText())
                         && "groups".equals(mapper.path("config").path("claim.name").asText());
+                // The services accept only access tokens whose aud holds quarkus.oidc.token.audience.
+                audience |= "oidc-audience-mapper".equals(mapper.path("protocolMapper").asText())
+                        && SERVICE_AUDIENCE.equals(mapper.path("config").path("included.custom.audience").asText())
+                        && "true".equals(mapper.path("config").path("access.token.claim").asText());
             }
             assertTrue(rolesAsGroups, client.path("clientId").asText() + " puts realm roles in the groups claim");
+            assertTrue(audience, client.path("clientId").asText() + " puts " + SERVICE_AUDIENCE
+                    + " in the access token's aud");
         });
         assertEquals(Set.of("service", "web"), clients);
         Set<String> demoUsers = new TreeSet<>();

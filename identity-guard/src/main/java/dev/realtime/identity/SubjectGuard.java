@@ -5,9 +5,7 @@ import dev.realtime.contracts.rooms.Room;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
-import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.Principal;
 import java.util.Map;
@@ -53,8 +51,8 @@ public class SubjectGuard implements SecurityIdentityAugmentor {
             return Uni.createFrom().item(identity);
         }
         // One line per refused request, without the token; the sub is cut and made printable, as it is client input.
-        LOG.warnf("Refused a token %s: %s", where(requestAttributes), subject == null ? "without sub"
-                : "with sub '" + printable(subject) + "' (" + subject.length() + " characters), " + problem);
+        LOG.warnf("Refused a token %s: %s", LogSafe.where(requestAttributes), subject == null ? "without sub"
+                : "with sub '" + LogSafe.printable(subject, LOGGED_SUBJECT_LENGTH) + "' (" + subject.length() + " characters), " + problem);
         return Uni.createFrom().failure(new InvalidIdentityException(subject == null
                 ? "The token has no sub claim; a user id is required."
                 : "The token's sub cannot be a user id: " + problem + "."));
@@ -76,17 +74,5 @@ public class SubjectGuard implements SecurityIdentityAugmentor {
         } catch (InvalidRoomException e) {
             return e.getMessage();
         }
-    }
-
-    private static String where(Map<String, Object> requestAttributes) {
-        RoutingContext routing = requestAttributes == null ? null
-                : HttpSecurityUtils.getRoutingContextAttribute(requestAttributes);
-        return routing == null ? "(no HTTP request: in-band refresh)"
-                : "on " + routing.request().method() + " " + printable(routing.normalizedPath());
-    }
-
-    private static String printable(String raw) {
-        String cut = raw.length() > LOGGED_SUBJECT_LENGTH ? raw.substring(0, LOGGED_SUBJECT_LENGTH) + "…" : raw;
-        return cut.replaceAll("[^\\x20-\\x7E…]", "?");
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
+import dev.realtime.testkit.Tokens;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.MockMailbox;
 import io.quarkus.test.common.TestResourceScope;
@@ -132,11 +133,8 @@ class DigestEmailTest {
     }
 
     /** A real signed token of the test OIDC server, with an {@code email} claim. */
-    static String tokenWithEmail(String user, String email) throws Exception {
-        java.lang.reflect.Field audience = OidcWiremockTestResource.class.getDeclaredField("TOKEN_AUDIENCE");
-        audience.setAccessible(true);
-        return OidcWiremockTestResource.generateJwtToken(user, java.util.Set.of(), user, "Bearer",
-                java.util.Set.of((String) audience.get(null)), Map.of("email", email));
+    static String tokenWithEmail(String user, String email) {
+        return Tokens.accessToken(user, Map.of("email", email));
     }
 
     private List<Mail> mails(String user) {

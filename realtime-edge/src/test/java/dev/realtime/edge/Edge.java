@@ -18,7 +18,6 @@ import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.testkit.Tokens;
 import dev.realtime.testkit.WsTestClient;
-import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.RestAssured;
 import java.net.URI;
 import java.net.http.WebSocket;
@@ -28,7 +27,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -50,12 +48,9 @@ final class Edge {
     private Edge() {
     }
 
-    /**
-     * A signed token whose {@code sub} is the user. (testkit's Tokens.accessToken gives every user the subject
-     * "123456", and the edge identifies users by subject.)
-     */
+    /** A signed token whose {@code sub} is the user. */
     static String token(String user, String... roles) {
-        return OidcWiremockTestResource.generateJwtToken(user, Set.of(roles), user, "Bearer");
+        return Tokens.accessToken(user, roles);
     }
 
     /** A token of {@code user} that expires {@code lifetime} from now. */

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,13 +20,24 @@ import java.util.Set;
  * service under test validates through OIDC discovery and JWKS. Declare that resource on the test.
  */
 public final class Tokens {
+    /**
+     * The {@code aud} every service expects ({@code quarkus.oidc.token.audience}), as the local stack's issuer and the
+     * Keycloak realm in deploy/keycloak put it in access tokens.
+     */
+    public static final String AUDIENCE = "realtime";
+
     private Tokens() {
     }
 
     /** A bearer token whose {@code sub} and {@code preferred_username} are {@code user}, with {@code groups} = roles. */
     public static String accessToken(String user, String... roles) {
         // getAccessToken(user, roles) gives every user the same sub; the services key users by sub.
-        return OidcWiremockTestResource.generateJwtToken(user, Set.of(roles), user, "Bearer");
+        return OidcWiremockTestResource.generateJwtToken(user, Set.of(roles), user, "Bearer", Set.of(AUDIENCE));
+    }
+
+    /** Like {@link #accessToken(String, String...)} with more claims (e.g. {@code email}). */
+    public static String accessToken(String user, Map<String, String> claims, String... roles) {
+        return OidcWiremockTestResource.generateJwtToken(user, Set.of(roles), user, "Bearer", Set.of(AUDIENCE), claims);
     }
 
     /**
