@@ -25,6 +25,9 @@ public class ActivityExceptionMappers {
         if (e.field() != null) {
             body.put("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
         }
+        if (e.limit() > 0) {
+            body.put("limit", e.limit());
+        }
         return Response.status(e.status()).type(Problems.MEDIA_TYPE).entity(body).build();
     }
 }

@@ -23,6 +23,8 @@ public interface ActivityConfig {
 
     Sources sources();
 
+    Limits limits();
+
     interface Grouping {
         /** Items of one verb and target this close to the newest of them render as one group. */
         @WithDefault("10m")
@@ -31,6 +33,15 @@ public interface ActivityConfig {
         /** How many actor names a group lists (the rest is counted). */
         @WithDefault("3")
         int actorNames();
+    }
+
+    interface Limits {
+        /**
+         * The most members a project may have, its owner included: each is a membership on every edge, and the member
+         * list is read and answered whole (docs/activity-api.md, "Limits").
+         */
+        @WithDefault("500")
+        int maxMembers();
     }
 
     interface Sources {

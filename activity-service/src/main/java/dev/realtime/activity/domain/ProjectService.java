@@ -38,6 +38,9 @@ public class ProjectService {
     @Inject
     DeepLinks links;
 
+    @Inject
+    ActivityConfig config;
+
     /** The project as the command saw it and what it appended; {@code result} is null when nothing changed. */
     public record Outcome(ProjectEntity project, AppendResult result) {
     }
@@ -105,9 +108,16 @@ public class ProjectService {
             if (Roles.ADMIN.equals(role) && !Roles.OWNER.equals(context.caller().role)) {
                 throw ActivityProblem.forbidden("Only the owner makes admins.");
             }
+            int max = config.limits().maxMembers();
+            // Counted under the project's lock (see command), so two adds cannot both take the last place.
             return member(projectId, userId).chain(existing -> existing != null ? none()
-                    : one(ActivityEvents.MEMBER_ADDED, new ActivityEvents.MemberAdded(UUID.randomUUID().toString(), userId,
-                            displayName, role, context.project().title, caller.actor(), now())));
+                    : MemberEntity.count("key.projectId", projectId).chain(count -> {
+                        if (count >= max) {
+                            throw ActivityProblem.tooManyMembers(max);
+                        }
+                        return one(ActivityEvents.MEMBER_ADDED, new ActivityEvents.MemberAdded(UUID.randomUUID().toString(),
+                                userId, displayName, role, context.project().title, caller.actor(), now()));
+                    }));
         });
     }
 

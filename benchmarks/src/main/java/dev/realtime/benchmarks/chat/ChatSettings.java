@@ -64,6 +64,10 @@ record ChatSettings(
         if (serviceRateLimit > 0) {
             options.add("-Dchat.rate-limit.posts-per-second=" + serviceRateLimit);
             options.add("-Dchat.rate-limit.burst=" + serviceRateLimit);
+            // The set-up creates every conversation at once: with many conversations per user, past the budget
+            // meant for people (20 at once).
+            options.add("-Dchat.rate-limit.conversations-per-minute=" + serviceRateLimit);
+            options.add("-Dchat.rate-limit.conversations-burst=" + serviceRateLimit);
         }
         return options;
     }

@@ -13,7 +13,6 @@ import java.util.List;
 public final class ChatDtos {
     public static final int MAX_TEXT = 4000;
     public static final int MAX_TITLE = 200;
-    public static final int MAX_PARTICIPANTS = 500;
     /** User ids are OIDC subjects: printable ASCII without spaces or ':' (see Room). */
     static final String USER_ID = "[\\x21-\\x39\\x3B-\\x7E]{1,128}";
     static final String ENTITY_ID = "[A-Za-z0-9_-]{1,64}";
@@ -23,9 +22,10 @@ public final class ChatDtos {
     private ChatDtos() {
     }
 
+    /** {@code participants}: at most {@code chat.limits.max-participants} with the caller, checked by the service. */
     public record CreateConversation(
             @NotBlank @Size(max = MAX_TITLE) String title,
-            @Size(max = MAX_PARTICIPANTS) List<@NotNull @Pattern(regexp = USER_ID, message = "must be a user id") String> participants,
+            List<@NotNull @Pattern(regexp = USER_ID, message = "must be a user id") String> participants,
             @Pattern(regexp = ENTITY_ID, message = "must be a project id") String projectId,
             Boolean direct) {
     }

@@ -60,7 +60,14 @@ public class ConversationService {
     PostSql postSql;
 
     @Inject
-    PostRateLimiter rateLimiter;
+    RateLimiter rateLimiter;
+
+    /**
+     * The most participants a conversation may have, its creator included: each is a membership on every edge, an
+     * inbox append at creation, and one at every message of the conversation (docs/chat-api.md, "Limits").
+     */
+    @ConfigProperty(name = "chat.limits.max-participants", defaultValue = "100")
+    int maxParticipants;
 
     /**
      * What a command saw and what it appended; {@code result} is null when there was nothing to change, and
@@ -110,6 +117,9 @@ public class ConversationService {
         if (direct && others.size() != 1) {
             throw ChatProblem.conflict("direct-conversation", "A direct conversation has exactly one other participant.");
         }
+        if (1 + others.size() > maxParticipants) {
+            throw ChatProblem.tooManyParticipants("participants", maxParticipants);
+        }
         List<ChatEvents.Participant> participants = new ArrayList<>();
         participants.add(new ChatEvents.Participant(caller.id(), direct ? Roles.MEMBER : Roles.OWNER));
         others.forEach(id -> participants.add(new ChatEvents.Participant(id, Roles.MEMBER)));
@@ -124,13 +134,17 @@ public class ConversationService {
                         EventMetadata.of(caller.id(), commandId)))
                 .map(result -> new Created(Room.parse(result.streamId()).id(), result.duplicate()));
         if (directKey == null) {
+            rateLimiter.acquire(RateLimiter.Action.CREATE_CONVERSATION, caller.id());
             return create;
         }
         // One direct conversation per pair: look first; a concurrent create of the same pair fails on the unique
         // index inside its append, and then finds the winner's.
         return existingDirect(directKey)
                 .chain(existing -> existing != null ? Uni.createFrom().item(new Created(existing, true))
-                        : create.onFailure(failure -> isDirectPairTaken(failure))
+                        // Opening the pair's existing conversation costs nothing; only a new one counts.
+                        : Uni.createFrom().voidItem()
+                                .invoke(() -> rateLimiter.acquire(RateLimiter.Action.CREATE_CONVERSATION, caller.id()))
+                                .chain(() -> create).onFailure(failure -> isDirectPairTaken(failure))
                                 .recoverWithUni(() -> existingDirect(directKey).map(id -> new Created(id, true))));
     }
 
@@ -158,6 +172,7 @@ public class ConversationService {
     // ---- participants ----
 
     public Uni<Outcome> addParticipant(Caller caller, String conversationId, String userId, String role) {
+        rateLimiter.acquire(RateLimiter.Action.ADD_PARTICIPANT, caller.id());
         return command(caller, conversationId, null, context -> {
             requireGroup(context);
             requireManager(context, "add participants");
@@ -167,6 +182,11 @@ public class ConversationService {
             }
             if (context.participant(userId).isPresent()) {
                 return List.of();
+            }
+            // Decided on the participants read at the version the append expects: a concurrent add makes this
+            // run again on the new list, so two adds cannot both take the last place.
+            if (context.participants().size() >= maxParticipants) {
+                throw ChatProblem.tooManyParticipants("userId", maxParticipants);
             }
             return List.of(new NewEvent(ChatEvents.PARTICIPANT_ADDED, new ChatEvents.ParticipantAdded(userId, role, now())));
         });

@@ -78,7 +78,7 @@ class PostLaneTest {
     PostSql postSql;
 
     @Inject
-    PostRateLimiter rateLimiter;
+    RateLimiter rateLimiter;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
