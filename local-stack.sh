@@ -12,6 +12,9 @@
 #   ./local-stack.sh --clean                   start empty: drop the databases and delete Kafka's data first
 #                                              (same: STACK_CLEAN=1 ./local-stack.sh)
 #
+# Everything listens on 127.0.0.1 only (the issuer's passwords are public). To reach the services from another
+# machine: STACK_SERVICE_JVM_OPTS=-Dquarkus.http.host=0.0.0.0 ./local-stack.sh (the issuer and the demo stay local).
+#
 # Data survives a restart: the databases on PostgreSQL, and Kafka's topics in .local-stack/kafka.
 # Every setting (ports, databases, timeouts): launcher/src/main/java/dev/realtime/launcher/StackConfig.java.
 # Service logs: .local-stack/logs/<module>.log

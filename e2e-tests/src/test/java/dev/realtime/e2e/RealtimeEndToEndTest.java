@@ -10,10 +10,19 @@ import dev.realtime.launcher.StackConfig;
 import dev.realtime.launcher.StackService;
 import dev.realtime.testkit.WsTestClient;
 import io.restassured.http.ContentType;
+import java.io.IOException;
+import ConnectException;
+import Inet4Address;
+import InetAddress;
+import InetSocketAddress;
+import NetworkInterface;
+import Socket;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
+import ArrayList;
+import Collections;
 import java.util.HashSet;
+import LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +57,41 @@ class RealtimeEndToEndTest {
         if (stack != null) {
             stack.close();
         }
+    }
+
+    @Test
+    void theStackListensOnLoopbackOnly() throws IOException {
+        // The stack runs beside an issuer whose passwords are public: nothing of it may answer on another interface.
+        InetAddress outside = null;
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                if (nic.isUp() && !address.isLoopbackAddress() && address instanceof Inet4Address) {
+                    outside = address;
+                }
+            }
+        }
+        Assumptions.assumeTrue(outside != null, "this machine has no other IPv4 interface");
+        StackConfig config = stack.config();
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (StackService service : StackService.values()) {
+            ports.put(service.module(), config.port(service));
+        }
+        ports.put("issuer", config.issuerPort());
+        ports.put("kafka", config.kafkaPort());
+        ports.put("demo", config.demoPort());
+        List<String> reachable = new ArrayList<>();
+        for (Map.Entry<String, Integer> port : ports.entrySet()) {
+            try (Socket loopback = new Socket()) {
+                loopback.connect(new InetSocketAddress("127.0.0.1", port.getValue()), 5_000);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(outside, port.getValue()), 5_000);
+                reachable.add(port.getKey() + " on " + outside.getHostAddress() + ":" + port.getValue());
+            } catch (ConnectException refused) {
+                // as it should be
+            }
+        }
+        assertEquals(List.of(), reachable, "parts of the stack answering outside loopback");
     }
 
     @Test

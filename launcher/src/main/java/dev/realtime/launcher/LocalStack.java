@@ -41,6 +41,8 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** Where the services listen unless the service options say otherwise. */
+    static final String LOOPBACK = "127.0.0.1";
 
     private final StackConfig config;
     private final PrintStream console;
@@ -442,6 +444,9 @@ public final class LocalStack implements AutoCloseable {
     private List<String> command(StackService service, int port) {
         List<String> command = new ArrayList<>();
         command.add(config.javaExecutable().toString());
+        // Loopback only: the stack runs beside an issuer whose passwords are public. Before the service options, so
+        // that STACK_SERVICE_JVM_OPTS=-Dquarkus.http.host=0.0.0.0 (the later -D wins) exposes the services.
+        command.add("-Dquarkus.http.host=" + LOOPBACK);
         command.addAll(config.serviceJvmOptions());
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dkafka.bootstrap.servers=" + config.kafkaBootstrapServers());

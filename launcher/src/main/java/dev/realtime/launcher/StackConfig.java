@@ -49,7 +49,8 @@ import java.util.stream.Collectors;
  *                      PostgreSQL, Kafka and the issuer, e.g. to run one service in quarkus:dev beside it)
  * repo.dir             the nearest parent of the working directory holding pom.xml and launcher/pom.xml
  * java                 the JVM running the launcher
- * service.jvm.opts     (none) extra JVM options for every service, space separated
+ * service.jvm.opts     (none) extra JVM options for every service, space separated; the services listen on
+ *                      127.0.0.1 unless these say otherwise (-Dquarkus.http.host=0.0.0.0)
  * echo.logs            false: service output only goes to .local-stack/logs/&lt;module&gt;.log
  * ready.timeout        120 (seconds, or an ISO-8601 duration such as PT2M)
  * token.lifetime       PT1H (access tokens of the development issuer)

@@ -111,7 +111,9 @@ class LocalStackTest {
 
         List<String> chat = stack.command(StackService.CHAT);
         assertEquals(config.javaExecutable().toString(), chat.get(0));
-        assertEquals("-Xmx256m", chat.get(1));
+        // Loopback unless the service options (after it: the later -D wins) say otherwise.
+        assertEquals("-Dquarkus.http.host=127.0.0.1", chat.get(1));
+        assertEquals("-Xmx256m", chat.get(2));
         assertTrue(chat.contains("-Dquarkus.http.port=8081"), chat.toString());
         assertTrue(chat.contains("-Dkafka.bootstrap.servers=localhost:9092"));
         assertTrue(chat.contains("-Dquarkus.oidc.auth-server-url=http://localhost:8180/realms/dev"));
