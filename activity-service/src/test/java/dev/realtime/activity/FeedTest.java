@@ -191,6 +191,21 @@ class FeedTest {
     }
 
     @Test
+    void aMemberPostingAnActivityGets403ProblemJsonAndNothingIsRecorded() {
+        String ana = unique("ana");
+        String bob = unique("bob");
+        String id = project(ana, bob);
+        // Only services post activities (@RolesAllowed): the refusal is the same problem+json as every other 403.
+        for (String user : List.of(ana, bob)) {
+            as(user).body(activity("file:uploaded", user, "file", "f1", "F")).post("/api/projects/{id}/activities", id)
+                    .then().statusCode(403).contentType("application/problem+json")
+                    .body("type", equalTo("/problems/forbidden"))
+                    .body("status", equalTo(403));
+        }
+        assertEquals(List.of("member:joined", "member:joined"), feedVerbs(ana, id));
+    }
+
+    @Test
     void onlyServicesPostAndOnlyForMembers() {
         String ana = unique("ana");
         String stranger = unique("stranger");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.realtime.contracts.chat.ChatEventTypes;
 import dev.realtime.contracts.chat.MessageNew;
@@ -104,6 +105,31 @@ class CloudEventCodecTest {
 
         ProducerRecord<String, byte[]> plain = new ProducerRecord<>(Topics.RECORDS_EVENTS, "k", "{}".getBytes(UTF_8));
         assertThrows(InvalidEventException.class, () -> CloudEventCodec.fromRecord(consumed(plain)));
+    }
+
+    @Test
+    void refusesEventsWhoseStringsCannotBeStored() {
+        for (String data : new String[] {"{\"text\":\"a\\u0000b\"}", "{\"m\":{\"title\":\"\\ud800x\"}}",
+                "{\"list\":[\"ok\",\"\\udc00\"]}", "{\"k\\u0000\":1}"}) {
+            ProducerRecord<String, byte[]> record = CloudEventCodec.toRecord(Topics.CHAT_EVENTS, withData(data));
+            InvalidEventException refused = assertThrows(InvalidEventException.class,
+                    () -> CloudEventCodec.fromRecord(consumed(record)), data);
+            assertTrue(refused.getMessage().contains("cannot be stored"), refused.getMessage());
+        }
+        ProducerRecord<String, byte[]> badActor = CloudEventCodec.toRecord(Topics.CHAT_EVENTS, EVENT);
+        badActor.headers().remove("ce_actor").add("ce_actor", "ali\u0000ce".getBytes(UTF_8));
+        assertThrows(InvalidEventException.class, () -> CloudEventCodec.fromRecord(consumed(badActor)));
+
+        // a surrogate pair, and the six characters backslash-u-0-0-0-0 as text, are fine
+        String fine = "{\"text\":\"\\ud83c\\udfb8 and \\\\u0000\"}";
+        IntegrationEvent read = CloudEventCodec.fromRecord(consumed(CloudEventCodec.toRecord(Topics.CHAT_EVENTS,
+                withData(fine))));
+        assertEquals("\ud83c\udfb8 and \\u0000", Json.read(read.data(), Map.class).get("text"));
+    }
+
+    private static IntegrationEvent withData(String json) {
+        return new IntegrationEvent(EVENT.id(), EVENT.source(), EVENT.type(), EVENT.time(), EVENT.room(), EVENT.seq(),
+                EVENT.actor(), json.getBytes(UTF_8));
     }
 
     @Test

@@ -54,7 +54,8 @@ public final class CloudEventCodec {
 
     /**
      * Reads a record written by any producer. Throws {@link InvalidEventException} with a reason when the
-     * record is not a CloudEvent 1.0 with a valid {@code room}.
+     * record is not a CloudEvent 1.0 with a valid {@code room}, or when one of its strings (attributes, or any string
+     * of JSON data) is not {@linkplain StorableText storable}.
      */
     public static IntegrationEvent fromRecord(ConsumerRecord<?, byte[]> record) {
         CloudEvent cloudEvent;
@@ -92,6 +93,7 @@ public final class CloudEventCodec {
         }
         Object actorValue = cloudEvent.getExtension(ACTOR);
         byte[] data = cloudEvent.getData() == null ? null : cloudEvent.getData().toBytes();
+        refuseUnstorable(cloudEvent, actorValue, data);
         return new IntegrationEvent(
                 cloudEvent.getId(),
                 cloudEvent.getSource(),
@@ -101,5 +103,33 @@ public final class CloudEventCodec {
                 seq,
                 actorValue == null ? null : actorValue.toString(),
                 data);
+    }
+
+    /**
+     * A consumer stores an event's strings (a message text, a title, a name); one PostgreSQL cannot store would fail
+     * that write on every retry and stall the consumer. Refused here, at decode, it is a contract breach that every
+     * consumer rejects once and counts. Data that is not JSON is left to {@link IntegrationEvent#dataAs}.
+     */
+    private static void refuseUnstorable(CloudEvent cloudEvent, Object actorValue, byte[] data) {
+        if (!StorableText.isStorable(cloudEvent.getId())) {
+            throw new InvalidEventException("attribute 'id' " + StorableText.REASON);
+        }
+        if (!StorableText.isStorable(cloudEvent.getSource().toString())) {
+            throw new InvalidEventException("attribute 'source' " + StorableText.REASON);
+        }
+        if (!StorableText.isStorable(cloudEvent.getType())) {
+            throw new InvalidEventException("attribute 'type' " + StorableText.REASON);
+        }
+        if (actorValue != null && !StorableText.isStorable(actorValue.toString())) {
+            throw new InvalidEventException("event " + cloudEvent.getId() + ": extension attribute 'actor' "
+                    + StorableText.REASON);
+        }
+        String contentType = cloudEvent.getDataContentType();
+        if (data != null && (contentType == null || contentType.contains("json"))) {
+            StorableText.firstUnstorable(data).ifPresent(field -> {
+                throw new InvalidEventException("event " + cloudEvent.getId() + ": data." + field + " "
+                        + StorableText.REASON);
+            });
+        }
     }
 }

@@ -16,8 +16,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Every error of a domain service's REST API as RFC 9457 problem+json: version conflicts (409), invalid
- * input (400, naming each field), malformed JSON (400, naming the field where it can), and the status of
- * any other {@link WebApplicationException} (404, 405, 415, ...).
+ * input (400, naming each field), malformed JSON (400, naming the field where it can), a role the caller lacks
+ * (403), and the status of any other {@link WebApplicationException} (404, 405, 415, ...).
  */
 public class EventStoreExceptionMappers {
 
@@ -42,8 +42,22 @@ public class EventStoreExceptionMappers {
 
     @ServerExceptionMapper
     public Response invalid(InvalidRequestException e) {
-        return Problems.response(Response.Status.BAD_REQUEST, "invalid-request", "Invalid request",
-                e.field() + ": " + e.getMessage(), Map.of("errors", List.of(Map.of("field", e.field(), "message", e.getMessage()))));
+        return invalid(e.field(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidParameterException e) {
+        return invalid(e.parameter(), e.getMessage());
+    }
+
+    /**
+     * A role check that fails ({@code @RolesAllowed}, e.g. a member posting an activity only services may post):
+     * Quarkus answers it with an empty 403 of its own; here it gets the problem body every other 403 has.
+     */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return Problems.response(Response.Status.FORBIDDEN, "forbidden", "Forbidden",
+                "The caller may not do this.");
     }
 
     /** Quarkus maps this subtype itself, in plain JSON; ours must be at least as specific to win. */
@@ -69,6 +83,11 @@ public class EventStoreExceptionMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        // Quarkus REST's JSON reader rethrows the binding errors mapped above, but wraps a parse error (a body that is
+        // not JSON at all, e.g. "hello") and the other binding errors in a plain 400: malformed JSON like the rest.
+        if (e.getCause() instanceof JsonProcessingException json && e.getResponse().getStatus() == 400) {
+            return malformed(json);
+        }
         Response.StatusType status = e.getResponse().getStatusInfo();
         Response.Status known = Response.Status.fromStatusCode(status.getStatusCode());
         if (known == null) {
@@ -76,6 +95,11 @@ public class EventStoreExceptionMappers {
         }
         String slug = known.getReasonPhrase().toLowerCase().replace(' ', '-');
         return Problems.response(known, slug, known.getReasonPhrase(), null);
+    }
+
+    private static Response invalid(String field, String message) {
+        return Problems.response(Response.Status.BAD_REQUEST, "invalid-request", "Invalid request",
+                field + ": " + message, Map.of("errors", List.of(Map.of("field", field, "message", message))));
     }
 
     /** {@code post.arg1.text} becomes {@code text}: the client knows its body, not our method names. */
