@@ -1,5 +1,11 @@
 package dev.realtime.activity;
 
+import static dev.realtime.testkit.HostileInputs.NOT_JSON;
+import static dev.realtime.testkit.HostileInputs.NOT_TEXT;
+import static dev.realtime.testkit.HostileInputs.UNSTORABLE;
+import static dev.realtime.testkit.HostileInputs.assertInvalidParameter;
+import static dev.realtime.testkit.HostileInputs.assertMalformed;
+import static dev.realtime.testkit.HostileInputs.assertUnstorable;
 import static dev.realtime.activity.ActivityFixtures.activity;
 import static dev.realtime.activity.ActivityFixtures.as;
 import static dev.realtime.activity.ActivityFixtures.asService;
@@ -7,7 +13,6 @@ import static dev.realtime.activity.ActivityFixtures.feedVerbs;
 import static dev.realtime.activity.ActivityFixtures.posted;
 import static dev.realtime.activity.ActivityFixtures.project;
 import static dev.realtime.activity.ActivityFixtures.unique;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +23,6 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import io.restassured.response.Response;
-import io.restassured.response.ValidatableResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,9 +36,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
 class StrictInputTest {
-    /** JSON escapes as a client sends them: NUL, a lone high and a lone low surrogate. */
-    static final List<String> UNSTORABLE = List.of("a\\u0000b", "a\\ud800b", "a\\udc00b", "end\\ud800");
-
     @Test
     void unstorableTextInAnyStringOfABodyIs400NamingTheFieldAndNothingIsStored() {
         String ana = unique("ana");
@@ -44,19 +44,19 @@ class StrictInputTest {
                 + "\"target\":{\"type\":\"file\",\"id\":\"f1\",\"title\":\"%s\"},\"details\":%s}";
 
         for (String bad : UNSTORABLE) {
-            unstorable(as(ana).body("{\"title\":\"" + bad + "\"}").post("/api/projects"), "title");
-            unstorable(as(ana).body("{\"title\":\"" + bad + "\"}").patch("/api/projects/{id}", id), "title");
-            unstorable(as(ana).body("{\"userId\":\"" + unique("bob") + "\",\"displayName\":\"" + bad + "\"}")
+            assertUnstorable(as(ana).body("{\"title\":\"" + bad + "\"}").post("/api/projects"), "title");
+            assertUnstorable(as(ana).body("{\"title\":\"" + bad + "\"}").patch("/api/projects/{id}", id), "title");
+            assertUnstorable(as(ana).body("{\"userId\":\"" + unique("bob") + "\",\"displayName\":\"" + bad + "\"}")
                     .post("/api/projects/{id}/members", id), "displayName");
-            unstorable(asService().body(activity.formatted(bad, "T", "{}")).post("/api/projects/{id}/activities", id),
+            assertUnstorable(asService().body(activity.formatted(bad, "T", "{}")).post("/api/projects/{id}/activities", id),
                     "actor.name");
-            unstorable(asService().body(activity.formatted("A", bad, "{}")).post("/api/projects/{id}/activities", id),
+            assertUnstorable(asService().body(activity.formatted("A", bad, "{}")).post("/api/projects/{id}/activities", id),
                     "target.title");
             // details are stored as jsonb, which refuses U+0000 in any string
-            unstorable(asService().body(activity.formatted("A", "T", "{\"notes\":[\"ok\",{\"text\":\"" + bad + "\"}]}"))
+            assertUnstorable(asService().body(activity.formatted("A", "T", "{\"notes\":[\"ok\",{\"text\":\"" + bad + "\"}]}"))
                     .post("/api/projects/{id}/activities", id), "details.notes[1].text");
         }
-        unstorable(asService().body(activity.formatted("A", "T", "{\"k\\u0000\":1}"))
+        assertUnstorable(asService().body(activity.formatted("A", "T", "{\"k\\u0000\":1}"))
                 .post("/api/projects/{id}/activities", id), "details.k\\u0000");
 
         as(ana).get("/api/projects/{id}", id).then().statusCode(200).body("title", equalTo("Project of " + ana));
@@ -71,21 +71,21 @@ class StrictInputTest {
         String ana = unique("ana");
         String id = project(ana);
 
-        for (String title : List.of("5", "true", "1e999999")) {
-            malformed(as(ana).body("{\"title\":" + title + "}").post("/api/projects")).body("errors[0].field", equalTo("title"));
-            malformed(as(ana).body("{\"title\":" + title + "}").patch("/api/projects/{id}", id))
+        for (String title : NOT_TEXT) {
+            assertMalformed(as(ana).body("{\"title\":" + title + "}").post("/api/projects")).body("errors[0].field", equalTo("title"));
+            assertMalformed(as(ana).body("{\"title\":" + title + "}").patch("/api/projects/{id}", id))
                     .body("errors[0].field", equalTo("title"));
-            malformed(asService().body("{\"verb\":\"file:uploaded\",\"actor\":{\"id\":\"" + ana + "\"},"
+            assertMalformed(asService().body("{\"verb\":\"file:uploaded\",\"actor\":{\"id\":\"" + ana + "\"},"
                     + "\"target\":{\"type\":\"file\",\"id\":\"f1\",\"title\":" + title + "}}")
                     .post("/api/projects/{id}/activities", id)).body("errors[0].field", equalTo("target.title"));
         }
         for (String seq : List.of("\"1\"", "1.5", "true")) {
-            malformed(as(ana).body("{\"seq\":" + seq + "}").put("/api/projects/{id}/seen", id))
+            assertMalformed(as(ana).body("{\"seq\":" + seq + "}").put("/api/projects/{id}/seen", id))
                     .body("errors[0].field", equalTo("seq"));
         }
-        malformed(as(ana).body("{\"title\":\"hi\"} xyz").patch("/api/projects/{id}", id));
-        malformed(as(ana).body("hello").post("/api/projects"));
-        malformed(asService().body("hello").post("/api/projects/{id}/activities", id));
+        assertMalformed(as(ana).body("{\"title\":\"hi\"} xyz").patch("/api/projects/{id}", id));
+        assertMalformed(as(ana).body(NOT_JSON).post("/api/projects"));
+        assertMalformed(asService().body(NOT_JSON).post("/api/projects/{id}/activities", id));
 
         as(ana).get("/api/projects/{id}", id).then().statusCode(200).body("title", equalTo("Project of " + ana));
         as(ana).get("/api/projects/{id}/seen", id).then().statusCode(200).body("seenSeq", equalTo(0));
@@ -100,11 +100,11 @@ class StrictInputTest {
 
         for (String[] bad : new String[][] {{"before", "1 OR 1=1"}, {"before", notALong}, {"since", "x"},
                 {"since", notALong}, {"limit", "abc"}, {"limit", "1.5"}, {"group", "x"}, {"group", "1"}}) {
-            invalidParameter(as(ana).queryParam(bad[0], bad[1]).get("/api/projects/{id}/activities", id), bad[0]);
+            assertInvalidParameter(as(ana).queryParam(bad[0], bad[1]).get("/api/projects/{id}/activities", id), bad[0]);
         }
-        invalidParameter(as(ana).queryParam("after", notALong).get("/api/projects/{id}/events", id), "after");
-        invalidParameter(as(ana).queryParam("after", "x").get("/api/projects/{id}/events", id), "after");
-        invalidParameter(as(ana).queryParam("limit", "abc").get("/api/projects/{id}/events", id), "limit");
+        assertInvalidParameter(as(ana).queryParam("after", notALong).get("/api/projects/{id}/events", id), "after");
+        assertInvalidParameter(as(ana).queryParam("after", "x").get("/api/projects/{id}/events", id), "after");
+        assertInvalidParameter(as(ana).queryParam("limit", "abc").get("/api/projects/{id}/events", id), "limit");
 
         as(ana).queryParam("group", "true").queryParam("since", "0").queryParam("limit", "5")
                 .get("/api/projects/{id}/activities", id).then().statusCode(200).body("items", hasSize(1));
@@ -112,21 +112,6 @@ class StrictInputTest {
                 .statusCode(200);
     }
 
-    private static void unstorable(Response response, String field) {
-        response.then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("/problems/invalid-request"))
-                .body("errors[0].field", equalTo(field))
-                .body("errors[0].message", containsString("cannot be stored"));
-    }
 
-    private static ValidatableResponse malformed(Response response) {
-        return response.then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("/problems/malformed-json"));
-    }
 
-    private static void invalidParameter(Response response, String parameter) {
-        response.then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("/problems/invalid-request"))
-                .body("errors[0].field", equalTo(parameter));
-    }
 }

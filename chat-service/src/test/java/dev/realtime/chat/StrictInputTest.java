@@ -1,10 +1,15 @@
 package dev.realtime.chat;
 
+import static dev.realtime.testkit.HostileInputs.NOT_JSON;
+import static dev.realtime.testkit.HostileInputs.NOT_TEXT;
+import static dev.realtime.testkit.HostileInputs.UNSTORABLE;
+import static dev.realtime.testkit.HostileInputs.assertInvalidParameter;
+import static dev.realtime.testkit.HostileInputs.assertMalformed;
+import static dev.realtime.testkit.HostileInputs.assertUnstorable;
 import static dev.realtime.chat.ChatFixtures.as;
 import static dev.realtime.chat.ChatFixtures.conversation;
 import static dev.realtime.chat.ChatFixtures.posted;
 import static dev.realtime.chat.ChatFixtures.user;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
@@ -14,9 +19,6 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import io.restassured.response.ValidatableResponse;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,9 +31,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
 class StrictInputTest {
-    /** JSON escapes as a client sends them (the backslash reaches the server): NUL, a lone high and a lone low surrogate. */
-    static final List<String> UNSTORABLE = List.of("a\\u0000b", "a\\ud800b", "a\\udc00b", "end\\ud800");
-
     @Test
     void unstorableTextInAnyStringOfABodyIs400NamingTheFieldAndNothingIsStored() {
         String alice = user("alice");
@@ -39,21 +38,21 @@ class StrictInputTest {
         String message = posted(alice, id, "original");
 
         for (String bad : UNSTORABLE) {
-            unstorable(as(alice).body("{\"text\":\"" + bad + "\"}").post("/api/conversations/{id}/messages", id), "text");
-            unstorable(as(alice).body("{\"text\":\"" + bad + "\"}")
+            assertUnstorable(as(alice).body("{\"text\":\"" + bad + "\"}").post("/api/conversations/{id}/messages", id), "text");
+            assertUnstorable(as(alice).body("{\"text\":\"" + bad + "\"}")
                     .patch("/api/conversations/{id}/messages/{m}", id, message), "text");
-            unstorable(as(alice).body("{\"title\":\"" + bad + "\"}").post("/api/conversations"), "title");
-            unstorable(as(alice).body("{\"title\":\"" + bad + "\"}").patch("/api/conversations/{id}", id), "title");
-            unstorable(as(alice).body("{\"title\":\"ok\",\"participants\":[\"bob\",\"" + bad + "\"]}")
+            assertUnstorable(as(alice).body("{\"title\":\"" + bad + "\"}").post("/api/conversations"), "title");
+            assertUnstorable(as(alice).body("{\"title\":\"" + bad + "\"}").patch("/api/conversations/{id}", id), "title");
+            assertUnstorable(as(alice).body("{\"title\":\"ok\",\"participants\":[\"bob\",\"" + bad + "\"]}")
                     .post("/api/conversations"), "participants[1]");
             // a field the resource ignores is still a string of the body: the one rule covers them all
-            unstorable(as(alice).body("{\"text\":\"fine\",\"extra\":{\"note\":\"" + bad + "\"}}")
+            assertUnstorable(as(alice).body("{\"text\":\"fine\",\"extra\":{\"note\":\"" + bad + "\"}}")
                     .post("/api/conversations/{id}/messages", id), "extra.note");
         }
         // so is a field name; one with a lone surrogate is refused by the JSON reader itself, as not JSON
-        unstorable(as(alice).body("{\"text\":\"fine\",\"extra\":{\"a\\u0000b\":1}}")
+        assertUnstorable(as(alice).body("{\"text\":\"fine\",\"extra\":{\"a\\u0000b\":1}}")
                 .post("/api/conversations/{id}/messages", id), "extra.a\\u0000b");
-        malformed(as(alice).body("{\"text\":\"fine\",\"extra\":{\"a\\ud800b\":1}}")
+        assertMalformed(as(alice).body("{\"text\":\"fine\",\"extra\":{\"a\\ud800b\":1}}")
                 .post("/api/conversations/{id}/messages", id));
 
         as(alice).get("/api/conversations/{id}/messages", id).then().statusCode(200)
@@ -70,22 +69,22 @@ class StrictInputTest {
         String id = conversation(alice);
         String message = posted(alice, id, "original");
 
-        for (String text : List.of("5", "true", "1e999999", "1.5")) {
-            malformed(as(alice).body("{\"text\":" + text + "}").post("/api/conversations/{id}/messages", id))
+        for (String text : NOT_TEXT) {
+            assertMalformed(as(alice).body("{\"text\":" + text + "}").post("/api/conversations/{id}/messages", id))
                     .body("errors[0].field", equalTo("text"));
-            malformed(as(alice).body("{\"text\":" + text + "}").patch("/api/conversations/{id}/messages/{m}", id, message))
+            assertMalformed(as(alice).body("{\"text\":" + text + "}").patch("/api/conversations/{id}/messages/{m}", id, message))
                     .body("errors[0].field", equalTo("text"));
-            malformed(as(alice).body("{\"title\":" + text + "}").post("/api/conversations"))
+            assertMalformed(as(alice).body("{\"title\":" + text + "}").post("/api/conversations"))
                     .body("errors[0].field", equalTo("title"));
         }
-        malformed(as(alice).body("{\"title\":\"ok\",\"direct\":1}").post("/api/conversations"))
+        assertMalformed(as(alice).body("{\"title\":\"ok\",\"direct\":1}").post("/api/conversations"))
                 .body("errors[0].field", equalTo("direct"));
-        malformed(as(alice).body("{\"title\":\"ok\",\"direct\":\"true\"}").post("/api/conversations"))
+        assertMalformed(as(alice).body("{\"title\":\"ok\",\"direct\":\"true\"}").post("/api/conversations"))
                 .body("errors[0].field", equalTo("direct"));
-        malformed(as(alice).body("{\"text\":\"hi\"} xyz").post("/api/conversations/{id}/messages", id));
-        malformed(as(alice).body("{\"text\":\"hi\"}{\"text\":\"again\"}").post("/api/conversations/{id}/messages", id));
-        malformed(as(alice).body("hello").post("/api/conversations/{id}/messages", id));
-        malformed(as(alice).body("hello").post("/api/conversations"));
+        assertMalformed(as(alice).body("{\"text\":\"hi\"} xyz").post("/api/conversations/{id}/messages", id));
+        assertMalformed(as(alice).body("{\"text\":\"hi\"}{\"text\":\"again\"}").post("/api/conversations/{id}/messages", id));
+        assertMalformed(as(alice).body(NOT_JSON).post("/api/conversations/{id}/messages", id));
+        assertMalformed(as(alice).body(NOT_JSON).post("/api/conversations"));
 
         as(alice).get("/api/conversations/{id}/messages", id).then().statusCode(200)
                 .body("items", hasSize(1)).body("items[0].text", equalTo("original"));
@@ -99,19 +98,19 @@ class StrictInputTest {
         posted(alice, id, "hello");
         String notALong = "9223372036854775808";
 
-        invalidParameter(as(alice).queryParam("limit", "abc").get("/api/conversations"), "limit");
-        invalidParameter(as(alice).queryParam("limit", "99999999999").get("/api/conversations"), "limit");
-        invalidParameter(as(alice).queryParam("archived", "maybe").get("/api/conversations"), "archived");
-        invalidParameter(as(alice).queryParam("before", "1 OR 1=1").get("/api/conversations"), "before");
+        assertInvalidParameter(as(alice).queryParam("limit", "abc").get("/api/conversations"), "limit");
+        assertInvalidParameter(as(alice).queryParam("limit", "99999999999").get("/api/conversations"), "limit");
+        assertInvalidParameter(as(alice).queryParam("archived", "maybe").get("/api/conversations"), "archived");
+        assertInvalidParameter(as(alice).queryParam("before", "1 OR 1=1").get("/api/conversations"), "before");
 
-        invalidParameter(as(alice).queryParam("after", notALong).get("/api/conversations/{id}/events", id), "after");
-        invalidParameter(as(alice).queryParam("after", "x").get("/api/conversations/{id}/events", id), "after");
-        invalidParameter(as(alice).queryParam("limit", "1.5").get("/api/conversations/{id}/events", id), "limit");
+        assertInvalidParameter(as(alice).queryParam("after", notALong).get("/api/conversations/{id}/events", id), "after");
+        assertInvalidParameter(as(alice).queryParam("after", "x").get("/api/conversations/{id}/events", id), "after");
+        assertInvalidParameter(as(alice).queryParam("limit", "1.5").get("/api/conversations/{id}/events", id), "limit");
 
-        invalidParameter(as(alice).queryParam("before", "1 OR 1=1").get("/api/conversations/{id}/messages", id), "before");
-        invalidParameter(as(alice).queryParam("before", notALong).get("/api/conversations/{id}/messages", id), "before");
-        invalidParameter(as(alice).queryParam("after", "x").get("/api/conversations/{id}/messages", id), "after");
-        invalidParameter(as(alice).queryParam("limit", "ten").get("/api/conversations/{id}/messages", id), "limit");
+        assertInvalidParameter(as(alice).queryParam("before", "1 OR 1=1").get("/api/conversations/{id}/messages", id), "before");
+        assertInvalidParameter(as(alice).queryParam("before", notALong).get("/api/conversations/{id}/messages", id), "before");
+        assertInvalidParameter(as(alice).queryParam("after", "x").get("/api/conversations/{id}/messages", id), "after");
+        assertInvalidParameter(as(alice).queryParam("limit", "ten").get("/api/conversations/{id}/messages", id), "limit");
 
         // the same parameters, well formed, still work (and the range checks still name them)
         as(alice).queryParam("archived", "TRUE").queryParam("limit", "5").get("/api/conversations").then()
@@ -120,24 +119,9 @@ class StrictInputTest {
         as(alice).queryParam("archived", "").queryParam("limit", "").get("/api/conversations").then().statusCode(200);
         as(alice).queryParam("after", "0").queryParam("limit", "+2").get("/api/conversations/{id}/events", id).then()
                 .statusCode(200).body("items", hasSize(2));
-        invalidParameter(as(alice).queryParam("limit", "0").get("/api/conversations/{id}/messages", id), "limit");
+        assertInvalidParameter(as(alice).queryParam("limit", "0").get("/api/conversations/{id}/messages", id), "limit");
     }
 
-    private static void unstorable(io.restassured.response.Response response, String field) {
-        response.then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("/problems/invalid-request"))
-                .body("errors[0].field", equalTo(field))
-                .body("errors[0].message", containsString("cannot be stored"));
-    }
 
-    private static ValidatableResponse malformed(io.restassured.response.Response response) {
-        return response.then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("/problems/malformed-json"));
-    }
 
-    private static void invalidParameter(io.restassured.response.Response response, String parameter) {
-        response.then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("/problems/invalid-request"))
-                .body("errors[0].field", equalTo(parameter));
-    }
 }

@@ -1,7 +1,10 @@
 package dev.realtime.notification;
 
+import static dev.realtime.testkit.HostileInputs.NOT_JSON;
+import static dev.realtime.testkit.HostileInputs.assertInvalidParameter;
+import static dev.realtime.testkit.HostileInputs.assertMalformed;
+import static dev.realtime.testkit.HostileInputs.assertUnstorable;
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,8 +20,6 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import io.restassured.response.Response;
-import io.restassured.response.ValidatableResponse;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -71,10 +72,10 @@ class StrictInputTest {
     void unstorableTextInABodyIs400NamingTheField() {
         String olga = Sources.user("olga");
         for (String bad : List.of("Europe/Paris\\u0000", "\\ud800", "Europe/\\udc00")) {
-            unstorable(Sources.as(olga).body("{\"emailEnabled\":false,\"quietHours\":{\"start\":\"22:00\","
+            assertUnstorable(Sources.as(olga).body("{\"emailEnabled\":false,\"quietHours\":{\"start\":\"22:00\","
                     + "\"end\":\"07:00\",\"timeZone\":\"" + bad + "\"}}").put("/api/notifications/preferences"),
                     "quietHours.timeZone");
-            unstorable(Sources.as(olga).body("{\"emailEnabled\":false,\"mutedTypes\":[\"message\",\"" + bad + "\"]}")
+            assertUnstorable(Sources.as(olga).body("{\"emailEnabled\":false,\"mutedTypes\":[\"message\",\"" + bad + "\"]}")
                     .put("/api/notifications/preferences"), "mutedTypes[1]");
         }
         Sources.as(olga).get("/api/notifications/preferences").then().statusCode(200)
@@ -85,14 +86,14 @@ class StrictInputTest {
     void scalarsOfTheWrongTypeTrailingGarbageAndNonJsonAre400MalformedJson() {
         String pete = Sources.user("pete");
         for (String value : List.of("1", "0", "\"false\"", "1.0")) {
-            malformed(Sources.as(pete).body("{\"emailEnabled\":" + value + "}").put("/api/notifications/preferences"))
+            assertMalformed(Sources.as(pete).body("{\"emailEnabled\":" + value + "}").put("/api/notifications/preferences"))
                     .body("errors[0].field", equalTo("emailEnabled"));
         }
-        malformed(Sources.as(pete).body("{\"emailEnabled\":false,\"mutedTypes\":[5]}")
+        assertMalformed(Sources.as(pete).body("{\"emailEnabled\":false,\"mutedTypes\":[5]}")
                 .put("/api/notifications/preferences")).body("errors[0].field", equalTo("mutedTypes[0]"));
-        malformed(Sources.as(pete).body("{\"emailEnabled\":false} xyz").put("/api/notifications/preferences"));
-        malformed(Sources.as(pete).body("hello").put("/api/notifications/preferences"));
-        malformed(Sources.as(pete).body("hello").post("/api/notifications/read"));
+        assertMalformed(Sources.as(pete).body("{\"emailEnabled\":false} xyz").put("/api/notifications/preferences"));
+        assertMalformed(Sources.as(pete).body(NOT_JSON).put("/api/notifications/preferences"));
+        assertMalformed(Sources.as(pete).body(NOT_JSON).post("/api/notifications/read"));
 
         Sources.as(pete).get("/api/notifications/preferences").then().statusCode(200)
                 .body("emailEnabled", equalTo(true));
@@ -104,11 +105,11 @@ class StrictInputTest {
         String notALong = "9223372036854775808";
         for (String[] bad : new String[][] {{"before", "1 OR 1=1"}, {"before", notALong}, {"limit", "abc"},
                 {"limit", "1.5"}, {"filter", "x"}}) {
-            invalidParameter(Sources.as(nina).queryParam(bad[0], bad[1]).get("/api/notifications"), bad[0]);
+            assertInvalidParameter(Sources.as(nina).queryParam(bad[0], bad[1]).get("/api/notifications"), bad[0]);
         }
-        invalidParameter(Sources.as(nina).queryParam("after", notALong).get("/api/users/{sub}/events", nina), "after");
-        invalidParameter(Sources.as(nina).queryParam("after", "x").get("/api/users/{sub}/events", nina), "after");
-        invalidParameter(Sources.as(nina).queryParam("limit", "abc").get("/api/users/{sub}/events", nina), "limit");
+        assertInvalidParameter(Sources.as(nina).queryParam("after", notALong).get("/api/users/{sub}/events", nina), "after");
+        assertInvalidParameter(Sources.as(nina).queryParam("after", "x").get("/api/users/{sub}/events", nina), "after");
+        assertInvalidParameter(Sources.as(nina).queryParam("limit", "abc").get("/api/users/{sub}/events", nina), "limit");
 
         Sources.as(nina).queryParam("limit", "5").queryParam("before", "10").get("/api/notifications").then()
                 .statusCode(200);
@@ -128,21 +129,6 @@ class StrictInputTest {
         Sources.sendRecord(CloudEventCodec.toRecord(Topics.RECORDS_EVENTS, event));
     }
 
-    private static void unstorable(Response response, String field) {
-        response.then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("/problems/invalid-request"))
-                .body("errors[0].field", equalTo(field))
-                .body("errors[0].message", containsString("cannot be stored"));
-    }
 
-    private static ValidatableResponse malformed(Response response) {
-        return response.then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("/problems/malformed-json"));
-    }
 
-    private static void invalidParameter(Response response, String parameter) {
-        response.then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
-                .body("type", equalTo("/problems/invalid-request"))
-                .body("errors[0].field", equalTo(parameter));
-    }
 }
