@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.eventstore.fixtures.Deposit;
+import dev.realtime.eventstore.fixtures.ProducerJournal;
 import dev.realtime.eventstore.fixtures.TestIntegrationMapper;
 import dev.realtime.eventstore.relay.CommitSignal;
 import dev.realtime.eventstore.relay.Relay;
@@ -91,6 +92,7 @@ class RelayStressTest {
     private final List<Thread> burners = new ArrayList<>();
     private volatile boolean burning;
     private final Random random = new Random();
+    private final ProducerJournal journal = new ProducerJournal();
 
     @BeforeEach
     void brokerBehindAProxy() throws IOException {
@@ -178,6 +180,13 @@ class RelayStressTest {
                     @Override
                     public void failed(Exception failure) {
                         faults.incrementAndGet();
+                        journal.note("relay failed: " + failure);
+                    }
+
+                    @Override
+                    public void published(dev.realtime.eventstore.store.StoredEvent event) {
+                        journal.note("relay published " + event.streamId + "#" + event.version + " (tx position "
+                                + event.position + ")");
                     }
                 }, new CommitSignal());
         relay.start();
@@ -238,15 +247,42 @@ class RelayStressTest {
         List<Long> expected = java.util.stream.LongStream.rangeClosed(1, VERSIONS).boxed().toList();
         int totalExtras = 0;
         for (String stream : faultsBefore.keySet()) {
+            if (!expected.equals(firstCopies.get(stream))) {
+                LOG.errorf("%s: producers' journal for %s:%n%s%nstored rows:%n%s", scenario, stream,
+                        journal.around(stream), storedRows(stream));
+            }
             assertEquals(expected, firstCopies.get(stream), scenario + ": first copies of " + stream + " (iteration "
                     + iterationOf.get(stream) + ") in stream order; on Kafka: " + onKafka(all, stream));
             int extra = extras.getOrDefault(stream, 0);
             totalExtras += extra;
+            if (extra > 0 && faults.get() <= faultsBefore.get(stream)) {
+                LOG.errorf("%s: producers' journal for %s:%n%s%nstored rows:%n%s", scenario, stream,
+                        journal.around(stream), storedRows(stream));
+            }
             assertTrue(extra == 0 || faults.get() > faultsBefore.get(stream), scenario + ": " + extra
                     + " extra copies of " + stream + " without a failure logged since its iteration began");
         }
         LOG.infof("%s: %d iterations, %d streams, %d faults, %d extra copies", scenario, ITERATIONS,
                 faultsBefore.size(), faults.get(), totalExtras);
+    }
+
+    private String storedRows(String stream) {
+        StringBuilder out = new StringBuilder();
+        try (Connection connection = connect(); java.sql.PreparedStatement rows = connection.prepareStatement(
+                "select version, position, tx_id::text, recorded_at, data::text from es_events where stream_id = ?"
+                        + " order by version")) {
+            rows.setString(1, stream);
+            try (java.sql.ResultSet rs = rows.executeQuery()) {
+                while (rs.next()) {
+                    out.append("v").append(rs.getLong(1)).append(" position ").append(rs.getLong(2)).append(" tx ")
+                            .append(rs.getString(3)).append(" at ").append(rs.getString(4)).append(' ')
+                            .append(rs.getString(5)).append('\n');
+                }
+            }
+        } catch (SQLException e) {
+            out.append(e);
+        }
+        return out.toString();
     }
 
     private static String onKafka(List<ConsumerRecord<String, byte[]>> all, String stream) {
@@ -277,15 +313,15 @@ class RelayStressTest {
                 .toList();
     }
 
-    private KafkaProducer<String, byte[]> producer() {
+    private org.apache.kafka.clients.producer.Producer<String, byte[]> producer() {
         // Short timeouts so a stall fails batches in flight and in the queue; small batches so one relay batch
         // spans several producer batches per partition, and a buffer so small that a relay batch's later records
         // wait for memory and are batched after an earlier batch of their partition failed.
         Map<String, String> failFast = Map.of("delivery.timeout.ms", "800", "request.timeout.ms", "300",
                 "linger.ms", "5", "batch.size", "600", "buffer.memory", "2400", "max.block.ms", "1000",
                 "reconnect.backoff.max.ms", "100", "retry.backoff.ms", "20", "transaction.timeout.ms", "5000");
-        return new KafkaProducer<>(RelayService.producerProperties(bootstrap(), "stress", failFast),
-                new StringSerializer(), new ByteArraySerializer());
+        return journal.record(new KafkaProducer<>(RelayService.producerProperties(bootstrap(), "stress", failFast),
+                new StringSerializer(), new ByteArraySerializer()));
     }
 
     private String bootstrap() {

@@ -18,6 +18,7 @@ import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.NewEvent;
 import dev.realtime.eventstore.store.StoredEvent;
 import dev.realtime.testkit.FreePorts;
+import dev.realtime.testkit.KafkaBroker;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
 import dev.realtime.testkit.TopicReader;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 class RelayTest {
     static final Duration WAIT = Duration.ofSeconds(30);
+    static final String DIGITS_TOPIC = "es-digits.events";
 
     @Inject
     EventStore store;
@@ -197,6 +199,52 @@ class RelayTest {
     }
 
     @Test
+    void eventsWhoseTransactionIdsCrossAPowerOfTenArePublishedInTransactionOrder() throws Exception {
+        // Seen in CI and in the fault suite (tx 99994, 99998, 100001, 100003): the relay sorted by the text of tx_id,
+        // so "100001" came before "99998" and a stream's later versions were published before its earlier ones,
+        // then again after them. Two versions of one stream whose transaction ids straddle a power of ten below
+        // every running transaction (a fresh relay reads from the start, so both are due at once).
+        long current;
+        try (Connection connection = dataSource.getConnection(); Statement query = connection.createStatement();
+                var rs = query.executeQuery("select pg_current_xact_id()::text")) {
+            rs.next();
+            current = Long.parseLong(rs.getString(1));
+        }
+        long power = 10;
+        while (power * 10 <= current / 2) {
+            power *= 10;
+        }
+        String stream = stream();
+        try (Connection connection = dataSource.getConnection()) {
+            insertWithTransactionId(connection, stream, 1, power - 1);
+            insertWithTransactionId(connection, stream, 2, power);
+            insertWithTransactionId(connection, stream, 3, power + 1);
+        }
+        String name = "digits-" + UUID.randomUUID();
+        Relay fresh = new Relay(new Relay.Settings(name, 100, Duration.ofMillis(100), Duration.ofMillis(100),
+                Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)), this::connect,
+                () -> new KafkaProducer<>(RelayService.producerProperties(KafkaBroker.bootstrapServers(), name,
+                        Map.of()), new StringSerializer(), new ByteArraySerializer()),
+                // Only this stream, to a topic of its own: a fresh relay would publish every event of the database
+                // again, and the application's relay publishes this stream to the test topic too.
+                event -> !stream.equals(event.streamId) ? List.of() : mapper.map(event).stream()
+                        .map(r -> new org.apache.kafka.clients.producer.ProducerRecord<>(DIGITS_TOPIC, null, r.key(),
+                                r.value(), r.headers()))
+                        .toList(),
+                new Relay.Listener() {
+                }, new CommitSignal());
+        try (TopicReader reader = TopicReader.of(DIGITS_TOPIC)) {
+            fresh.start();
+            List<IntegrationEvent> published = events(reader.awaitRecords(keyed(stream), 3, WAIT));
+            assertEquals(List.of(1L, 2L, 3L), published.stream().map(IntegrationEvent::seq).toList());
+            assertEquals(3, reader.drain(Duration.ofSeconds(1)).stream().filter(keyed(stream)).count(),
+                    "no extra copies");
+        } finally {
+            fresh.stop();
+        }
+    }
+
+    @Test
     void aKafkaOutageDelaysPublishingButLosesNothing() throws Exception {
         int[] ports = FreePorts.distinct(2);
         int port = ports[0];
@@ -296,6 +344,20 @@ class RelayTest {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    /** A committed event whose tx_id is given, as if an older transaction had written it. */
+    private static void insertWithTransactionId(Connection connection, String stream, long version, long txId)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                insert into es_events (event_id, stream_id, version, type, data, metadata, tx_id)
+                values (?, ?, ?, 'test.Deposited.v1', '{"amount":1,"note":"raw"}', '{"actor":"raw"}', ?::xid8)""")) {
+            insert.setObject(1, UUID.randomUUID());
+            insert.setString(2, stream);
+            insert.setLong(3, version);
+            insert.setString(4, Long.toString(txId));
+            insert.executeUpdate();
         }
     }
 

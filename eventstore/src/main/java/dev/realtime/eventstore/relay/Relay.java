@@ -60,12 +60,18 @@ public final class Relay implements AutoCloseable {
     /** How often an idle relay looks for another instance's notification: its latency for those commits. */
     private static final long NOTIFICATION_CHECK_MILLIS = 10;
 
+    /**
+     * The ORDER BY names the table's columns: a bare {@code tx_id} there means the output column of that name, and
+     * {@code tx_id::text} was one, so batches were sorted by the text of the transaction id ("100001" before
+     * "99998"): at each power of ten a stream's later versions went out before its earlier ones.
+     */
     private static final String FETCH = """
-            select position, event_id, stream_id, version, type, data::text, metadata::text, recorded_at, tx_id::text
-              from es_events
-             where (tx_id, position) > (?::xid8, ?)
-               and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-             order by tx_id, position
+            select e.position, e.event_id, e.stream_id, e.version, e.type, e.data::text, e.metadata::text,
+                   e.recorded_at, e.tx_id::text as tx_id_text
+              from es_events e
+             where (e.tx_id, e.position) > (?::xid8, ?)
+               and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+             order by e.tx_id, e.position
              limit ?
             """;
     private static final String COUNT_UNPUBLISHED = """
