@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * A WebSocket client on a bare socket for the misbehaviours the JDK client cannot show: it answers no pings and
  * reads nothing until asked to, with a small receive buffer, like a stalled or vanished browser tab. It speaks
- * just enough RFC 6455 for that: the upgrade, masked text frames out, and frames in until the close.
+ * just enough RFC 6455 for that: the upgrade, masked text frames out, and frames in until the close; and it sends
+ * hand-made frames that break the protocol, for the server's answer to those.
  */
 public final class RawWsClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -79,20 +80,47 @@ public final class RawWsClient implements AutoCloseable {
     }
 
     public void sendText(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendRaw(frame(0x81, text.getBytes(StandardCharsets.UTF_8), true));
+    }
+
+    /** Sends a frame as given: {@code head} is its first byte (FIN, RSV1-3, opcode), e.g. 0x81 for a final text frame. */
+    public void sendFrame(int head, byte[] payload, boolean masked) {
+        sendRaw(frame(head, payload, masked));
+    }
+
+    /** Writes bytes as they are (several frames at once, say); an UncheckedIOException once the server has gone. */
+    public void sendRaw(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One frame on the wire: {@code head} (FIN, RSV1-3, opcode), the length, and the payload, masked with a random key
+     * as RFC 6455 requires of a client unless {@code masked} is false.
+     */
+    public static byte[] frame(int head, byte[] payload, boolean masked) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
+        frame.write(head);
+        int maskBit = masked ? 0x80 : 0;
         if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
+            frame.write(maskBit | payload.length);
         } else if (payload.length < 65536) {
-            frame.write(0x80 | 126);
+            frame.write(maskBit | 126);
             frame.write(payload.length >>> 8);
             frame.write(payload.length & 0xFF);
         } else {
-            frame.write(0x80 | 127);
+            frame.write(maskBit | 127);
             for (int shift = 56; shift >= 0; shift -= 8) {
                 frame.write((int) ((long) payload.length >>> shift) & 0xFF);
             }
+        }
+        if (!masked) {
+            frame.writeBytes(payload);
+            return frame.toByteArray();
         }
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
@@ -100,12 +128,7 @@ public final class RawWsClient implements AutoCloseable {
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        try {
-            out.write(frame.toByteArray());
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return frame.toByteArray();
     }
 
     /**
@@ -154,16 +177,7 @@ public final class RawWsClient implements AutoCloseable {
     }
 
     private void sendControl(int opcode, byte[] payload) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | opcode);
-        frame.write(0x80 | payload.length);
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
-        frame.writeBytes(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frame.toByteArray());
+        out.write(frame(0x80 | opcode, payload, true));
         out.flush();
     }
 
