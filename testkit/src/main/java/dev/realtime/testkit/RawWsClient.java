@@ -88,6 +88,11 @@ public final class RawWsClient implements AutoCloseable {
         sendRaw(frame(head, payload, masked));
     }
 
+    /** An unsolicited pong (RFC 6455 allows one as a heartbeat): the server sees the client alive, it reads nothing. */
+    public void sendPong() {
+        sendFrame(0x8A, new byte[0], true);
+    }
+
     /** Writes bytes as they are (several frames at once, say); an UncheckedIOException once the server has gone. */
     public void sendRaw(byte[] bytes) {
         try {
