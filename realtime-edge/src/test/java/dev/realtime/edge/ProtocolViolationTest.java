@@ -24,6 +24,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,14 @@ class ProtocolViolationTest {
         // RSV1 without permessage-deflate negotiated (the raw client offers no extension), then RSV2.
         assertClosedWith(1002, RawWsClient.frame(0xC1, SUBSCRIBE, true));
         assertClosedWith(1002, RawWsClient.frame(0xA1, SUBSCRIBE, true));
+        // A compressed frame (what a browser sends once permessage-deflate is agreed): the bit is the violation, not
+        // the payload that is no UTF-8 text.
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        deflater.setInput(SUBSCRIBE);
+        byte[] buffer = new byte[1024];
+        int length = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
+        deflater.end();
+        assertClosedWith(1002, RawWsClient.frame(0xC1, Arrays.copyOf(buffer, length - 4), true));
     }
 
     @Test

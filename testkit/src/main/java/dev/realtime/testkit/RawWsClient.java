@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A WebSocket client on a bare socket for the misbehaviours the JDK client cannot show: it answers no pings and
@@ -37,6 +39,11 @@ public final class RawWsClient implements AutoCloseable {
 
     /** Opens and upgrades; {@code receiveBuffer} bytes of socket buffer (small = the server's writes back up soon). */
     public static RawWsClient connect(URI ws, String token, int receiveBuffer) {
+        return connect(ws, token, receiveBuffer, Map.of());
+    }
+
+    /** Opens and upgrades with extra request headers (e.g. {@code Sec-WebSocket-Extensions}). */
+    public static RawWsClient connect(URI ws, String token, int receiveBuffer, Map<String, String> headers) {
         try {
             Socket socket = new Socket();
             socket.setReceiveBufferSize(receiveBuffer);
@@ -49,7 +56,10 @@ public final class RawWsClient implements AutoCloseable {
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                     + "Sec-WebSocket-Version: 13\r\n"
-                    + "Authorization: Bearer " + token + "\r\n\r\n";
+                    + "Authorization: Bearer " + token + "\r\n"
+                    + headers.entrySet().stream().map(header -> header.getKey() + ": " + header.getValue() + "\r\n")
+                            .collect(Collectors.joining())
+                    + "\r\n";
             client.out.write(request.getBytes(StandardCharsets.US_ASCII));
             client.out.flush();
             String status = client.readHeaders();

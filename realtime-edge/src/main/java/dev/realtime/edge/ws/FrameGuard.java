@@ -6,11 +6,13 @@ import dev.realtime.edge.rooms.InboundBudget;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -39,6 +41,7 @@ import org.jboss.logging.Logger;
 final class FrameGuard extends ChannelDuplexHandler {
     static final String NAME = "realtime-edge-frame-guard";
     static final String UTF8_VALIDATOR = "realtime-edge-utf8-validator";
+    static final String RESERVED_BITS = "realtime-edge-reserved-bits";
     /** After the edge's close frame, how long it waits for the client's before it drops the socket. */
     static final long CLOSE_WAIT_SECONDS = 10;
     private static final Logger LOG = Logger.getLogger(FrameGuard.class);
@@ -94,12 +97,6 @@ final class FrameGuard extends ChannelDuplexHandler {
             if (clientClosed) {
                 ctx.close();
             }
-            return;
-        }
-        if (frame.rsv() != 0) {
-            // Past the extension decoders: a compressed frame's RSV1 is cleared by the permessage-deflate decoder.
-            frame.release();
-            fail(ctx, CloseCodes.PROTOCOL_ERROR, "protocol error", "reserved bits set", true);
             return;
         }
         if (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame) {
@@ -202,6 +199,23 @@ final class FrameGuard extends ChannelDuplexHandler {
             ctx.channel().config().setAutoRead(true);
         } else {
             written.addListener(done -> ctx.close());
+        }
+    }
+
+    /**
+     * Refuses frames with RSV bits set, ahead of the UTF-8 check (such a frame's payload may be compressed bytes,
+     * and the violation is the bits). Vert.x allows extensions in the decoder whenever compression is supported, so
+     * the decoder lets them through; here, behind the extension decoders (which clear the RSV1 of a frame they
+     * decompressed), a bit still set is one no negotiated extension explains.
+     */
+    static final class ReservedBits extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof WebSocketFrame frame && frame.rsv() != 0) {
+                frame.release();
+                throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set");
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,12 +47,16 @@ public class FrameGuardInstaller implements HttpUpgradeCheck {
                     "connection from " + context.httpRequest().remoteAddress());
             ChannelPipeline pipeline = base.channel().pipeline();
             // A keep-alive connection whose earlier upgrade was refused already has them: start afresh.
-            if (pipeline.get(FrameGuard.UTF8_VALIDATOR) != null) {
-                pipeline.remove(FrameGuard.UTF8_VALIDATOR);
+            for (String name : List.of(FrameGuard.RESERVED_BITS, FrameGuard.UTF8_VALIDATOR, FrameGuard.NAME)) {
+                if (pipeline.get(name) != null) {
+                    pipeline.remove(name);
+                }
             }
-            if (pipeline.get(FrameGuard.NAME) != null) {
-                pipeline.remove(FrameGuard.NAME);
-            }
+            // In this order, each one's exception reaching the guard. Vert.x adds its WebSocket extension handler
+            // (when compression is on) in front of its handler as the connection is made, and the negotiated
+            // extension's decoder goes right behind that at the handshake: in front of these, so they see frames
+            // decompressed.
+            pipeline.addBefore(VERTX_HANDLER, FrameGuard.RESERVED_BITS, new FrameGuard.ReservedBits());
             pipeline.addBefore(VERTX_HANDLER, FrameGuard.UTF8_VALIDATOR, new Utf8FrameValidator(false));
             pipeline.addBefore(VERTX_HANDLER, FrameGuard.NAME, guard);
             context.userData().put(GUARD, guard);
