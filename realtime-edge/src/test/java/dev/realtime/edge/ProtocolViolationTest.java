@@ -1,10 +1,12 @@
 package dev.realtime.edge;
 
 import static dev.realtime.edge.Edge.WAIT;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.RawWsClient;
 import dev.realtime.testkit.WsTestClient;
@@ -13,6 +15,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -44,6 +47,8 @@ class ProtocolViolationTest {
 
     @TestHTTPResource("/ws")
     URI http;
+    @Inject
+    RoomRegistry registry;
 
     URI ws;
     final List<LogRecord> logged = new ArrayList<>();
@@ -96,6 +101,13 @@ class ProtocolViolationTest {
     void aFragmentedPingIsAProtocolError() {
         // FIN clear on a control frame.
         assertClosedWith(1002, RawWsClient.frame(0x09, "ping".getBytes(StandardCharsets.US_ASCII), true));
+    }
+
+    @Test
+    void aContinuationWithoutAMessageOrAMalformedCloseIsAProtocolError() {
+        assertClosedWith(1002, RawWsClient.frame(0x80, "tail".getBytes(StandardCharsets.US_ASCII), true));
+        // A close frame's payload is empty or a two-byte code (and a reason): one byte is neither.
+        assertClosedWith(1002, RawWsClient.frame(0x88, new byte[] {3}, true));
     }
 
     @Test
@@ -157,6 +169,20 @@ class ProtocolViolationTest {
         assertLoggedOnce(user);
     }
 
+    @Test
+    void aClientThatResetsItsSocketLeavesNoErrorInTheLog() {
+        String user = Edge.unique("resetter");
+        RawWsClient client = RawWsClient.connect(ws, Edge.token(user), 65536);
+        client.readUntil(text -> text.contains("\"welcome\""), WAIT);
+        client.reset();
+        // The session goes once the edge has seen the socket end (its failure, if any, reported before).
+        await().atMost(WAIT).until(() -> registry.sessions().stream().noneMatch(session -> user.equals(session.user())));
+        synchronized (logged) {
+            assertNoErrors(List.copyOf(logged));
+            logged.clear();
+        }
+    }
+
     private static byte[] pings(int count) {
         ByteArrayOutputStream pings = new ByteArrayOutputStream();
         for (int i = 0; i < count; i++) {
@@ -196,17 +222,21 @@ class ProtocolViolationTest {
             records = List.copyOf(logged);
             logged.clear();
         }
+        assertNoErrors(records);
+        List<String> aboutUser = records.stream()
+                .filter(record -> record.getLevel().intValue() >= Level.INFO.intValue())
+                .map(ProtocolViolationTest::format)
+                .filter(text -> text.contains(user)).toList();
+        assertEquals(1, aboutUser.size(), "one line for the connection: " + aboutUser);
+    }
+
+    private static void assertNoErrors(List<LogRecord> records) {
         List<String> errors = records.stream()
                 .filter(record -> record.getLevel().intValue() >= Level.SEVERE.intValue()
                         || record.getThrown() != null)
                 .filter(record -> frameworkOrEdge(record.getLoggerName()))
                 .map(ProtocolViolationTest::format).toList();
         assertTrue(errors.isEmpty(), "logged at ERROR or with a stack trace: " + errors);
-        List<String> aboutUser = records.stream()
-                .filter(record -> record.getLevel().intValue() >= Level.INFO.intValue())
-                .map(ProtocolViolationTest::format)
-                .filter(text -> text.contains(user)).toList();
-        assertEquals(1, aboutUser.size(), "one line for the connection: " + aboutUser);
     }
 
     private static boolean frameworkOrEdge(String logger) {

@@ -245,6 +245,16 @@ public final class RawWsClient implements AutoCloseable {
         throw new AssertionError("connection still open after " + timeout);
     }
 
+    /** Drops the connection with a TCP reset instead of a close (a crashed client, a network box giving up). */
+    public void reset() {
+        try {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -34,6 +35,8 @@ import org.jboss.logging.Logger;
  * {@code realtime.limits.rate-violations-before-close} in a row the connection is closed with {@code 4029}, so
  * pongs cannot pile up in the write buffer of a client that pings without reading.</li>
  * <li>Whether the socket takes bytes: {@link #stalledForNanos} feeds the slow-consumer rule ({@code 4008}).</li>
+ * <li>A socket that fails (a reset by the client): closed quietly, instead of two ERROR lines with stack traces
+ * from websockets-next.</li>
  * </ul>
  * One instance per connection; everything but {@link #stalledForNanos} and {@link #describe} runs on the
  * connection's event loop.
@@ -134,6 +137,13 @@ final class FrameGuard extends ChannelDuplexHandler {
         if (failing) {
             // The edge is closing this socket anyway (a reset by the client, say): nothing to report.
             LOG.debugf("Ignored while closing %s: %s", label, cause.toString());
+            return;
+        }
+        if (cause instanceof IOException) {
+            // The client reset the connection (or the network did): it ended, as a close would. Passed on, it would
+            // be logged by websockets-next at ERROR with its stack trace, twice.
+            LOG.debugf("The socket of %s failed: %s", label, cause.toString());
+            ctx.close();
             return;
         }
         ctx.fireExceptionCaught(cause);
