@@ -165,6 +165,43 @@ class LimitsTest {
     }
 
     @Test
+    void aClientWhoseSocketTakesNothingIsClosedAsSlowConsumerThoughItsSendQueueNeverFilled() {
+        String user = Edge.unique("xena");
+        Room own = Room.user(user);
+        String big = "x".repeat(40_000);
+        try (WsTestClient reader = Edge.connect(ws, user)) {
+            for (long seq = 1; seq <= 200; seq++) {
+                Edge.producer().send(CloudEventCodec.toRecord(Topics.NOTIFICATION_EVENTS,
+                        Edge.event(own, "notification.notification.new.v1", seq, Map.of("body", big))));
+            }
+            Edge.producer().flush();
+            // Once one connection has the last, the edge's window holds all 200 (8 MB).
+            reader.await(frame -> frame.path("seq").asLong() == 200, LONG_WAIT);
+            double closedBefore = counter("realtime_edge_closes_total{code=\"4008\"");
+            try (RawWsClient stalled = RawWsClient.connect(ws, Edge.token(user), 4096)) {
+                stalled.readUntil(text -> text.contains("\"welcome\""), WAIT);
+                // The replay is written to the socket as fast as it takes it, outside the send queue; the client
+                // reads none of it, but keeps saying it is alive (so the idle timeout does not apply).
+                stalled.sendText("{\"type\":\"subscribe\",\"id\":\"r\",\"room\":\"" + own.name()
+                        + "\",\"since\":0}");
+                await().atMost(LONG_WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    stalled.sendPong();
+                    return counter("realtime_edge_closes_total{code=\"4008\"") > closedBefore;
+                });
+                RawWsClient.Ending ending = stalled.readUntilClosed(LONG_WAIT);
+                assertTrue(ending.closeCode() == 4008 || ending.closeCode() == -1, "ended with " + ending.closeCode());
+            }
+            assertEquals("ack", Edge.subscribeAndAwait(reader, "a", "all").path("type").asText());
+        }
+    }
+
+    private static double counter(String prefix) {
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void aConnectionThatAnswersNoPingsIsClosedAfterTheIdleTimeout() {
         try (RawWsClient dead = RawWsClient.connect(ws, Edge.token(Edge.unique("ugo")), 65536);
                 WsTestClient alive = Edge.connect(ws, Edge.unique("vera"))) {

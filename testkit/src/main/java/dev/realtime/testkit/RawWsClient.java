@@ -15,11 +15,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A WebSocket client on a bare socket for the misbehaviours the JDK client cannot show: it answers no pings and
  * reads nothing until asked to, with a small receive buffer, like a stalled or vanished browser tab. It speaks
- * just enough RFC 6455 for that: the upgrade, masked text frames out, and frames in until the close.
+ * just enough RFC 6455 for that: the upgrade, masked text frames out, and frames in until the close; and it sends
+ * hand-made frames that break the protocol, for the server's answer to those.
  */
 public final class RawWsClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -36,6 +39,11 @@ public final class RawWsClient implements AutoCloseable {
 
     /** Opens and upgrades; {@code receiveBuffer} bytes of socket buffer (small = the server's writes back up soon). */
     public static RawWsClient connect(URI ws, String token, int receiveBuffer) {
+        return connect(ws, token, receiveBuffer, Map.of());
+    }
+
+    /** Opens and upgrades with extra request headers (e.g. {@code Sec-WebSocket-Extensions}). */
+    public static RawWsClient connect(URI ws, String token, int receiveBuffer, Map<String, String> headers) {
         try {
             Socket socket = new Socket();
             socket.setReceiveBufferSize(receiveBuffer);
@@ -48,7 +56,10 @@ public final class RawWsClient implements AutoCloseable {
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                     + "Sec-WebSocket-Version: 13\r\n"
-                    + "Authorization: Bearer " + token + "\r\n\r\n";
+                    + "Authorization: Bearer " + token + "\r\n"
+                    + headers.entrySet().stream().map(header -> header.getKey() + ": " + header.getValue() + "\r\n")
+                            .collect(Collectors.joining())
+                    + "\r\n";
             client.out.write(request.getBytes(StandardCharsets.US_ASCII));
             client.out.flush();
             String status = client.readHeaders();
@@ -79,20 +90,52 @@ public final class RawWsClient implements AutoCloseable {
     }
 
     public void sendText(String text) {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        sendRaw(frame(0x81, text.getBytes(StandardCharsets.UTF_8), true));
+    }
+
+    /** Sends a frame as given: {@code head} is its first byte (FIN, RSV1-3, opcode), e.g. 0x81 for a final text frame. */
+    public void sendFrame(int head, byte[] payload, boolean masked) {
+        sendRaw(frame(head, payload, masked));
+    }
+
+    /** An unsolicited pong (RFC 6455 allows one as a heartbeat): the server sees the client alive, it reads nothing. */
+    public void sendPong() {
+        sendFrame(0x8A, new byte[0], true);
+    }
+
+    /** Writes bytes as they are (several frames at once, say); an UncheckedIOException once the server has gone. */
+    public void sendRaw(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One frame on the wire: {@code head} (FIN, RSV1-3, opcode), the length, and the payload, masked with a random key
+     * as RFC 6455 requires of a client unless {@code masked} is false.
+     */
+    public static byte[] frame(int head, byte[] payload, boolean masked) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x81);
+        frame.write(head);
+        int maskBit = masked ? 0x80 : 0;
         if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
+            frame.write(maskBit | payload.length);
         } else if (payload.length < 65536) {
-            frame.write(0x80 | 126);
+            frame.write(maskBit | 126);
             frame.write(payload.length >>> 8);
             frame.write(payload.length & 0xFF);
         } else {
-            frame.write(0x80 | 127);
+            frame.write(maskBit | 127);
             for (int shift = 56; shift >= 0; shift -= 8) {
                 frame.write((int) ((long) payload.length >>> shift) & 0xFF);
             }
+        }
+        if (!masked) {
+            frame.writeBytes(payload);
+            return frame.toByteArray();
         }
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
@@ -100,12 +143,7 @@ public final class RawWsClient implements AutoCloseable {
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        try {
-            out.write(frame.toByteArray());
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return frame.toByteArray();
     }
 
     /**
@@ -154,16 +192,7 @@ public final class RawWsClient implements AutoCloseable {
     }
 
     private void sendControl(int opcode, byte[] payload) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write(0x80 | opcode);
-        frame.write(0x80 | payload.length);
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
-        frame.writeBytes(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frame.toByteArray());
+        out.write(frame(0x80 | opcode, payload, true));
         out.flush();
     }
 
@@ -214,6 +243,16 @@ public final class RawWsClient implements AutoCloseable {
             return new Ending(texts, pings, -1);
         }
         throw new AssertionError("connection still open after " + timeout);
+    }
+
+    /** Drops the connection with a TCP reset instead of a close (a crashed client, a network box giving up). */
+    public void reset() {
+        try {
+            socket.setSoLinger(true, 0);
+            socket.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
     }
 
     @Override

@@ -2,12 +2,9 @@ package dev.realtime.edge.rooms;
 
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.ops.EdgeMetrics;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongUnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,7 +35,9 @@ public final class Session {
     private final Set<Room> automaticRooms = ConcurrentHashMap.newKeySet();
     /** Rooms this session is typing in → {last start from the client, last start announced}, System.nanoTime(). */
     private final Map<Room, long[]> typing = new ConcurrentHashMap<>();
-    private final Bucket inbound;
+    private final InboundBudget inbound;
+    /** How long the socket under the connection has taken no bytes while its buffer is full; see {@link Socket}. */
+    private final LongUnaryOperator socketStalledFor;
     private final int sendQueueLimit;
     private final EdgeMetrics metrics;
     private final AtomicInteger queued = new AtomicInteger();
@@ -67,14 +67,13 @@ public final class Session {
     };
     /** The queue must be read down to this before a catch-up starts. */
     private final int catchUpBelow;
-    private int refusedInARow;
     private volatile Instant expiresAt;
     /** The access token the connection was opened or last refreshed with; only for reads on the user's behalf. */
     private volatile String bearerToken;
     private volatile long lastSeen = System.nanoTime();
 
     public Session(WebSocketConnection connection, String user, String displayName, Set<String> roles,
-            Instant expiresAt, Limits limits, EdgeMetrics metrics) {
+            Instant expiresAt, Limits limits, Socket socket, EdgeMetrics metrics) {
         this.connection = connection;
         this.user = user;
         this.displayName = displayName;
@@ -83,14 +82,20 @@ public final class Session {
         this.sendQueueLimit = limits.sendQueue();
         this.catchUpBelow = Math.max(1, limits.sendQueue() / 4);
         this.metrics = metrics;
-        this.inbound = Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(limits.frameBurst())
-                        .refillGreedy(limits.framesPerSecond(), Duration.ofSeconds(1)).build())
-                .build();
+        this.inbound = socket.inbound();
+        this.socketStalledFor = socket.stalledFor();
     }
 
     /** The per-connection limits a session enforces itself. */
-    public record Limits(int framesPerSecond, int frameBurst, int sendQueue) {
+    public record Limits(int sendQueue) {
+    }
+
+    /**
+     * What the edge knows of the socket below the connection: its inbound budget (shared with the control frames,
+     * which never reach the session), and for how long, at a given System.nanoTime(), its write buffer has been
+     * full without the client taking a byte (0 when it is not).
+     */
+    public record Socket(InboundBudget inbound, LongUnaryOperator stalledFor) {
     }
 
     public String id() {
@@ -191,10 +196,14 @@ public final class Session {
         }
     }
 
-    /** How long the session has been behind without the client reading its queue down; 0 when it is not. */
+    /**
+     * How long the session has been behind without the client reading its queue down, or its socket has taken
+     * nothing while full (pongs to its own pings pile up there, outside the send queue); 0 when neither.
+     */
     public long behindForNanos(long now) {
         long since = behindSince;
-        return since == 0 || catchingUp.get() ? 0 : now - since;
+        long queue = since == 0 || catchingUp.get() ? 0 : now - since;
+        return Math.max(queue, socketStalledFor.applyAsLong(now));
     }
 
     /** Called (on the connection's event loop) when the client has read its queue down after falling behind. */
@@ -358,16 +367,12 @@ public final class Session {
     }
 
     /**
-     * Takes one frame from the inbound budget. Called on the connection's event loop only, one frame at a time.
+     * Takes one frame from the connection's inbound budget (which the client's pings and pongs draw from too).
      *
      * @return 0 when the frame may be handled, otherwise how many frames in a row were refused so far
      */
     public int takeInboundToken() {
-        if (inbound.tryConsume(1)) {
-            refusedInARow = 0;
-            return 0;
-        }
-        return ++refusedInARow;
+        return inbound.take();
     }
 
     public boolean isClosing() {

@@ -12,6 +12,7 @@ import dev.realtime.edge.protocol.ClientFrame;
 import dev.realtime.edge.protocol.ServerFrames;
 import dev.realtime.edge.resume.Resumer;
 import dev.realtime.edge.rooms.CloseCodes;
+import dev.realtime.edge.rooms.InboundBudget;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
@@ -97,9 +98,7 @@ public class GatewayEndpoint {
             return close(connection, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
         }
         Session session = new Session(connection, subject, displayName(jwt), identity.getRoles(), expiryOf(jwt),
-                new Session.Limits(config.limits().framesPerSecond(), config.limits().frameBurst(),
-                        config.limits().sendQueue()),
-                metrics);
+                new Session.Limits(config.limits().sendQueue()), socket(connection, subject), metrics);
         session.useToken(jwt.getRawToken());
         // On the connection's event loop, in a turn of its own: the trigger is a write completion, which may run
         // inside a delivery that is still changing the session's state.
@@ -132,6 +131,20 @@ public class GatewayEndpoint {
         return resume(session, ownRoom, since.getAsLong(), true)
                 .invoke(resume -> session.send(ServerFrames.resumed(ownRoom.name(), resume)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * The socket as the connection's {@link FrameGuard} sees it; without one (a connection Vert.x did not make
+     * over HTTP/1.1, which the installer could not reach), a budget of the session's own and no stall detection.
+     */
+    private Session.Socket socket(WebSocketConnection connection, String subject) {
+        FrameGuard guard = connection.userData().get(FrameGuardInstaller.GUARD);
+        if (guard == null) {
+            return new Session.Socket(
+                    new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()), now -> 0);
+        }
+        guard.describe("connection " + connection.id() + " of user " + subject);
+        return new Session.Socket(guard.inbound(), guard::stalledForNanos);
     }
 
     /**
