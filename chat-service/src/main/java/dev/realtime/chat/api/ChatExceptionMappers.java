@@ -4,7 +4,6 @@ import dev.realtime.chat.domain.ChatProblem;
 import dev.realtime.eventstore.api.Problems;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -17,22 +16,15 @@ public class ChatExceptionMappers {
 
     @ServerExceptionMapper
     public Response problem(ChatProblem e) {
-        Response.Status known = Response.Status.fromStatusCode(e.status());
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "/problems/" + e.type());
-        body.put("title", known == null ? "Unprocessable content" : known.getReasonPhrase());
-        body.put("status", e.status());
-        body.put("detail", e.getMessage());
-        if (e.field() != null) {
-            body.put("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
-        }
+        Map<String, Object> extensions = new LinkedHashMap<>();
         if (e.limit() > 0) {
-            body.put("limit", e.limit());
+            extensions.put("limit", e.limit());
         }
         if (e.retryAfterSeconds() > 0) {
-            body.put("retryAfterSeconds", e.retryAfterSeconds());
+            extensions.put("retryAfterSeconds", e.retryAfterSeconds());
         }
-        Response.ResponseBuilder response = Response.status(e.status()).type(Problems.MEDIA_TYPE).entity(body);
+        Response.ResponseBuilder response = Problems.builder(e.status(), e.type(), e.getMessage(), e.field(),
+                extensions);
         if (e.retryAfterSeconds() > 0) {
             response.header("Retry-After", e.retryAfterSeconds());
         }
