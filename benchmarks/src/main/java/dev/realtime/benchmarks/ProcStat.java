@@ -27,6 +27,50 @@ public final class ProcStat {
         }
     }
 
+    /** {total jiffies, idle + iowait jiffies} of each core ("cpu0", "cpu1", ... lines of /proc/stat). */
+    public static long[][] coreTicks() {
+        try {
+            return Files.readAllLines(Path.of("/proc/stat")).stream()
+                    .filter(line -> line.startsWith("cpu") && Character.isDigit(line.charAt(3)))
+                    .map(line -> {
+                        String[] f = line.trim().split("\\s+");
+                        long total = 0;
+                        for (int i = 1; i < f.length && i <= 8; i++) {
+                            total += Long.parseLong(f[i]);
+                        }
+                        return new long[] { total, Long.parseLong(f[4]) + Long.parseLong(f[5]) };
+                    })
+                    .toArray(long[][]::new);
+        } catch (IOException | RuntimeException e) {
+            return new long[0][];
+        }
+    }
+
+    /** utime + stime (jiffies, all threads) of a process; -1 when it is gone. */
+    public static long processTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Resident set size (VmRSS) of a process in bytes; -1 when it is gone. */
+    public static long rssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return -1;
+    }
+
     /** utime + stime (jiffies) of each PostgreSQL backend whose process title names the database. */
     public static Map<String, Long> backendTicks(String database) {
         Map<String, Long> ticks = new HashMap<>();
