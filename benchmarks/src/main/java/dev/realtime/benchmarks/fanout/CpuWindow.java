@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * CPU use over one step, in percent of <em>one core</em>: the server process, this harness JVM (clients, broker,
- * producer), the target's helper processes (Redis, the emitter), everything else on the machine, and how busy each of
- * the two cores was. The harness's core near 100 % means the figures are limited by the load generator, not by the
+ * producer), the target's helper processes (Redis, the emitter), interrupt time (charged to no process: mostly the
+ * loopback network stack), everything else on the machine, and how busy each of the two cores was. The harness's core near 100 % means the figures are limited by the load generator, not by the
  * server; "other" above a few percent means something outside the benchmark used the machine.
  */
 final class CpuWindow {
@@ -16,7 +16,8 @@ final class CpuWindow {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    record Usage(double server, double harness, double helpers, double other, double[] cores, long serverMicros) {
+    record Usage(double server, double harness, double helpers, double interrupts, double other, double[] cores,
+            long serverMicros) {
     }
 
     private final long serverPid;
@@ -50,15 +51,17 @@ final class CpuWindow {
         long[][] coresNow = ProcStat.coreTicks();
         double[] busy = new double[Math.min(cores.length, coresNow.length)];
         double machineBusy = 0;
+        double interrupts = 0;
         for (int i = 0; i < busy.length; i++) {
             double total = coresNow[i][0] - cores[i][0];
             double idle = coresNow[i][1] - cores[i][1];
             busy[i] = total <= 0 ? 0 : (total - idle) / total * 100;
+            interrupts += total <= 0 ? 0 : (coresNow[i][2] - cores[i][2]) / total * 100;
             machineBusy += busy[i];
         }
         double serverPercent = server / HZ / seconds * 100;
-        double other = Math.max(0, machineBusy - serverPercent - harness - helpers);
-        return new Usage(serverPercent, harness, helpers, other, busy, (long) (server / HZ * 1e6));
+        double other = Math.max(0, machineBusy - serverPercent - harness - helpers - interrupts);
+        return new Usage(serverPercent, harness, helpers, interrupts, other, busy, (long) (server / HZ * 1e6));
     }
 
     private static long ticks(List<Long> pids) {

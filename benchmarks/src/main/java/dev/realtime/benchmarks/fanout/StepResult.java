@@ -75,18 +75,18 @@ record StepResult(String server, int run, int rate, double seconds, double offer
 
     static String header() {
         return "| server | run | rate asked | offered/s | delivered/s | lost | dup | out of order | p50 ms | p99 ms | max ms"
-                + " | kafka-only p50/p99 ms | server µs/delivery | server % core | harness core % | other % | RSS MB"
+                + " | kafka-only p50/p99 ms | server µs/delivery | server % core | harness core % | irq % | other % | RSS MB"
                 + " | closes | flags | pass |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
 
     String row() {
         return String.format(Locale.ROOT,
-                "| %s | %d | %,d | %,.0f | %,.0f | %d | %d | %d | %.2f | %.2f | %.1f | %s | %.1f | %.0f | %.0f | %.0f | %.0f"
+                "| %s | %d | %,d | %,.0f | %,.0f | %d | %d | %d | %.2f | %.2f | %.1f | %s | %.1f | %.0f | %.0f | %.0f | %.0f | %.0f"
                         + " | %s | %s | %s |",
                 server, run, rate, offeredPerSecond, deliveredPerSecond, lost, extra, outOfOrder, p50, p99, max,
                 Double.isNaN(kafkaP50) ? "-" : String.format(Locale.ROOT, "%.2f / %.2f", kafkaP50, kafkaP99),
-                serverMicrosPerDelivery, cpu.server(), harnessCore,
+                serverMicrosPerDelivery, cpu.server(), harnessCore, cpu.interrupts(),
                 cpu.other(), memory.rss() / 1e6, closes.isEmpty() ? "-" : closes.toString(),
                 flags.isEmpty() ? "-" : String.join(" ", flags), pass ? "yes" : "no");
     }
