@@ -26,7 +26,7 @@ final class PostgresAdmin {
         this.config = config;
     }
 
-    /** Fails with instructions when the server does not answer within 3 s or refuses the user. */
+    /** Fails with instructions when the server refuses the connection or the user, or does not answer within 30 s. */
     void checkReachable() {
         try (Connection ignored = connect()) {
             LOG.debug("postgres answers at {}:{}", config.pgHost(), config.pgPort());
@@ -88,8 +88,11 @@ final class PostgresAdmin {
         if (!config.pgPassword().isEmpty()) {
             properties.setProperty("password", config.pgPassword());
         }
-        properties.setProperty("connectTimeout", "3");
-        properties.setProperty("loginTimeout", "3");
+        // A server that is down refuses at once; these only bound a server that does not answer. A fresh JVM on a
+        // busy machine (CI under load, a benchmark sharing the cores) took more than 3 s for its first login: 3 s
+        // refused a running server.
+        properties.setProperty("connectTimeout", "10");
+        properties.setProperty("loginTimeout", "30");
         properties.setProperty("socketTimeout", "60");
         properties.setProperty("ApplicationName", "local-stack");
         return DriverManager.getConnection(config.jdbcUrl(MAINTENANCE_DATABASE), properties);

@@ -2,11 +2,14 @@ package dev.realtime.benchmarks.fanout;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.http.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +48,17 @@ final class LoadClients implements AutoCloseable {
     /** What the clients saw during one step. Latencies in microseconds. */
     record Snapshot(long received, long[] latencyMicros, long[] receivedPerClient, long outOfOrder, long otherStep,
             int ready, Map<Integer, Integer> closes) {
+    }
+
+    private static final byte[] S_KEY = ascii("\"s\":");
+    private static final byte[] T_KEY = ascii("\"t\":");
+    private static final byte[] N_KEY = ascii("\"n\":");
+    private static final byte[] DATA_KEY = ascii("\"data\":");
+    private static final byte[] EDGE_EVENT = ascii("{\"type\":\"event\"");
+    private static final byte[] SOCKET_IO_EVENT = ascii("42[");
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private enum State {
@@ -180,14 +194,14 @@ final class LoadClients implements AutoCloseable {
         return result.orTimeout(60, TimeUnit.SECONDS).join();
     }
 
-    private void record(Client c, String text, int dataStart) {
-        int s = (int) Payloads.number(text, "\"s\":", dataStart);
+    private void record(Client c, Buffer frame, int dataStart) {
+        int s = (int) Payloads.number(frame, S_KEY, dataStart);
         if (s != step) {
             otherStep++;
             return;
         }
-        long t = Payloads.number(text, "\"t\":", dataStart);
-        long n = Payloads.number(text, "\"n\":", dataStart);
+        long t = Payloads.number(frame, T_KEY, dataStart);
+        long n = Payloads.number(frame, N_KEY, dataStart);
         long latency = EpochMicros.now() - t;
         if (latencyCount == latencies.length) {
             latencies = Arrays.copyOf(latencies, latencyCount * 2);
@@ -225,7 +239,9 @@ final class LoadClients implements AutoCloseable {
                 if (result.succeeded()) {
                     ws = result.result();
                     state = State.JOINING;
-                    ws.textMessageHandler(this::onText);
+                    // Frames as bytes: an event is scanned where it lies, never decoded to a String (the load
+                    // generator shares its core with the broker and must cost less than the server it measures).
+                    ws.frameHandler(this::onFrame);
                     ws.closeHandler(v -> onClose());
                     ws.exceptionHandler(e -> lastFailure = e.toString());
                     if (spec.room() == null && wire == Wire.EDGE) {
@@ -251,6 +267,20 @@ final class LoadClients implements AutoCloseable {
             });
         }
 
+        void onFrame(WebSocketFrame frame) {
+            if (!frame.isText() || !frame.isFinal()) {
+                return; // neither server fragments its small frames; a fragmented event would show up as lost
+            }
+            Buffer data = frame.binaryData();
+            if (wire == Wire.EDGE && Payloads.startsWith(data, EDGE_EVENT)) {
+                record(this, data, Math.max(0, Payloads.indexOf(data, DATA_KEY, 0)));
+            } else if (wire == Wire.SOCKET_IO && Payloads.startsWith(data, SOCKET_IO_EVENT)) {
+                record(this, data, 3);
+            } else {
+                onText(data.toString(StandardCharsets.UTF_8));
+            }
+        }
+
         void onText(String text) {
             if (wire == Wire.EDGE) {
                 onEdgeFrame(text);
@@ -260,10 +290,7 @@ final class LoadClients implements AutoCloseable {
         }
 
         private void onEdgeFrame(String text) {
-            if (text.startsWith("{\"type\":\"event\"")) {
-                int data = text.indexOf("\"data\":");
-                record(this, text, Math.max(0, data));
-            } else if (text.startsWith("{\"type\":\"welcome\"")) {
+            if (text.startsWith("{\"type\":\"welcome\"")) {
                 if (spec.room() != null) {
                     ws.writeTextMessage("{\"type\":\"subscribe\",\"id\":\"j\",\"room\":\"" + spec.room() + "\"}");
                 }
@@ -278,9 +305,7 @@ final class LoadClients implements AutoCloseable {
         }
 
         private void onSocketIoPacket(String text) {
-            if (text.startsWith("42[")) {
-                record(this, text, 3);
-            } else if (text.equals("2")) {
+            if (text.equals("2")) {
                 ws.writeTextMessage("3"); // Engine.IO ping from the server
             } else if (text.startsWith("0{")) {
                 ws.writeTextMessage("40{\"token\":\"" + spec.token() + "\"}");

@@ -1,5 +1,7 @@
 package dev.realtime.benchmarks.fanout;
 
+import io.vertx.core.buffer.Buffer;
+
 /**
  * The event data both servers carry, the same bytes for each: {@code {"s":step,"n":per-room counter,"room":...,
  * "t":send time in epoch microseconds,"pad":"xx.."}}, padded to the configured size. Read back by scanning for the keys
@@ -36,6 +38,49 @@ final class Payloads {
             value = value * 10 + (ch - '0');
         }
         return value;
+    }
+
+    /** Like {@link #number(String, String, int)} on the bytes of a frame (the keys and numbers are ASCII). */
+    static long number(Buffer data, byte[] key, int from) {
+        int at = indexOf(data, key, from);
+        if (at < 0) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = at + key.length; i < data.length(); i++) {
+            byte b = data.getByte(i);
+            if (b < '0' || b > '9') {
+                break;
+            }
+            value = value * 10 + (b - '0');
+        }
+        return value;
+    }
+
+    static int indexOf(Buffer data, byte[] key, int from) {
+        int last = data.length() - key.length;
+        outer:
+        for (int i = Math.max(0, from); i <= last; i++) {
+            for (int k = 0; k < key.length; k++) {
+                if (data.getByte(i + k) != key[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    static boolean startsWith(Buffer data, byte[] prefix) {
+        if (data.length() < prefix.length) {
+            return false;
+        }
+        for (int k = 0; k < prefix.length; k++) {
+            if (data.getByte(k) != prefix[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static long number(String text, String key) {
