@@ -8,6 +8,7 @@ import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.launcher.LocalStack;
 import dev.realtime.launcher.StackService;
+import io.vertx.core.buffer.Buffer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -203,9 +204,9 @@ final class EdgeTarget implements Target {
                     while (running) {
                         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                             long received = EpochMicros.now();
-                            String data = new String(record.value(), StandardCharsets.UTF_8);
-                            if (Payloads.number(data, "\"s\":") == step) {
-                                add(received - Payloads.number(data, "\"t\":"));
+                            Buffer data = Buffer.buffer(record.value());
+                            if (Payloads.number(data, Payloads.STEP_KEY, 0) == step) {
+                                add(received - Payloads.number(data, Payloads.SENT_KEY, 0));
                             }
                         }
                     }

@@ -50,16 +50,9 @@ final class LoadClients implements AutoCloseable {
             int ready, Map<Integer, Integer> closes) {
     }
 
-    private static final byte[] S_KEY = ascii("\"s\":");
-    private static final byte[] T_KEY = ascii("\"t\":");
-    private static final byte[] N_KEY = ascii("\"n\":");
-    private static final byte[] DATA_KEY = ascii("\"data\":");
-    private static final byte[] EDGE_EVENT = ascii("{\"type\":\"event\"");
-    private static final byte[] SOCKET_IO_EVENT = ascii("42[");
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
-    }
+    private static final byte[] DATA_KEY = Payloads.ascii("\"data\":");
+    private static final byte[] EDGE_EVENT = Payloads.ascii("{\"type\":\"event\"");
+    private static final byte[] SOCKET_IO_EVENT = Payloads.ascii("42[");
 
     private enum State {
         CONNECTING, JOINING, READY, CLOSED, FAILED
@@ -195,13 +188,13 @@ final class LoadClients implements AutoCloseable {
     }
 
     private void record(Client c, Buffer frame, int dataStart) {
-        int s = (int) Payloads.number(frame, S_KEY, dataStart);
+        int s = (int) Payloads.number(frame, Payloads.STEP_KEY, dataStart);
         if (s != step) {
             otherStep++;
             return;
         }
-        long t = Payloads.number(frame, T_KEY, dataStart);
-        long n = Payloads.number(frame, N_KEY, dataStart);
+        long t = Payloads.number(frame, Payloads.SENT_KEY, dataStart);
+        long n = Payloads.number(frame, Payloads.COUNTER_KEY, dataStart);
         long latency = EpochMicros.now() - t;
         if (latencyCount == latencies.length) {
             latencies = Arrays.copyOf(latencies, latencyCount * 2);

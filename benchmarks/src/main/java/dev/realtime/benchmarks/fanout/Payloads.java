@@ -11,6 +11,10 @@ final class Payloads {
     /** The length of the data without padding, with typical numbers (a 16-digit time, 2-digit step, 5-digit n). */
     private static final int UNPADDED = json(10, 10_000, "conversation:b10", 1_700_000_000_000_000L, "").length();
 
+    static final byte[] STEP_KEY = ascii("\"s\":");
+    static final byte[] SENT_KEY = ascii("\"t\":");
+    static final byte[] COUNTER_KEY = ascii("\"n\":");
+
     private Payloads() {
     }
 
@@ -23,24 +27,7 @@ final class Payloads {
                 + "\"}";
     }
 
-    /** The non-negative integer after {@code key}, searched from {@code from}; -1 when absent. */
-    static long number(String text, String key, int from) {
-        int at = text.indexOf(key, from);
-        if (at < 0) {
-            return -1;
-        }
-        long value = 0;
-        for (int i = at + key.length(); i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch < '0' || ch > '9') {
-                break;
-            }
-            value = value * 10 + (ch - '0');
-        }
-        return value;
-    }
-
-    /** Like {@link #number(String, String, int)} on the bytes of a frame (the keys and numbers are ASCII). */
+    /** The non-negative integer after {@code key} in the bytes (ASCII keys and digits), searched from {@code from}; -1 when absent. */
     static long number(Buffer data, byte[] key, int from) {
         int at = indexOf(data, key, from);
         if (at < 0) {
@@ -71,6 +58,10 @@ final class Payloads {
         return -1;
     }
 
+    static byte[] ascii(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     static boolean startsWith(Buffer data, byte[] prefix) {
         if (data.length() < prefix.length) {
             return false;
@@ -81,9 +72,5 @@ final class Payloads {
             }
         }
         return true;
-    }
-
-    static long number(String text, String key) {
-        return number(text, key, 0);
     }
 }
