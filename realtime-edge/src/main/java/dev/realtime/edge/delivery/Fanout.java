@@ -8,6 +8,7 @@ import dev.realtime.contracts.records.RecordEventTypes;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.protocol.LiveEventNames;
+import dev.realtime.edge.protocol.OutboundFrame;
 import dev.realtime.edge.protocol.ServerFrames;
 import dev.realtime.edge.resume.RoomHistory;
 import dev.realtime.edge.rooms.RoomAccess;
@@ -63,10 +64,10 @@ public class Fanout {
                 reached.putIfAbsent(session, room);
             }
         }
-        Map<Room, String> frames = new HashMap<>();
+        Map<Room, OutboundFrame> frames = new HashMap<>();
         for (Map.Entry<Session, Room> entry : reached.entrySet()) {
             entry.getKey().deliver(entry.getValue(), null, frames.computeIfAbsent(entry.getValue(),
-                    room -> ServerFrames.event(event, room, liveName.get())));
+                    room -> OutboundFrame.text(ServerFrames.event(event, room, liveName.get()))));
         }
         return reached.size();
     }
@@ -99,9 +100,12 @@ public class Fanout {
             // Every instance reads every event; most rooms have nobody here, so don't even render.
             return 0;
         }
-        String frame = ServerFrames.event(event, room, liveName);
+        // Rendered and encoded once for every session of the room.
+        OutboundFrame frame = OutboundFrame.text(ServerFrames.event(event, room, liveName));
         Long seq = room.equals(event.room()) ? event.seq() : null;
-        String resync = gapAfter >= 0 ? ServerFrames.resync(room.name(), gapAfter, ServerFrames.SEQ_GAP) : null;
+        OutboundFrame resync = gapAfter >= 0
+                ? OutboundFrame.text(ServerFrames.resync(room.name(), gapAfter, ServerFrames.SEQ_GAP))
+                : null;
         int sent = 0;
         for (Session session : subscribers) {
             // Re-checked per event: a revocation may still be on its way to this session's unsubscribe, and

@@ -62,7 +62,8 @@ public class Sweeper {
                 LOG.debugf("Closing connection %s of user %s: token expired", session.id(), session.user());
                 session.close(CloseCodes.AUTHENTICATION_EXPIRED, "authentication expired");
             } else if (session.behindForNanos(now) > slowConsumerLimit) {
-                LOG.debugf("Closing connection %s of user %s: behind for %s without reading its queue down",
+                // One line per client that stopped reading: an operator sees who, not only a counter.
+                LOG.infof("Closing connection %s of user %s with 4008: behind for %s without reading its queue down",
                         session.id(), session.user(), config.limits().slowConsumerAfter());
                 session.close(CloseCodes.SLOW_CONSUMER, "slow consumer");
             } else if (now - session.lastSeenNanos() > idleLimit) {

@@ -1,5 +1,6 @@
 package dev.realtime.edge.rooms;
 
+import dev.realtime.edge.protocol.OutboundFrame;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,7 +9,7 @@ import java.util.List;
  * after them, so the client sees every seq once and in order. {@code lastSent} is the highest seq sent so far.
  */
 final class HeldRoom {
-    record Held(Long seq, String frame) {
+    record Held(Long seq, OutboundFrame frame) {
     }
 
     final List<Held> held = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.realtime.edge.rooms;
 
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.ops.EdgeMetrics;
+import dev.realtime.edge.protocol.OutboundFrame;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,7 +42,22 @@ public final class Session {
     private final LongUnaryOperator socketStalledFor;
     private final int sendQueueLimit;
     private final EdgeMetrics metrics;
-    private final AtomicInteger queued = new AtomicInteger();
+    private final Wire wire;
+    /**
+     * Frames queued and not yet handed to the wire, oldest first: an {@link OutboundFrame}, a {@link Tracked} one
+     * whose writer waits for the socket, or a {@link Runnable} to run in its turn (the close). Null while empty.
+     * Guarded by roomState, like {@link #drainRequested}.
+     */
+    private List<Object> outbox;
+    private boolean drainRequested;
+    private final Runnable drainTask = this::drain;
+    /** Frames handed to the wire that its socket had not taken at the last look (on the event loop). */
+    private volatile int unwritten;
+    /**
+     * Replayed frames not yet taken by the socket: they are paced by the socket, not by the send queue, so they do
+     * not count against its limit (a resume of a thousand events is not a slow client).
+     */
+    private final AtomicInteger replaying = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
     /** Rooms being resumed: their live frames wait here until the replay is out (see {@link #holdLive}). */
     private final Map<Room, HeldRoom> held = new ConcurrentHashMap<>();
@@ -56,7 +73,7 @@ public final class Session {
      * they are caught up like a resume from that seq ({@link #beginCatchUp}).
      */
     private final Map<Room, Long> behind = new HashMap<>();
-    /** Guards held, sentSeqs' contents, behind and lostUnsequenced together. */
+    /** Guards held, sentSeqs' contents, behind, lostUnsequenced and the outbox together. */
     private final Object roomState = new Object();
     /** Rooms without seq that lost frames to a full queue: told to reload ({@code resync}) once caught up. */
     private final Set<Room> lostUnsequenced = new HashSet<>();
@@ -84,6 +101,7 @@ public final class Session {
         this.metrics = metrics;
         this.inbound = socket.inbound();
         this.socketStalledFor = socket.stalledFor();
+        this.wire = socket.wire();
     }
 
     /** The per-connection limits a session enforces itself. */
@@ -92,10 +110,14 @@ public final class Session {
 
     /**
      * What the edge knows of the socket below the connection: its inbound budget (shared with the control frames,
-     * which never reach the session), and for how long, at a given System.nanoTime(), its write buffer has been
-     * full without the client taking a byte (0 when it is not).
+     * which never reach the session), for how long, at a given System.nanoTime(), its write buffer has been full
+     * without the client taking a byte (0 when it is not), and the wire the session's frames go out on.
      */
-    public record Socket(InboundBudget inbound, LongUnaryOperator stalledFor) {
+    public record Socket(InboundBudget inbound, LongUnaryOperator stalledFor, Wire wire) {
+    }
+
+    /** A queued frame whose writer is told when the socket took it. */
+    private record Tracked(OutboundFrame frame, Wire.WriteListener listener) {
     }
 
     public String id() {
@@ -151,7 +173,7 @@ public final class Session {
      * Delivers a live frame of {@code room}, or holds it while the room is being resumed. {@code seq} is the room's
      * seq of the event, or null when the event has none in this room.
      */
-    public void deliver(Room room, Long seq, String frame) {
+    public void deliver(Room room, Long seq, OutboundFrame frame) {
         // One lock for the rooms' delivery state (held, behind, sent): a live frame, a replay, a release and the
         // start of a catch-up each see and change it whole, so no frame slips between a hold and a replay.
         synchronized (roomState) {
@@ -234,11 +256,12 @@ public final class Session {
     /** The catch-up is written; if the session fell behind again meanwhile and has read down, go again. */
     public void endCatchUp() {
         catchingUp.set(false);
-        maybeCatchUp(queued.get());
+        maybeCatchUp();
     }
 
-    private void maybeCatchUp(int queuedNow) {
-        if (queuedNow <= catchUpBelow && behindSince != 0 && !isClosing() && catchingUp.compareAndSet(false, true)) {
+    private void maybeCatchUp() {
+        if (behindSince != 0 && queuedApproximately() <= catchUpBelow && !isClosing()
+                && catchingUp.compareAndSet(false, true)) {
             catchUp.accept(this);
         }
     }
@@ -275,31 +298,42 @@ public final class Session {
 
     /**
      * Sends replayed frames (seq, frame) of a room being resumed, oldest first, skipping seqs already sent, and
-     * completes when they are written: a replay of thousands of events is paced by the socket instead of filling
+     * completes when the socket took them: a replay of thousands of events is paced by the socket instead of filling
      * the send queue (whose limit is for live traffic).
      */
     public Uni<Void> replay(Room room, List<Map.Entry<Long, String>> frames) {
-        List<Uni<Void>> written = new ArrayList<>(frames.size());
+        CompletableFuture<Void> taken = new CompletableFuture<>();
         synchronized (roomState) {
             HeldRoom resuming = held.get(room);
             if (resuming == null || frames.isEmpty() || isClosing()) {
                 return Uni.createFrom().voidItem();
             }
+            List<OutboundFrame> fresh = new ArrayList<>(frames.size());
             for (Map.Entry<Long, String> frame : frames) {
                 if (frame.getKey() > resuming.lastSent) {
                     resuming.lastSent = frame.getKey();
                     sending(room, frame.getKey());
-                    written.add(connection.sendText(frame.getValue()));
+                    fresh.add(OutboundFrame.text(frame.getValue()));
                 }
             }
+            if (fresh.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            replaying.addAndGet(fresh.size());
+            Wire.WriteListener replayed = ignored -> replaying.decrementAndGet();
+            for (int i = 0; i < fresh.size() - 1; i++) {
+                enqueue(fresh.get(i), replayed);
+            }
+            // The socket takes a connection's frames in order: when it took the last, it took them all.
+            enqueue(fresh.get(fresh.size() - 1), wasTaken -> {
+                replaying.decrementAndGet();
+                if (!wasTaken) {
+                    LOG.debugf("Replay to connection %s ended with the connection", connection.id());
+                }
+                taken.complete(null);
+            });
         }
-        if (written.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.join().all(written).andCollectFailures().replaceWithVoid()
-                .onFailure().invoke(failure -> LOG.debugf("Replay to connection %s failed: %s", connection.id(),
-                        failure.toString()))
-                .onFailure().recoverWithNull();
+        return Uni.createFrom().completionStage(taken);
     }
 
     /** The session left the room: a later subscribe starts afresh (with {@code since} 0, say, to see it all again). */
@@ -381,60 +415,152 @@ public final class Session {
 
     /**
      * Queues a frame that must not be dropped (welcome, answers, resume ends, presence, typing, unsubscribed)
-     * without waiting. These are few, so a full queue does not refuse them. Vert.x serialises writes per connection, so frames keep the order of the calls.
+     * without waiting. These are few, so a full queue does not refuse them. Frames go out in the order of the calls,
+     * live and replayed ones included, from whatever thread.
      */
     public void send(String frame) {
         if (isClosing()) {
             return;
         }
-        int now = queued.incrementAndGet();
-        if (now > sendQueueLimit) {
-            // Counts as behind, so a client that stopped reading is closed by the sweeper; past four times the
-            // limit it is closed at once (the heap stays bounded).
-            noteBehind();
+        boolean overflowing;
+        synchronized (roomState) {
+            int now = queued() + 1;
             if (now > 4 * sendQueueLimit) {
-                queued.decrementAndGet();
-                close(CloseCodes.SLOW_CONSUMER, "slow consumer");
-                return;
+                overflowing = true;
+            } else {
+                overflowing = false;
+                if (now > sendQueueLimit) {
+                    // Counts as behind, so a client that stopped reading is closed by the sweeper; past four times
+                    // the limit it is closed at once (the heap stays bounded).
+                    noteBehind();
+                }
+                enqueue(OutboundFrame.text(frame), null);
             }
         }
-        write(frame);
+        if (overflowing) {
+            LOG.infof("Closing connection %s of user %s with 4008: more than %d frames waiting for its socket",
+                    connection.id(), user, 4 * sendQueueLimit);
+            close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+        }
     }
 
     /**
      * Queues a live frame without waiting, so one slow client never holds up the thread that fans an event out to
-     * everyone else; false when the queue already holds {@code realtime.limits.send-queue} frames not yet written to
+     * everyone else; false when the queue already holds {@code realtime.limits.send-queue} frames not yet taken by
      * the socket (the caller drops the frame and records what to catch up). The heap stays bounded either way; a
-     * client that stops reading altogether is closed by the sweeper (4008).
+     * client that stops reading altogether is closed by the sweeper (4008). Called with roomState held.
      */
-    private boolean tryQueue(String frame) {
+    private boolean tryQueue(OutboundFrame frame) {
         if (isClosing()) {
             return true;
         }
-        if (queued.incrementAndGet() > sendQueueLimit) {
-            queued.decrementAndGet();
+        if (queued() >= sendQueueLimit) {
             return false;
         }
-        write(frame);
+        enqueue(frame, null);
         return true;
     }
 
-    private void write(String frame) {
-        connection.sendText(frame).subscribe().with(
-                ignored -> maybeCatchUp(queued.decrementAndGet()),
-                failure -> {
-                    queued.decrementAndGet();
-                    LOG.debugf("Dropped a frame to connection %s: %s", connection.id(), failure.toString());
-                });
+    /**
+     * Frames queued here or on the socket and not yet taken by it, replayed ones aside. Called with roomState
+     * held.
+     */
+    private int queued() {
+        return Math.max(0, (outbox == null ? 0 : outbox.size()) + unwritten - replaying.get());
     }
 
-    /** Closes once with the given code; later calls (a second limit hit meanwhile, say) are ignored. */
+    /** {@link #queued()} without the lock, for a decision that is taken again later if it comes out stale. */
+    private int queuedApproximately() {
+        List<Object> pending = outbox;
+        return Math.max(0, (pending == null ? 0 : pending.size()) + unwritten - replaying.get());
+    }
+
+    /** Called with roomState held. */
+    private void enqueue(OutboundFrame frame, Wire.WriteListener listener) {
+        enqueueEntry(listener == null ? frame : new Tracked(frame, listener));
+    }
+
+    /** Called with roomState held. */
+    private void enqueueAction(Runnable action) {
+        enqueueEntry(action);
+    }
+
+    private void enqueueEntry(Object entry) {
+        if (outbox == null) {
+            outbox = new ArrayList<>(4);
+        }
+        outbox.add(entry);
+        if (!drainRequested) {
+            drainRequested = true;
+            wire.drainSoon(drainTask);
+        }
+    }
+
+    /**
+     * On the event loop: hands the queued frames to the wire and flushes once. A socket that keeps up costs no
+     * tracking at all. While it is behind (frames of an earlier drain still unwritten), each write is tracked, as is
+     * the end of a drain that the socket could not take at once: the session learns when the client has read its
+     * queue down (to catch up after a burst), and the socket when it last took a frame (the slow-consumer rule).
+     */
+    private void drain() {
+        List<Object> frames;
+        synchronized (roomState) {
+            drainRequested = false;
+            frames = outbox;
+            outbox = null;
+        }
+        if (frames == null) {
+            return;
+        }
+        boolean socketBehind = wire.unwritten() > 0;
+        Wire.WriteListener progress = socketBehind ? this::socketProgressed : null;
+        for (Object entry : frames) {
+            if (entry instanceof Tracked tracked) {
+                wire.write(tracked.frame(), taken -> {
+                    socketProgressed(taken);
+                    tracked.listener().written(taken);
+                });
+            } else if (entry instanceof Runnable action) {
+                wire.flush();
+                action.run();
+            } else {
+                wire.write((OutboundFrame) entry, progress);
+            }
+        }
+        wire.flush();
+        unwritten = wire.unwritten();
+        if (unwritten > 0 && !socketBehind) {
+            wire.whenTaken(this::socketProgressed);
+        }
+        maybeCatchUp();
+    }
+
+    /** On the event loop, after the socket took frames (or failed): a session that fell behind may catch up now. */
+    private void socketProgressed(boolean taken) {
+        unwritten = wire.unwritten();
+        maybeCatchUp();
+    }
+
+    /**
+     * Closes once with the given code; later calls (a second limit hit meanwhile, say) are ignored. The close frame
+     * follows the frames queued before it (an error that explains the close, say); nothing queued after it goes out.
+     */
     public void close(int code, String reason) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
         metrics.closed(code);
         LOG.debugf("Closing connection %s of user %s: %d %s", connection.id(), user, code, reason);
+        synchronized (roomState) {
+            enqueueAction(() -> closeNow(code, reason));
+        }
+    }
+
+    private void closeNow(int code, String reason) {
+        if (connection.isClosed()) {
+            // The client, or the frame guard, was first.
+            return;
+        }
         connection.close(new CloseReason(code, reason)).subscribe().with(
                 ignored -> {
                 },

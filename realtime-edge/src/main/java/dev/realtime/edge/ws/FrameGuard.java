@@ -1,12 +1,18 @@
 package dev.realtime.edge.ws;
 
 import dev.realtime.edge.ops.EdgeMetrics;
+import dev.realtime.edge.protocol.OutboundFrame;
 import dev.realtime.edge.rooms.CloseCodes;
 import dev.realtime.edge.rooms.InboundBudget;
+import dev.realtime.edge.rooms.Wire;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -37,14 +43,19 @@ import org.jboss.logging.Logger;
  * <li>Whether the socket takes bytes: {@link #stalledForNanos} feeds the slow-consumer rule ({@code 4008}).</li>
  * <li>A socket that fails (a reset by the client): closed quietly, instead of two ERROR lines with stack traces
  * from websockets-next.</li>
+ * <li>The session's own frames: as the connection's {@link Wire}, it writes them from here, already encoded
+ * ({@link OutboundFrame}), past Vert.x and websockets-next, whose per-frame task, future and flush were most of the
+ * cost of a fan-out. Nothing goes out after a close frame, whoever sent it.</li>
  * </ul>
- * One instance per connection; everything but {@link #stalledForNanos} and {@link #describe} runs on the
- * connection's event loop.
+ * One instance per connection; everything but {@link #stalledForNanos}, {@link #describe} and
+ * {@link #drainSoon} runs on the connection's event loop.
  */
-final class FrameGuard extends ChannelDuplexHandler {
+final class FrameGuard extends ChannelDuplexHandler implements Wire {
     static final String NAME = "realtime-edge-frame-guard";
     static final String UTF8_VALIDATOR = "realtime-edge-utf8-validator";
     static final String RESERVED_BITS = "realtime-edge-reserved-bits";
+    /** The name Vert.x gives the IdleStateHandler it adds for {@code quarkus.http.idle-timeout}. */
+    private static final String IDLE_HANDLER = "idle";
     /** After the edge's close frame, how long it waits for the client's before it drops the socket. */
     static final long CLOSE_WAIT_SECONDS = 10;
     private static final Logger LOG = Logger.getLogger(FrameGuard.class);
@@ -61,6 +72,15 @@ final class FrameGuard extends ChannelDuplexHandler {
     private boolean closeSent;
     /** This guard is closing the connection: inbound frames are dropped, outbound ones refused. */
     private boolean failing;
+    /** Set when the guard joins the pipeline, before the upgrade completes and a session can exist. */
+    private volatile ChannelHandlerContext context;
+    private volatile LoopDrains drains;
+    /** Shared by the writes made while the socket is full: each one the client takes shows it is reading. */
+    private final ChannelFutureListener markTaken = done -> {
+        if (done.isSuccess()) {
+            lastWritten = System.nanoTime();
+        }
+    };
 
     FrameGuard(InboundBudget inbound, int violationsBeforeClose, EdgeMetrics metrics, String label) {
         this.inbound = inbound;
@@ -85,6 +105,83 @@ final class FrameGuard extends ChannelDuplexHandler {
     long stalledForNanos(long now) {
         long since = unwritableSince;
         return since == 0 ? 0 : Math.max(0, now - Math.max(since, lastWritten));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+        drains = LoopDrains.of(ctx.executor());
+    }
+
+    @Override
+    public void drainSoon(Runnable drain) {
+        drains.request(drain);
+    }
+
+    @Override
+    public void write(OutboundFrame frame, WriteListener written) {
+        ChannelHandlerContext ctx = context;
+        if (failing || closeSent) {
+            if (written != null) {
+                written.written(false);
+            }
+            return;
+        }
+        // Written from this handler's place in the pipeline: the frame encoders pass bytes through as they are.
+        // The array is shared by every session of the room and never changed; the NIO transport copies it into
+        // a pooled direct buffer as it queues it.
+        ByteBuf bytes = Unpooled.wrappedBuffer(frame.wire());
+        if (written != null) {
+            ctx.write(bytes, tracked(ctx, written));
+        } else if (!ctx.channel().isWritable()) {
+            // The socket is full: the slow-consumer rule needs to see the client take each frame, however slowly.
+            ctx.write(bytes, ctx.newPromise().addListener(markTaken));
+        } else {
+            ctx.write(bytes, ctx.channel().unsafe().voidPromise());
+        }
+    }
+
+    /**
+     * Called once the connection is a WebSocket: drops Vert.x's idle handler, which would otherwise put a promise
+     * and a listener on every frame and keep a timer per connection; the edge closes silent connections itself
+     * ({@code realtime.idle-timeout}, from the pongs to its pings).
+     */
+    void upgraded() {
+        ChannelHandlerContext ctx = context;
+        ctx.executor().execute(() -> {
+            if (ctx.pipeline().get(IDLE_HANDLER) != null) {
+                ctx.pipeline().remove(IDLE_HANDLER);
+            }
+        });
+    }
+
+    @Override
+    public void whenTaken(WriteListener taken) {
+        ChannelHandlerContext ctx = context;
+        // An empty buffer leaves the outbound buffer when everything ahead of it has.
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER, tracked(ctx, taken));
+    }
+
+    private ChannelPromise tracked(ChannelHandlerContext ctx, WriteListener listener) {
+        ChannelPromise promise = ctx.newPromise();
+        promise.addListener(done -> {
+            if (done.isSuccess()) {
+                lastWritten = System.nanoTime();
+            }
+            listener.written(done.isSuccess());
+        });
+        return promise;
+    }
+
+    @Override
+    public void flush() {
+        context.flush();
+    }
+
+    @Override
+    public int unwritten() {
+        ChannelOutboundBuffer buffer = context.channel().unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.size();
     }
 
     @Override

@@ -118,12 +118,13 @@ public class GatewayEndpoint {
             // Held before the room is joined: nothing live of it reaches the client ahead of the replay.
             session.holdLive(ownRoom, since.getAsLong());
         }
-        List<String> automatic = new ArrayList<>();
-        for (Room room : automaticRooms(ownRoom, session)) {
+        List<Room> automatic = automaticRooms(ownRoom, session);
+        // The welcome first: no live frame of an automatic room may reach the client ahead of it.
+        session.send(ServerFrames.welcome(subject, automatic.stream().map(Room::name).toList(),
+                session.expiresAt()));
+        for (Room room : automatic) {
             rooms.joinAutomatically(session, room);
-            automatic.add(room.name());
         }
-        session.send(ServerFrames.welcome(subject, automatic, session.expiresAt()));
         if (since.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -134,17 +135,20 @@ public class GatewayEndpoint {
     }
 
     /**
-     * The socket as the connection's {@link FrameGuard} sees it; without one (a connection Vert.x did not make
-     * over HTTP/1.1, which the installer could not reach), a budget of the session's own and no stall detection.
+     * The socket as the connection's {@link FrameGuard} sees it, and the guard as its wire; without one (a
+     * connection Vert.x did not make over HTTP/1.1, which the installer could not reach), a budget of the session's
+     * own, no stall detection, and frames through websockets-next.
      */
     private Session.Socket socket(WebSocketConnection connection, String subject) {
         FrameGuard guard = connection.userData().get(FrameGuardInstaller.GUARD);
         if (guard == null) {
             return new Session.Socket(
-                    new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()), now -> 0);
+                    new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()), now -> 0,
+                    new ConnectionWire(connection, Vertx.currentContext()));
         }
         guard.describe("connection " + connection.id() + " of user " + subject);
-        return new Session.Socket(guard.inbound(), guard::stalledForNanos);
+        guard.upgraded();
+        return new Session.Socket(guard.inbound(), guard::stalledForNanos, guard);
     }
 
     /**
