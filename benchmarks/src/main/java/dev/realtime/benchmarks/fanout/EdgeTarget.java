@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -157,6 +158,11 @@ final class EdgeTarget implements Target {
             used = Long.parseLong(zgc.group(1)) * 1024 * 1024;
         }
         return new Memory(ProcStat.rssBytes(pid), used == 0 ? -1 : used);
+    }
+
+    @Override
+    public String heapHistogram() {
+        return jcmd(serverPid(), "GC.class_histogram").lines().limit(60).collect(Collectors.joining("\n", "", "\n"));
     }
 
     private String jcmd(long pid, String command) {

@@ -117,7 +117,8 @@ public final class FanoutBenchmark {
                 for (Target target : targets.values()) {
                     stopAll(targets);
                     for (int count : settings.idleConnections()) {
-                        report.idle(idleMemory(vertx, target, idleSpecs.subList(0, Math.min(count, idleSpecs.size()))));
+                        report.idle(idleMemory(vertx, target, idleSpecs.subList(0, Math.min(count, idleSpecs.size())),
+                                results));
                     }
                 }
                 int stepId = 1;
@@ -182,8 +183,8 @@ public final class FanoutBenchmark {
     }
 
     /** Memory per idle connection: after a full collection with none, and with {@code specs} connected. */
-    private static FanoutReport.Idle idleMemory(Vertx vertx, Target target, List<LoadClients.Spec> specs)
-            throws InterruptedException {
+    private static FanoutReport.Idle idleMemory(Vertx vertx, Target target, List<LoadClients.Spec> specs,
+            Path results) throws InterruptedException, IOException {
         target.restart();
         Thread.sleep(2_000);
         Target.Memory empty = target.memory(true);
@@ -194,6 +195,11 @@ public final class FanoutBenchmark {
             System.out.printf(Locale.ROOT, "%s idle: %d connections, RSS %.1f -> %.1f MB, heap %.1f -> %.1f MB%n",
                     target.name(), specs.size(), empty.rss() / 1e6, full.rss() / 1e6, empty.heapUsed() / 1e6,
                     full.heapUsed() / 1e6);
+            // What the connections hold, for the next profile: the heap's classes by size, where the runtime has them.
+            String histogram = target.heapHistogram();
+            if (!histogram.isEmpty()) {
+                Files.writeString(results.resolve(target.name() + "-idle-" + specs.size() + "-histogram.txt"), histogram);
+            }
             return new FanoutReport.Idle(target.name(), specs.size(), empty, full);
         } finally {
             target.stop();

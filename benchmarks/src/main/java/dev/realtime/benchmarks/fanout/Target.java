@@ -36,6 +36,11 @@ interface Target extends AutoCloseable {
     /** The server's memory, after a full collection when {@code collect}. */
     Memory memory(boolean collect);
 
+    /** The server's live heap by class, largest first (a JVM's class histogram); empty where there is none. */
+    default String heapHistogram() {
+        return "";
+    }
+
     /**
      * Send-to-receive latencies (microseconds) of a plain consumer of the same broker during the last production,
      * where the target has one (the edge: a Kafka consumer in the harness); empty otherwise.
