@@ -21,7 +21,7 @@ rules=[('Session.write / sendText (per-frame write path)','dev.realtime.edge.roo
 ('Kafka consumer','org.apache.kafka.clients.consumer'),
 ('event loop runAllTasks (cross-thread write tasks)','SingleThreadEventExecutor.runAllTasks'),
 ('FrameGuard','dev.realtime.edge.ws.FrameGuard'),
-('Session.drain (a session's queued frames, one flush, on its event loop)','dev.realtime.edge.rooms.Session.drain'),
+("Session.drain (a session's queued frames, one flush, on its event loop)",'dev.realtime.edge.rooms.Session.drain'),
 ('LoopDrains.run (one task per event loop per batch of drains)','dev.realtime.edge.ws.LoopDrains.run'),
 ('OutboundFrame (one encoding per event and room)','dev.realtime.edge.protocol.OutboundFrame'),
 ('WebSocket frame encoder','WebSocket08FrameEncoder'),
