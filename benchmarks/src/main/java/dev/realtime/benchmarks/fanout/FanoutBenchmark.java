@@ -39,7 +39,10 @@ public final class FanoutBenchmark {
     private static final Logger[] QUIET = {
             Logger.getLogger("kafka"), Logger.getLogger("org.apache.kafka"), Logger.getLogger("state.change.logger"),
             Logger.getLogger("org.apache.kafka.controller"), Logger.getLogger("org.apache.kafka.clients.NetworkClient"),
-            Logger.getLogger("org.jose4j"), Logger.getLogger("dev.realtime.launcher"), Logger.getLogger("io.vertx") };
+            Logger.getLogger("org.jose4j"), Logger.getLogger("dev.realtime.launcher"), Logger.getLogger("io.vertx"),
+            // Netty asks its logger per WebSocket frame whether TRACE is on; under the log manager this JVM runs
+            // with, it was, and formatting those messages took about 12 % of the harness's core during a step (JFR).
+            Logger.getLogger("io.netty") };
     private static final URI SOURCE = URI.create("urn:realtime:benchmark");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(180);
 
