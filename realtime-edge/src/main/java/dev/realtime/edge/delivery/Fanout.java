@@ -67,9 +67,14 @@ public class Fanout {
         Map<Room, OutboundFrame> frames = new HashMap<>();
         for (Map.Entry<Session, Room> entry : reached.entrySet()) {
             entry.getKey().deliver(entry.getValue(), null, frames.computeIfAbsent(entry.getValue(),
-                    room -> OutboundFrame.text(ServerFrames.event(event, room, liveName.get()))));
+                    room -> eventFrame(event, room, liveName.get())));
         }
         return reached.size();
+    }
+
+    /** Rendered and encoded once per event and room; every session of the room writes the same bytes. */
+    private static OutboundFrame eventFrame(IntegrationEvent event, Room room, String liveName) {
+        return OutboundFrame.text(ServerFrames.event(event, room, liveName));
     }
 
     /** A record change with an audience goes to the audience's rooms instead of its {@code ce_room}. */
@@ -100,8 +105,7 @@ public class Fanout {
             // Every instance reads every event; most rooms have nobody here, so don't even render.
             return 0;
         }
-        // Rendered and encoded once for every session of the room.
-        OutboundFrame frame = OutboundFrame.text(ServerFrames.event(event, room, liveName));
+        OutboundFrame frame = eventFrame(event, room, liveName);
         Long seq = room.equals(event.room()) ? event.seq() : null;
         OutboundFrame resync = gapAfter >= 0
                 ? OutboundFrame.text(ServerFrames.resync(room.name(), gapAfter, ServerFrames.SEQ_GAP))

@@ -1,7 +1,7 @@
 package dev.realtime.edge.memberships;
 
 import dev.realtime.contracts.rooms.Room;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Room → members, as last seen on {@code realtime.memberships}. Written by one thread (the topic reader), read
  * concurrently by every subscribe and every delivered event.
  */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: read per session and delivered event, where a client proxy's lookup showed
+// in the fan-out profile (benchmarks/README.md); it has no state to create lazily.
+@Singleton
 public class MembershipIndex {
     private final ConcurrentHashMap<Room, Map<String, String>> members = new ConcurrentHashMap<>();
     /** The reverse, so a user's presence change visits their rooms rather than every room. */

@@ -2,11 +2,13 @@ package dev.realtime.edge.rooms;
 
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.memberships.MembershipIndex;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /** Who may enter which room. The one place the access rules of docs/realtime-protocol.md are decided. */
-@ApplicationScoped
+// @Singleton, not @ApplicationScoped: read per session and delivered event, where a client proxy's lookup showed
+// in the fan-out profile (benchmarks/README.md); it has no state to create lazily.
+@Singleton
 public class RoomAccess {
     @Inject
     MembershipIndex memberships;
