@@ -130,6 +130,11 @@ final class EdgeTarget implements Target {
         return baseline.latencies();
     }
 
+    @Override
+    public void measureBaseline(boolean on) {
+        baseline.reading = on;
+    }
+
     private void send(String room, long n) {
         long seq;
         synchronized (seqs) {
@@ -188,6 +193,8 @@ final class EdgeTarget implements Target {
     private static final class BaselineConsumer implements AutoCloseable {
         private final Thread thread;
         private volatile boolean running = true;
+        /** Off: the consumer neither fetches nor counts; on again, it starts from the end of the topic. */
+        volatile boolean reading = true;
         private volatile int step = -1;
         private long[] samples = new long[1024];
         private int count;
@@ -207,7 +214,17 @@ final class EdgeTarget implements Target {
                             .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                     consumer.assign(partitions);
                     consumer.seekToEnd(partitions);
+                    boolean wasReading = true;
                     while (running) {
+                        if (!reading) {
+                            wasReading = false;
+                            Thread.sleep(50);
+                            continue;
+                        }
+                        if (!wasReading) {
+                            consumer.seekToEnd(partitions);
+                            wasReading = true;
+                        }
                         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                             long received = EpochMicros.now();
                             Buffer data = Buffer.buffer(record.value());
@@ -216,6 +233,8 @@ final class EdgeTarget implements Target {
                             }
                         }
                     }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
                     if (running) {
                         System.err.println("baseline consumer stopped: " + e);

@@ -17,6 +17,7 @@ record FanoutSettings(
         int rooms,
         List<Integer> rates,
         Duration warmup,
+        boolean harnessWarmup,
         Duration step,
         Duration drain,
         int payloadBytes,
@@ -26,6 +27,7 @@ record FanoutSettings(
         double passDeliveredShare,
         int serverCpu,
         int harnessCpu,
+        int kafkaOnlyMaxRate,
         String edgeJvm,
         String resultsDir) {
 
@@ -36,6 +38,7 @@ record FanoutSettings(
                 integer("rooms", 100),
                 integers("rates", "10000,20000,40000,60000,80000,120000,160000"),
                 duration("warmup", "5s"),
+                Boolean.parseBoolean(get("harness-warmup", "true")),
                 duration("step", "20s"),
                 duration("drain", "3s"),
                 integer("payload-bytes", 64),
@@ -45,7 +48,8 @@ record FanoutSettings(
                 Double.parseDouble(get("pass-delivered-share", "0.95")),
                 integer("server-cpu", 1),
                 integer("harness-cpu", 0),
-                get("edge-jvm", "-Xmx1g"),
+                integer("kafka-only-max-rate", 20000),
+                get("edge-jvm", "-Xmx1g -XX:+UseSerialGC -XX:MetaspaceSize=128m"),
                 get("results-dir", "target/fanout"));
         if (settings.connections % settings.rooms != 0) {
             throw new IllegalArgumentException("fanout.connections must be a multiple of fanout.rooms");
@@ -65,6 +69,7 @@ record FanoutSettings(
         map.put("membersPerRoom", membersPerRoom());
         map.put("deliveryRates", rates);
         map.put("warmup", warmup.toString());
+        map.put("harnessWarmup", harnessWarmup);
         map.put("step", step.toString());
         map.put("drain", drain.toString());
         map.put("payloadBytes", payloadBytes);
@@ -74,6 +79,7 @@ record FanoutSettings(
         map.put("passDeliveredShare", passDeliveredShare);
         map.put("serverCpu", serverCpu);
         map.put("harnessCpu", harnessCpu);
+        map.put("kafkaOnlyMaxRate", kafkaOnlyMaxRate);
         map.put("edgeJvm", edgeJvm);
         return map;
     }

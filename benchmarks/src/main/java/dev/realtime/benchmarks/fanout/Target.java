@@ -47,6 +47,14 @@ interface Target extends AutoCloseable {
      */
     long[] baselineLatencies();
 
+    /**
+     * Whether the plain consumer reads during the next step. It works on the harness's core for every record, so it
+     * runs only at the rates where its latency is compared (fanout.kafka-only-max-rate), not where the harness's core
+     * is the scarce part.
+     */
+    default void measureBaseline(boolean on) {
+    }
+
     @Override
     void close();
 }
