@@ -3,8 +3,6 @@ package dev.realtime.edge.rooms;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.ops.EdgeMetrics;
 import dev.realtime.edge.protocol.OutboundFrame;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +27,7 @@ import org.jboss.logging.Logger;
 public final class Session {
     private static final Logger LOG = Logger.getLogger(Session.class);
 
-    private final WebSocketConnection connection;
+    private final Connection connection;
     private final String user;
     private final String displayName;
     private final Set<String> roles;
@@ -89,7 +87,7 @@ public final class Session {
     private volatile String bearerToken;
     private volatile long lastSeen = System.nanoTime();
 
-    public Session(WebSocketConnection connection, String user, String displayName, Set<String> roles,
+    public Session(Connection connection, String user, String displayName, Set<String> roles,
             Instant expiresAt, Limits limits, Socket socket, EdgeMetrics metrics) {
         this.connection = connection;
         this.user = user;
@@ -102,6 +100,19 @@ public final class Session {
         this.inbound = socket.inbound();
         this.socketStalledFor = socket.stalledFor();
         this.wire = socket.wire();
+    }
+
+    /**
+     * What a session needs of the connection under it: its id, whether it is open, and its close. websockets-next's
+     * connection in the native protocol ({@code ws.EndpointConnection}); the session itself knows no transport.
+     */
+    public interface Connection {
+        String id();
+
+        boolean isOpen();
+
+        /** Closes with a close frame carrying {@code code} and {@code reason}, unless the connection is closed. */
+        void close(int code, String reason);
     }
 
     /** The per-connection limits a session enforces itself. */
@@ -552,19 +563,8 @@ public final class Session {
         metrics.closed(code);
         LOG.debugf("Closing connection %s of user %s: %d %s", connection.id(), user, code, reason);
         synchronized (roomState) {
-            enqueueAction(() -> closeNow(code, reason));
+            enqueueAction(() -> connection.close(code, reason));
         }
-    }
-
-    private void closeNow(int code, String reason) {
-        if (connection.isClosed()) {
-            // The client, or the frame guard, was first.
-            return;
-        }
-        connection.close(new CloseReason(code, reason)).subscribe().with(
-                ignored -> {
-                },
-                failure -> LOG.debugf("Closing connection %s failed: %s", connection.id(), failure.toString()));
     }
 
     @Override
