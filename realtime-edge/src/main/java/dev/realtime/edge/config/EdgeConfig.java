@@ -22,8 +22,6 @@ public interface EdgeConfig {
 
     Resume resume();
 
-    Warmup warmup();
-
     /** chat-service, which owns the {@code conversation:*} rooms ({@code realtime.chat.url}). */
     Owner chat();
 
@@ -108,25 +106,6 @@ public interface EdgeConfig {
         /** How long one request to an owning service may take. */
         @WithDefault("10s")
         Duration fetchTimeout();
-    }
-
-    /**
-     * Before the edge takes connections, it runs its fan-out path on loopback sockets until the JIT has compiled
-     * it: a fresh JVM otherwise spends a quarter to a third of a one-CPU edge's core on the C2 compiler in its first
-     * minute, under whatever load arrives (benchmarks/README.md). Readiness is DOWN and upgrades are refused (503)
-     * meanwhile.
-     */
-    interface Warmup {
-        /** At least this long (a bound, not a wait: the warm-up ends at {@link #max()} in any case). */
-        @WithDefault("5s")
-        Duration min();
-
-        /**
-         * After {@link #min()}, it ends when the JIT compiler has been idle for two seconds, or at this point at
-         * the latest; {@code 0s} switches the warm-up off.
-         */
-        @WithDefault("30s")
-        Duration max();
     }
 
     interface Presence {

@@ -102,14 +102,6 @@ public class RoomHistory {
         return new Snapshot(after, window.coversAfter, true);
     }
 
-    /** Drops what is kept of {@code room} (the warm-up's rooms, which no client can ever ask for). */
-    public synchronized void forget(Room room) {
-        Window window = windows.remove(room);
-        if (window != null) {
-            retained -= window.events.size();
-        }
-    }
-
     public synchronized int retainedEvents() {
         return retained;
     }

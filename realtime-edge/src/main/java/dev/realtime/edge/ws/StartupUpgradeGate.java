@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Refuses upgrades with 503 until the membership index is loaded and the JIT warm-up is over, and again once shutdown
- * has begun. Readiness keeps a load balancer away, but a
+ * Refuses upgrades with 503 until the membership index is loaded, and again once shutdown has begun. Readiness keeps a load balancer away, but a
  * client that reaches the instance directly would otherwise be told "room not found" for its own conversations.
  */
 @ApplicationScoped
@@ -19,8 +18,6 @@ public class StartupUpgradeGate implements HttpUpgradeCheck {
 
     @Inject
     MembershipService memberships;
-    @Inject
-    JitWarmup warmup;
 
     private volatile boolean draining;
 
@@ -31,7 +28,7 @@ public class StartupUpgradeGate implements HttpUpgradeCheck {
 
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        return memberships.caughtUp() && warmup.done() && !draining
+        return memberships.caughtUp() && !draining
                 ? CheckResult.permitUpgrade()
                 : CheckResult.rejectUpgrade(503, RETRY_AFTER);
     }
