@@ -10,6 +10,8 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.memberships.MembershipIndex;
 import dev.realtime.testkit.KafkaTestResource;
@@ -22,6 +24,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,68 @@ class ServiceApiTest {
             JsonNode frame = client.await(Edge.eventWithId(eventId), WAIT);
             assertEquals("billing.invoice.paid.v1", frame.path("event").asText());
             assertEquals("inv-7", frame.path("data").path("invoice").asText());
+        }
+    }
+
+    @Test
+    void aServiceNamesTheActorOfItsEvent() {
+        Room conversation = Room.conversation(Edge.unique("c"));
+        String ida = Edge.unique("ida");
+        Edge.grant(conversation, ida);
+        await().atMost(WAIT).until(() -> index.isMember(conversation, ida));
+        try (WsTestClient client = Edge.connect(ws, ida)) {
+            Edge.subscribeAndAwait(client, "s", conversation.name());
+            String eventId = given().header("Authorization", service()).contentType("application/json")
+                    .body(Map.of("type", "records.record.changed.v1", "actor", ida,
+                            "data", Map.of("record", Map.of("type", "invoice", "id", "inv-8"), "change", "updated")))
+                    .post("/api/v1/rooms/" + conversation.name() + "/events")
+                    .then().statusCode(202).extract().path("eventId");
+
+            JsonNode frame = client.await(Edge.eventWithId(eventId), WAIT);
+            assertEquals(ida, frame.path("actor").asText());
+        }
+        given().header("Authorization", service()).contentType("application/json")
+                .body(Map.of("type", "records.record.changed.v1", "actor", "not a user", "data", Map.of()))
+                .post("/api/v1/rooms/" + conversation.name() + "/events")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("actor"));
+        given().header("Authorization", service()).contentType("application/json")
+                .body(Map.of("type", "records.record.changed.v1", "actor", 42, "data", Map.of()))
+                .post("/api/v1/rooms/" + conversation.name() + "/events")
+                .then().statusCode(400).body("detail", containsString("actor"));
+    }
+
+    /**
+     * A service that repeats a call (its first answer timed out, say) with the same id, and a Kafka producer that
+     * writes the same event twice: clients get it once. Events of one room keep their order, so a repeat delivered
+     * by mistake would arrive before the next event.
+     */
+    @Test
+    void theSameEventIdTwiceIsDeliveredOnce() {
+        Room conversation = Room.conversation(Edge.unique("c"));
+        String jay = Edge.unique("jay");
+        Edge.grant(conversation, jay);
+        await().atMost(WAIT).until(() -> index.isMember(conversation, jay));
+        String path = "/api/v1/rooms/" + conversation.name() + "/events";
+        try (WsTestClient client = Edge.connect(ws, jay)) {
+            Edge.subscribeAndAwait(client, "s", conversation.name());
+            String repeated = Edge.unique("invoice-paid");
+            for (int call = 0; call < 2; call++) {
+                given().header("Authorization", service()).contentType("application/json")
+                        .body(Map.of("type", "billing.invoice.paid.v1", "id", repeated, "data", Map.of("n", call)))
+                        .post(path).then().statusCode(202).body("eventId", equalTo(repeated));
+            }
+            IntegrationEvent fromKafka = Edge.event(conversation, "billing.invoice.sent.v1", null, Map.of("n", 2));
+            Edge.publish(Topics.RECORDS_EVENTS, fromKafka);
+            Edge.publish(Topics.RECORDS_EVENTS, fromKafka);
+            String last = given().header("Authorization", service()).contentType("application/json")
+                    .body(Map.of("type", "billing.invoice.paid.v1", "data", Map.of("n", 3)))
+                    .post(path).then().statusCode(202).extract().path("eventId");
+
+            client.await(Edge.eventWithId(last), WAIT);
+            List<String> received = client.received().stream()
+                    .filter(frame -> "event".equals(frame.path("type").asText()))
+                    .map(frame -> frame.path("eventId").asText()).toList();
+            assertEquals(List.of(repeated, fromKafka.id(), last), received);
         }
     }
 

@@ -65,7 +65,10 @@ public class ServiceApi {
     @Inject
     SecurityIdentity caller;
 
-    /** Body: {@code {"type": "<CloudEvents type>", "data": {...}, "id": "<optional event id>"}}. */
+    /**
+     * Body: {@code {"type": "<CloudEvents type>", "data": {...}, "id": "<optional event id>", "actor": "<optional
+     * user id>"}}. The same id from the same caller is delivered once (see {@code Fanout}).
+     */
     @POST
     @Path("/rooms/{room}/events")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -101,9 +104,21 @@ public class ServiceApi {
         if (id != null && (!id.isTextual() || id.asText().isBlank() || id.asText().length() > 128)) {
             return Problems.invalid("id: must be a string of 1 to 128 characters");
         }
+        JsonNode actor = body.get("actor");
+        if (actor != null && !actor.isNull()) {
+            if (!actor.isTextual()) {
+                return Problems.invalid("actor: must be a user id");
+            }
+            try {
+                Room.user(actor.asText());
+            } catch (InvalidRoomException e) {
+                return Problems.invalid("actor: " + e.getMessage());
+            }
+        }
         String eventId = id == null ? UUID.randomUUID().toString() : id.asText();
         IntegrationEvent event = new IntegrationEvent(eventId, URI.create("/realtime-edge/api/" + callerName()),
-                type.asText(), OffsetDateTime.now(), room, null, null, Json.write(data));
+                type.asText(), OffsetDateTime.now(), room, null, actor == null || actor.isNull() ? null : actor.asText(),
+                Json.write(data));
         try {
             publisher.publish(CloudEventCodec.toRecord(Topics.RECORDS_EVENTS, event))
                     .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -16,6 +16,7 @@ import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ public class Fanout {
     RoomAccess access;
     @Inject
     RoomHistory history;
+    /** At most this many ids, for at most this long: a repeat after either is delivered again. */
+    private final RecentEventIds recentUnsequenced = new RecentEventIds(100_000, Duration.ofMinutes(10));
 
     /**
      * @return the number of sessions the frame was queued to
@@ -51,6 +54,9 @@ public class Fanout {
                 // A redelivery of a seq this room already had: every client saw it (or will, through a resume).
                 return 0;
             }
+        } else if (!recentUnsequenced.firstTime(event, System.nanoTime())) {
+            // The same event (source and id) produced again: a producer's retry.
+            return 0;
         }
         List<Room> targets = targetRooms(event);
         if (targets.size() == 1) {
