@@ -105,20 +105,20 @@ public class ServiceApi {
             return Problems.invalid("id: must be a string of 1 to 128 characters");
         }
         JsonNode actor = body.get("actor");
+        String actorId = null;
         if (actor != null && !actor.isNull()) {
             if (!actor.isTextual()) {
                 return Problems.invalid("actor: must be a user id");
             }
             try {
-                Room.user(actor.asText());
+                actorId = Room.user(actor.asText()).id();
             } catch (InvalidRoomException e) {
                 return Problems.invalid("actor: " + e.getMessage());
             }
         }
         String eventId = id == null ? UUID.randomUUID().toString() : id.asText();
         IntegrationEvent event = new IntegrationEvent(eventId, URI.create("/realtime-edge/api/" + callerName()),
-                type.asText(), OffsetDateTime.now(), room, null, actor == null || actor.isNull() ? null : actor.asText(),
-                Json.write(data));
+                type.asText(), OffsetDateTime.now(), room, null, actorId, Json.write(data));
         try {
             publisher.publish(CloudEventCodec.toRecord(Topics.RECORDS_EVENTS, event))
                     .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -97,8 +97,9 @@ public class GatewayEndpoint {
                     presence.localConnections(subject));
             return close(connection, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
         }
-        Session session = new Session(new EndpointConnection(connection), subject, displayName(jwt), identity.getRoles(), expiryOf(jwt),
-                new Session.Limits(config.limits().sendQueue()), socket(connection, subject), metrics);
+        Session session = new Session(new EndpointConnection(connection), subject, displayName(jwt),
+                identity.getRoles(), expiryOf(jwt), new Session.Limits(config.limits().sendQueue()),
+                socket(connection, subject), metrics);
         session.useToken(jwt.getRawToken());
         // On the connection's event loop, in a turn of its own: the trigger is a write completion, which may run
         // inside a delivery that is still changing the session's state.
