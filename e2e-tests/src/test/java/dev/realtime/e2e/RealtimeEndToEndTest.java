@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -79,6 +80,7 @@ class RealtimeEndToEndTest {
         ports.put("issuer", config.issuerPort());
         ports.put("kafka", config.kafkaPort());
         ports.put("demo", config.demoPort());
+        ports.put("mail", config.mailPort());
         List<String> reachable = new ArrayList<>();
         for (Map.Entry<String, Integer> port : ports.entrySet()) {
             try (Socket loopback = new Socket()) {
@@ -289,6 +291,41 @@ class RealtimeEndToEndTest {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /**
+     * The local stack's offline digest, as a developer sees it: a user who is not connected is added to a
+     * conversation and sent a message; within the stack's short digest timing (20 s offline) notification-service
+     * e-mails the user (an address from the stack's template: the user never called the API) through the stack's SMTP
+     * sink, and the demo web server shows the mail at /mail.
+     */
+    @Test
+    void aUserAwayFromTheAppGetsADigestEmailThatTheLocalStackShows() {
+        String user = "away-" + UUID.randomUUID().toString().substring(0, 8);
+        String address = user + "@example.test";
+        String conversation = given().auth().oauth2(token("alice")).contentType(ContentType.JSON)
+                .body(Map.of("title", "Digest check", "participants", List.of(user)))
+                .post(stack.chatUrl() + "/api/conversations")
+                .then().statusCode(201).extract().path("id");
+        post(token("alice"), conversation, "digest-1", "Can you review the draft?");
+
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        Map<String, Object> mail = null;
+        while (mail == null) {
+            List<Map<String, Object>> mails = given().get(stack.mailUrl() + ".json")
+                    .then().statusCode(200).extract().jsonPath().getList("mails");
+            mail = mails.stream().filter(m -> List.of(address).equals(m.get("to"))).findFirst().orElse(null);
+            if (mail == null) {
+                assertTrue(System.nanoTime() < deadline, "no digest for " + address + " in the sink: " + mails);
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+        assertTrue(String.valueOf(mail.get("subject")).contains("unread notification"), mail.toString());
+        String text = String.valueOf(mail.get("text"));
+        assertTrue(text.contains("Digest check"), text);
+        assertTrue(text.contains(stack.demoUrl() + "/conversations/" + conversation), text);
+        String page = given().get(stack.mailUrl()).then().statusCode(200).extract().asString();
+        assertTrue(page.contains(address), page);
     }
 
     /** Posts as the token's user; a 409 (lost race for the stream version under load) is retried with the same client id. */

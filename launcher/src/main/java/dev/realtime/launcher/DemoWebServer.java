@@ -11,13 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import org.jose4j.json.JsonUtil;
 import org.slf4j.Logger;
@@ -35,13 +39,17 @@ import com.sun.net.httpserver.HttpServer;
  * <li>SPA fallback: a path that is not a file and whose last segment has no dot ({@code /conversations/abc})
  * answers {@code index.html}; a missing path with an extension is 404.</li>
  * <li>Nothing outside the root: {@code ..} segments (encoded or not) and symbolic links that leave it are 404.</li>
- * <li>Without {@code index.html} (the demo is not built) every path but {@code /config.json} answers 503 with
- * the command that builds it.</li>
+ * <li>Without {@code index.html} (the demo is not built) every path but {@code /config.json} and the mail pages
+ * answers 503 with the command that builds it.</li>
+ * <li>{@code /mail} (an HTML page, newest first, reloading itself) and {@code /mail.json}: the e-mails the stack's
+ * SMTP sink has received, i.e. notification-service's digests.</li>
  * </ul>
  */
 public final class DemoWebServer implements AutoCloseable {
 
     public static final String CONFIG_PATH = "/config.json";
+    public static final String MAIL_PATH = "/mail";
+    public static final String MAIL_JSON_PATH = "/mail.json";
     static final String BUILD_COMMAND = "./mvnw install -DskipTests";
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoWebServer.class);
@@ -67,6 +75,7 @@ public final class DemoWebServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Path root;
     private final byte[] configJson;
+    private final Supplier<List<LocalMailSink.ReceivedMail>> mailbox;
 
     /**
      * Listens on {@code port} (0 = any free port) of the loopback interface and serves {@code root}; the server
@@ -75,8 +84,14 @@ public final class DemoWebServer implements AutoCloseable {
      * @param configJson the body of {@code GET /config.json}
      */
     public DemoWebServer(int port, Path root, String configJson) {
+        this(port, root, configJson, List::of);
+    }
+
+    /** @param mailbox what {@code /mail} shows, oldest first */
+    public DemoWebServer(int port, Path root, String configJson, Supplier<List<LocalMailSink.ReceivedMail>> mailbox) {
         this.root = root.toAbsolutePath().normalize();
         this.configJson = configJson.getBytes(StandardCharsets.UTF_8);
+        this.mailbox = mailbox;
         try {
             this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         } catch (IOException e) {
@@ -88,9 +103,13 @@ public final class DemoWebServer implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    /** The demo for a stack: {@code config.demoDistDir()} on {@code config.demoPort()}, started. */
-    public static DemoWebServer start(StackConfig config) {
-        DemoWebServer demo = new DemoWebServer(config.demoPort(), config.demoDistDir(), configJson(config));
+    /**
+     * The demo for a stack: {@code config.demoDistDir()} on {@code config.demoPort()}, showing what {@code mailSink}
+     * received, started.
+     */
+    public static DemoWebServer start(StackConfig config, LocalMailSink mailSink) {
+        DemoWebServer demo = new DemoWebServer(config.demoPort(), config.demoDistDir(), configJson(config),
+                mailSink::received);
         demo.start();
         return demo;
     }
@@ -161,6 +180,16 @@ public final class DemoWebServer implements AutoCloseable {
                 send(exchange, 200, CONTENT_TYPES.get("json"), configJson, head);
                 return;
             }
+            if (("/" + relative).equals(MAIL_PATH)) {
+                exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+                send(exchange, 200, CONTENT_TYPES.get("html"), MailPage.html(newestFirst()), head);
+                return;
+            }
+            if (("/" + relative).equals(MAIL_JSON_PATH)) {
+                exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+                send(exchange, 200, CONTENT_TYPES.get("json"), MailPage.json(newestFirst()), head);
+                return;
+            }
             if (!isBuilt()) {
                 sendText(exchange, 503, "The demo web app is not built: " + root.resolve(INDEX)
                         + " does not exist.\nBuild it (in the repository) with:\n\n    " + BUILD_COMMAND
@@ -226,6 +255,12 @@ public final class DemoWebServer implements AutoCloseable {
         } catch (InvalidPathException | IOException e) {
             return Optional.empty();
         }
+    }
+
+    private List<LocalMailSink.ReceivedMail> newestFirst() {
+        List<LocalMailSink.ReceivedMail> mails = new ArrayList<>(mailbox.get());
+        Collections.reverse(mails);
+        return mails;
     }
 
     private boolean isBuilt() {

@@ -17,12 +17,15 @@ public record DevUser(String username, String displayName, String email, List<St
         roles = List.copyOf(roles);
     }
 
-    public static final DevUser ALICE = new DevUser("alice", "Alice Liddell", "alice@example.test",
+    /** The demo users' e-mail domain: {@code <username>@example.test}. */
+    public static final String EMAIL_DOMAIN = "example.test";
+
+    public static final DevUser ALICE = new DevUser("alice", "Alice Liddell", "alice@" + EMAIL_DOMAIN,
             List.of("user", "admin"));
-    public static final DevUser BOB = new DevUser("bob", "Bob Cratchit", "bob@example.test", List.of("user"));
-    public static final DevUser CAROL = new DevUser("carol", "Carol Danvers", "carol@example.test",
+    public static final DevUser BOB = new DevUser("bob", "Bob Cratchit", "bob@" + EMAIL_DOMAIN, List.of("user"));
+    public static final DevUser CAROL = new DevUser("carol", "Carol Danvers", "carol@" + EMAIL_DOMAIN,
             List.of("user", "support"));
-    public static final DevUser DAVE = new DevUser("dave", "Dave Bowman", "dave@example.test", List.of("user"));
+    public static final DevUser DAVE = new DevUser("dave", "Dave Bowman", "dave@" + EMAIL_DOMAIN, List.of("user"));
 
     /**
      * The identity of {@code client_credentials} tokens for {@code client_id=service}: other services' calls, and the

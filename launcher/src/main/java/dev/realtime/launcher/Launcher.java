@@ -47,7 +47,7 @@ public final class Launcher {
             out.println();
             out.println("Stopping the local stack ...");
             stack.close();
-            out.println("Local stack stopped: services, issuer and Kafka are down.");
+            out.println("Local stack stopped: services, issuer, mail sink and Kafka are down.");
         }, "local-stack-shutdown"));
 
         out.println("Starting the local stack" + (config.clean() ? " from empty databases and Kafka" : "")
@@ -82,6 +82,8 @@ public final class Launcher {
         out.printf(row, "kafka (embedded KRaft)", stack.kafkaBootstrapServers(), "topics " + String.join(", ",
                 Topics.CHAT_EVENTS, Topics.ACTIVITY_EVENTS, Topics.NOTIFICATION_EVENTS, Topics.RECORDS_EVENTS,
                 Topics.MEMBERSHIPS, Topics.SIGNALS));
+        out.printf(row, "mail sink (smtp)", "127.0.0.1:" + config.mailPort(),
+                "digest e-mails, shown at " + stack.mailUrl());
         out.printf(row, "oidc issuer (dev only)", stack.issuerUrl(),
                 "users alice (admin), bob, carol, dave; password = user name");
         for (StackService service : config.services()) {
@@ -91,6 +93,8 @@ public final class Launcher {
         out.println();
         out.println("Open the demo app: " + stack.demoUrl() + " (sign in with any demo user: alice, bob, carol,"
                 + " dave; the password is the user name)");
+        out.println("E-mails the stack sent (a user offline for 20 s with unread notifications gets a digest): "
+                + stack.mailUrl());
         out.println("A token for alice:");
         out.println("  curl -s -d grant_type=password -d username=alice -d password=alice "
                 + stack.issuer().tokenEndpoint());

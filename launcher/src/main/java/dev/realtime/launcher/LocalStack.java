@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole system on one machine: PostgreSQL databases (on the machine's server), an embedded Kafka broker, the
- * development OIDC issuer, the demo web app ({@link DemoWebServer}), and the four services as separate OS processes
+ * development OIDC issuer, an SMTP sink for the digest e-mails ({@link LocalMailSink}), the demo web app
+ * ({@link DemoWebServer}, which also shows the received e-mails), and the four services as separate OS processes
  * started from their packaged jars.
  *
  * <pre>
@@ -43,6 +44,15 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     /** Where the services listen unless the service options say otherwise. */
     static final String LOOPBACK = "127.0.0.1";
+    /**
+     * The digest e-mail's timing on this stack: a user away for 20 s gets one (checked every 5 s), at most one a
+     * minute, so a developer sees a digest within a minute of closing the demo's tab. The service's own defaults
+     * (15 min, 30 s, 1 h) are for production.
+     */
+    static final List<String> LOCAL_DIGEST_SETTINGS = List.of(
+            "-Dnotification.email.offline-after=PT20S",
+            "-Dnotification.email.check-interval=PT5S",
+            "-Dnotification.email.min-interval=PT1M");
 
     private final StackConfig config;
     private final PrintStream console;
@@ -57,6 +67,7 @@ public final class LocalStack implements AutoCloseable {
     private List<String> createdDatabases = List.of();
     private LocalKafka kafka;
     private DevOidcIssuer issuer;
+    private LocalMailSink mailSink;
     private DemoWebServer demo;
     private final Map<StackService, ServiceProcess> processes = new EnumMap<>(StackService.class);
     /** Further instances of a service beside the first (tests of several edge instances). */
@@ -138,7 +149,12 @@ public final class LocalStack implements AutoCloseable {
                 startedIssuer.close();
                 throw stoppedWhileStarting();
             }
-            DemoWebServer startedDemo = DemoWebServer.start(config);
+            LocalMailSink startedMailSink = LocalMailSink.start(config.mailPort());
+            if (!adopt(() -> mailSink = startedMailSink)) {
+                startedMailSink.close();
+                throw stoppedWhileStarting();
+            }
+            DemoWebServer startedDemo = DemoWebServer.start(config, startedMailSink);
             if (!adopt(() -> demo = startedDemo)) {
                 startedDemo.close();
                 throw stoppedWhileStarting();
@@ -171,6 +187,16 @@ public final class LocalStack implements AutoCloseable {
 
     public synchronized String kafkaBootstrapServers() {
         return requireStarted(kafka, "kafka").bootstrapServers();
+    }
+
+    /** The SMTP sink notification-service sends its digest e-mails to; the demo shows them at {@link #mailUrl()}. */
+    public synchronized LocalMailSink mailSink() {
+        return requireStarted(mailSink, "mail sink");
+    }
+
+    /** {@code http://localhost:<demo.port>/mail}: the e-mails the stack has sent, newest first. */
+    public String mailUrl() {
+        return config.demoUrl() + DemoWebServer.MAIL_PATH;
     }
 
     /** {@code http://localhost:<demo.port>}: the demo web app (clients/demo/dist) and its /config.json. */
@@ -226,6 +252,7 @@ public final class LocalStack implements AutoCloseable {
         List<ServiceProcess> services;
         DevOidcIssuer issuerToStop;
         DemoWebServer demoToStop;
+        LocalMailSink mailSinkToStop;
         LocalKafka kafkaToStop;
         List<String> databasesToDrop;
         synchronized (this) {
@@ -237,6 +264,7 @@ public final class LocalStack implements AutoCloseable {
             services.addAll(extraInstances.values());
             issuerToStop = issuer;
             demoToStop = demo;
+            mailSinkToStop = mailSink;
             kafkaToStop = kafka;
             databasesToDrop = config.dropDatabasesOnClose() ? createdDatabases : List.of();
         }
@@ -249,6 +277,9 @@ public final class LocalStack implements AutoCloseable {
         }
         if (demoToStop != null) {
             demoToStop.close();
+        }
+        if (mailSinkToStop != null) {
+            mailSinkToStop.close();
         }
         if (issuerToStop != null) {
             issuerToStop.close();
@@ -293,6 +324,7 @@ public final class LocalStack implements AutoCloseable {
         }
         ports.put("issuer", config.issuerPort());
         ports.put("demo", config.demoPort());
+        ports.put("mail", config.mailPort());
         config.services().forEach(s -> ports.put(s.module(), config.port(s)));
         List<Map.Entry<String, Integer>> busy = ports.entrySet().stream()
                 .filter(e -> !isFree(e.getValue()))
@@ -447,6 +479,10 @@ public final class LocalStack implements AutoCloseable {
         // Loopback only: the stack runs beside an issuer whose passwords are public. Before the service options, so
         // that STACK_SERVICE_JVM_OPTS=-Dquarkus.http.host=0.0.0.0 (the later -D wins) exposes the services.
         command.add("-Dquarkus.http.host=" + LOOPBACK);
+        if (service == StackService.NOTIFICATION) {
+            // Before the service options, so that a test or a developer can set other timings.
+            command.addAll(LOCAL_DIGEST_SETTINGS);
+        }
         command.addAll(config.serviceJvmOptions());
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dkafka.bootstrap.servers=" + config.kafkaBootstrapServers());
@@ -473,7 +509,15 @@ public final class LocalStack implements AutoCloseable {
                 command.add("-Dactivity.links.track=" + demo + "/projects/{projectId}/tracks/{targetId}");
                 command.add("-Dactivity.links.conversation=" + demo + "/conversations/{targetId}");
             }
-            case NOTIFICATION -> command.add("-Dnotification.email.link-base=" + demo);
+            case NOTIFICATION -> {
+                command.add("-Dnotification.email.link-base=" + demo);
+                // The sink accepts plain SMTP on loopback only; users who never called the API (no e-mail claim
+                // seen) get the demo users' address form.
+                command.add("-Dquarkus.mailer.host=" + LOOPBACK);
+                command.add("-Dquarkus.mailer.port=" + config.mailPort());
+                command.add("-Dquarkus.mailer.start-tls=DISABLED");
+                command.add("-Dnotification.email.address-template={sub}@" + DevUser.EMAIL_DOMAIN);
+            }
             case CHAT -> {
                 // nothing more
             }
@@ -530,6 +574,6 @@ public final class LocalStack implements AutoCloseable {
     public String toString() {
         return "LocalStack[" + config.services().stream().map(s -> s.module() + "=" + url(s))
                 .collect(Collectors.joining(", ")) + ", kafka=" + config.kafkaBootstrapServers() + ", issuer="
-                + issuerUrl() + ", demo=" + demoUrl() + "]";
+                + issuerUrl() + ", demo=" + demoUrl() + ", mail=" + LOOPBACK + ":" + config.mailPort() + "]";
     }
 }

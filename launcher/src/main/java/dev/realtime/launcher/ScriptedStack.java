@@ -99,6 +99,7 @@ public final class ScriptedStack {
         StackConfig config = stack.config();
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("demoUrl", stack.demoUrl());
+        fields.put("mailUrl", stack.mailUrl());
         fields.put("issuerUrl", stack.issuerUrl());
         fields.put("tokenEndpoint", stack.issuer().tokenEndpoint());
         fields.put("kafkaBootstrapServers", stack.kafkaBootstrapServers());

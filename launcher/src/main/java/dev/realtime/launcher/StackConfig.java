@@ -41,6 +41,8 @@ import java.util.stream.Collectors;
  * activity.port        8082
  * notification.port    8083
  * demo.port            8090 (the demo web app, clients/demo/dist, and its /config.json)
+ * mail.port            1025 (the SMTP sink that catches notification-service's digest e-mails; read them at
+ *                      http://localhost:&lt;demo.port&gt;/mail)
  * pg.url               (none) postgresql://user:password@host:port/db or jdbc:postgresql://host:port/db?user=..
  * pg.host / pg.port    127.0.0.1 / 5432   (win over the parts of pg.url)
  * pg.user / pg.password postgres / (empty)
@@ -67,6 +69,7 @@ public record StackConfig(
         int activityPort,
         int notificationPort,
         int demoPort,
+        int mailPort,
         String pgHost,
         int pgPort,
         String pgUser,
@@ -93,6 +96,8 @@ public record StackConfig(
     public static final int DEFAULT_ACTIVITY_PORT = 8082;
     public static final int DEFAULT_NOTIFICATION_PORT = 8083;
     public static final int DEFAULT_DEMO_PORT = 8090;
+    /** notification-service's own default SMTP port, so a service started by hand beside the stack finds the sink. */
+    public static final int DEFAULT_MAIL_PORT = 1025;
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
     public static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofHours(1);
 
@@ -112,6 +117,7 @@ public record StackConfig(
         checkPort("activity.port", activityPort);
         checkPort("notification.port", notificationPort);
         checkPort("demo.port", demoPort);
+        checkPort("mail.port", mailPort);
         checkPort("pg.port", pgPort);
         requireText("pg.host", pgHost);
         requireText("pg.user", pgUser);
@@ -167,6 +173,7 @@ public record StackConfig(
                 settings.port("activity.port", DEFAULT_ACTIVITY_PORT),
                 settings.port("notification.port", DEFAULT_NOTIFICATION_PORT),
                 settings.port("demo.port", DEFAULT_DEMO_PORT),
+                settings.port("mail.port", DEFAULT_MAIL_PORT),
                 settings.get("pg.host").orElse(pg.host()),
                 settings.port("pg.port", pg.port()),
                 settings.get("pg.user").orElse(pg.user()),
@@ -191,8 +198,8 @@ public record StackConfig(
     /** This configuration moved to free random ports and fresh database names that are dropped at close. */
     public StackConfig isolatedForTests() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        int[] ports = freePorts(7);
-        return new StackConfig(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6],
+        int[] ports = freePorts(8);
+        return new StackConfig(ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6], ports[7],
                 pgHost, pgPort, pgUser, pgPassword,
                 "chat_test_" + run, "activity_test_" + run, "notification_test_" + run,
                 true, services, repositoryDir, repositoryDir.resolve(LOG_DIR).resolve("test-" + run),
@@ -204,7 +211,7 @@ public record StackConfig(
 
     public StackConfig withServices(Set<StackService> only) {
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
-                pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
+                mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, only, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
                 echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean);
     }
@@ -212,16 +219,24 @@ public record StackConfig(
     /** Extra JVM options (typically {@code -Dsome.property=value}) given to every service. */
     public StackConfig withServiceJvmOptions(List<String> options) {
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
-                pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
+                mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, options,
                 echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean);
     }
 
     public StackConfig withEchoServiceLogs(boolean echo) {
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
-                pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
+                mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
                 echo, readyTimeout, tokenLifetime, kafkaDataDir, clean);
+    }
+
+    /** The same stack with its service logs in {@code directory} (benchmarks keep them beside their reports). */
+    public StackConfig withLogDir(Path directory) {
+        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
+                mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
+                dropDatabasesOnClose, services, repositoryDir, directory, javaExecutable, serviceJvmOptions,
+                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean);
     }
 
     /** Moves the repository; a log folder or Kafka data folder inside the old repository moves along. */
@@ -233,7 +248,7 @@ public record StackConfig(
                 ? repository.toAbsolutePath().normalize().resolve(repositoryDir.relativize(kafkaDataDir))
                 : kafkaDataDir;
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
-                pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
+                mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repository, newLogDir, javaExecutable, serviceJvmOptions,
                 echoServiceLogs, readyTimeout, tokenLifetime, newKafkaDir, clean);
     }
@@ -241,14 +256,14 @@ public record StackConfig(
     /** The same stack started empty: Kafka's data deleted and the databases dropped first ({@code --clean}). */
     public StackConfig withClean(boolean startEmpty) {
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
-                pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
+                mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
                 echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, startEmpty);
     }
 
     public StackConfig withReadyTimeout(Duration timeout) {
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
-                pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
+                mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
                 echoServiceLogs, timeout, tokenLifetime, kafkaDataDir, clean);
     }
@@ -332,7 +347,7 @@ public record StackConfig(
     public String toString() {
         return "StackConfig[kafkaPort=" + kafkaPort + ", issuerPort=" + issuerPort + ", edgePort=" + edgePort
                 + ", chatPort=" + chatPort + ", activityPort=" + activityPort + ", notificationPort="
-                + notificationPort + ", demoPort=" + demoPort + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort
+                + notificationPort + ", demoPort=" + demoPort + ", mailPort=" + mailPort + ", pg=" + pgUser + "@" + pgHost + ":" + pgPort
                 + ", pgPassword=" + (pgPassword.isEmpty() ? "(empty)" : "****")
                 + ", databases=" + chatDatabase + "," + activityDatabase + "," + notificationDatabase
                 + ", dropDatabasesOnClose=" + dropDatabasesOnClose + ", services=" + services

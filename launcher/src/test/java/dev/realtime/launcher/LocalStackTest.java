@@ -130,6 +130,29 @@ class LocalStackTest {
     }
 
     @Test
+    void notificationServiceMailsTheStacksSinkSoonAfterAUserLeaves() {
+        environment.put("STACK_MAIL_PORT", "11025");
+        StackConfig config = StackConfig.from(properties, environment)
+                .withServiceJvmOptions(List.of("-Dnotification.email.offline-after=PT2S"));
+        LocalStack stack = new LocalStack(config, System.out);
+
+        List<String> notification = stack.command(StackService.NOTIFICATION);
+        assertTrue(notification.contains("-Dquarkus.mailer.host=127.0.0.1"), notification.toString());
+        assertTrue(notification.contains("-Dquarkus.mailer.port=11025"), notification.toString());
+        assertTrue(notification.contains("-Dquarkus.mailer.start-tls=DISABLED"), notification.toString());
+        assertTrue(notification.contains("-Dnotification.email.address-template={sub}@example.test"));
+        // The stack's short digest timing comes before the service options, so that those can change it.
+        assertTrue(notification.indexOf("-Dnotification.email.offline-after=PT20S")
+                < notification.indexOf("-Dnotification.email.offline-after=PT2S"), notification.toString());
+        assertTrue(notification.contains("-Dnotification.email.check-interval=PT5S"));
+        assertEquals("http://localhost:8090/mail", stack.mailUrl());
+        for (StackService other : List.of(StackService.CHAT, StackService.ACTIVITY, StackService.EDGE)) {
+            assertTrue(stack.command(other).stream().noneMatch(arg -> arg.startsWith("-Dquarkus.mailer")
+                    || arg.equals("-Dnotification.email.offline-after=PT20S")), other.toString());
+        }
+    }
+
+    @Test
     void servicesAcceptTheDemoOriginAndLinkToTheDemo() {
         environment.put("STACK_DEMO_PORT", "18090");
         StackConfig config = StackConfig.from(properties, environment);

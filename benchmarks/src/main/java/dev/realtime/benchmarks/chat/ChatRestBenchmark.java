@@ -62,7 +62,7 @@ public final class ChatRestBenchmark {
         StackConfig config = StackConfig.forTests()
                 .withServices(EnumSet.of(StackService.CHAT))
                 .withServiceJvmOptions(settings.serviceJvmOptions());
-        config = withLogDir(config, Path.of("target", "chat-bench-logs").toAbsolutePath().resolve(started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        config = config.withLogDir(Path.of("target", "chat-bench-logs").toAbsolutePath().resolve(started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         System.out.println("Starting Kafka (embedded), the development OIDC issuer and chat-service "
                 + config.serviceJar(StackService.CHAT) + " with " + String.join(" ", config.serviceJvmOptions()));
         LocalStack stack = LocalStack.start(config);
@@ -154,14 +154,6 @@ public final class ChatRestBenchmark {
         }
     }
 
-    /** The configuration with its service logs under the benchmark's target folder instead of the repository's. */
-    static StackConfig withLogDir(StackConfig c, Path logDir) {
-        return new StackConfig(c.kafkaPort(), c.issuerPort(), c.edgePort(), c.chatPort(), c.activityPort(),
-                c.notificationPort(), c.demoPort(), c.pgHost(), c.pgPort(), c.pgUser(), c.pgPassword(),
-                c.chatDatabase(), c.activityDatabase(), c.notificationDatabase(), c.dropDatabasesOnClose(),
-                c.services(), c.repositoryDir(), logDir, c.javaExecutable(), c.serviceJvmOptions(),
-                c.echoServiceLogs(), c.readyTimeout(), c.tokenLifetime(), c.kafkaDataDir(), c.clean());
-    }
 
     private static Map<String, Object> environment(StackConfig config, StackCpu.Usage before) {
         Map<String, Object> env = new LinkedHashMap<>();

@@ -77,7 +77,7 @@ public final class NotificationFanoutBenchmark {
         StackConfig config = StackConfig.forTests()
                 .withServices(EnumSet.of(StackService.NOTIFICATION))
                 .withServiceJvmOptions(serviceJvm);
-        config = withLogDir(config, Path.of("target", "notification-bench-logs").toAbsolutePath()
+        config = config.withLogDir(Path.of("target", "notification-bench-logs").toAbsolutePath()
                 .resolve(started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         System.out.println("Starting Kafka (embedded), the development OIDC issuer and notification-service "
                 + config.serviceJar(StackService.NOTIFICATION) + " with " + String.join(" ", serviceJvm));
@@ -311,11 +311,4 @@ public final class NotificationFanoutBenchmark {
         }
     }
 
-    static StackConfig withLogDir(StackConfig c, Path logDir) {
-        return new StackConfig(c.kafkaPort(), c.issuerPort(), c.edgePort(), c.chatPort(), c.activityPort(),
-                c.notificationPort(), c.demoPort(), c.pgHost(), c.pgPort(), c.pgUser(), c.pgPassword(),
-                c.chatDatabase(), c.activityDatabase(), c.notificationDatabase(), c.dropDatabasesOnClose(),
-                c.services(), c.repositoryDir(), logDir, c.javaExecutable(), c.serviceJvmOptions(),
-                c.echoServiceLogs(), c.readyTimeout(), c.tokenLifetime(), c.kafkaDataDir(), c.clean());
-    }
 }
