@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole system on this machine, for local development: the machine's PostgreSQL, an embedded Kafka broker,
 # a development-only OIDC issuer (demo users alice, bob, carol, dave; password = user name), the four services
-# as separate processes and the demo web app on http://localhost:8090. Ctrl-C stops everything.
+# as separate processes, an SMTP sink for their e-mails (shown at http://localhost:8090/mail) and the demo web app
+# on http://localhost:8090. Ctrl-C stops everything.
 #
 #   ./local-stack.sh                          build if needed, then run on the default ports
 #   PG_URL=postgresql://u:p@host:5432/postgres ./local-stack.sh

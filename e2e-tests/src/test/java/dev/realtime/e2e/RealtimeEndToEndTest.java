@@ -328,6 +328,77 @@ class RealtimeEndToEndTest {
         assertTrue(page.contains(address), page);
     }
 
+    /**
+     * A service without Kafka, through the edge's server API only: a record change that names its actor becomes an
+     * activity in the project's feed, as a Kafka producer's does.
+     */
+    @Test
+    void aRecordChangeSentOverHttpBecomesAFeedActivity() {
+        String project = given().auth().oauth2(token("alice")).contentType(ContentType.JSON)
+                .body(Map.of("title", "Billing")).post(stack.activityUrl() + "/api/projects")
+                .then().statusCode(201).extract().path("id");
+        String invoice = "inv-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(stack.issuer().serviceToken()).contentType(ContentType.JSON)
+                .body(Map.of("type", "records.record.changed.v1", "actor", "alice", "data", Map.of(
+                        "record", Map.of("type", "invoice", "id", invoice, "title", "Invoice " + invoice),
+                        "change", "updated", "projectId", project)))
+                .post(stack.edgeUrl() + "/api/v1/rooms/project:" + project + "/events")
+                .then().statusCode(202);
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<Map<String, Object>> activities;
+        do {
+            activities = given().auth().oauth2(token("alice"))
+                    .queryParam("verb", "record:changed")
+                    .get(stack.activityUrl() + "/api/projects/" + project + "/activities")
+                    .then().statusCode(200).extract().jsonPath().getList("items");
+            if (activities.isEmpty()) {
+                assertTrue(System.nanoTime() < deadline, "no feed activity for the record change");
+                sleep(Duration.ofMillis(200));
+            }
+        } while (activities.isEmpty());
+        assertEquals(1, activities.size(), activities.toString());
+        Map<String, Object> activity = activities.get(0);
+        assertEquals("record:changed", activity.get("verb"));
+        assertEquals("alice", ((Map<?, ?>) activity.get("actor")).get("id"));
+        assertEquals(invoice, ((Map<?, ?>) activity.get("target")).get("id"));
+        assertEquals("Invoice " + invoice, ((Map<?, ?>) activity.get("target")).get("title"));
+    }
+
+    /**
+     * A service without Kafka asks for a notification through the edge's server API; a retry with the same
+     * requestId (its first answer lost, say) makes no second one. Both requests and a later one go to the same
+     * partition (key user:bob), so once the later one is in the inbox the retry has been handled too.
+     */
+    @Test
+    void aNotificationRequestedOverHttpReachesTheInboxOnceAcrossRetries() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> request = Map.of("requestId", "export-" + run, "audience", Map.of("users", List.of("bob")),
+                "type", "export:done", "title", "Export " + run + " is ready");
+        for (int call = 0; call < 2; call++) {
+            given().auth().oauth2(stack.issuer().serviceToken()).contentType(ContentType.JSON).body(request)
+                    .post(stack.edgeUrl() + "/api/v1/notifications")
+                    .then().statusCode(202).body("requestId", org.hamcrest.Matchers.equalTo("export-" + run));
+        }
+        given().auth().oauth2(stack.issuer().serviceToken()).contentType(ContentType.JSON)
+                .body(Map.of("audience", Map.of("users", List.of("bob")), "type", "export:done",
+                        "title", "Later " + run))
+                .post(stack.edgeUrl() + "/api/v1/notifications").then().statusCode(202);
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<String> titles;
+        do {
+            titles = given().auth().oauth2(token("bob")).queryParam("limit", 200)
+                    .get(stack.notificationUrl() + "/api/notifications")
+                    .then().statusCode(200).extract().jsonPath().getList("items.title", String.class);
+            if (!titles.contains("Later " + run)) {
+                assertTrue(System.nanoTime() < deadline, "the notifications never reached bob's inbox: " + titles);
+                sleep(Duration.ofMillis(200));
+            }
+        } while (!titles.contains("Later " + run));
+        assertEquals(1, titles.stream().filter(("Export " + run + " is ready")::equals).count(), titles.toString());
+    }
+
     /** Posts as the token's user; a 409 (lost race for the stream version under load) is retried with the same client id. */
     static void post(String token, String conversation, String clientMessageId, String text) {
         for (int attempt = 1; ; attempt++) {

@@ -10,11 +10,16 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.records.Audience;
+import dev.realtime.contracts.records.NotificationRequested;
+import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.memberships.MembershipIndex;
 import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.TopicReader;
 import dev.realtime.testkit.WsTestClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -22,10 +27,13 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +139,78 @@ class ServiceApiTest {
                     .filter(frame -> "event".equals(frame.path("type").asText()))
                     .map(frame -> frame.path("eventId").asText()).toList();
             assertEquals(List.of(repeated, fromKafka.id(), last), received);
+        }
+    }
+
+    /**
+     * A service without Kafka asks for notifications: the edge puts the same record on records.events a Kafka
+     * producer would (type, source naming the caller, key and ce_room the audience's first room, ce_actor, the
+     * request as data), and refuses a request notification-service would skip, with the reason, publishing nothing.
+     */
+    @Test
+    void aServiceRequestsNotificationsAsAKafkaProducerWouldAndBadRequestsPublishNothing() {
+        String caller = Edge.unique("importer");
+        String token = "Bearer " + Edge.token(caller, "service");
+        String kim = Edge.unique("kim");
+        Map<String, Object> good = Map.of("requestId", "import-77", "audience", Map.of("users", List.of(kim)),
+                "type", "import:done", "title", "Contacts import finished", "body", "All 42 rows imported",
+                "actorId", "ops-bot", "actorName", "Ops bot",
+                "target", Map.of("type", "import", "id", "imp-77", "title", "Contacts", "link", "/imports/imp-77"));
+        try (TopicReader records = TopicReader.of(Topics.RECORDS_EVENTS)) {
+            String eventId = given().header("Authorization", token).contentType("application/json").body(good)
+                    .post("/api/v1/notifications")
+                    .then().statusCode(202).body("requestId", equalTo("import-77")).extract().path("eventId");
+
+            List<Map<String, Object>> refused = List.of(
+                    Map.of("audience", Map.of(), "type", "import:done", "title", "t"),
+                    Map.of("audience", Map.of("users", List.of("not a user")), "type", "import:done", "title", "t"),
+                    Map.of("audience", Map.of("users", "one-user"), "type", "import:done", "title", "t"),
+                    Map.of("audience", Map.of("all", true), "type", "Import Done", "title", "t"),
+                    Map.of("audience", Map.of("all", true), "type", "import:done", "title", ""),
+                    Map.of("audience", Map.of("all", true), "type", "import:done", "title", "x".repeat(201)),
+                    Map.of("audience", Map.of("all", true), "type", "import:done", "title", "t",
+                            "body", "x".repeat(2001)),
+                    Map.of("audience", Map.of("all", true), "type", "import:done", "title", "t", "requestId", ""));
+            List<String> fields = List.of("audience", "audience.users", "audience.users", "type", "title", "title",
+                    "body", "requestId");
+            for (int i = 0; i < refused.size(); i++) {
+                given().header("Authorization", token).contentType("application/json").body(refused.get(i))
+                        .post("/api/v1/notifications")
+                        .then().statusCode(400).contentType("application/problem+json")
+                        .body("type", equalTo("/problems/invalid-request"))
+                        .body("detail", containsString(fields.get(i) + ":"));
+            }
+            given().header("Authorization", token).contentType("application/json").body("[1]")
+                    .post("/api/v1/notifications").then().statusCode(400);
+            given().header("Authorization", "Bearer " + Edge.token(kim, "user")).contentType("application/json")
+                    .body(good).post("/api/v1/notifications").then().statusCode(403);
+            // Without a requestId the event id is the idempotency key, and the answer says so.
+            JsonPath last = given().header("Authorization", token).contentType("application/json")
+                    .body(Map.of("audience", Map.of("roles", List.of("support")), "type", "import:done",
+                            "title", "Last one"))
+                    .post("/api/v1/notifications")
+                    .then().statusCode(202).extract().jsonPath();
+            String lastId = last.getString("eventId");
+            assertEquals(lastId, last.getString("requestId"));
+
+            URI source = URI.create("/realtime-edge/api/" + caller);
+            Predicate<ConsumerRecord<String, byte[]>> fromCaller = r -> CloudEventCodec.fromRecord(r).source()
+                    .equals(source);
+            records.awaitRecords(r -> CloudEventCodec.fromRecord(r).id().equals(lastId), 1, WAIT);
+            List<ConsumerRecord<String, byte[]>> published = records.awaitRecords(fromCaller, 2, WAIT);
+            assertEquals(2, published.size(), "the refused requests published nothing");
+            ConsumerRecord<String, byte[]> first = published.get(0);
+            IntegrationEvent event = CloudEventCodec.fromRecord(first);
+            assertEquals(eventId, event.id());
+            assertEquals("records.notification.requested.v1", event.type());
+            assertEquals("user:" + kim, first.key());
+            assertEquals(Room.user(kim), event.room());
+            assertEquals("ops-bot", event.actor());
+            NotificationRequested data = event.dataAs(NotificationRequested.class);
+            assertEquals(new NotificationRequested("import-77", Audience.ofUsers(kim), "import:done",
+                    "Contacts import finished", "All 42 rows imported", "ops-bot", "Ops bot",
+                    new Target("import", "imp-77", "Contacts", "/imports/imp-77")), data);
+            assertEquals("role:support", published.get(1).key());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.realtime.notification.domain;
 
+import dev.realtime.contracts.records.NotificationRequested;
 import java.util.regex.Pattern;
 
 /** Notification types this service derives itself; requesting services bring their own (same grammar). */
@@ -12,12 +13,12 @@ public final class Types {
     public static final String PROJECT_REMOVED = "project:removed";
     public static final String COMMENT_REPLY = "comment:reply";
 
-    public static final Pattern GRAMMAR = Pattern.compile("[a-z0-9][a-z0-9:._-]{0,63}");
+    public static final Pattern GRAMMAR = NotificationRequested.TYPE_GRAMMAR;
 
     private Types() {
     }
 
     public static boolean valid(String type) {
-        return type != null && GRAMMAR.matcher(type).matches();
+        return NotificationRequested.validType(type);
     }
 }

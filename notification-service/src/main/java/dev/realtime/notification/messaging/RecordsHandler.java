@@ -5,7 +5,6 @@ import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.records.Audience;
 import dev.realtime.contracts.records.NotificationRequested;
 import dev.realtime.contracts.records.RecordEventTypes;
-import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
@@ -14,7 +13,6 @@ import dev.realtime.eventstore.store.NewEvent;
 import dev.realtime.notification.domain.Draft;
 import dev.realtime.notification.domain.NotificationEvents;
 import dev.realtime.notification.domain.Preferences;
-import dev.realtime.notification.domain.Types;
 import dev.realtime.notification.store.PreferenceStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,10 +32,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class RecordsHandler {
-    static final int MAX_TITLE = 200;
-    static final int MAX_BODY = 2000;
-    static final int MAX_USERS = 10_000;
-
     @Inject
     PreferenceStore preferences;
 
@@ -51,8 +45,8 @@ public class RecordsHandler {
         if (!RecordEventTypes.NOTIFICATION_REQUESTED.ceType().equals(event.type())) {
             return;
         }
-        NotificationRequested request = event.dataAs(NotificationRequested.class);
-        validate(request);
+        // Refused (InvalidEventException) by the same rules as the edge's server API applies before publishing.
+        NotificationRequested request = event.dataAs(NotificationRequested.class).validate();
         // The producer's request id makes it idempotent; scoped by source so two producers cannot collide.
         String sourceId = "request:" + event.source() + "#" + (request.requestId() != null ? request.requestId() : event.id());
         Actor actor = request.actorId() == null ? null : new Actor(request.actorId(), request.actorName());
@@ -86,27 +80,4 @@ public class RecordsHandler {
         }
     }
 
-    private static void validate(NotificationRequested request) {
-        if (request.audience() == null || request.audience().isEmpty()) {
-            throw new SkipRecord("audience is empty");
-        }
-        if (request.audience().users().size() > MAX_USERS) {
-            throw new SkipRecord("audience names more than " + MAX_USERS + " users");
-        }
-        request.audience().users().forEach(ChatEventsHandler::validUser);
-        request.audience().roles().forEach(Room::role);
-        if (!Types.valid(request.type())) {
-            throw new SkipRecord("type must match " + Types.GRAMMAR.pattern());
-        }
-        if (request.title() == null || request.title().isBlank() || request.title().length() > MAX_TITLE) {
-            throw new SkipRecord("title must be 1 to " + MAX_TITLE + " characters");
-        }
-        if (request.body() != null && request.body().length() > MAX_BODY) {
-            throw new SkipRecord("body must be at most " + MAX_BODY + " characters");
-        }
-        Target target = request.target();
-        if (target != null && target.link() != null && target.link().length() > 2000) {
-            throw new SkipRecord("target.link is too long");
-        }
-    }
 }

@@ -1,11 +1,16 @@
 package dev.realtime.edge.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.InvalidEventException;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.records.Audience;
+import dev.realtime.contracts.records.NotificationRequested;
+import dev.realtime.contracts.records.RecordEventTypes;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.presence.PresenceService;
@@ -41,7 +46,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The server API for services that do not speak Kafka (docs/realtime-protocol.md, "Server API"): publish an event
- * to a room, disconnect a user, read a room's occupancy (on this instance). Callers need the role {@code service}.
+ * to a room, request notifications, disconnect a user, read a room's occupancy (on this instance). Callers need the
+ * role {@code service}.
  *
  * <p>Publishing goes through {@code records.events} like any other producer's events, so every edge instance
  * delivers it, not just the one the call landed on.
@@ -73,12 +79,11 @@ public class ServiceApi {
     @Path("/rooms/{room}/events")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response publish(@PathParam("room") String roomName, String text) {
-        // Parsed here rather than by the framework, whose parse errors arrive as a bare 400 without the reason.
         JsonNode body;
         try {
-            body = Json.mapper().readTree(text == null ? "" : text);
+            body = parse(text);
         } catch (JsonProcessingException e) {
-            return Problems.response(400, "malformed-json", "Malformed request body", "the body is not valid JSON");
+            return malformed();
         }
         Room room;
         try {
@@ -117,19 +122,54 @@ public class ServiceApi {
             }
         }
         String eventId = id == null ? UUID.randomUUID().toString() : id.asText();
-        IntegrationEvent event = new IntegrationEvent(eventId, URI.create("/realtime-edge/api/" + callerName()),
-                type.asText(), OffsetDateTime.now(), room, null, actorId, Json.write(data));
-        try {
-            publisher.publish(CloudEventCodec.toRecord(Topics.RECORDS_EVENTS, event))
-                    .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unavailable();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warnf("Publishing to %s for the server API failed: %s", Topics.RECORDS_EVENTS, e.toString());
+        IntegrationEvent event = new IntegrationEvent(eventId, source(), type.asText(), OffsetDateTime.now(), room,
+                null, actorId, Json.write(data));
+        if (!published(event)) {
             return unavailable();
         }
         return Response.accepted(Map.of("eventId", eventId, "room", room.name())).build();
+    }
+
+    /**
+     * Asks notification-service for notifications, as a Kafka producer does with a
+     * {@code records.notification.requested.v1} on {@code records.events}. Body: a {@code NotificationRequested}
+     * (docs/contracts.md), refused here by the rules notification-service applies, so that a bad request is a 400 to
+     * its caller instead of a record skipped out of sight. The same {@code requestId} from the same caller makes
+     * notifications once.
+     */
+    @POST
+    @Path("/notifications")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response requestNotifications(String text) {
+        NotificationRequested request;
+        try {
+            JsonNode body = parse(text);
+            if (body == null || !body.isObject()) {
+                return Problems.invalid("the body must be a JSON object");
+            }
+            request = Json.mapper().treeToValue(body, NotificationRequested.class).validate();
+        } catch (JsonMappingException e) {
+            // Jackson's own message names Java types; the caller needs the field.
+            return Problems.invalid(fieldPath(e) + ": wrong JSON type");
+        } catch (JsonProcessingException e) {
+            return malformed();
+        } catch (InvalidEventException e) {
+            return Problems.invalid(e.getMessage());
+        }
+        Audience audience = request.audience();
+        // The record's key and ce_room: the audience's first room, as the Kafka producers of the docs do.
+        Room room = audience.all() ? Room.ALL : audience.rooms().get(0);
+        String eventId = UUID.randomUUID().toString();
+        IntegrationEvent event = new IntegrationEvent(eventId, source(),
+                RecordEventTypes.NOTIFICATION_REQUESTED.ceType(), OffsetDateTime.now(), room, null, request.actorId(),
+                Json.write(request));
+        if (!published(event)) {
+            return unavailable();
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("eventId", eventId);
+        answer.put("requestId", request.requestId() != null ? request.requestId() : eventId);
+        return Response.accepted(answer).build();
     }
 
     /**
@@ -168,6 +208,42 @@ public class ServiceApi {
             body.put("online", presence.onlineMembers(room));
         }
         return Response.ok(body).build();
+    }
+
+    /** Parsed here rather than by the framework, whose parse errors arrive as a bare 400 without the reason. */
+    private static JsonNode parse(String text) throws JsonProcessingException {
+        return Json.mapper().readTree(text == null ? "" : text);
+    }
+
+    private static String fieldPath(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(reference -> reference.getFieldName() != null ? reference.getFieldName()
+                        : "[" + reference.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        return path.isEmpty() ? "body" : path;
+    }
+
+    /** The event's source names the calling service: the scope of its ids (repeats, request ids). */
+    private URI source() {
+        return URI.create("/realtime-edge/api/" + callerName());
+    }
+
+    private boolean published(IntegrationEvent event) {
+        try {
+            publisher.publish(CloudEventCodec.toRecord(Topics.RECORDS_EVENTS, event))
+                    .get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("Publishing to %s for the server API failed: %s", Topics.RECORDS_EVENTS, e.toString());
+            return false;
+        }
+    }
+
+    private static Response malformed() {
+        return Problems.response(400, "malformed-json", "Malformed request body", "the body is not valid JSON");
     }
 
     private String callerName() {
