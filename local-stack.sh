@@ -75,11 +75,11 @@ if needs_build; then
   "${MVN[@]}" install -DskipTests
 fi
 
-# The launcher's runtime classpath, recomputed only when a pom changed.
+# The launcher's runtime classpath: every build writes it (launcher/pom.xml); rewritten here only when a pom is newer,
+# by the same execution, whose plugin the first build has already put in the local repository (so -o works).
 CLASSPATH_FILE="$ROOT/launcher/target/classpath.txt"
 if stale "$CLASSPATH_FILE" launcher/pom.xml pom.xml; then
-  "${MVN[@]}" -pl launcher dependency:build-classpath \
-    -Dmdep.outputFile="$CLASSPATH_FILE" -Dmdep.includeScope=runtime
+  "${MVN[@]}" -pl launcher generate-resources
 fi
 
 # exec: the JVM replaces this shell, so Ctrl-C (SIGINT) and kill (SIGTERM) reach it directly; its shutdown hook stops

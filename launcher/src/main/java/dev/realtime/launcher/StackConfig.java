@@ -306,12 +306,14 @@ public record StackConfig(
     static final List<String> DEV_SERVER_ORIGINS = List.of("http://localhost:5173", "http://localhost:3000");
 
     /**
-     * Browser origins the services accept on this developer machine: the demo's, as a browser may send it
-     * ({@code localhost} and {@code 127.0.0.1}), and a front-end development server's, so an app under development
-     * can use the local stack.
+     * Browser origins the services accept on this developer machine: the demo's and the edge's own (a page the edge's
+     * host serves), as a browser may send them ({@code localhost} and {@code 127.0.0.1}), and a front-end development
+     * server's, so an app under development can use the local stack. With the default ports this is the edge's own
+     * default {@code realtime.allowed-origins} (docs/realtime-protocol.md).
      */
     public List<String> browserOrigins() {
-        List<String> origins = new ArrayList<>(List.of(demoUrl(), "http://127.0.0.1:" + demoPort));
+        List<String> origins = new ArrayList<>(List.of(demoUrl(), "http://127.0.0.1:" + demoPort,
+                "http://localhost:" + edgePort, "http://127.0.0.1:" + edgePort));
         DEV_SERVER_ORIGINS.stream().filter(origin -> !origins.contains(origin)).forEach(origins::add);
         return List.copyOf(origins);
     }

@@ -157,7 +157,8 @@ class LocalStackTest {
         environment.put("STACK_DEMO_PORT", "18090");
         StackConfig config = StackConfig.from(properties, environment);
         LocalStack stack = new LocalStack(config, System.out);
-        String origins = "http://localhost:18090,http://127.0.0.1:18090,http://localhost:5173,http://localhost:3000";
+        String origins = "http://localhost:18090,http://127.0.0.1:18090,http://localhost:8080,http://127.0.0.1:8080,"
+                + "http://localhost:5173,http://localhost:3000";
 
         for (StackService service : StackService.values()) {
             List<String> command = stack.command(service);

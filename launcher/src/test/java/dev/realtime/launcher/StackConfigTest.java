@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,17 @@ class StackConfigTest {
         assertFalse(test.clean());
     }
 
+    /** docs/realtime-protocol.md's default of the edge's allow-list is what the local stack gives it. */
+    @Test
+    void theLocalStacksBrowserOriginsAreTheEdgesDocumentedDefaults() throws IOException {
+        String docs = Files.readString(Path.of("..", "docs", "realtime-protocol.md"));
+        Matcher documented = Pattern.compile("\\| `realtime\\.allowed-origins` \\| `([^`]+)`").matcher(docs);
+        assertTrue(documented.find(), "docs/realtime-protocol.md lists realtime.allowed-origins");
+
+        assertEquals(Set.of(documented.group(1).split(",")),
+                Set.copyOf(StackConfig.from(properties, environment).browserOrigins()));
+    }
+
     @Test
     void defaultsWithoutOverrides() {
         StackConfig config = StackConfig.from(properties, environment);
@@ -70,8 +83,8 @@ class StackConfigTest {
         assertEquals(8083, config.notificationPort());
         assertEquals(8090, config.demoPort());
         assertEquals("http://localhost:8090", config.demoUrl());
-        assertEquals(List.of("http://localhost:8090", "http://127.0.0.1:8090", "http://localhost:5173",
-                "http://localhost:3000"), config.browserOrigins());
+        assertEquals(List.of("http://localhost:8090", "http://127.0.0.1:8090", "http://localhost:8080",
+                "http://127.0.0.1:8080", "http://localhost:5173", "http://localhost:3000"), config.browserOrigins());
         assertEquals(repo.resolve("clients/demo/dist").toAbsolutePath().normalize(), config.demoDistDir());
         assertEquals("127.0.0.1", config.pgHost());
         assertEquals(5432, config.pgPort());

@@ -60,6 +60,9 @@ public class ActivityResource {
     FeedQueries feed;
 
     @Inject
+    ProjectViews views;
+
+    @Inject
     ActivityConfig config;
 
     @GET
@@ -82,12 +85,13 @@ public class ActivityResource {
         String user = caller.get().id();
         return Panache.withSession(() -> projects.memberOrNotFound(id, user)
                 .chain(me -> ProjectEntity.<ProjectEntity>findById(id))
-                .chain(project -> feed.page(id, before, since, filter, limit + 1).map(rows -> {
+                .chain(project -> feed.page(id, before, since, filter, limit + 1).chain(rows -> {
                     boolean more = rows.size() > limit;
-                    List<Activity> items = rows.stream().limit(limit).map(ProjectViews::activity).toList();
-                    Long next = more ? items.get(items.size() - 1).seq() : null;
-                    return new FeedPage(items, group ? FeedGrouping.group(items, config.grouping().window(),
-                            config.grouping().actorNames()) : null, next, project.version);
+                    return views.activities(rows.subList(0, Math.min(limit, rows.size()))).map(items -> {
+                        Long next = more ? items.get(items.size() - 1).seq() : null;
+                        return new FeedPage(items, group ? FeedGrouping.group(items, config.grouping().window(),
+                                config.grouping().actorNames()) : null, next, project.version);
+                    });
                 })));
     }
 

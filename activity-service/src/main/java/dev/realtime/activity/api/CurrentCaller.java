@@ -16,6 +16,19 @@ public class CurrentCaller {
     @Inject
     JsonWebToken token;
 
+    /** The {@code name} claim: the display name the identity provider gives the caller, if any. */
+    public String nameClaim() {
+        return identity.isAnonymous() ? null : stringClaim("name");
+    }
+
+    public String id() {
+        return identity.getPrincipal().getName();
+    }
+
+    public boolean isAnonymous() {
+        return identity.isAnonymous();
+    }
+
     public Caller get() {
         String id = identity.getPrincipal().getName();
         String name = stringClaim("name");

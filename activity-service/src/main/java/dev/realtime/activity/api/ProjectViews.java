@@ -8,12 +8,14 @@ import dev.realtime.activity.api.ActivityDtos.ProjectSummary;
 import dev.realtime.activity.store.ActivityEntity;
 import dev.realtime.activity.store.MemberEntity;
 import dev.realtime.activity.store.ProjectEntity;
+import dev.realtime.activity.store.UserDirectory;
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.records.Target;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -21,6 +23,8 @@ import java.util.List;
 /** Read models → response bodies. */
 @ApplicationScoped
 public class ProjectViews {
+    @Inject
+    UserDirectory directory;
 
     public Uni<Project> project(String projectId, MemberEntity me) {
         return ProjectEntity.<ProjectEntity>findById(projectId).map(project -> new Project(project.id, project.title,
@@ -40,9 +44,33 @@ public class ProjectViews {
                 }).toList());
     }
 
+    /** Members added without a name show the one the identity provider gave them once they were seen. */
     public Uni<List<Member>> members(String projectId) {
         return MemberEntity.<MemberEntity>list("key.projectId = ?1 order by joinedAt, key.userId", projectId)
-                .map(rows -> rows.stream().map(m -> new Member(m.userId(), m.displayName, m.role, m.joinedAt)).toList());
+                .chain(rows -> directory.namesOf(rows.stream().filter(m -> m.displayName == null)
+                                .map(MemberEntity::userId).toList())
+                        .map(names -> rows.stream().map(m -> new Member(m.userId(),
+                                m.displayName != null ? m.displayName : names.get(m.userId()), m.role, m.joinedAt))
+                                .toList()));
+    }
+
+    /**
+     * Feed items whose actor had no name when they were written (stored as the bare id) show the name the identity
+     * provider gave the actor since.
+     */
+    public Uni<List<Activity>> activities(List<ActivityEntity> rows) {
+        List<String> unnamed = rows.stream().filter(ProjectViews::unnamedActor).map(row -> row.actorId).toList();
+        return directory.namesOf(unnamed).map(names -> rows.stream().map(row -> {
+            Activity activity = activity(row);
+            String name = unnamedActor(row) ? names.get(row.actorId) : null;
+            return name == null ? activity : new Activity(activity.id(), activity.seq(), activity.projectId(),
+                    activity.verb(), new Actor(row.actorId, name), activity.target(), activity.occurredAt(),
+                    activity.details());
+        }).toList());
+    }
+
+    private static boolean unnamedActor(ActivityEntity row) {
+        return row.actorName == null || row.actorName.equals(row.actorId);
     }
 
     static Activity activity(ActivityEntity row) {

@@ -3,6 +3,7 @@ package dev.realtime.activity.domain;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.activity.store.MemberEntity;
 import dev.realtime.activity.store.ProjectEntity;
+import dev.realtime.activity.store.UserDirectory;
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.rooms.InvalidRoomException;
@@ -40,6 +41,9 @@ public class ProjectService {
 
     @Inject
     ActivityConfig config;
+
+    @Inject
+    UserDirectory directory;
 
     /** The project as the command saw it and what it appended; {@code result} is null when nothing changed. */
     public record Outcome(ProjectEntity project, AppendResult result) {
@@ -115,8 +119,12 @@ public class ProjectService {
                         if (count >= max) {
                             throw ActivityProblem.tooManyMembers(max);
                         }
-                        return one(ActivityEvents.MEMBER_ADDED, new ActivityEvents.MemberAdded(UUID.randomUUID().toString(),
-                                userId, displayName, role, context.project().title, caller.actor(), now()));
+                        // Added by id alone: the name the identity provider gave the user, when they were seen.
+                        Uni<String> name = displayName != null ? Uni.createFrom().item(displayName)
+                                : directory.nameOf(userId);
+                        return name.chain(known -> one(ActivityEvents.MEMBER_ADDED, new ActivityEvents.MemberAdded(
+                                UUID.randomUUID().toString(), userId, known, role, context.project().title,
+                                caller.actor(), now())));
                     }));
         });
     }
@@ -195,21 +203,30 @@ public class ProjectService {
                         if (member == null) {
                             throw ActivityProblem.actorNotMember();
                         }
-                        String name = activity.actor().name() == null || activity.actor().name().isBlank()
-                                ? member.name() : activity.actor().name();
-                        Target target = new Target(activity.targetType(), activity.targetId(), activity.targetTitle(),
-                                links.link(projectId, activity.targetType(), activity.targetId(), activity.link()));
-                        ActivityEvents.ActivityRecorded recorded = new ActivityEvents.ActivityRecorded(
-                                UUID.randomUUID().toString(), activity.verb(), new Actor(member.userId(), name), target,
-                                activity.occurredAt() == null ? now() : activity.occurredAt().truncatedTo(ChronoUnit.MICROS),
-                                activity.details(), source);
-                        return store.append(room.name(), project.version,
-                                List.of(new NewEvent(ActivityEvents.ACTIVITY_RECORDED, recorded)),
-                                EventMetadata.of(member.userId(), commandId));
+                        boolean named = activity.actor().name() != null && !activity.actor().name().isBlank();
+                        Uni<String> name = named ? Uni.createFrom().item(activity.actor().name())
+                                : member.displayName != null ? Uni.createFrom().item(member.displayName)
+                                : directory.nameOf(member.userId()).map(known -> known != null ? known : member.userId());
+                        return name.chain(actorName -> append(room, project, member, activity, actorName, commandId,
+                                source));
                     });
                 }))
                 .onFailure(ConcurrencyException.class).retry().atMost(RETRIES)
                 .map(result -> new Recorded(projectId, result.firstVersion(), result.duplicate()));
+    }
+
+    private Uni<AppendResult> append(Room room, ProjectEntity project, MemberEntity member, NewActivity activity,
+            String name, String commandId, String source) {
+        String projectId = project.id;
+        Target target = new Target(activity.targetType(), activity.targetId(), activity.targetTitle(),
+                links.link(projectId, activity.targetType(), activity.targetId(), activity.link()));
+        ActivityEvents.ActivityRecorded recorded = new ActivityEvents.ActivityRecorded(
+                UUID.randomUUID().toString(), activity.verb(), new Actor(member.userId(), name), target,
+                activity.occurredAt() == null ? now() : activity.occurredAt().truncatedTo(ChronoUnit.MICROS),
+                activity.details(), source);
+        return store.append(room.name(), project.version,
+                List.of(new NewEvent(ActivityEvents.ACTIVITY_RECORDED, recorded)),
+                EventMetadata.of(member.userId(), commandId));
     }
 
     // ---- reads ----
