@@ -21,6 +21,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.RestAssured;
 import java.net.URI;
+import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,12 @@ class ProductionProfileTest {
         assertTrue(!issuer.contains("/realms/dev"), "no development issuer in production: " + issuer);
         Edge.awaitReady();
         RestAssured.get("/q/health/ready").then().statusCode(200);
+        // Before any connection: the counters of rare events already have a series, at 0.
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String series : List.of("realtime_edge_send_queue_overflows_total 0.0", "realtime_edge_catch_ups_total 0.0",
+                "realtime_edge_closes_total{code=\"4008\"} 0.0", "realtime_edge_closes_total{code=\"1001\"} 0.0")) {
+            assertTrue(metrics.contains(series), series + " missing at start");
+        }
 
         String alice = Edge.unique("alice");
         try (WsTestClient client = WsTestClient.connectWithSubprotocolToken(Edge.wsUri(http), Edge.token(alice))) {

@@ -1,34 +1,39 @@
 package dev.realtime.edge.ops;
 
+import dev.realtime.edge.rooms.CloseCodes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-/** Counters that several parts of the edge increment; gauges live next to the state they read. */
+/**
+ * Counters that several parts of the edge increment; gauges live next to the state they read. Registered at start
+ * with 0, so that a dashboard or an alert on them has a series before the first event (a rate over a missing series is
+ * no data, not zero).
+ */
 @ApplicationScoped
 public class EdgeMetrics {
     @Inject
     MeterRegistry meters;
 
+    void registerAtStart(@Observes StartupEvent event) {
+        overflowCounter();
+        catchUpCounter();
+        CloseCodes.ALL.forEach(this::closeCounter);
+    }
+
     public void sendQueueOverflow() {
-        Counter.builder("realtime.edge.send.queue.overflows")
-                .description("Times a connection fell behind: live frames found its send queue full and were dropped,"
-                        + " to be caught up once it reads the queue down")
-                .register(meters).increment();
+        overflowCounter().increment();
     }
 
     public void catchUp() {
-        Counter.builder("realtime.edge.catch.ups")
-                .description("Catch-ups of connections that fell behind: their rooms replayed after the last seq sent")
-                .register(meters).increment();
+        catchUpCounter().increment();
     }
 
     public void closed(int code) {
-        Counter.builder("realtime.edge.closes")
-                .description("Connections the edge closed, by close code")
-                .tag("code", Integer.toString(code))
-                .register(meters).increment();
+        closeCounter(code).increment();
     }
 
     public void refused(String code) {
@@ -36,5 +41,25 @@ public class EdgeMetrics {
                 .description("Client frames answered with an error frame, by error code")
                 .tag("code", code)
                 .register(meters).increment();
+    }
+
+    private Counter overflowCounter() {
+        return Counter.builder("realtime.edge.send.queue.overflows")
+                .description("Times a connection fell behind: live frames found its send queue full and were dropped,"
+                        + " to be caught up once it reads the queue down")
+                .register(meters);
+    }
+
+    private Counter catchUpCounter() {
+        return Counter.builder("realtime.edge.catch.ups")
+                .description("Catch-ups of connections that fell behind: their rooms replayed after the last seq sent")
+                .register(meters);
+    }
+
+    private Counter closeCounter(int code) {
+        return Counter.builder("realtime.edge.closes")
+                .description("Connections the edge closed, by close code")
+                .tag("code", Integer.toString(code))
+                .register(meters);
     }
 }

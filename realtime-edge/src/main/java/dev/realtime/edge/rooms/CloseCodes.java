@@ -1,5 +1,7 @@
 package dev.realtime.edge.rooms;
 
+import java.util.List;
+
 /** The close codes the edge sends; the table in docs/realtime-protocol.md is the contract for clients. */
 public final class CloseCodes {
     /** RFC 6455 going away: this instance shuts down; reconnect (a load balancer sends you elsewhere). */
@@ -27,6 +29,11 @@ public final class CloseCodes {
     public static final int IDLE_TIMEOUT = 4010;
     /** The client kept sending over its rate limit (text frames, pings and pongs alike). */
     public static final int RATE_LIMITED = 4029;
+
+    /** Every code above, for the metrics registered at start. */
+    public static final List<Integer> ALL = List.of(GOING_AWAY, PROTOCOL_ERROR, INVALID_PAYLOAD, UNSUPPORTED_SUBJECT,
+            MESSAGE_TOO_BIG, AUTHENTICATION_EXPIRED, DISCONNECTED_BY_SERVICE, SLOW_CONSUMER, TOO_MANY_CONNECTIONS,
+            IDLE_TIMEOUT, RATE_LIMITED);
 
     private CloseCodes() {
     }
