@@ -1,6 +1,7 @@
 package dev.realtime.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -144,14 +145,22 @@ class DeploymentFilesTest {
                         && SERVICE_AUDIENCE.equals(mapper.path("config").path("included.custom.audience").asText())
                         && "true".equals(mapper.path("config").path("access.token.claim").asText());
             }
+            if ("other-app".equals(client.path("clientId").asText())) {
+                // Another application on the realm: its tokens must not be for this system.
+                assertFalse(audience, "other-app must not put " + SERVICE_AUDIENCE + " in its tokens");
+                return;
+            }
             assertTrue(rolesAsGroups, client.path("clientId").asText() + " puts realm roles in the groups claim");
             assertTrue(audience, client.path("clientId").asText() + " puts " + SERVICE_AUDIENCE
                     + " in the access token's aud");
         });
-        assertEquals(Set.of("service", "web"), clients);
+        assertEquals(Set.of("service", "web", "other-app"), clients);
         Set<String> demoUsers = new TreeSet<>();
         realm.path("users").forEach(user -> {
-            if (user.has("id")) {
+            if (user.has("serviceAccountClientId")) {
+                // The service client's tokens say sub=service, as the development issuer's do.
+                assertEquals("service", user.path("id").asText());
+            } else if (user.has("id")) {
                 // The id becomes the token's sub: the user id everywhere in the system.
                 assertEquals(user.path("username").asText(), user.path("id").asText());
                 demoUsers.add(user.path("id").asText());

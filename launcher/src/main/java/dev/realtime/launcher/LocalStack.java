@@ -486,7 +486,10 @@ public final class LocalStack implements AutoCloseable {
         command.addAll(config.serviceJvmOptions());
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dkafka.bootstrap.servers=" + config.kafkaBootstrapServers());
-        command.add("-Dquarkus.oidc.auth-server-url=" + config.issuerUrl());
+        // The stack's issuer, unless the service options name another (tests against a real Keycloak).
+        if (config.serviceJvmOptions().stream().noneMatch(option -> option.startsWith("-Dquarkus.oidc.auth-server-url="))) {
+            command.add("-Dquarkus.oidc.auth-server-url=" + config.issuerUrl());
+        }
         config.database(service).ifPresent(database -> {
             command.add("-Dquarkus.datasource.reactive.url=" + config.reactiveUrl(database));
             command.add("-Dquarkus.datasource.jdbc.url=" + config.jdbcUrl(database));
