@@ -7,6 +7,8 @@
 #   ./local-stack.sh                          build if needed, then run on the default ports
 #   PG_URL=postgresql://u:p@host:5432/postgres ./local-stack.sh
 #   STACK_SERVICES=none ./local-stack.sh       only PostgreSQL databases, Kafka and the issuer
+#   STACK_IDP=keycloak ./local-stack.sh       a real Keycloak (realm of deploy/keycloak) instead of the development
+#                                              issuer: 15-40 s more to start, about 500 MB; console admin/admin
 #   STACK_ECHO_LOGS=true ./local-stack.sh      also copy the services' output to the console
 #   MVN_ARGS=-o ./local-stack.sh               extra Maven arguments for the build (e.g. offline)
 #   REBUILD=1 ./local-stack.sh                 build even when the jars look current

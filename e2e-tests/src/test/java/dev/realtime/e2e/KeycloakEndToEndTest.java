@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.launcher.LocalStack;
 import dev.realtime.launcher.StackConfig;
-import dev.realtime.testkit.KeycloakServer;
+import dev.realtime.launcher.KeycloakServer;
 import dev.realtime.testkit.WsTestClient;
 import io.restassured.http.ContentType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,19 +32,18 @@ import org.junit.jupiter.api.Test;
  */
 class KeycloakEndToEndTest {
     static final Duration WAIT = Duration.ofSeconds(30);
-    static final Path REALM = Path.of("..", "deploy", "keycloak", "realtime-realm.json");
     static KeycloakServer keycloak;
     static LocalStack stack;
 
+    /** The local stack as {@code STACK_IDP=keycloak ./local-stack.sh} runs it. */
     @BeforeAll
     static void start() {
         long begin = System.nanoTime();
-        keycloak = KeycloakServer.start(Path.of(System.getProperty("keycloak.dist.zip")), REALM,
-                Path.of("target", "keycloak"));
-        System.out.printf("Keycloak ready at %s after %d s%n", keycloak.issuerUrl(),
+        stack = LocalStack.start(StackConfig.forTests().withIdentityProvider(StackConfig.IdentityProvider.KEYCLOAK)
+                .withServiceJvmOptions(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")));
+        keycloak = stack.keycloak();
+        System.out.printf("stack on Keycloak %s ready after %d s%n", keycloak.issuerUrl(),
                 Duration.ofNanos(System.nanoTime() - begin).toSeconds());
-        stack = LocalStack.start(StackConfig.forTests().withServiceJvmOptions(List.of("-Xmx384m",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dquarkus.oidc.auth-server-url=" + keycloak.issuerUrl())));
     }
 
     @AfterAll
@@ -53,9 +51,13 @@ class KeycloakEndToEndTest {
         if (stack != null) {
             stack.close();
         }
-        if (keycloak != null) {
-            keycloak.close();
-        }
+    }
+
+    @Test
+    void theDemoAppSignsInWithTheRealmsWebClient() {
+        String config = given().get(stack.demoUrl() + "/config.json").then().statusCode(200).extract().asString();
+        assertTrue(config.contains("\"issuer\":\"" + keycloak.issuerUrl() + "\""), config);
+        assertTrue(config.contains("\"clientId\":\"web\""), config);
     }
 
     @Test

@@ -132,7 +132,7 @@ public final class DemoWebServer implements AutoCloseable {
     public static String configJson(StackConfig config) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("issuer", config.issuerUrl());
-        fields.put("clientId", DevOidcIssuer.DEFAULT_CLIENT_ID);
+        fields.put("clientId", config.webClientId());
         fields.put("edgeWsUrl", "ws://localhost:" + config.edgePort() + "/ws");
         fields.put("chatUrl", config.serviceUrl(StackService.CHAT));
         fields.put("activityUrl", config.serviceUrl(StackService.ACTIVITY));

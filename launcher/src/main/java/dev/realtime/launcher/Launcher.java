@@ -84,8 +84,11 @@ public final class Launcher {
                 Topics.MEMBERSHIPS, Topics.SIGNALS));
         out.printf(row, "mail sink (smtp)", "127.0.0.1:" + config.mailPort(),
                 "digest e-mails, shown at " + stack.mailUrl());
-        out.printf(row, "oidc issuer (dev only)", stack.issuerUrl(),
-                "users alice (admin), bob, carol, dave; password = user name");
+        boolean keycloak = config.identityProvider() == StackConfig.IdentityProvider.KEYCLOAK;
+        out.printf(row, keycloak ? "keycloak" : "oidc issuer (dev only)", stack.issuerUrl(),
+                "users alice (admin), bob, carol, dave; password = user name" + (keycloak ? "; console "
+                        + "http://localhost:" + config.issuerPort() + "/admin (" + KeycloakServer.ADMIN_USER + "/"
+                        + KeycloakServer.ADMIN_PASSWORD + ")" : ""));
         for (StackService service : config.services()) {
             String websocket = service == StackService.EDGE ? "websocket " + stack.edgeWsUrl() + "/ws, " : "";
             out.printf(row, service.module(), stack.url(service), websocket + "log " + display(stack.logFile(service)));
@@ -96,11 +99,11 @@ public final class Launcher {
         out.println("E-mails the stack sent (a user offline for 20 s with unread notifications gets a digest): "
                 + stack.mailUrl());
         out.println("A token for alice:");
-        out.println("  curl -s -d grant_type=password -d username=alice -d password=alice "
-                + stack.issuer().tokenEndpoint());
+        out.println("  curl -s -d grant_type=password" + (keycloak ? " -d client_id=" + KeycloakServer.WEB_CLIENT_ID : "")
+                + " -d username=alice -d password=alice " + stack.tokenEndpoint());
         out.println("A service token:");
         out.println("  curl -s -u " + DevOidcIssuer.SERVICE_CLIENT_ID + ":" + DevOidcIssuer.SERVICE_CLIENT_SECRET
-                + " -d grant_type=client_credentials " + stack.issuer().tokenEndpoint());
+                + " -d grant_type=client_credentials " + stack.tokenEndpoint());
         out.println();
         out.println("Ctrl-C stops everything.");
     }

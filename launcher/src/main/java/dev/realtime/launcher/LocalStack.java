@@ -67,6 +67,7 @@ public final class LocalStack implements AutoCloseable {
     private List<String> createdDatabases = List.of();
     private LocalKafka kafka;
     private DevOidcIssuer issuer;
+    private KeycloakServer keycloak;
     private LocalMailSink mailSink;
     private DemoWebServer demo;
     private final Map<StackService, ServiceProcess> processes = new EnumMap<>(StackService.class);
@@ -144,10 +145,20 @@ public final class LocalStack implements AutoCloseable {
                 startedKafka.close();
                 throw stoppedWhileStarting();
             }
-            DevOidcIssuer startedIssuer = DevOidcIssuer.start(config.issuerPort(), config.tokenLifetime());
-            if (!adopt(() -> issuer = startedIssuer)) {
-                startedIssuer.close();
-                throw stoppedWhileStarting();
+            if (config.identityProvider() == StackConfig.IdentityProvider.KEYCLOAK) {
+                KeycloakServer startedKeycloak = KeycloakServer.start(config.keycloakZip(), config.keycloakRealm(),
+                        config.keycloakDir(), config.issuerPort());
+                if (!adopt(() -> keycloak = startedKeycloak)) {
+                    startedKeycloak.close();
+                    throw stoppedWhileStarting();
+                }
+                LOG.info("keycloak ready issuer={}", startedKeycloak.issuerUrl());
+            } else {
+                DevOidcIssuer startedIssuer = DevOidcIssuer.start(config.issuerPort(), config.tokenLifetime());
+                if (!adopt(() -> issuer = startedIssuer)) {
+                    startedIssuer.close();
+                    throw stoppedWhileStarting();
+                }
             }
             LocalMailSink startedMailSink = LocalMailSink.start(config.mailPort());
             if (!adopt(() -> mailSink = startedMailSink)) {
@@ -173,6 +184,16 @@ public final class LocalStack implements AutoCloseable {
 
     public StackConfig config() {
         return config;
+    }
+
+    /** The stack's Keycloak ({@code idp=keycloak}), e.g. {@code keycloak().passwordToken("web", "alice", "alice")}. */
+    public synchronized KeycloakServer keycloak() {
+        return requireStarted(keycloak, "keycloak (the stack runs idp=" + config.identityProvider() + ")");
+    }
+
+    /** The token endpoint of the stack's identity provider, whichever it is. */
+    public synchronized String tokenEndpoint() {
+        return keycloak != null ? keycloak.tokenEndpoint() : issuer().tokenEndpoint();
     }
 
     /** The development OIDC issuer, e.g. {@code issuer().token("alice")} for a bearer token. */
@@ -251,6 +272,7 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         List<ServiceProcess> services;
         DevOidcIssuer issuerToStop;
+        KeycloakServer keycloakToStop;
         DemoWebServer demoToStop;
         LocalMailSink mailSinkToStop;
         LocalKafka kafkaToStop;
@@ -263,6 +285,7 @@ public final class LocalStack implements AutoCloseable {
             services = new ArrayList<>(processes.values());
             services.addAll(extraInstances.values());
             issuerToStop = issuer;
+            keycloakToStop = keycloak;
             demoToStop = demo;
             mailSinkToStop = mailSink;
             kafkaToStop = kafka;
@@ -283,6 +306,9 @@ public final class LocalStack implements AutoCloseable {
         }
         if (issuerToStop != null) {
             issuerToStop.close();
+        }
+        if (keycloakToStop != null) {
+            keycloakToStop.close();
         }
         if (kafkaToStop != null) {
             try {
@@ -486,10 +512,7 @@ public final class LocalStack implements AutoCloseable {
         command.addAll(config.serviceJvmOptions());
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dkafka.bootstrap.servers=" + config.kafkaBootstrapServers());
-        // The stack's issuer, unless the service options name another (tests against a real Keycloak).
-        if (config.serviceJvmOptions().stream().noneMatch(option -> option.startsWith("-Dquarkus.oidc.auth-server-url="))) {
-            command.add("-Dquarkus.oidc.auth-server-url=" + config.issuerUrl());
-        }
+        command.add("-Dquarkus.oidc.auth-server-url=" + config.issuerUrl());
         config.database(service).ifPresent(database -> {
             command.add("-Dquarkus.datasource.reactive.url=" + config.reactiveUrl(database));
             command.add("-Dquarkus.datasource.jdbc.url=" + config.jdbcUrl(database));

@@ -101,7 +101,7 @@ public final class ScriptedStack {
         fields.put("demoUrl", stack.demoUrl());
         fields.put("mailUrl", stack.mailUrl());
         fields.put("issuerUrl", stack.issuerUrl());
-        fields.put("tokenEndpoint", stack.issuer().tokenEndpoint());
+        fields.put("tokenEndpoint", stack.tokenEndpoint());
         fields.put("kafkaBootstrapServers", stack.kafkaBootstrapServers());
         for (StackService service : config.services()) {
             fields.put(service.module(), stack.url(service));

@@ -59,6 +59,9 @@ import java.util.stream.Collectors;
  * kafka.dir            .local-stack/kafka: Kafka's data, kept across restarts (a throwaway test stack deletes its own)
  * clean                false: true (or 1) deletes Kafka's data and drops the three databases before starting, so
  *                      everything starts empty ({@code ./local-stack.sh --clean} sets it)
+ * idp                  dev: the development issuer (starts at once); keycloak: Keycloak with the realm of
+ *                      deploy/keycloak on issuer.port (15-40 s to start, about 500 MB; admin console admin/admin)
+ * keycloak.zip         ~/.m2/repository/org/keycloak/keycloak-quarkus-dist/&lt;version&gt;/...zip (the build downloads it)
  * </pre>
  */
 public record StackConfig(
@@ -87,7 +90,14 @@ public record StackConfig(
         Duration readyTimeout,
         Duration tokenLifetime,
         Path kafkaDataDir,
-        boolean clean) {
+        boolean clean,
+        IdentityProvider identityProvider,
+        Path keycloakZip) {
+
+    /** Who issues the stack's tokens: the development issuer (fast, the default) or a real Keycloak. */
+    public enum IdentityProvider {
+        DEV, KEYCLOAK
+    }
 
     public static final int DEFAULT_KAFKA_PORT = 9092;
     public static final int DEFAULT_ISSUER_PORT = 8180;
@@ -192,7 +202,19 @@ public record StackConfig(
                 settings.get("token.lifetime").map(v -> parseDuration("token.lifetime", v))
                         .orElse(DEFAULT_TOKEN_LIFETIME),
                 settings.get("kafka.dir").map(Path::of).orElse(repository.resolve(KAFKA_DIR)),
-                settings.get("clean").map(StackConfig::parseFlag).orElse(false));
+                settings.get("clean").map(StackConfig::parseFlag).orElse(false),
+                settings.get("idp").map(StackConfig::parseIdentityProvider).orElse(IdentityProvider.DEV),
+                settings.get("keycloak.zip").map(Path::of).orElseGet(() -> Path.of(systemProperties.getOrDefault(
+                        "user.home", ""), ".m2", "repository", "org", "keycloak", "keycloak-quarkus-dist",
+                        KeycloakServer.VERSION, "keycloak-quarkus-dist-" + KeycloakServer.VERSION + ".zip")));
+    }
+
+    private static IdentityProvider parseIdentityProvider(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "dev" -> IdentityProvider.DEV;
+            case "keycloak" -> IdentityProvider.KEYCLOAK;
+            default -> throw new IllegalArgumentException("idp must be dev or keycloak, got '" + value + "'");
+        };
     }
 
     /** This configuration moved to free random ports and fresh database names that are dropped at close. */
@@ -204,7 +226,7 @@ public record StackConfig(
                 "chat_test_" + run, "activity_test_" + run, "notification_test_" + run,
                 true, services, repositoryDir, repositoryDir.resolve(LOG_DIR).resolve("test-" + run),
                 javaExecutable, serviceJvmOptions, echoServiceLogs, readyTimeout, tokenLifetime,
-                repositoryDir.resolve(LOG_DIR).resolve("test-" + run).resolve("kafka"), false);
+                repositoryDir.resolve(LOG_DIR).resolve("test-" + run).resolve("kafka"), false, identityProvider, keycloakZip);
     }
 
     // ---- withers for the settings tests and callers change most often
@@ -213,7 +235,7 @@ public record StackConfig(
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, only, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
-                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean);
+                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean, identityProvider, keycloakZip);
     }
 
     /** Extra JVM options (typically {@code -Dsome.property=value}) given to every service. */
@@ -221,14 +243,14 @@ public record StackConfig(
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, options,
-                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean);
+                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean, identityProvider, keycloakZip);
     }
 
     public StackConfig withEchoServiceLogs(boolean echo) {
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
-                echo, readyTimeout, tokenLifetime, kafkaDataDir, clean);
+                echo, readyTimeout, tokenLifetime, kafkaDataDir, clean, identityProvider, keycloakZip);
     }
 
     /** The same stack with its service logs in {@code directory} (benchmarks keep them beside their reports). */
@@ -236,7 +258,7 @@ public record StackConfig(
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, directory, javaExecutable, serviceJvmOptions,
-                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean);
+                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean, identityProvider, keycloakZip);
     }
 
     /** Moves the repository; a log folder or Kafka data folder inside the old repository moves along. */
@@ -250,7 +272,7 @@ public record StackConfig(
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repository, newLogDir, javaExecutable, serviceJvmOptions,
-                echoServiceLogs, readyTimeout, tokenLifetime, newKafkaDir, clean);
+                echoServiceLogs, readyTimeout, tokenLifetime, newKafkaDir, clean, identityProvider, keycloakZip);
     }
 
     /** The same stack started empty: Kafka's data deleted and the databases dropped first ({@code --clean}). */
@@ -258,14 +280,14 @@ public record StackConfig(
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
-                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, startEmpty);
+                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, startEmpty, identityProvider, keycloakZip);
     }
 
     public StackConfig withReadyTimeout(Duration timeout) {
         return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
                 mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
                 dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
-                echoServiceLogs, timeout, tokenLifetime, kafkaDataDir, clean);
+                echoServiceLogs, timeout, tokenLifetime, kafkaDataDir, clean, identityProvider, keycloakZip);
     }
 
     // ---- derived values
@@ -294,7 +316,35 @@ public record StackConfig(
     }
 
     public String issuerUrl() {
-        return "http://localhost:" + issuerPort + DevOidcIssuer.REALM_PATH;
+        return identityProvider == IdentityProvider.KEYCLOAK
+                ? "http://localhost:" + issuerPort + "/realms/" + KeycloakServer.REALM
+                : "http://localhost:" + issuerPort + DevOidcIssuer.REALM_PATH;
+    }
+
+    /** The OAuth client of the demo app on this stack's issuer. */
+    public String webClientId() {
+        return identityProvider == IdentityProvider.KEYCLOAK ? KeycloakServer.WEB_CLIENT_ID
+                : DevOidcIssuer.DEFAULT_CLIENT_ID;
+    }
+
+    /**
+     * Where Keycloak's distribution is unpacked (and built by its first start): {@code .local-stack/keycloak} beside
+     * the logs for {@code ./local-stack.sh}, kept across starts; a test stack's beside its own logs' folder.
+     */
+    public Path keycloakDir() {
+        return logDir.resolveSibling("keycloak");
+    }
+
+    /** {@code deploy/keycloak/realtime-realm.json}: the one realm of docker-compose, the tests and this stack. */
+    public Path keycloakRealm() {
+        return repositoryDir.resolve("deploy/keycloak/realtime-realm.json");
+    }
+
+    public StackConfig withIdentityProvider(IdentityProvider provider) {
+        return new StackConfig(kafkaPort, issuerPort, edgePort, chatPort, activityPort, notificationPort, demoPort,
+                mailPort, pgHost, pgPort, pgUser, pgPassword, chatDatabase, activityDatabase, notificationDatabase,
+                dropDatabasesOnClose, services, repositoryDir, logDir, javaExecutable, serviceJvmOptions,
+                echoServiceLogs, readyTimeout, tokenLifetime, kafkaDataDir, clean, provider, keycloakZip);
     }
 
     /** {@code http://localhost:<demo.port>}: the demo web app, and the origin the services accept from browsers. */
@@ -356,7 +406,8 @@ public record StackConfig(
                 + ", repositoryDir=" + repositoryDir + ", logDir=" + logDir + ", javaExecutable=" + javaExecutable
                 + ", serviceJvmOptions=" + serviceJvmOptions + ", echoServiceLogs=" + echoServiceLogs
                 + ", readyTimeout=" + readyTimeout + ", tokenLifetime=" + tokenLifetime + ", kafkaDataDir="
-                + kafkaDataDir + ", clean=" + clean + "]";
+                + kafkaDataDir + ", clean=" + clean + ", identityProvider=" + identityProvider + ", keycloakZip="
+                + keycloakZip + "]";
     }
 
     // ---- parsing helpers

@@ -71,6 +71,23 @@ class StackConfigTest {
                 Set.copyOf(StackConfig.from(properties, environment).browserOrigins()));
     }
 
+    /** The Keycloak the launcher runs is the one the build downloads. */
+    @Test
+    void theKeycloakVersionIsTheOneTheBuildDownloads() throws IOException {
+        Matcher version = Pattern.compile("<keycloak.version>([^<]+)</keycloak.version>")
+                .matcher(Files.readString(Path.of("..", "pom.xml")));
+        assertTrue(version.find(), "the root pom sets keycloak.version");
+        assertEquals(version.group(1), KeycloakServer.VERSION);
+        properties.put("user.home", "/home/dev");
+        StackConfig keycloak = StackConfig.from(properties, Map.of("STACK_IDP", "keycloak"));
+        assertEquals(StackConfig.IdentityProvider.KEYCLOAK, keycloak.identityProvider());
+        assertEquals(Path.of("/home/dev/.m2/repository/org/keycloak/keycloak-quarkus-dist/" + version.group(1)
+                + "/keycloak-quarkus-dist-" + version.group(1) + ".zip"), keycloak.keycloakZip());
+        assertEquals("http://localhost:8180/realms/realtime", keycloak.issuerUrl());
+        assertEquals("web", keycloak.webClientId());
+        assertThrows(IllegalArgumentException.class, () -> StackConfig.from(properties, Map.of("STACK_IDP", "okta")));
+    }
+
     @Test
     void defaultsWithoutOverrides() {
         StackConfig config = StackConfig.from(properties, environment);

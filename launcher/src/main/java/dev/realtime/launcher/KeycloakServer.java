@@ -1,4 +1,4 @@
-package dev.realtime.testkit;
+package dev.realtime.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.Json;
@@ -24,7 +24,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * A real Keycloak for tests: its server distribution (the {@code org.keycloak:keycloak-quarkus-dist} zip from the
+ * A real Keycloak, for {@code STACK_IDP=keycloak ./local-stack.sh} and the tests: its server distribution (the {@code org.keycloak:keycloak-quarkus-dist} zip from the
  * local Maven repository) unpacked into a folder of the build and started in development mode with the repository's
  * own realm ({@code deploy/keycloak/realtime-realm.json}, the one docker-compose imports), on an in-memory database,
  * so every start imports the realm as it is in the repository. About 15 s warm, 40 s on the first start of an
@@ -39,6 +39,13 @@ import java.util.zip.ZipInputStream;
 public final class KeycloakServer implements AutoCloseable {
     /** The realm of deploy/keycloak/realtime-realm.json. */
     public static final String REALM = "realtime";
+    /** The version the build downloads (the root pom's {@code keycloak.version}; LocalStackTest compares them). */
+    public static final String VERSION = "26.7.3";
+    /** The realm's public client of the demo app and the SDK. */
+    public static final String WEB_CLIENT_ID = "web";
+    /** Keycloak's own administration console at {@code /admin} (master realm), for this machine only. */
+    public static final String ADMIN_USER = "admin";
+    public static final String ADMIN_PASSWORD = "admin";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     private final Process process;
@@ -54,24 +61,26 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * Unpacks {@code distributionZip} into {@code workDir} (once; an existing unpacked copy is reused), puts
-     * {@code realmJson} in its import folder and starts Keycloak on a free port; returns once the realm's discovery
-     * document answers.
+     * {@code realmJson} in its import folder and starts Keycloak on {@code port} (0: a free one) of the loopback
+     * interface; returns once the realm's discovery document answers.
      */
-    public static KeycloakServer start(Path distributionZip, Path realmJson, Path workDir) {
+    public static KeycloakServer start(Path distributionZip, Path realmJson, Path workDir, int port) {
         if (!Files.isRegularFile(distributionZip)) {
-            throw new IllegalStateException("no Keycloak distribution at " + distributionZip
-                    + " (the e2e-tests module declares it as a dependency: build once online)");
+            throw new LocalStackException("no Keycloak distribution at " + distributionZip
+                    + " (the e2e-tests module declares it as a dependency: ./mvnw install once online downloads it;"
+                    + " or set STACK_KEYCLOAK_ZIP)");
         }
         workDir = workDir.toAbsolutePath().normalize();
         try {
             Path home = unpack(distributionZip, workDir);
             Path imports = Files.createDirectories(home.resolve("data/import"));
             Files.copy(realmJson, imports.resolve(realmJson.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            int[] ports = FreePorts.distinct(2);
-            Path log = workDir.resolve("keycloak-" + ports[0] + ".log");
+            int[] free = StackConfig.freePorts(2);
+            int httpPort = port == 0 ? free[0] : port;
+            Path log = workDir.resolve("keycloak-" + httpPort + ".log");
             ProcessBuilder builder = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + ports[0], "--http-management-port=" + ports[1], "--db=dev-mem",
-                    "--import-realm")
+                    "--http-host=" + LocalStack.LOOPBACK, "--http-port=" + httpPort,
+                    "--http-management-port=" + free[1], "--db=dev-mem", "--import-realm")
                     .directory(home.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
@@ -80,9 +89,9 @@ public final class KeycloakServer implements AutoCloseable {
             env.put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
             // The JVM running the tests runs Keycloak too (17, 21 and 25 all work).
             env.put("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
-            env.put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
-            env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
-            KeycloakServer server = new KeycloakServer(builder.start(), ports[0], log);
+            env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+            env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            KeycloakServer server = new KeycloakServer(builder.start(), httpPort, log);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "keycloak-stop"));
             server.awaitRealm();
             return server;
