@@ -6,19 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { TestStack } from '../../js/test/stack.js';
+import { claims, demoDir, launchChromium, sleep, storedAccessToken, texts, UI_TIMEOUT, waitForLive, waitForMessage,
+  waitForRefreshedToken } from './pages.js';
 
-const demoDir = findDemoDir(dirname(fileURLToPath(import.meta.url)));
 const artifacts = join(demoDir, 'target', 'browser-artifacts');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Long enough for a step, short enough that the app's refresh-token path runs during the test. */
 const TOKEN_LIFETIME_SECONDS = 60;
-const SESSION_KEY = 'realtime-demo.session';
-const UI_TIMEOUT = 20_000;
 const BURST = 30;
 
 interface User {
@@ -52,13 +49,7 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
       packageDir: demoDir,
     });
     assert.ok(stack.urls.demoUrl, 'the stack serves the demo app');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      // As root on a machine without a network: no sandbox, and no background calls home.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, { timeout: 300_000 });
 
   after(async () => {
@@ -261,13 +252,9 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
     // expiry with the refresh token and the SDK sends the new one in band; without that, the edge closes the
     // connection at the first token's expiry (4001) and the page reconnects.
     const carol = await signIn('carol', 'Carol Danvers');
-    const firstExpiry = Number(JSON.parse(Buffer.from(carol.firstToken.split('.')[1], 'base64url').toString()).exp) * 1000;
+    const firstExpiry = Number(claims(carol.firstToken).exp) * 1000;
     assert.ok(firstExpiry > Date.now() + 10_000, 'the first token is still valid');
-    await carol.page.waitForFunction(
-      ([key, first]) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { accessToken?: string }).accessToken !== first,
-      [SESSION_KEY, carol.firstToken] as const,
-      { timeout: TOKEN_LIFETIME_SECONDS * 1000 },
-    );
+    await waitForRefreshedToken(carol.page, carol.firstToken, TOKEN_LIFETIME_SECONDS * 1000);
     await sleep(Math.max(0, firstExpiry + 3000 - Date.now()));
     assert.equal(await carol.page.getAttribute('#connection-state', 'data-state'), 'open');
     assert.equal(await carol.page.getAttribute('#connection-state', 'data-reconnects'), null, 'never reconnected');
@@ -294,38 +281,4 @@ function message(page: Page, text: string): Locator {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function storedAccessToken(page: Page): Promise<string> {
-  return page.evaluate((key) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { accessToken?: string }).accessToken ?? '', SESSION_KEY);
-}
-
-async function texts(page: Page): Promise<string[]> {
-  return page.$$eval('.message .text', (items) => items.map((p) => p.textContent ?? ''));
-}
-
-/** Waits until a message with exactly this text is shown (mentions are elements inside the text). */
-async function waitForMessage(page: Page, text: string, timeout = UI_TIMEOUT): Promise<void> {
-  await page.waitForFunction(
-    (expected) => [...document.querySelectorAll('.message .text')].some((p) => p.textContent === expected),
-    text,
-    { timeout },
-  );
-}
-
-async function waitForLive(page: Page): Promise<void> {
-  await page.waitForSelector('#connection-state[data-state="open"]', { timeout: 60_000 });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
-
-function findDemoDir(start: string): string {
-  for (let dir = start; dirname(dir) !== dir; dir = dirname(dir)) {
-    if (dir.endsWith(join('clients', 'demo'))) {
-      return dir;
-    }
-  }
-  return resolve(start, '..', '..', '..');
 }

@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 export interface StackUrls {
   issuerUrl: string;
   tokenEndpoint: string;
+  /** The OAuth client of the demo app and the SDK on this stack's issuer. */
+  webClientId: string;
   'chat-service': string;
   'realtime-edge': string;
   'activity-service'?: string;
@@ -27,6 +29,8 @@ export interface StackOptions {
   /** Comma-separated modules (STACK_SERVICES); default chat-service and realtime-edge. */
   services?: string;
   tokenLifetimeSeconds?: number;
+  /** The identity provider (STACK_IDP): the development issuer (default) or a real Keycloak with the repository's realm. */
+  idp?: 'dev' | 'keycloak';
   /** Where target/launcher-classpath.txt is read from and the stack's own log goes: a package directory. */
   packageDir?: string;
 }
@@ -53,7 +57,7 @@ export class TestStack {
     const classpath = launcherClasspath(ownDir);
     const logDir = join(ownDir, 'target');
     mkdirSync(logDir, { recursive: true });
-    const stderrLog = join(logDir, 'test-stack.log');
+    const stderrLog = join(logDir, options.idp === 'keycloak' ? 'test-stack-keycloak.log' : 'test-stack.log');
     const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
     const child = spawn(java, ['-cp', classpath, 'dev.realtime.launcher.ScriptedStack'], {
       cwd: repositoryDir,
@@ -61,6 +65,7 @@ export class TestStack {
         ...process.env,
         STACK_REPO_DIR: repositoryDir,
         STACK_SERVICES: options.services ?? 'chat-service,realtime-edge',
+        STACK_IDP: options.idp ?? 'dev',
         STACK_TOKEN_LIFETIME: `PT${options.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS}S`,
         // The same small JVMs as the Java end-to-end test: several services share two cores during the build.
         STACK_SERVICE_JVM_OPTS: '-Xmx384m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
@@ -119,9 +124,11 @@ export class TestStack {
     return this.urls.edgeWsUrl;
   }
 
-  /** A real access token from the issuer's password grant (password = user name). */
+  /** A real access token from the issuer's password grant of the web client (the demo users' password = user name). */
   async token(user: string): Promise<string> {
-    return this.tokenRequest(new URLSearchParams({ grant_type: 'password', username: user, password: user }));
+    return this.tokenRequest(
+      new URLSearchParams({ grant_type: 'password', client_id: this.urls.webClientId, username: user, password: user }),
+    );
   }
 
   /** A token of the `service` client, for the edge's server API. */

@@ -1,6 +1,8 @@
 package dev.realtime.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.realtime.contracts.events.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +18,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
@@ -65,6 +69,17 @@ public final class KeycloakServer implements AutoCloseable {
      * interface; returns once the realm's discovery document answers.
      */
     public static KeycloakServer start(Path distributionZip, Path realmJson, Path workDir, int port) {
+        return start(distributionZip, realmJson, workDir, port, List.of(), null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, Path, int)}, with the realm adapted to this stack before the import (the file in
+     * the repository is not changed): the {@link #WEB_CLIENT_ID web} client also accepts sign-ins that return to
+     * {@code webAppOrigins} (a test stack's demo runs on a random port, the realm names the usual ones), and access
+     * tokens live {@code accessTokenLifespan} (null: the realm's 300 s) so that a test sees its app refresh them.
+     */
+    public static KeycloakServer start(Path distributionZip, Path realmJson, Path workDir, int port,
+            List<String> webAppOrigins, Duration accessTokenLifespan) {
         if (!Files.isRegularFile(distributionZip)) {
             throw new LocalStackException("no Keycloak distribution at " + distributionZip
                     + " (the e2e-tests module declares it as a dependency: ./mvnw install once online downloads it;"
@@ -74,7 +89,8 @@ public final class KeycloakServer implements AutoCloseable {
         try {
             Path home = unpack(distributionZip, workDir);
             Path imports = Files.createDirectories(home.resolve("data/import"));
-            Files.copy(realmJson, imports.resolve(realmJson.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            Files.write(imports.resolve(realmJson.getFileName()),
+                    adaptRealm(Files.readAllBytes(realmJson), webAppOrigins, accessTokenLifespan));
             int[] free = StackConfig.freePorts(2);
             int httpPort = port == 0 ? free[0] : port;
             Path log = workDir.resolve("keycloak-" + httpPort + ".log");
@@ -211,6 +227,24 @@ public final class KeycloakServer implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** The realm JSON with {@code webAppOrigins} among the web client's redirect URIs, and the token lifespan. */
+    static byte[] adaptRealm(byte[] realmJson, List<String> webAppOrigins, Duration accessTokenLifespan)
+            throws IOException {
+        ObjectNode realm = (ObjectNode) Json.mapper().readTree(realmJson);
+        if (accessTokenLifespan != null) {
+            realm.put("accessTokenLifespan", accessTokenLifespan.toSeconds());
+        }
+        for (JsonNode client : realm.path("clients")) {
+            if (WEB_CLIENT_ID.equals(client.path("clientId").asText())) {
+                ArrayNode redirects = (ArrayNode) client.get("redirectUris");
+                Set<String> present = new HashSet<>();
+                redirects.forEach(uri -> present.add(uri.asText()));
+                webAppOrigins.stream().map(origin -> origin + "/*").filter(present::add).forEach(redirects::add);
+            }
+        }
+        return Json.mapper().writeValueAsBytes(realm);
     }
 
     /** The distribution's top folder ({@code keycloak-<version>}) inside {@code workDir}, unpacked if missing. */

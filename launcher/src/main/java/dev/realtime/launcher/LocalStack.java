@@ -147,7 +147,7 @@ public final class LocalStack implements AutoCloseable {
             }
             if (config.identityProvider() == StackConfig.IdentityProvider.KEYCLOAK) {
                 KeycloakServer startedKeycloak = KeycloakServer.start(config.keycloakZip(), config.keycloakRealm(),
-                        config.keycloakDir(), config.issuerPort());
+                        config.keycloakDir(), config.issuerPort(), config.browserOrigins(), config.tokenLifetime());
                 if (!adopt(() -> keycloak = startedKeycloak)) {
                     startedKeycloak.close();
                     throw stoppedWhileStarting();

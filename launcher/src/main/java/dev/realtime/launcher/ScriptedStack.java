@@ -102,6 +102,7 @@ public final class ScriptedStack {
         fields.put("mailUrl", stack.mailUrl());
         fields.put("issuerUrl", stack.issuerUrl());
         fields.put("tokenEndpoint", stack.tokenEndpoint());
+        fields.put("webClientId", config.webClientId());
         fields.put("kafkaBootstrapServers", stack.kafkaBootstrapServers());
         for (StackService service : config.services()) {
             fields.put(service.module(), stack.url(service));

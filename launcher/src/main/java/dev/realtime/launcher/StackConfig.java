@@ -55,7 +55,7 @@ import java.util.stream.Collectors;
  *                      127.0.0.1 unless these say otherwise (-Dquarkus.http.host=0.0.0.0)
  * echo.logs            false: service output only goes to .local-stack/logs/&lt;module&gt;.log
  * ready.timeout        120 (seconds, or an ISO-8601 duration such as PT2M)
- * token.lifetime       PT1H (access tokens of the development issuer)
+ * token.lifetime       PT1H (access tokens of the issuer; Keycloak's realm gets it as its accessTokenLifespan)
  * kafka.dir            .local-stack/kafka: Kafka's data, kept across restarts (a throwaway test stack deletes its own)
  * clean                false: true (or 1) deletes Kafka's data and drops the three databases before starting, so
  *                      everything starts empty ({@code ./local-stack.sh --clean} sets it)
