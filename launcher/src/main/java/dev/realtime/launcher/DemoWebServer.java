@@ -98,7 +98,7 @@ public final class DemoWebServer implements AutoCloseable {
             throw new UncheckedIOException("demo web server cannot listen on port " + port
                     + " (is another local stack running?)", e);
         }
-        this.executor = Executors.newFixedThreadPool(4, DevOidcIssuer.daemonThreads("demo-web"));
+        this.executor = Executors.newFixedThreadPool(4, daemonThreads("demo-web"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
     }
@@ -341,5 +341,14 @@ public final class DemoWebServer implements AutoCloseable {
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

@@ -73,7 +73,7 @@ public final class Launcher {
         StackConfig config = stack.config();
         String row = "  %-22s %-36s %s%n";
         out.println();
-        out.println("Local stack is up. DEVELOPMENT ONLY: the OIDC issuer's passwords are public.");
+        out.println("Local stack is up. DEVELOPMENT ONLY: anyone on this machine can sign in as a demo user.");
         out.println();
         out.printf(row, "COMPONENT", "ADDRESS", "DETAILS");
         out.printf(row, "demo app", stack.demoUrl(), "sign in as alice, bob, carol or dave; password = user name");
@@ -99,7 +99,7 @@ public final class Launcher {
         out.println("E-mails the stack sent (a user offline for 20 s with unread notifications gets a digest): "
                 + stack.mailUrl());
         out.println("A token for alice:");
-        out.println("  curl -s -d grant_type=password" + (keycloak ? " -d client_id=" + KeycloakServer.WEB_CLIENT_ID : "")
+        out.println("  curl -s -d grant_type=password -d client_id=" + config.webClientId()
                 + " -d username=alice -d password=alice " + stack.tokenEndpoint());
         out.println("A service token:");
         out.println("  curl -s -u " + DevOidcIssuer.SERVICE_CLIENT_ID + ":" + DevOidcIssuer.SERVICE_CLIENT_SECRET
