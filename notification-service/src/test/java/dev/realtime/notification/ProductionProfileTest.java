@@ -55,6 +55,25 @@ class ProductionProfileTest {
         }
     }
 
+    /** Every consumer's counters exist from the start, per topic of its channel (issue 21): 0, not missing. */
+    @Test
+    void consumerCountersAreThereBeforeTheFirstEvent() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String[] channel : List.of(new String[] {"notification-chat", "chat.events"},
+                new String[] {"notification-activity", "activity.events"},
+                new String[] {"notification-records", "records.events"},
+                new String[] {"notification-signals", "realtime.signals"})) {
+            String consumer = "consumer=\"" + channel[0] + "\"";
+            String topic = "topic=\"" + channel[1] + "\"";
+            // Prometheus orders the labels by name.
+            for (String series : List.of("consumer_retries_total{" + consumer + "," + topic + "}",
+                    "consumer_events_total{" + consumer + ",outcome=\"handled\"," + topic + "}",
+                    "consumer_events_total{" + consumer + ",outcome=\"rejected\"," + topic + "}")) {
+                assertTrue(metrics.lines().anyMatch(line -> line.startsWith(series + " ")), series + " missing");
+            }
+        }
+    }
+
     @Test
     void theProductionProfileTurnsAChatMessageIntoANotification() {
         assertTrue(ConfigUtils.getProfiles().contains("prod"), "profiles: " + ConfigUtils.getProfiles());

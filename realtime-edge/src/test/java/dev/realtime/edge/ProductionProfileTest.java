@@ -48,7 +48,9 @@ class ProductionProfileTest {
         // Before any connection: the counters of rare events already have a series, at 0.
         String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         for (String series : List.of("realtime_edge_send_queue_overflows_total 0.0", "realtime_edge_catch_ups_total 0.0",
-                "realtime_edge_closes_total{code=\"4008\"} 0.0", "realtime_edge_closes_total{code=\"1001\"} 0.0")) {
+                "realtime_edge_closes_total{code=\"4008\"} 0.0", "realtime_edge_closes_total{code=\"1001\"} 0.0",
+                "realtime_edge_frames_refused_total{code=\"room.not_found\"} 0.0",
+                "realtime_edge_frames_refused_total{code=\"rate.limited\"} 0.0")) {
             assertTrue(metrics.contains(series), series + " missing at start");
         }
 

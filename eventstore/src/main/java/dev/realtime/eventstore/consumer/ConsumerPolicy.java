@@ -12,11 +12,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -148,10 +151,18 @@ public class ConsumerPolicy {
 
     /**
      * Registers {@code consumer_stalled_seconds{consumer}}: how long the consumer has been retrying one event (its
-     * oldest stall over its partitions), 0 when it flows. Called at start so dashboards see 0 rather than nothing.
+     * oldest stall over its partitions), 0 when it flows; and, for each topic of the channel named {@code consumer},
+     * {@code consumer_events_total{outcome="handled"|"rejected"}} and {@code consumer_retries_total}. Called at start
+     * so dashboards and alerts see 0 rather than nothing until the first event.
      */
     public void register(String consumer) {
         gauges.computeIfAbsent(consumer, name -> {
+            for (String topic : channelTopics(name)) {
+                registry.counter("consumer.retries", "consumer", name, "topic", topic);
+                for (String outcome : List.of("handled", "rejected")) {
+                    registry.counter("consumer.events", "consumer", name, "topic", topic, "outcome", outcome);
+                }
+            }
             Gauge.builder("consumer.stalled.seconds", stalls, all -> all.values().stream()
                             .filter(stall -> stall.consumer().equals(name))
                             .mapToDouble(stall -> Duration.between(stall.since(), Instant.now()).toMillis() / 1000.0)
@@ -161,6 +172,19 @@ public class ConsumerPolicy {
                     .register(registry);
             return Boolean.TRUE;
         });
+    }
+
+    /**
+     * The topics Quarkus Messaging reads for an incoming channel: its {@code topics} list, else its {@code topic},
+     * else the channel's name (the Kafka connector's default).
+     */
+    static List<String> channelTopics(String channel) {
+        Config config = ConfigProvider.getConfig();
+        String prefix = "mp.messaging.incoming." + channel + ".";
+        return config.getOptionalValue(prefix + "topics", String.class)
+                .or(() -> config.getOptionalValue(prefix + "topic", String.class))
+                .map(topics -> Arrays.stream(topics.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList())
+                .orElse(List.of(channel));
     }
 
     private static String key(String consumer, ConsumerRecord<?, ?> record) {

@@ -1,5 +1,6 @@
 package dev.realtime.edge.ops;
 
+import dev.realtime.edge.protocol.ServerFrames;
 import dev.realtime.edge.rooms.CloseCodes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,7 @@ public class EdgeMetrics {
         overflowCounter();
         catchUpCounter();
         CloseCodes.ALL.forEach(this::closeCounter);
+        ServerFrames.REFUSAL_CODES.forEach(this::refusedCounter);
     }
 
     public void sendQueueOverflow() {
@@ -37,10 +39,7 @@ public class EdgeMetrics {
     }
 
     public void refused(String code) {
-        Counter.builder("realtime.edge.frames.refused")
-                .description("Client frames answered with an error frame, by error code")
-                .tag("code", code)
-                .register(meters).increment();
+        refusedCounter(code).increment();
     }
 
     private Counter overflowCounter() {
@@ -53,6 +52,13 @@ public class EdgeMetrics {
     private Counter catchUpCounter() {
         return Counter.builder("realtime.edge.catch.ups")
                 .description("Catch-ups of connections that fell behind: their rooms replayed after the last seq sent")
+                .register(meters);
+    }
+
+    private Counter refusedCounter(String code) {
+        return Counter.builder("realtime.edge.frames.refused")
+                .description("Client frames answered with an error frame, by error code")
+                .tag("code", code)
                 .register(meters);
     }
 

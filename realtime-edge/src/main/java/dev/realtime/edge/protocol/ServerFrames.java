@@ -27,6 +27,9 @@ public final class ServerFrames {
     public static final String SUBSCRIPTIONS_LIMIT = "subscriptions.limit";
     public static final String TOKEN_INVALID = "token.invalid";
     public static final String TOKEN_SUBJECT_MISMATCH = "token.subject_mismatch";
+    /** The codes of the error frames that answer a refused client frame (counted by code). */
+    public static final List<String> REFUSAL_CODES = List.of(ROOM_NOT_FOUND, FRAME_INVALID, RATE_LIMITED,
+            SUBSCRIPTIONS_LIMIT, TOKEN_INVALID, TOKEN_SUBJECT_MISMATCH);
 
     /**
      * The only text a refused subscribe ever gets: a room that does not exist, a malformed name and a room the
