@@ -66,15 +66,12 @@ public final class DevOidcIssuer implements AutoCloseable {
     private final MockOAuth2Server server;
     private final int port;
     private final Duration defaultLifetime;
-    private final RSAKey signingKey;
     private final Path loginPage;
 
-    private DevOidcIssuer(MockOAuth2Server server, int port, Duration defaultLifetime, RSAKey signingKey,
-            Path loginPage) {
+    private DevOidcIssuer(MockOAuth2Server server, int port, Duration defaultLifetime, Path loginPage) {
         this.server = server;
         this.port = port;
         this.defaultLifetime = defaultLifetime;
-        this.signingKey = signingKey;
         this.loginPage = loginPage;
     }
 
@@ -87,9 +84,8 @@ public final class DevOidcIssuer implements AutoCloseable {
     public static DevOidcIssuer start(int port, Duration lifetime) {
         int listenPort = port == 0 ? StackConfig.freePorts(1)[0] : port;
         Path loginPage = writeLoginPage();
-        RSAKey key = generateKey();
         OAuth2Config config = new OAuth2Config(true, loginPage.toString(), null, true,
-                new OAuth2TokenProvider(new KeyProvider(List.of(key), "RS256")),
+                new OAuth2TokenProvider(new KeyProvider(List.of(generateKey()), "RS256")),
                 Set.of(new RequestMappingTokenCallback(ISSUER_ID, requestMappings(), lifetime.toSeconds())),
                 new MockWebServerWrapper());
         MockOAuth2Server server = new MockOAuth2Server(config);
@@ -100,7 +96,7 @@ public final class DevOidcIssuer implements AutoCloseable {
             throw new LocalStackException("the development OIDC issuer cannot listen on port " + listenPort
                     + " (is another local stack running? STACK_ISSUER_PORT moves it): " + e.getMessage());
         }
-        DevOidcIssuer issuer = new DevOidcIssuer(server, listenPort, lifetime, key, loginPage);
+        DevOidcIssuer issuer = new DevOidcIssuer(server, listenPort, lifetime, loginPage);
         LOG.warn("DEVELOPMENT-ONLY OIDC issuer started: issuer={} demo users={} (no password is checked); never use it"
                 + " outside a developer machine", issuer.issuer(), String.join(",", demoUsers().stream()
                         .map(DevUser::username).toList()));
@@ -161,11 +157,6 @@ public final class DevOidcIssuer implements AutoCloseable {
     /** What the client-credentials grant of {@code client_id=service} returns. */
     public String serviceToken() {
         return sign(DevUser.SERVICE, SERVICE_CLIENT_ID, defaultLifetime);
-    }
-
-    /** The public JSON Web Key Set served at {@link #jwksUrl()}: this run's key. */
-    public String jwks() {
-        return "{\"keys\":[" + signingKey.toPublicJWK().toJSONString() + "]}";
     }
 
     @Override

@@ -8,8 +8,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * An identity known to the {@link DevOidcIssuer}. The demo users' passwords are their user names: they are public on
- * purpose, which is exactly why the issuer is for local development only.
+ * An identity known to the {@link DevOidcIssuer}: its name and roles go into the tokens of whoever signs in with that
+ * user name. The issuer checks no password (the user name works here and on Keycloak's realm alike), which is exactly
+ * why it is for local development only.
  */
 public record DevUser(String username, String displayName, String email, List<String> roles) {
 
