@@ -1,6 +1,7 @@
 package dev.realtime.e2e;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,9 +17,11 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,11 +68,11 @@ class KeycloakEndToEndTest {
         JsonNode bob = KeycloakServer.claims(user("bob"));
         assertEquals("bob", bob.path("sub").asText());
         assertEquals("realtime", bob.path("aud").asText());
-        assertEquals(List.of("user"), Json.strings(bob.path("groups")));
+        assertEquals(List.of("user"), strings(bob.path("groups")));
         assertEquals("Bob Cratchit", bob.path("name").asText());
         JsonNode service = KeycloakServer.claims(service());
         assertEquals("service", service.path("sub").asText());
-        assertTrue(Json.strings(service.path("groups")).containsAll(List.of("service", "operator")),
+        assertTrue(strings(service.path("groups")).containsAll(List.of("service", "operator")),
                 service.toString());
     }
 
@@ -160,20 +163,15 @@ class KeycloakEndToEndTest {
         return keycloak.clientCredentialsToken("service", "service-secret");
     }
 
-    private static void awaitUntil(java.util.function.BooleanSupplier condition, String failure) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, failure);
-            RealtimeEndToEndTest.sleep(Duration.ofMillis(250));
-        }
+    /** Polls until {@code condition} holds; fails with {@code failure} after {@link #WAIT}. */
+    private static void awaitUntil(Callable<Boolean> condition, String failure) {
+        await(failure).atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(condition);
     }
 
-    /** JSON helpers for claims. */
-    static final class Json {
-        static List<String> strings(JsonNode array) {
-            List<String> values = new java.util.ArrayList<>();
-            array.forEach(value -> values.add(value.asText()));
-            return values;
-        }
+    /** The texts of a JSON array of strings (a claim). */
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
     }
 }
