@@ -5,13 +5,12 @@
  * person would; every step leaves a screenshot in target/browser-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { TestStack } from '../../js/test/stack.js';
-import { claims, demoDir, launchChromium, sleep, storedAccessToken, texts, UI_TIMEOUT, waitForLive, waitForMessage,
-  waitForRefreshedToken } from './pages.js';
+import { claims, demoDir, launchChromium, postMessage, screenshots, sleep, storedAccessToken, texts, UI_TIMEOUT,
+  waitForLive, waitForMessage, waitForRefreshedToken } from './pages.js';
 
 const artifacts = join(demoDir, 'target', 'browser-artifacts');
 /** Long enough for a step, short enough that the app's refresh-token path runs during the test. */
@@ -33,16 +32,9 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
   let alice: User;
   let bob: User;
   let conversationUrl = '';
-  let step = 0;
-
-  const shot = async (page: Page, name: string) => {
-    step += 1;
-    await page.screenshot({ path: join(artifacts, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
+  const shot = screenshots(artifacts);
 
   before(async () => {
-    rmSync(artifacts, { recursive: true, force: true });
-    mkdirSync(artifacts, { recursive: true });
     stack = await TestStack.start({
       services: 'chat-service,activity-service,notification-service,realtime-edge',
       tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
@@ -156,12 +148,7 @@ describe('demo app in a real browser, two users', { concurrency: false }, () => 
     const sent: string[] = [];
     const post = async (i: number) => {
       const text = `burst ${i} of ${BURST}`;
-      const response = await fetch(`${stack.chatUrl}/api/conversations/${encodeURIComponent(id)}/messages`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ text, clientMessageId: `burst-${i}` }),
-      });
-      assert.equal(response.status, 201, `post ${i}: ${await response.text()}`);
+      await postMessage(stack.chatUrl, token, id, text, `burst-${i}`);
       sent.push(text);
     };
     const postAll = (async () => {

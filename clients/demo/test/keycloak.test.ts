@@ -7,13 +7,12 @@
  * Screenshots go to target/browser-artifacts-keycloak/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TestStack } from '../../js/test/stack.js';
-import { claims, demoDir, launchChromium, sleep, storedAccessToken, UI_TIMEOUT, waitForLive, waitForMessage,
-  waitForRefreshedToken } from './pages.js';
+import { claims, demoDir, launchChromium, postMessage, screenshots, sleep, storedAccessToken, UI_TIMEOUT, waitForLive,
+  waitForMessage, waitForRefreshedToken } from './pages.js';
 
 const artifacts = join(demoDir, 'target', 'browser-artifacts-keycloak');
 /** The realm's access token lifespan on this stack: Keycloak's smallest setting, so the refresh runs in the test. */
@@ -25,16 +24,10 @@ describe('demo app signing in on Keycloak', { concurrency: false }, () => {
   let context: BrowserContext;
   let page: Page;
   let firstToken = '';
-  let step = 0;
-
-  const shot = async (name: string) => {
-    step += 1;
-    await page.screenshot({ path: join(artifacts, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
+  const screenshot = screenshots(artifacts);
+  const shot = (name: string) => screenshot(page, name);
 
   before(async () => {
-    rmSync(artifacts, { recursive: true, force: true });
-    mkdirSync(artifacts, { recursive: true });
     stack = await TestStack.start({
       services: 'chat-service,activity-service,notification-service,realtime-edge',
       tokenLifetimeSeconds: TOKEN_LIFETIME_SECONDS,
@@ -82,12 +75,7 @@ describe('demo app signing in on Keycloak', { concurrency: false }, () => {
     await page.click('#new-conversation button[type=submit]');
     await page.waitForURL(/\/conversations\/[^/]+$/);
     const id = decodeURIComponent(page.url().split('/').pop()!);
-    const response = await fetch(`${stack.chatUrl}/api/conversations/${encodeURIComponent(id)}/messages`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await stack.token('bob')}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ text: 'Signed in on Keycloak, live over the edge', clientMessageId: 'kc-1' }),
-    });
-    assert.equal(response.status, 201, await response.text());
+    await postMessage(stack.chatUrl, await stack.token('bob'), id, 'Signed in on Keycloak, live over the edge', 'kc-1');
     await waitForMessage(page, 'Signed in on Keycloak, live over the edge');
     await shot('alice-sees-bobs-message');
   });
@@ -102,12 +90,7 @@ describe('demo app signing in on Keycloak', { concurrency: false }, () => {
     assert.equal(await page.getAttribute('#connection-state', 'data-reconnects'), null, 'never reconnected');
     // Live delivery still works on the connection that outlived its first token.
     const id = decodeURIComponent(page.url().split('/').pop()!);
-    const response = await fetch(`${stack.chatUrl}/api/conversations/${encodeURIComponent(id)}/messages`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${await stack.token('bob')}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ text: 'Still live after the refresh', clientMessageId: 'kc-2' }),
-    });
-    assert.equal(response.status, 201, await response.text());
+    await postMessage(stack.chatUrl, await stack.token('bob'), id, 'Still live after the refresh', 'kc-2');
     await waitForMessage(page, 'Still live after the refresh');
     await shot('alice-still-live-after-the-refresh');
   });

@@ -2,6 +2,8 @@
  * What the demo's browser tests share: the machine's Chromium, the app's stored session, and waits on what a person
  * sees (the connection state, a message's text).
  */
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -20,6 +22,28 @@ export function launchChromium(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** Empties `dir` and returns a function that saves a numbered full-page screenshot of each step there. */
+export function screenshots(dir: string): (page: Page, name: string) => Promise<void> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  let step = 0;
+  return async (page, name) => {
+    step += 1;
+    await page.screenshot({ path: join(dir, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+}
+
+/** Posts a message through chat-service's REST API, as a back end or another client would; expects 201. */
+export async function postMessage(chatUrl: string, token: string, conversationId: string, text: string,
+  clientMessageId: string): Promise<void> {
+  const response = await fetch(`${chatUrl}/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ text, clientMessageId }),
+  });
+  assert.equal(response.status, 201, `post "${text}": ${await response.text()}`);
 }
 
 export async function storedAccessToken(page: Page): Promise<string> {
