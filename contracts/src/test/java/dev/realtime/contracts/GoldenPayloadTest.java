@@ -11,6 +11,8 @@ import dev.realtime.contracts.chat.MessageRead;
 import dev.realtime.contracts.chat.MessageNew;
 import dev.realtime.contracts.chat.ParticipantChanged;
 import dev.realtime.contracts.activity.Actor;
+import dev.realtime.contracts.connections.ConnectionEvent;
+import dev.realtime.contracts.connections.ConnectionEventTypes;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.notification.NotificationEventTypes;
 import dev.realtime.contracts.notification.NotificationNew;
@@ -33,6 +35,22 @@ class GoldenPayloadTest {
     static final ConversationCreated CONVERSATION = new ConversationCreated("c-42", "Release planning", "alice",
             List.of("alice", "bob"), null, false, Instant.parse("2026-11-22T10:00:00Z"));
     static final ParticipantChanged PARTICIPANT = new ParticipantChanged("c-42", "carol", "member");
+
+    /** The edge's connection lifecycle on realtime.connections: one data shape, the fields of each type. */
+    @Test
+    void connectionLifecycle() throws IOException {
+        ConnectionEvent base = ConnectionEvent.of("5f0c2a1e-9b7d-4c55-8f0e-3e1d2c4b5a69", "alice", "a1b2c3d4",
+                Instant.parse("2026-12-06T09:00:00.123Z"));
+        assertGolden("connection-opened.v1.json", base.opened("https://app.example.test",
+                "Mozilla/5.0 (X11; Linux x86_64)", "203.0.113.0/24", 41L), ConnectionEvent.class);
+        ConnectionEvent later = ConnectionEvent.of(base.connectionId(), "alice", "a1b2c3d4",
+                Instant.parse("2026-12-06T09:30:00.123Z"));
+        assertGolden("connection-closed.v1.json", later.closed(base.at(), 4001, "authentication expired",
+                ConnectionEventTypes.BY_SERVER), ConnectionEvent.class);
+        assertGolden("subscription-refused.v1.json", ConnectionEvent.of(base.connectionId(), "alice", "a1b2c3d4",
+                Instant.parse("2026-12-06T09:01:00Z")).subscriptionRefused("conversation:42", "room.not_found"),
+                ConnectionEvent.class);
+    }
 
     @Test
     void messageNew() throws IOException {

@@ -43,7 +43,8 @@ class DeploymentFilesTest {
         Assumptions.assumeTrue(onPath("docker-compose"),
                 "docker-compose is not installed (Debian package docker-compose; .ci/run installs it)");
         for (String flavor : List.of("jvm", "native")) {
-            ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config")
+            ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml",
+                    "--profile", "observability", "config")
                     .directory(ROOT.toFile()).redirectErrorStream(true);
             builder.environment().put("IMAGE_FLAVOR", flavor);
             Process process = builder.start();
@@ -51,6 +52,9 @@ class DeploymentFilesTest {
             assertTrue(process.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, process.exitValue(), "docker-compose config (" + flavor + "):\n" + output);
             JsonNode resolved = yaml(output);
+            for (String observer : List.of("prometheus", "grafana")) {
+                assertTrue(resolved.path("services").path(observer).isObject(), observer);
+            }
             for (String service : SERVICES) {
                 assertEquals("src/main/docker/Dockerfile." + flavor,
                         resolved.path("services").path(service).path("build").path("dockerfile").asText(), service);
@@ -102,6 +106,7 @@ class DeploymentFilesTest {
         List<String> all = new ArrayList<>(Topics.DELIVERED);
         all.add(Topics.MEMBERSHIPS);
         all.add(Topics.SIGNALS);
+        all.add(Topics.CONNECTIONS);
         assertEquals(new TreeSet<>(all), new TreeSet<>(created.keySet()));
         assertTrue(created.get(Topics.MEMBERSHIPS).contains("cleanup.policy=compact"), "memberships are compacted");
         for (String topic : Topics.DELIVERED) {
@@ -109,6 +114,7 @@ class DeploymentFilesTest {
         }
         long signalsRetention = Long.parseLong(created.get(Topics.SIGNALS).replaceAll(".*retention.ms=(\\d+).*", "$1"));
         assertTrue(signalsRetention <= 600_000, "signals are short-lived: " + signalsRetention);
+        assertTrue(created.get(Topics.CONNECTIONS).contains("retention.ms="), "connection events have a retention");
     }
 
     @Test
@@ -247,6 +253,77 @@ class DeploymentFilesTest {
         }
         assertTrue(compose.path("services").path("realtime-edge").path("environment").path("REALTIME_ALLOWED_ORIGINS")
                 .asText().contains("http://localhost:8090"));
+    }
+
+    /**
+     * The "observability" profile: Prometheus scrapes every service where Quarkus serves its metrics, and Grafana
+     * loads the dashboard from the files the compose file mounts, with the data source its panels name. Which metrics
+     * the panels query is checked against the running services (RealtimeEndToEndTest).
+     */
+    @Test
+    void theObservabilityProfileScrapesEveryServiceAndProvisionsTheDashboard() throws IOException {
+        JsonNode compose = yaml(Files.readString(ROOT.resolve("docker-compose.yml")));
+        Map<String, String> mounts = new java.util.HashMap<>();
+        for (String observer : List.of("prometheus", "grafana")) {
+            JsonNode service = compose.path("services").path(observer);
+            assertEquals(List.of("observability"), JSON.convertValue(service.path("profiles"), List.class),
+                    observer + " starts only when asked for");
+            for (JsonNode volume : service.path("volumes")) {
+                String[] parts = volume.asText().split(":");
+                if (parts[0].startsWith("./")) {
+                    assertTrue(Files.exists(ROOT.resolve(parts[0].substring(2))), "mounted " + parts[0]);
+                    mounts.put(parts[1], parts[0].substring(2));
+                }
+            }
+        }
+
+        JsonNode prometheus = yaml(Files.readString(ROOT.resolve(mounts.get("/etc/prometheus/prometheus.yml"))));
+        Map<String, String> jobs = new java.util.TreeMap<>();
+        for (JsonNode job : prometheus.path("scrape_configs")) {
+            assertEquals("/q/metrics", job.path("metrics_path").asText(), job.toString());
+            jobs.put(job.path("job_name").asText(), job.path("static_configs").get(0).path("targets").get(0).asText());
+        }
+        Map<String, String> expected = new java.util.TreeMap<>();
+        for (String service : SERVICES) {
+            // QUARKUS_HTTP_PORT is where /q/metrics is served; the service name is its host on the compose network.
+            String port = compose.path("services").path(service).path("environment").path("QUARKUS_HTTP_PORT").asText();
+            expected.put(service, service + ":" + port);
+        }
+        assertEquals(expected, jobs);
+
+        Path provisioning = ROOT.resolve(mounts.get("/etc/grafana/provisioning"));
+        JsonNode datasources = yaml(Files.readString(provisioning.resolve("datasources/prometheus.yml")));
+        JsonNode datasource = datasources.path("datasources").get(0);
+        assertEquals("http://prometheus:9090", datasource.path("url").asText());
+        assertTrue(compose.path("services").path("prometheus").path("ports").toString().contains("9090:9090"));
+        JsonNode provider = yaml(Files.readString(provisioning.resolve("dashboards/realtime-backbone.yml")))
+                .path("providers").get(0);
+        String dashboards = mounts.get(provider.path("options").path("path").asText());
+        assertTrue(dashboards != null, "Grafana reads dashboards from a mounted folder: " + provider);
+        assertEquals(Dashboard.FILE, ROOT.resolve(dashboards).resolve("realtime-backbone.json"));
+
+        Dashboard dashboard = Dashboard.read();
+        Set<Integer> ids = new java.util.HashSet<>();
+        int charts = 0;
+        for (JsonNode panel : dashboard.json().path("panels")) {
+            assertTrue(ids.add(panel.path("id").asInt()), "panel ids are unique: " + panel.path("title"));
+            if ("row".equals(panel.path("type").asText())) {
+                continue;
+            }
+            charts++;
+            assertEquals(datasource.path("uid").asText(), panel.path("datasource").path("uid").asText(),
+                    panel.path("title").asText());
+            assertFalse(panel.path("targets").isEmpty(), panel.path("title") + " queries something");
+        }
+        assertTrue(charts >= 20, "panels: " + charts);
+        // The rows the issue asks for: the edge, the relays, the consumers and notification fan-out.
+        String queries = dashboard.queries().toString();
+        for (String metric : List.of("realtime_edge_sessions", "realtime_edge_frames_delivered_total",
+                "realtime_edge_consumer_lag", "eventstore_relay_backlog", "eventstore_relay_lag_seconds",
+                "consumer_stalled_seconds", "kafka_consumer_fetch_manager_records_lag",
+                "notification_fanout_lag_seconds")) {
+            assertTrue(queries.contains("metric=" + metric + ","), "the dashboard shows " + metric);
+        }
     }
 
     /** The host port a service publishes for its container port 8080. */

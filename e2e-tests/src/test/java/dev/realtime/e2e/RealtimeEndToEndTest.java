@@ -1,6 +1,9 @@
 package dev.realtime.e2e;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +22,7 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -378,7 +382,7 @@ class RealtimeEndToEndTest {
         for (int call = 0; call < 2; call++) {
             given().auth().oauth2(stack.issuer().serviceToken()).contentType(ContentType.JSON).body(request)
                     .post(stack.edgeUrl() + "/api/v1/notifications")
-                    .then().statusCode(202).body("requestId", org.hamcrest.Matchers.equalTo("export-" + run));
+                    .then().statusCode(202).body("requestId", equalTo("export-" + run));
         }
         given().auth().oauth2(stack.issuer().serviceToken()).contentType(ContentType.JSON)
                 .body(Map.of("audience", Map.of("users", List.of("bob")), "type", "export:done",
@@ -400,6 +404,90 @@ class RealtimeEndToEndTest {
     }
 
     /** Posts as the token's user; a 409 (lost race for the stream version under load) is retried with the same client id. */
+    /**
+     * "Last seen" across the system: the edge publishes each connection's open and close on realtime.connections,
+     * notification-service keeps the latest per user, and the edge's server API answers a service with the live
+     * presence (cluster-wide) and that last seen.
+     */
+    @Test
+    void aServiceSeesWhetherAUserIsOnlineAndWhenTheyWereLastSeen() {
+        String dave = "dave";
+        String path = stack.edgeUrl() + "/api/v1/users/" + dave + "/presence";
+        String service = stack.issuer().serviceToken();
+        WsTestClient client = WsTestClient.connect(edge(), token(dave));
+        client.awaitType("welcome", WAIT);
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(service).get(path)
+                .then().statusCode(200).body("online", equalTo(true))
+                .body("lastSeenAvailable", equalTo(true))
+                .body("lastConnectedAt", notNullValue()));
+        String connectedAt = given().auth().oauth2(service).get(path).then().extract().path("lastConnectedAt");
+
+        client.closeNormally(1000, "signed out", WAIT);
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(service).get(path)
+                .then().statusCode(200).body("online", equalTo(false))
+                .body("lastCloseCode", equalTo(1000))
+                .body("lastDisconnectedAt", notNullValue()));
+        Map<String, Object> seen = given().auth().oauth2(service).get(path).then().extract().jsonPath().getMap("");
+        assertTrue(!Instant.parse((String) seen.get("lastDisconnectedAt"))
+                .isBefore(Instant.parse(connectedAt)), seen.toString());
+        assertTrue(!Instant.parse((String) seen.get("lastSeenAt"))
+                .isBefore(Instant.parse((String) seen.get("lastDisconnectedAt"))), seen.toString());
+        // The user asks notification-service directly; another user may not.
+        given().auth().oauth2(token(dave)).get(stack.notificationUrl() + "/api/users/dave/presence")
+                .then().statusCode(200).body("lastCloseCode", equalTo(1000));
+        given().auth().oauth2(token("carol")).get(stack.notificationUrl() + "/api/users/dave/presence")
+                .then().statusCode(404);
+    }
+
+    /**
+     * The Grafana dashboard (deploy/grafana) shows what the running services export: every metric its panels query
+     * is on some service's {@code /q/metrics}, with the labels the panel filters and groups by. A renamed metric or
+     * tag would otherwise leave an empty panel that nobody notices until an incident. Prometheus adds {@code job}
+     * and {@code instance} itself (deploy/prometheus/prometheus.yml).
+     */
+    @Test
+    void everyMetricTheDashboardQueriesIsExportedByTheRunningServices() throws IOException {
+        // The Kafka client's own metrics (kafka_consumer_*) appear once its consumer group has assigned partitions,
+        // seconds after the service is ready; every metric of ours exists from the start.
+        await().atMost(Duration.ofSeconds(90)).until(() -> given().get(stack.notificationUrl() + "/q/metrics")
+                .then().extract().asString().contains("kafka_consumer_fetch_manager_records_lag{"));
+        Map<String, Map<String, Set<String>>> exposed = new LinkedHashMap<>();
+        for (StackService service : StackService.values()) {
+            String metrics = given().get(stack.url(service) + "/q/metrics").then().statusCode(200)
+                    .extract().asString();
+            Dashboard.exposed(metrics).forEach((name, labels) -> {
+                Map<String, Set<String>> known = exposed.computeIfAbsent(name, n -> new LinkedHashMap<>());
+                labels.forEach((label, values) -> known.computeIfAbsent(label, l -> new HashSet<>()).addAll(values));
+            });
+        }
+        List<String> missing = new ArrayList<>();
+        Dashboard dashboard = Dashboard.read();
+        assertTrue(dashboard.queries().size() >= 20, "the dashboard's queries: " + dashboard.queries().size());
+        for (Dashboard.Query query : dashboard.queries()) {
+            assertTrue(!query.selectors().isEmpty(), query.panel() + ": no metric in " + query.expr());
+            Set<String> labels = new HashSet<>(Set.of("job", "instance"));
+            for (Dashboard.Selector selector : query.selectors()) {
+                Map<String, Set<String>> series = exposed.get(selector.metric());
+                if (series == null) {
+                    missing.add(query.panel() + ": no service exports " + selector.metric());
+                    continue;
+                }
+                labels.addAll(series.keySet());
+                selector.matchers().forEach((label, value) -> {
+                    if (!series.getOrDefault(label, Set.of()).contains(value)) {
+                        missing.add(query.panel() + ": " + selector.metric() + " has no series " + label + "=" + value);
+                    }
+                });
+            }
+            for (String label : query.groupedBy()) {
+                if (!labels.contains(label)) {
+                    missing.add(query.panel() + ": groups by " + label + ", a label none of its metrics has: " + query.expr());
+                }
+            }
+        }
+        assertEquals(List.of(), missing);
+    }
+
     static void post(String token, String conversation, String clientMessageId, String text) {
         for (int attempt = 1; ; attempt++) {
             int status = given().auth().oauth2(token).contentType(ContentType.JSON)

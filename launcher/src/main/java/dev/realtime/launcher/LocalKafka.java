@@ -49,7 +49,10 @@ final class LocalKafka implements AutoCloseable {
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
             // Typing and presence are worthless after a minute.
             new NewTopic(Topics.SIGNALS, PARTITIONS, (short) 1)
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "60000")));
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "60000")),
+            // Who connected when, for "last seen" and audits: kept 30 days, as in docker-compose.yml.
+            new NewTopic(Topics.CONNECTIONS, PARTITIONS, (short) 1)
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "2592000000")));
 
     /** Written by Kafka when it formats a log directory; holds the cluster id. */
     private static final String META_PROPERTIES = "meta.properties";

@@ -238,7 +238,8 @@ class LocalStackTest {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     stack.kafkaBootstrapServers()))) {
                 List<String> expected = List.of(Topics.CHAT_EVENTS, Topics.ACTIVITY_EVENTS,
-                        Topics.NOTIFICATION_EVENTS, Topics.RECORDS_EVENTS, Topics.MEMBERSHIPS, Topics.SIGNALS);
+                        Topics.NOTIFICATION_EVENTS, Topics.RECORDS_EVENTS, Topics.MEMBERSHIPS, Topics.SIGNALS,
+                        Topics.CONNECTIONS);
                 Map<String, TopicDescription> topics = admin.describeTopics(expected).allTopicNames()
                         .get(30, TimeUnit.SECONDS);
                 for (String topic : expected) {
@@ -246,10 +247,13 @@ class LocalStackTest {
                 }
                 ConfigResource memberships = new ConfigResource(ConfigResource.Type.TOPIC, Topics.MEMBERSHIPS);
                 ConfigResource signals = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SIGNALS);
-                Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(memberships, signals)).all()
-                        .get(30, TimeUnit.SECONDS);
+                ConfigResource connections = new ConfigResource(ConfigResource.Type.TOPIC, Topics.CONNECTIONS);
+                Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(memberships, signals, connections))
+                        .all().get(30, TimeUnit.SECONDS);
                 assertEquals("compact", configs.get(memberships).get("cleanup.policy").value());
                 assertEquals("60000", configs.get(signals).get("retention.ms").value());
+                // 30 days, as docker-compose.yml creates it (docs/contracts.md).
+                assertEquals("2592000000", configs.get(connections).get("retention.ms").value());
             }
         } finally {
             stack.close();

@@ -62,7 +62,8 @@ class ProductionProfileTest {
         for (String[] channel : List.of(new String[] {"notification-chat", "chat.events"},
                 new String[] {"notification-activity", "activity.events"},
                 new String[] {"notification-records", "records.events"},
-                new String[] {"notification-signals", "realtime.signals"})) {
+                new String[] {"notification-signals", "realtime.signals"},
+                new String[] {"notification-connections", "realtime.connections"})) {
             String consumer = "consumer=\"" + channel[0] + "\"";
             String topic = "topic=\"" + channel[1] + "\"";
             // Prometheus orders the labels by name.

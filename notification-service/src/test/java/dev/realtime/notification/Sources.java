@@ -10,6 +10,7 @@ import dev.realtime.contracts.chat.ChatEventTypes;
 import dev.realtime.contracts.chat.ConversationCreated;
 import dev.realtime.contracts.chat.MessageNew;
 import dev.realtime.contracts.chat.ParticipantChanged;
+import dev.realtime.contracts.connections.ConnectionEvent;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.EventType;
 import dev.realtime.contracts.events.IntegrationEvent;
@@ -145,5 +146,13 @@ final class Sources {
     static void presence(String user, int connections) {
         send(Topics.SIGNALS, SignalTypes.PRESENCE, Room.user(user), null, user,
                 new PresenceSignal(user, "edge-test", connections, Instant.now()));
+    }
+
+    /** A connection lifecycle event as realtime-edge publishes it on realtime.connections. */
+    static void connection(String type, ConnectionEvent data) {
+        IntegrationEvent event = new IntegrationEvent(UUID.randomUUID().toString(), URI.create("/realtime-edge/test"),
+                type, OffsetDateTime.ofInstant(data.at(), ZoneOffset.UTC), Room.user(data.userId()), null,
+                data.userId(), Json.write(data));
+        sendRecord(CloudEventCodec.toRecord(Topics.CONNECTIONS, event));
     }
 }

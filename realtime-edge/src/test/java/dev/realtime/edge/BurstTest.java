@@ -18,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import io.restassured.RestAssured;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +65,7 @@ class BurstTest {
     void aClientBusyDuringABurstGetsEveryEventOnceInOrderAndStaysConnected() {
         String user = Edge.unique("wanda");
         Room own = Room.user(user);
-        double fellBehindBefore = counter("realtime_edge_send_queue_overflows_total");
+        double fellBehindBefore = Edge.counter("realtime_edge_send_queue_overflows_total");
         try (RawWsClient client = RawWsClient.connect(ws, Edge.token(user), 4096)) {
             client.readUntil(text -> text.contains("\"welcome\""), Edge.WAIT);
             // The client is busy (reads nothing) while the burst arrives: 600 events of 8 KB at once.
@@ -77,7 +76,7 @@ class BurstTest {
             }
             Edge.producer().flush();
             // Only once the edge had to drop frames for it does the client start reading, as a busy tab would.
-            await().atMost(LONG_WAIT).until(() -> counter("realtime_edge_send_queue_overflows_total")
+            await().atMost(LONG_WAIT).until(() -> Edge.counter("realtime_edge_send_queue_overflows_total")
                     > fellBehindBefore);
 
             List<String> texts = client.readUntil(text -> text.contains("\"seq\":" + EVENTS + ","), LONG_WAIT);
@@ -94,15 +93,10 @@ class BurstTest {
                 expected.add(seq);
             }
             assertEquals(expected, seqs, "every event once, in order");
-            assertTrue(counter("realtime_edge_catch_ups_total") >= 1, "the session was caught up");
+            assertTrue(Edge.counter("realtime_edge_catch_ups_total") >= 1, "the session was caught up");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    private static double counter(String name) {
-        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
-    }
 }

@@ -173,4 +173,16 @@ final class Edge {
                 failure.getCause(), uri.toString());
         return handshake.getResponse().statusCode();
     }
+
+    /**
+     * The sum of the edge's metric series that start with {@code series}: a metric's name (all its series), or a
+     * name with the first of its labels ({@code realtime_edge_closes_total{code="4008"}).
+     */
+    static double counter(String series) {
+        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines()
+                .filter(line -> line.startsWith(series) && (series.contains("{")
+                        || line.startsWith(series + " ") || line.startsWith(series + "{")))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
 }

@@ -20,7 +20,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
@@ -165,7 +164,7 @@ class LimitsTest {
                 WsTestClient bystander = Edge.connect(ws, other)) {
             // The counter exists from the start (at 0) and other tests may have closed slow consumers: wait for it to
             // grow, not to appear.
-            double closedBefore = counter("realtime_edge_closes_total{code=\"4008\"");
+            double closedBefore = Edge.counter("realtime_edge_closes_total{code=\"4008\"");
             String big = "x".repeat(16_000);
             for (int i = 0; i < 800; i++) {
                 Edge.producer().send(CloudEventCodec.toRecord(Topics.NOTIFICATION_EVENTS,
@@ -173,7 +172,7 @@ class LimitsTest {
                                 Map.of("body", big))));
             }
             Edge.producer().flush();
-            await().atMost(LONG_WAIT).until(() -> counter("realtime_edge_closes_total{code=\"4008\"") > closedBefore);
+            await().atMost(LONG_WAIT).until(() -> Edge.counter("realtime_edge_closes_total{code=\"4008\"") > closedBefore);
             RawWsClient.Ending ending = stalled.readUntilClosed(LONG_WAIT);
             assertTrue(ending.closeCode() == 4008 || ending.closeCode() == -1, "ended with " + ending.closeCode());
             assertTrue(ending.texts().size() < 800, "all frames arrived: the client was not slow enough");
@@ -198,7 +197,7 @@ class LimitsTest {
             Edge.producer().flush();
             // Once one connection has the last, the edge's window holds all 200 (8 MB).
             reader.await(frame -> frame.path("seq").asLong() == 200, LONG_WAIT);
-            double closedBefore = counter("realtime_edge_closes_total{code=\"4008\"");
+            double closedBefore = Edge.counter("realtime_edge_closes_total{code=\"4008\"");
             try (RawWsClient stalled = RawWsClient.connect(ws, Edge.token(user), 4096)) {
                 stalled.readUntil(text -> text.contains("\"welcome\""), WAIT);
                 // The replay is written to the socket as fast as it takes it, outside the send queue; the client
@@ -207,7 +206,7 @@ class LimitsTest {
                         + "\",\"since\":0}");
                 await().atMost(LONG_WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
                     stalled.sendPong();
-                    return counter("realtime_edge_closes_total{code=\"4008\"") > closedBefore;
+                    return Edge.counter("realtime_edge_closes_total{code=\"4008\"") > closedBefore;
                 });
                 RawWsClient.Ending ending = stalled.readUntilClosed(LONG_WAIT);
                 assertTrue(ending.closeCode() == 4008 || ending.closeCode() == -1, "ended with " + ending.closeCode());
@@ -216,11 +215,6 @@ class LimitsTest {
         }
     }
 
-    private static double counter(String prefix) {
-        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(line -> line.startsWith(prefix))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
-    }
 
     @Test
     void aConnectionThatAnswersNoPingsIsClosedAfterTheIdleTimeout() {

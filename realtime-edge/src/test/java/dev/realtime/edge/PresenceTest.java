@@ -2,10 +2,12 @@ package dev.realtime.edge;
 
 import static dev.realtime.edge.Edge.QUIET;
 import static dev.realtime.edge.Edge.WAIT;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.CloudEventCodec;
@@ -145,6 +147,43 @@ class PresenceTest {
             announce(dave, otherInstance, 0);
             aliceClient.await(presence(dave, "left"), WAIT);
         }
+    }
+
+    /** The server API's per-user query: online anywhere, and how many connections on how many instances. */
+    @Test
+    void aServiceAsksWhetherAUserIsOnlineOnAnyInstance() {
+        String erin = Edge.unique("erin");
+        String path = "/api/v1/users/" + erin + "/presence";
+        String otherInstance = "other-" + UUID.randomUUID().toString().substring(0, 8);
+        assertPresence(path, erin, false, 0, 0, 0);
+        try (WsTestClient phone = Edge.connect(ws, erin); WsTestClient laptop = Edge.connect(ws, erin)) {
+            await().atMost(WAIT).untilAsserted(() -> assertPresence(path, erin, true, 2, 1, 2));
+            announce(erin, otherInstance, 3);
+            await().atMost(WAIT).untilAsserted(() -> assertPresence(path, erin, true, 5, 2, 2));
+            laptop.close();
+            await().atMost(WAIT).untilAsserted(() -> assertPresence(path, erin, true, 4, 2, 1));
+            announce(erin, otherInstance, 0);
+            await().atMost(WAIT).untilAsserted(() -> assertPresence(path, erin, true, 1, 1, 1));
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertPresence(path, erin, false, 0, 0, 0));
+        // Last seen comes from notification-service, which does not run in these tests: the live part still answers.
+        given().header("Authorization", "Bearer " + Edge.token("billing-service", "service")).get(path)
+                .then().statusCode(200).body("lastSeenAvailable", equalTo(false))
+                .body("lastSeenAt", org.hamcrest.Matchers.nullValue());
+
+        given().header("Authorization", "Bearer " + Edge.token("billing-service", "service")).get("/api/v1/users/not a user/presence")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("/problems/invalid-request"));
+        // Only services: a user may not ask who else is online.
+        given().header("Authorization", "Bearer " + Edge.token(erin, "user")).get(path).then().statusCode(403);
+    }
+
+    private static void assertPresence(String path, String user, boolean online, int connections, int instances,
+            int localConnections) {
+        given().header("Authorization", "Bearer " + Edge.token("billing-service", "service")).get(path).then().statusCode(200)
+                .body("user", equalTo(user)).body("online", equalTo(online))
+                .body("connections", equalTo(connections)).body("instances", equalTo(instances))
+                .body("localConnections", equalTo(localConnections));
     }
 
     @Test

@@ -50,7 +50,8 @@ class ProductionProfileTest {
         for (String series : List.of("realtime_edge_send_queue_overflows_total 0.0", "realtime_edge_catch_ups_total 0.0",
                 "realtime_edge_closes_total{code=\"4008\"} 0.0", "realtime_edge_closes_total{code=\"1001\"} 0.0",
                 "realtime_edge_frames_refused_total{code=\"room.not_found\"} 0.0",
-                "realtime_edge_frames_refused_total{code=\"rate.limited\"} 0.0")) {
+                "realtime_edge_frames_refused_total{code=\"rate.limited\"} 0.0",
+                "realtime_edge_events_invalid_total{topic=\"records.events\"} 0.0")) {
             assertTrue(metrics.contains(series), series + " missing at start");
         }
 

@@ -131,6 +131,22 @@ public final class WsTestClient implements AutoCloseable {
         return !socket.isOutputClosed() && !listener.closed.isDone();
     }
 
+    /**
+     * Closes as a well-behaved client does: a close frame with {@code code}, then waits for the server's close frame
+     * (up to {@code timeout}) before the socket goes. {@link #close()} aborts right after sending its close frame, so
+     * the server may see either.
+     */
+    public void closeNormally(int code, String reason, Duration timeout) {
+        socket.sendClose(code, reason).exceptionally(e -> null);
+        try {
+            listener.closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the server did not answer the close within " + timeout, e);
+        } finally {
+            socket.abort();
+        }
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

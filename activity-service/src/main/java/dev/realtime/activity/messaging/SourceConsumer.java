@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -39,8 +40,14 @@ public class SourceConsumer {
     @Inject
     MeterRegistry metrics;
 
+    /** The outcomes of {@code activity_source_events_total}, each registered at start for every topic. */
+    static final List<String> OUTCOMES = List.of("recorded", "duplicate", "refused", "invalid");
+
     void onStart(@Observes StartupEvent event) {
         policy.register(CHANNEL);
+        for (String topic : ConsumerPolicy.channelTopics(CHANNEL)) {
+            OUTCOMES.forEach(outcome -> metrics.counter("activity.source.events", "topic", topic, "outcome", outcome));
+        }
     }
 
     @Incoming(CHANNEL)

@@ -16,6 +16,11 @@ public final class Topics {
     public static final String MEMBERSHIPS = "realtime.memberships";
     /** Short retention: typing and presence between edge instances. */
     public static final String SIGNALS = "realtime.signals";
+    /**
+     * The edge's connection lifecycle ({@code dev.realtime.contracts.connections}); key = user room; kept 30 days;
+     * never delivered to clients.
+     */
+    public static final String CONNECTIONS = "realtime.connections";
 
     /** The topics whose events the edge delivers to rooms. */
     public static final List<String> DELIVERED = List.of(CHAT_EVENTS, ACTIVITY_EVENTS, NOTIFICATION_EVENTS, RECORDS_EVENTS);

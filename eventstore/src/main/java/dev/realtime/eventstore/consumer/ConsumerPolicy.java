@@ -178,7 +178,7 @@ public class ConsumerPolicy {
      * The topics Quarkus Messaging reads for an incoming channel: its {@code topics} list, else its {@code topic},
      * else the channel's name (the Kafka connector's default).
      */
-    static List<String> channelTopics(String channel) {
+    public static List<String> channelTopics(String channel) {
         Config config = ConfigProvider.getConfig();
         String prefix = "mp.messaging.incoming." + channel + ".";
         return config.getOptionalValue(prefix + "topics", String.class)

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,6 +37,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code notification_fanout_recipients}, {@code notification_fanout_pending} (deliveries queued or running).
  */
 @ApplicationScoped
+@Startup // its metrics exist from the start, at 0, not from the first notification
 public class Fanout {
     static final int SPARE = 4;
 

@@ -25,6 +25,7 @@ public class SourceConsumers {
     static final String ACTIVITY = "notification-activity";
     static final String RECORDS = "notification-records";
     static final String SIGNALS = "notification-signals";
+    static final String CONNECTIONS = "notification-connections";
 
     @Inject
     ConsumerPolicy policy;
@@ -41,8 +42,11 @@ public class SourceConsumers {
     @Inject
     PresenceHandler presence;
 
+    @Inject
+    ConnectionsHandler connections;
+
     void start(@Observes StartupEvent event) {
-        List.of(CHAT, ACTIVITY, RECORDS, SIGNALS).forEach(policy::register);
+        List.of(CHAT, ACTIVITY, RECORDS, SIGNALS, CONNECTIONS).forEach(policy::register);
     }
 
     @Incoming(CHAT)
@@ -63,5 +67,10 @@ public class SourceConsumers {
     @Incoming(SIGNALS)
     public Uni<Void> signals(ConsumerRecord<String, byte[]> record) {
         return policy.process(SIGNALS, record, (r, event) -> presence.handle(event));
+    }
+
+    @Incoming(CONNECTIONS)
+    public Uni<Void> connections(ConsumerRecord<String, byte[]> record) {
+        return policy.process(CONNECTIONS, record, (r, event) -> connections.handle(event));
     }
 }

@@ -13,12 +13,15 @@ import dev.realtime.contracts.records.NotificationRequested;
 import dev.realtime.contracts.records.RecordEventTypes;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.edge.presence.LastSeenClient;
 import dev.realtime.edge.presence.PresenceService;
 import dev.realtime.edge.presence.SignalBus;
+import dev.realtime.edge.presence.UserPresence;
 import dev.realtime.edge.protocol.LiveEventNames;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,7 +37,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -42,12 +47,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
  * The server API for services that do not speak Kafka (docs/realtime-protocol.md, "Server API"): publish an event
- * to a room, request notifications, disconnect a user, read a room's occupancy (on this instance). Callers need the
- * role {@code service}.
+ * to a room, request notifications, disconnect a user, read a room's occupancy (on this instance) and a user's
+ * presence (cluster-wide). Callers need the role {@code service}.
  *
  * <p>Publishing goes through {@code records.events} like any other producer's events, so every edge instance
  * delivers it, not just the one the call landed on.
@@ -70,6 +76,8 @@ public class ServiceApi {
     SignalBus signals;
     @Inject
     SecurityIdentity caller;
+    @Inject
+    LastSeenClient lastSeenClient;
 
     /**
      * Body: {@code {"type": "<CloudEvents type>", "data": {...}, "id": "<optional event id>", "actor": "<optional
@@ -187,6 +195,39 @@ public class ServiceApi {
         LOG.infof("Service %s asked to disconnect user %s", callerName(), user);
         signals.publishDisconnect(user);
         return Response.accepted(Map.of("user", user)).build();
+    }
+
+    /**
+     * Whether a user is online on any edge instance, with how many connections on how many instances, as the
+     * instance that answers knows it from the presence announcements (at most one heartbeat behind the cluster).
+     */
+    @GET
+    @Path("/users/{user}/presence")
+    public Uni<Response> presence(@PathParam("user") String user) {
+        try {
+            Room.user(user);
+        } catch (InvalidRoomException e) {
+            return Uni.createFrom().item(Problems.invalid("user: " + e.getMessage()));
+        }
+        UserPresence live = presence.presenceOf(user);
+        String token = caller.getPrincipal() instanceof JsonWebToken jwt ? jwt.getRawToken() : null;
+        Uni<Optional<JsonNode>> lastSeen = token == null ? Uni.createFrom().item(Optional.empty())
+                : lastSeenClient.lastSeen(user, token);
+        return lastSeen.map(known -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("user", user);
+            body.put("online", live.online());
+            body.put("connections", live.connections());
+            body.put("instances", live.instances());
+            body.put("localConnections", live.localConnections());
+            // From notification-service; when it does not answer, the live part still does.
+            body.put("lastSeenAvailable", known.isPresent());
+            for (String field : List.of("lastSeenAt", "lastConnectedAt", "lastDisconnectedAt", "lastCloseCode")) {
+                JsonNode value = known.map(node -> node.get(field)).orElse(null);
+                body.put(field, value == null || value.isNull() ? null : value);
+            }
+            return Response.ok(body).build();
+        });
     }
 
     /** Who is in a room on this instance, and, for rooms with presence, which members are online anywhere. */

@@ -22,6 +22,8 @@ public interface EdgeConfig {
 
     Resume resume();
 
+    Lifecycle lifecycle();
+
     /** chat-service, which owns the {@code conversation:*} rooms ({@code realtime.chat.url}). */
     Owner chat();
 
@@ -116,5 +118,23 @@ public interface EdgeConfig {
         /** An announcement older than this no longer counts (contract: 90 s). */
         @WithDefault("90s")
         Duration ttl();
+    }
+
+    /** The connection lifecycle events on {@code realtime.connections} (docs/realtime-protocol.md). */
+    interface Lifecycle {
+        /** Whether they are published at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How much of the client's address an opened event carries. */
+        @WithDefault("truncated")
+        RemoteAddress remoteAddress();
+
+        /** {@code truncated}: the /24 (IPv4) or /48 (IPv6) network; {@code full}; {@code off}: none. */
+        enum RemoteAddress {
+            TRUNCATED,
+            FULL,
+            OFF
+        }
     }
 }

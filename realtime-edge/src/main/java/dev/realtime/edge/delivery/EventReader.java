@@ -57,6 +57,7 @@ public class EventReader {
     void start(@Observes StartupEvent event) {
         Gauge.builder("realtime.edge.consumer.lag", this, reader -> reader.lag)
                 .description("Records on the event topics not yet read by this instance").register(meters);
+        Topics.DELIVERED.forEach(this::invalidCounter);
         loop.start(this::run);
     }
 
@@ -120,11 +121,7 @@ public class EventReader {
     }
 
     private void invalid(ConsumerRecord<String, byte[]> record, String reason) {
-        Counter.builder("realtime.edge.events.invalid")
-                .description("Records on the event topics skipped because they are not valid events")
-                .tag("topic", record.topic())
-                .register(meters)
-                .increment();
+        invalidCounter(record.topic()).increment();
         if (warnedInvalid.compareAndSet(false, true)) {
             LOG.warnf("Skipped a record at %s-%d@%d that is not a valid event (%s); further ones are only counted "
                     + "in realtime.edge.events.invalid", record.topic(), record.partition(), record.offset(), reason);
@@ -132,6 +129,14 @@ public class EventReader {
             LOG.debugf("Skipped a record at %s-%d@%d that is not a valid event (%s)",
                     record.topic(), record.partition(), record.offset(), reason);
         }
+    }
+
+    /** {@code realtime_edge_events_invalid_total{topic}}; registered for every delivered topic at start. */
+    private Counter invalidCounter(String topic) {
+        return Counter.builder("realtime.edge.events.invalid")
+                .description("Records on the event topics skipped because they are not valid events")
+                .tag("topic", topic)
+                .register(meters);
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {

@@ -1,6 +1,7 @@
 package dev.realtime.edge.ops;
 
 import dev.realtime.edge.config.EdgeConfig;
+import dev.realtime.edge.lifecycle.ConnectionEvents;
 import dev.realtime.edge.presence.PresenceService;
 import dev.realtime.edge.presence.TypingRelay;
 import dev.realtime.edge.rooms.CloseCodes;
@@ -34,6 +35,8 @@ public class Sweeper {
     PresenceService presence;
     @Inject
     TypingRelay typing;
+    @Inject
+    ConnectionEvents lifecycle;
 
     private long timer = -1;
     private long lastHeartbeat = System.nanoTime();
@@ -60,6 +63,7 @@ public class Sweeper {
             Instant expiresAt = session.expiresAt();
             if (expiresAt != null && !wallNow.isBefore(expiresAt)) {
                 LOG.debugf("Closing connection %s of user %s: token expired", session.id(), session.user());
+                lifecycle.tokenExpired(session);
                 session.close(CloseCodes.AUTHENTICATION_EXPIRED, "authentication expired");
             } else if (session.behindForNanos(now) > slowConsumerLimit) {
                 // One line per client that stopped reading: an operator sees who, not only a counter.

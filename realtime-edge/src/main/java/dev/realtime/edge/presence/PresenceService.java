@@ -106,6 +106,25 @@ public class PresenceService {
         return online.contains(user);
     }
 
+    /**
+     * One user's presence across the cluster, as this instance knows it (within one announcement's round trip):
+     * the connections each instance announced last, counting only announcements younger than the TTL.
+     */
+    public UserPresence presenceOf(String user) {
+        Instant oldest = Instant.now().minus(config.presence().ttl());
+        int connections = 0;
+        int instances = 0;
+        synchronized (announcements) {
+            for (PresenceSignal signal : announcements.getOrDefault(user, Map.of()).values()) {
+                if (signal.connections() > 0 && !signal.at().isBefore(oldest)) {
+                    connections += signal.connections();
+                    instances++;
+                }
+            }
+        }
+        return new UserPresence(user, instances > 0, connections, instances, localConnections(user));
+    }
+
     /** The members of a presence room who are online, sorted; empty for rooms without presence. */
     public List<String> onlineMembers(Room room) {
         if (!hasPresence(room)) {

@@ -10,6 +10,7 @@ import dev.realtime.contracts.signals.SignalTypes;
 import dev.realtime.contracts.signals.TypingSignal;
 import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.kafka.AllPartitionsReader;
+import dev.realtime.edge.kafka.BackgroundSender;
 import dev.realtime.edge.kafka.ConsumerLoop;
 import dev.realtime.edge.kafka.KafkaClients;
 import dev.realtime.edge.kafka.TopicProvisioner;
@@ -30,12 +31,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -74,21 +72,25 @@ public class SignalBus {
     private final ConsumerLoop loop = new ConsumerLoop("edge-signals", "Reading " + Topics.SIGNALS);
     private final AtomicBoolean warnedPublish = new AtomicBoolean();
     private final AtomicBoolean warnedInvalid = new AtomicBoolean();
-    private volatile KafkaProducer<String, byte[]> producer;
-    /**
-     * KafkaProducer.send blocks while it has no metadata for the topic (a broker outage, say); callers sit on event
-     * loops, so sends go through this thread. Bounded: when Kafka is away, signals are dropped, not hoarded.
-     */
-    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(10_000), runnable -> new Thread(runnable, "edge-signal-sender"),
-            (runnable, executor) -> {
-                if (!executor.isShutdown()) {
-                    publishFailed(new IllegalStateException("signal queue full"));
-                }
-            });
+    private volatile BackgroundSender sender;
 
     void start(@Observes @Priority(10) StartupEvent event) {
-        producer = clients.producer("signals");
+        sender = new BackgroundSender("edge-signal-sender", clients.producer("signals"), 10_000,
+                new BackgroundSender.Outcomes() {
+                    @Override
+                    public void published(ProducerRecord<String, byte[]> record) {
+                    }
+
+                    @Override
+                    public void dropped(ProducerRecord<String, byte[]> record) {
+                        publishFailed(new IllegalStateException("signal queue full"));
+                    }
+
+                    @Override
+                    public void failed(ProducerRecord<String, byte[]> record, Exception failure) {
+                        publishFailed(failure);
+                    }
+                });
         loop.start(this::run);
     }
 
@@ -115,21 +117,10 @@ public class SignalBus {
     }
 
     private void publish(IntegrationEvent event) {
-        KafkaProducer<String, byte[]> current = producer;
-        if (current == null) {
-            return;
+        BackgroundSender current = sender;
+        if (current != null) {
+            current.send(CloudEventCodec.toRecord(Topics.SIGNALS, event));
         }
-        sender.execute(() -> {
-            try {
-                current.send(CloudEventCodec.toRecord(Topics.SIGNALS, event), (metadata, failure) -> {
-                    if (failure != null) {
-                        publishFailed(failure);
-                    }
-                });
-            } catch (RuntimeException e) {
-                publishFailed(e);
-            }
-        });
     }
 
     private void publishFailed(Exception failure) {
@@ -201,12 +192,10 @@ public class SignalBus {
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         loop.stop();
         // The last announcements (zero connections on shutdown) are queued here: let them out first.
-        sender.shutdown();
-        sender.awaitTermination(3, TimeUnit.SECONDS);
-        KafkaProducer<String, byte[]> current = producer;
-        producer = null;
+        BackgroundSender current = sender;
+        sender = null;
         if (current != null) {
-            current.close(Duration.ofSeconds(2));
+            current.close(Duration.ofSeconds(3));
         }
     }
 }

@@ -86,6 +86,10 @@ public final class Session {
     /** The access token the connection was opened or last refreshed with; only for reads on the user's behalf. */
     private volatile String bearerToken;
     private volatile long lastSeen = System.nanoTime();
+    private final long openedAtMillis = System.currentTimeMillis();
+    /** The code of the edge's own close, once it decided to close; 0 while it has not (the client may close first). */
+    private volatile int closeCode;
+    private volatile String closeReason;
 
     public Session(Connection connection, String user, String displayName, Set<String> roles,
             Instant expiresAt, Limits limits, Socket socket, EdgeMetrics metrics) {
@@ -560,11 +564,28 @@ public final class Session {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        closeReason = reason;
+        closeCode = code;
         metrics.closed(code);
         LOG.debugf("Closing connection %s of user %s: %d %s", connection.id(), user, code, reason);
         synchronized (roomState) {
             enqueueAction(() -> connection.close(code, reason));
         }
+    }
+
+    /** When the connection was opened (wall clock). */
+    public Instant openedAt() {
+        return Instant.ofEpochMilli(openedAtMillis);
+    }
+
+    /** The code the edge closed this session with, or 0 if it did not (yet). */
+    public int serverCloseCode() {
+        return closeCode;
+    }
+
+    /** The reason the edge closed this session with, or null. */
+    public String serverCloseReason() {
+        return closeReason;
     }
 
     @Override

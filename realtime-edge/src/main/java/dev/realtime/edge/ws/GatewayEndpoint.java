@@ -1,10 +1,12 @@
 package dev.realtime.edge.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.connections.ConnectionEventTypes;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.config.EdgeConfig;
+import dev.realtime.edge.lifecycle.ConnectionEvents;
 import dev.realtime.edge.ops.EdgeMetrics;
 import dev.realtime.edge.presence.PresenceService;
 import dev.realtime.edge.presence.TypingRelay;
@@ -19,6 +21,7 @@ import dev.realtime.edge.rooms.Session;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.HandshakeRequest;
 import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
@@ -79,6 +82,8 @@ public class GatewayEndpoint {
     EdgeMetrics metrics;
     @Inject
     Resumer resumer;
+    @Inject
+    ConnectionEvents lifecycle;
 
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
@@ -95,6 +100,7 @@ public class GatewayEndpoint {
         if (!presence.tryConnect(subject, config.limits().maxConnectionsPerUser())) {
             LOG.infof("Refused a connection of user %s: already %d connections on this instance", subject,
                     presence.localConnections(subject));
+            lifecycle.refused(connection.id(), subject, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
             return close(connection, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
         }
         Session session = new Session(new EndpointConnection(connection), subject, displayName(jwt),
@@ -115,6 +121,9 @@ public class GatewayEndpoint {
         rooms.open(session);
         // Checked on the upgrade (UserRoomSinceCheck): a bad value never gets this far.
         OptionalLong since = UserRoomSince.parse(connection.handshakeRequest().query());
+        HandshakeRequest handshake = connection.handshakeRequest();
+        lifecycle.opened(session, handshake.header("Origin"), handshake.header("User-Agent"),
+                handshake.remoteAddress(), since.isPresent() ? since.getAsLong() : null);
         if (since.isPresent()) {
             // Held before the room is joined: nothing live of it reaches the client ahead of the replay.
             session.holdLive(ownRoom, since.getAsLong());
@@ -235,6 +244,15 @@ public class GatewayEndpoint {
             typing.stopAll(session);
             rooms.close(session);
             presence.disconnected(session.user());
+            if (session.serverCloseCode() != 0) {
+                lifecycle.closed(session, session.serverCloseCode(), session.serverCloseReason(),
+                        ConnectionEventTypes.BY_SERVER);
+            } else {
+                // The client's close frame, or none at all (1006: the socket dropped).
+                CloseReason reason = connection.closeReason();
+                lifecycle.closed(session, reason == null ? 1006 : reason.getCode(),
+                        reason == null ? null : reason.getMessage(), ConnectionEventTypes.BY_CLIENT);
+            }
         }
     }
 
@@ -248,6 +266,12 @@ public class GatewayEndpoint {
         String message = failure.getMessage();
         if (message != null && message.contains("max message size")) {
             LOG.infof("Closing connection %s: a frame exceeded the maximum size", connection.id());
+            Session session = connection.userData().get(SESSION);
+            if (session != null) {
+                // Through the session, so the close is known as the edge's own (metrics, lifecycle events).
+                session.close(CloseCodes.MESSAGE_TOO_BIG, "frame too big");
+                return Uni.createFrom().voidItem();
+            }
             return close(connection, CloseCodes.MESSAGE_TOO_BIG, "frame too big");
         }
         LOG.errorf(failure, "Closing connection %s after an unexpected failure", connection.id());
@@ -265,14 +289,17 @@ public class GatewayEndpoint {
             room = Room.parse(frame.room());
         } catch (InvalidRoomException e) {
             // Not the parser's reason: a malformed name must read exactly like a room the user may not enter.
+            lifecycle.subscriptionRefused(session, null, ServerFrames.ROOM_NOT_FOUND);
             refuseRoom(connection, session, frame.id());
             return Uni.createFrom().voidItem();
         }
         if (!access.mayEnter(session, room)) {
+            lifecycle.subscriptionRefused(session, room, ServerFrames.ROOM_NOT_FOUND);
             refuseRoom(connection, session, frame.id());
             return Uni.createFrom().voidItem();
         }
         if (!session.isIn(room) && session.subscriptionCount() >= config.limits().maxSubscriptions()) {
+            lifecycle.subscriptionRefused(session, room, ServerFrames.SUBSCRIPTIONS_LIMIT);
             refuse(connection, session, frame.id(), ServerFrames.SUBSCRIPTIONS_LIMIT,
                     "at most " + config.limits().maxSubscriptions() + " subscriptions per connection");
             return Uni.createFrom().voidItem();
@@ -284,6 +311,7 @@ public class GatewayEndpoint {
         if (!access.mayEnter(session, room)) {
             session.discardHeld(room);
             rooms.leave(session, room);
+            lifecycle.subscriptionRefused(session, room, ServerFrames.ROOM_NOT_FOUND);
             refuseRoom(connection, session, frame.id());
             return Uni.createFrom().voidItem();
         }
