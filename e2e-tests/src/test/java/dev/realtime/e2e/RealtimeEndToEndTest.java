@@ -411,7 +411,8 @@ class RealtimeEndToEndTest {
      */
     @Test
     void aServiceSeesWhetherAUserIsOnlineAndWhenTheyWereLastSeen() {
-        String dave = "dave";
+        // A user of this test alone: no other test's connection can keep them online.
+        String dave = "dave-" + UUID.randomUUID().toString().substring(0, 8);
         String path = stack.edgeUrl() + "/api/v1/users/" + dave + "/presence";
         String service = stack.issuer().serviceToken();
         WsTestClient client = WsTestClient.connect(edge(), token(dave));
@@ -433,9 +434,9 @@ class RealtimeEndToEndTest {
         assertTrue(!Instant.parse((String) seen.get("lastSeenAt"))
                 .isBefore(Instant.parse((String) seen.get("lastDisconnectedAt"))), seen.toString());
         // The user asks notification-service directly; another user may not.
-        given().auth().oauth2(token(dave)).get(stack.notificationUrl() + "/api/users/dave/presence")
+        given().auth().oauth2(token(dave)).get(stack.notificationUrl() + "/api/users/" + dave + "/presence")
                 .then().statusCode(200).body("lastCloseCode", equalTo(1000));
-        given().auth().oauth2(token("carol")).get(stack.notificationUrl() + "/api/users/dave/presence")
+        given().auth().oauth2(token("carol")).get(stack.notificationUrl() + "/api/users/" + dave + "/presence")
                 .then().statusCode(404);
     }
 
