@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.realtime.contracts.events.TopicSpec;
 import dev.realtime.contracts.events.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,8 +95,9 @@ class DeploymentFilesTest {
         assertEquals(List.of(), undocumented, "variables missing from the table in docs/deployment.md");
     }
 
+    /** The compose file creates exactly contracts' topics, each with the partitions and configs of its spec. */
     @Test
-    void theTopicSetUpCreatesEveryTopicWithItsRetentionOrCompaction() throws IOException {
+    void theTopicSetUpCreatesEveryTopicAsContractsSpecifiesIt() throws IOException {
         JsonNode compose = yaml(Files.readString(ROOT.resolve("docker-compose.yml")));
         String script = compose.path("services").path("kafka-topics").path("command").get(0).asText();
         Map<String, String> created = new java.util.HashMap<>();
@@ -103,18 +105,21 @@ class DeploymentFilesTest {
         while (line.find()) {
             created.put(line.group(1), line.group(2));
         }
-        List<String> all = new ArrayList<>(Topics.DELIVERED);
-        all.add(Topics.MEMBERSHIPS);
-        all.add(Topics.SIGNALS);
-        all.add(Topics.CONNECTIONS);
-        assertEquals(new TreeSet<>(all), new TreeSet<>(created.keySet()));
-        assertTrue(created.get(Topics.MEMBERSHIPS).contains("cleanup.policy=compact"), "memberships are compacted");
-        for (String topic : Topics.DELIVERED) {
-            assertTrue(created.get(topic).contains("retention.ms="), topic + " has a retention");
+        assertEquals(new TreeSet<>(Topics.ALL.stream().map(TopicSpec::name).toList()), new TreeSet<>(created.keySet()));
+        for (TopicSpec spec : Topics.ALL) {
+            String options = created.get(spec.name());
+            Matcher partitions = Pattern.compile("--partitions (\\d+)").matcher(options);
+            assertTrue(partitions.find(), spec.name() + " names its partitions");
+            assertEquals(spec.partitions(), Integer.parseInt(partitions.group(1)), spec.name());
+            Map<String, String> configs = new java.util.LinkedHashMap<>();
+            Matcher config = Pattern.compile("--config (\\S+)=(\\S+)").matcher(options);
+            while (config.find()) {
+                configs.put(config.group(1), config.group(2));
+            }
+            assertEquals(spec.configs(), configs, spec.name());
         }
-        long signalsRetention = Long.parseLong(created.get(Topics.SIGNALS).replaceAll(".*retention.ms=(\\d+).*", "$1"));
-        assertTrue(signalsRetention <= 600_000, "signals are short-lived: " + signalsRetention);
-        assertTrue(created.get(Topics.CONNECTIONS).contains("retention.ms="), "connection events have a retention");
+        assertTrue(Topics.spec(Topics.MEMBERSHIPS).compacted(), "memberships are compacted");
+        assertTrue(Topics.spec(Topics.SIGNALS).retention().toMillis() <= 600_000, "signals are short-lived");
     }
 
     @Test

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,21 +37,14 @@ final class LocalKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
     static final int PARTITIONS = 3;
 
-    /** The topics of ARCHITECTURE.md, created explicitly so their configs are right from the first record. */
-    static final List<NewTopic> TOPICS = List.of(
-            new NewTopic(Topics.CHAT_EVENTS, PARTITIONS, (short) 1),
-            new NewTopic(Topics.ACTIVITY_EVENTS, PARTITIONS, (short) 1),
-            new NewTopic(Topics.NOTIFICATION_EVENTS, PARTITIONS, (short) 1),
-            new NewTopic(Topics.RECORDS_EVENTS, PARTITIONS, (short) 1),
-            // Key room|user, tombstone = removed: the latest value per key is the membership.
-            new NewTopic(Topics.MEMBERSHIPS, PARTITIONS, (short) 1)
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-            // Typing and presence are worthless after a minute.
-            new NewTopic(Topics.SIGNALS, PARTITIONS, (short) 1)
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "60000")),
-            // Who connected when, for "last seen" and audits: kept 30 days, as in docker-compose.yml.
-            new NewTopic(Topics.CONNECTIONS, PARTITIONS, (short) 1)
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "2592000000")));
+    /**
+     * The system's topics (contracts' {@code Topics.ALL}: retention and compaction as in production), created
+     * explicitly so their configs are right from the first record; fewer partitions than production, one broker.
+     */
+    static final List<NewTopic> TOPICS = Topics.ALL.stream()
+            .map(spec -> new NewTopic(spec.name(), Math.min(PARTITIONS, spec.partitions()), (short) 1)
+                    .configs(spec.configs()))
+            .toList();
 
     /** Written by Kafka when it formats a log directory; holds the cluster id. */
     private static final String META_PROPERTIES = "meta.properties";

@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.realtime.contracts.events.TopicSpec;
 import dev.realtime.contracts.events.Topics;
 
 /** LocalStack without the Quarkus services (they are built and exercised by the end-to-end tests). */
@@ -237,23 +239,23 @@ class LocalStackTest {
 
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                     stack.kafkaBootstrapServers()))) {
-                List<String> expected = List.of(Topics.CHAT_EVENTS, Topics.ACTIVITY_EVENTS,
-                        Topics.NOTIFICATION_EVENTS, Topics.RECORDS_EVENTS, Topics.MEMBERSHIPS, Topics.SIGNALS,
-                        Topics.CONNECTIONS);
+                // Every topic of contracts, with its retention or compaction as in production (3 partitions here).
+                List<String> expected = Topics.ALL.stream().map(TopicSpec::name).toList();
                 Map<String, TopicDescription> topics = admin.describeTopics(expected).allTopicNames()
                         .get(30, TimeUnit.SECONDS);
+                List<ConfigResource> resources = new ArrayList<>();
                 for (String topic : expected) {
                     assertEquals(3, topics.get(topic).partitions().size(), topic);
+                    resources.add(new ConfigResource(ConfigResource.Type.TOPIC, topic));
                 }
-                ConfigResource memberships = new ConfigResource(ConfigResource.Type.TOPIC, Topics.MEMBERSHIPS);
-                ConfigResource signals = new ConfigResource(ConfigResource.Type.TOPIC, Topics.SIGNALS);
-                ConfigResource connections = new ConfigResource(ConfigResource.Type.TOPIC, Topics.CONNECTIONS);
-                Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(memberships, signals, connections))
-                        .all().get(30, TimeUnit.SECONDS);
-                assertEquals("compact", configs.get(memberships).get("cleanup.policy").value());
-                assertEquals("60000", configs.get(signals).get("retention.ms").value());
-                // 30 days, as docker-compose.yml creates it (docs/contracts.md).
-                assertEquals("2592000000", configs.get(connections).get("retention.ms").value());
+                Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+                for (TopicSpec spec : Topics.ALL) {
+                    Config actual = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, spec.name()));
+                    spec.configs().forEach((key, value) -> assertEquals(value, actual.get(key).value(),
+                            spec.name() + " " + key));
+                }
+                assertEquals("compact", configs.get(new ConfigResource(ConfigResource.Type.TOPIC, Topics.MEMBERSHIPS))
+                        .get("cleanup.policy").value());
             }
         } finally {
             stack.close();

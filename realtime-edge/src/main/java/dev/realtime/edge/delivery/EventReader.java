@@ -75,7 +75,7 @@ public class EventReader {
     }
 
     private void run() {
-        provisioner.ensure(Topics.DELIVERED, false);
+        provisioner.ensure(Topics.DELIVERED);
         Counter delivered = Counter.builder("realtime.edge.frames.delivered")
                 .description("Event frames queued to sessions").register(meters);
         // Start at the end: a client that was away catches up through resume, not by replaying the topics.

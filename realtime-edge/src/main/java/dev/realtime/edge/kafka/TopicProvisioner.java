@@ -1,10 +1,10 @@
 package dev.realtime.edge.kafka;
 
+import dev.realtime.contracts.events.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -32,8 +31,11 @@ public class TopicProvisioner {
     @ConfigProperty(name = "edge.kafka.create-missing-topics", defaultValue = "true")
     boolean enabled;
 
-    /** Best effort: a failure is logged, and the readers keep looking for the topics. */
-    public void ensure(Collection<String> topics, boolean compacted) {
+    /**
+     * Creates those of {@code topics} (names of contracts' {@code Topics}) that do not exist, with their retention
+     * or compaction. Best effort: a failure is logged, and the readers keep looking for the topics.
+     */
+    public void ensure(Collection<String> topics) {
         if (!enabled) {
             return;
         }
@@ -41,11 +43,9 @@ public class TopicProvisioner {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream()
                     .filter(topic -> !existing.contains(topic))
+                    .map(Topics::spec)
                     // Partition count and replication come from the broker defaults: the cluster owner's call.
-                    .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty())
-                            .configs(compacted
-                                    ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                                    : Map.of()))
+                    .map(spec -> new NewTopic(spec.name(), Optional.empty(), Optional.empty()).configs(spec.configs()))
                     .toList();
             if (missing.isEmpty()) {
                 return;
@@ -53,7 +53,7 @@ public class TopicProvisioner {
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
                     entry.getValue().get(10, TimeUnit.SECONDS);
-                    LOG.infof("Created missing topic %s%s", entry.getKey(), compacted ? " (compacted)" : "");
+                    LOG.infof("Created missing topic %s %s", entry.getKey(), Topics.spec(entry.getKey()).configs());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         LOG.warnf("Could not create topic %s: %s", entry.getKey(), e.getCause().toString());

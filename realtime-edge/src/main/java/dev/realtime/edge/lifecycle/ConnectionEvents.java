@@ -96,7 +96,7 @@ public class ConnectionEvents {
                     }
                 });
         // The edge only writes this topic; where it may create topics, it makes sure it exists before the first event.
-        created.execute(() -> provisioner.ensure(List.of(Topics.CONNECTIONS), false));
+        created.execute(() -> provisioner.ensure(List.of(Topics.CONNECTIONS)));
         sender = created;
     }
 

@@ -56,7 +56,7 @@ public class MembershipService {
     }
 
     private void run() {
-        provisioner.ensure(List.of(Topics.MEMBERSHIPS), true);
+        provisioner.ensure(List.of(Topics.MEMBERSHIPS));
         Counter invalid = Counter.builder("realtime.edge.memberships.invalid")
                 .description("Records on the membership topic that were skipped as invalid").register(meters);
         AllPartitionsReader reader = new AllPartitionsReader(clients.consumer("memberships", "earliest"),

@@ -133,7 +133,7 @@ public class SignalBus {
     }
 
     private void run() {
-        provisioner.ensure(List.of(Topics.SIGNALS), false);
+        provisioner.ensure(List.of(Topics.SIGNALS));
         try (AllPartitionsReader reader = new AllPartitionsReader(clients.consumer("signals", "latest"),
                 List.of(Topics.SIGNALS), AllPartitionsReader.Start.RECENT).lookBack(config.presence().ttl())) {
             long[] lastRefresh = {0};
