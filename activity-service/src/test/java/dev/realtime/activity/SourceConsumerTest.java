@@ -17,6 +17,7 @@ import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.contracts.records.RecordChanged;
 import dev.realtime.contracts.records.RecordEventTypes;
 import dev.realtime.contracts.records.Target;
@@ -87,6 +88,24 @@ class SourceConsumerTest {
                     4, WAIT).get(3));
             assertEquals("activity.activity.new.v1", live.type());
             assertEquals("conversation:created", live.dataAs(ActivityNew.class).verb());
+        }
+    }
+
+    @Test
+    void anActivityFromAnotherServicesEventContinuesThatEventsTrace() {
+        String ana = unique("ana");
+        String id = project(ana);
+        TraceParent trace = TraceParent.random();
+        IntegrationEvent event = recordChanged(ana, new RecordChanged(new Target("event", "e-7", "Traced", null),
+                RecordChanged.CREATED, id, null, null, null)).withTrace(trace);
+        send(Topics.RECORDS_EVENTS, event);
+
+        awaitFeed(ana, id, List.of("record:changed@e-7", "member:joined@" + id));
+        try (TopicReader reader = TopicReader.of(Topics.ACTIVITY_EVENTS)) {
+            IntegrationEvent live = CloudEventCodec.fromRecord(reader.awaitRecords(r -> ("project:" + id).equals(r.key()),
+                    3, WAIT).get(2));
+            assertEquals("record:changed", live.dataAs(ActivityNew.class).verb());
+            assertEquals(trace.traceId(), live.trace().traceId());
         }
     }
 

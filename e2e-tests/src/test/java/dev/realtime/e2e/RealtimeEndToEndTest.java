@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.launcher.LocalStack;
 import dev.realtime.launcher.StackConfig;
 import dev.realtime.launcher.StackService;
@@ -138,6 +139,52 @@ class RealtimeEndToEndTest {
             carol.assertNone(frame -> "event".equals(frame.path("type").asText()), Duration.ofSeconds(2));
             bob.assertNone(frame -> "event".equals(frame.path("type").asText())
                     && "message:new".equals(frame.path("event").asText()), Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * One trace id leads from a request to every frame it caused: alice's post carries a W3C {@code traceparent};
+     * chat-service stores it, the relay puts it on the record, the edge names it on bob's {@code message:new}, and
+     * notification-service continues it into bob's {@code notification:new}. A project rename in activity-service
+     * likewise.
+     */
+    @Test
+    void theTraceOfARequestIsNamedOnEveryFrameItCaused() {
+        String alice = "alice";
+        String bob = "bob";
+        String conversation = given().auth().oauth2(token(alice)).contentType(ContentType.JSON)
+                .body(Map.of("title", "Traced", "participants", List.of(bob)))
+                .post(stack.chatUrl() + "/api/conversations")
+                .then().statusCode(201).extract().path("id");
+        String project = given().auth().oauth2(token(alice)).contentType(ContentType.JSON)
+                .body(Map.of("title", "Traced project")).post(stack.activityUrl() + "/api/projects")
+                .then().statusCode(201).extract().path("id");
+        String postTrace = TraceParent.random().traceId();
+        String renameTrace = TraceParent.random().traceId();
+
+        try (WsTestClient aliceClient = WsTestClient.connect(edge(), token(alice));
+                WsTestClient bobClient = WsTestClient.connect(edge(), token(bob))) {
+            subscribeOnceMembershipArrived(bobClient, "conversation:" + conversation);
+            subscribeOnceMembershipArrived(aliceClient, "project:" + project);
+            String messageId = given().auth().oauth2(token(alice)).contentType(ContentType.JSON)
+                    .header("traceparent", "00-" + postTrace + "-00f067aa0ba902b7-01")
+                    .body(Map.of("text", "Which request was this?"))
+                    .post(stack.chatUrl() + "/api/conversations/" + conversation + "/messages")
+                    .then().statusCode(201).extract().path("id");
+            given().auth().oauth2(token(alice)).contentType(ContentType.JSON)
+                    .header("traceparent", "00-" + renameTrace + "-00f067aa0ba902b7-01")
+                    .body(Map.of("title", "Renamed")).patch(stack.activityUrl() + "/api/projects/" + project)
+                    .then().statusCode(200);
+
+            JsonNode message = bobClient.await(f -> "message:new".equals(f.path("event").asText())
+                    && messageId.equals(f.path("data").path("messageId").asText()), WAIT);
+            assertEquals(postTrace, message.path("traceId").asText());
+            JsonNode notification = bobClient.await(f -> "notification:new".equals(f.path("event").asText())
+                    && postTrace.equals(f.path("traceId").asText()), WAIT);
+            assertEquals("user:" + bob, notification.path("room").asText());
+            JsonNode renamed = aliceClient.await(f -> "project:renamed".equals(f.path("event").asText())
+                    && ("project:" + project).equals(f.path("room").asText()), WAIT);
+            assertEquals(renameTrace, renamed.path("traceId").asText());
         }
     }
 

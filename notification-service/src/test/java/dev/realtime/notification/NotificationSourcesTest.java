@@ -2,16 +2,17 @@ package dev.realtime.notification;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.contracts.notification.NotificationNew;
-import dev.realtime.testkit.TopicReader;
-
 import dev.realtime.contracts.records.Audience;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
+import dev.realtime.testkit.TopicReader;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,6 +55,30 @@ class NotificationSourcesTest {
             assertEquals(2L, Inbox.unread(member));
         }
         Inbox.staysAt(alice, 0, QUIET);
+    }
+
+    @Test
+    void eachNotificationContinuesTheTraceOfTheEventThatCausedIt() {
+        String alice = Sources.user("alice");
+        String bob = Sources.user("bob");
+        String carol = Sources.user("carol");
+        String conversation = Sources.id();
+        Sources.conversationCreated(conversation, "Traced", alice, List.of(alice, bob, carol), null);
+        TraceParent trace = TraceParent.random();
+        String eventId = Sources.messageNew(Sources.id(), Sources.message(conversation, alice, "traced", List.of()), trace);
+
+        try (TopicReader reader = TopicReader.of(Topics.NOTIFICATION_EVENTS)) {
+            for (String member : List.of(bob, carol)) {
+                IntegrationEvent notified = reader.awaitRecords(record -> ("user:" + member).equals(record.key())
+                                && CloudEventCodec.fromRecord(record).dataAs(NotificationNew.class).sourceEventId()
+                                        .equals(eventId), 1, Duration.ofSeconds(30)).stream()
+                        .map(CloudEventCodec::fromRecord).findFirst().orElseThrow();
+                assertEquals(trace.traceId(), notified.trace().traceId(), member);
+            }
+        }
+        List<String> traceIds = Sources.as(bob).get("/api/users/{user}/events", bob).then().statusCode(200)
+                .extract().path("items.traceId");
+        assertTrue(traceIds.contains(trace.traceId()), traceIds.toString());
     }
 
     @Test

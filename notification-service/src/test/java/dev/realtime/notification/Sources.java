@@ -16,6 +16,7 @@ import dev.realtime.contracts.events.EventType;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.contracts.records.Audience;
 import dev.realtime.contracts.records.NotificationRequested;
 import dev.realtime.contracts.records.RecordEventTypes;
@@ -77,8 +78,13 @@ final class Sources {
     }
 
     static String send(String topic, String eventId, EventType type, Room room, Long seq, String actor, Object data) {
+        return send(topic, eventId, type, room, seq, actor, data, null);
+    }
+
+    static String send(String topic, String eventId, EventType type, Room room, Long seq, String actor, Object data,
+            TraceParent trace) {
         IntegrationEvent event = new IntegrationEvent(eventId, URI.create("/test"), type.ceType(),
-                OffsetDateTime.now(ZoneOffset.UTC), room, seq, actor, Json.write(data));
+                OffsetDateTime.now(ZoneOffset.UTC), room, seq, actor, Json.write(data), trace);
         sendRecord(CloudEventCodec.toRecord(topic, event));
         return eventId;
     }
@@ -118,8 +124,12 @@ final class Sources {
     }
 
     static String messageNew(String eventId, MessageNew message) {
+        return messageNew(eventId, message, null);
+    }
+
+    static String messageNew(String eventId, MessageNew message, TraceParent trace) {
         return send(Topics.CHAT_EVENTS, eventId, ChatEventTypes.MESSAGE_NEW, Room.conversation(message.conversationId()),
-                SEQ.getAndIncrement(), message.authorId(), message);
+                SEQ.getAndIncrement(), message.authorId(), message, trace);
     }
 
     static String member(boolean joined, String project, String title, String user, String actor) {

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.memberships.MembershipIndex;
 import dev.realtime.testkit.KafkaTestResource;
@@ -77,6 +79,38 @@ class DeliveryTest {
             assertEquals("hello", frame.path("data").path("text").asText());
             assertEquals(conversation.id(), frame.path("data").path("conversationId").asText());
             assertNotNull(OffsetDateTime.parse(frame.path("time").asText()));
+        }
+    }
+
+    @Test
+    void eachFrameNamesTheTraceOfTheRequestThatCausedItsEvent() {
+        Room conversation = Room.conversation(Edge.unique("c"));
+        String alice = Edge.unique("alice");
+        Edge.grant(conversation, alice);
+        await().atMost(WAIT).until(() -> index.isMember(conversation, alice));
+        TraceParent started = TraceParent.random();
+        TraceParent outsideProducers = TraceParent.random();
+
+        try (WsTestClient client = Edge.connect(ws, alice)) {
+            Edge.subscribeAndAwait(client, "c1", conversation.name());
+            IntegrationEvent traced = Edge.message(conversation, 1, alice, "traced").withTrace(started);
+            Edge.publish(Topics.CHAT_EVENTS, traced);
+            // A producer that sends only the W3C header, and one whose trace context is garbage: both delivered.
+            IntegrationEvent headerOnly = Edge.message(conversation, 2, alice, "header only");
+            ProducerRecord<String, byte[]> headerOnlyRecord = CloudEventCodec.toRecord(Topics.CHAT_EVENTS, headerOnly);
+            headerOnlyRecord.headers().add("traceparent", outsideProducers.format().getBytes(StandardCharsets.US_ASCII));
+            Edge.send(headerOnlyRecord);
+            IntegrationEvent garbage = Edge.message(conversation, 3, alice, "garbage");
+            ProducerRecord<String, byte[]> garbageRecord = CloudEventCodec.toRecord(Topics.CHAT_EVENTS, garbage);
+            garbageRecord.headers().add("ce_traceparent", "00-zz-yy-01".getBytes(StandardCharsets.US_ASCII));
+            Edge.send(garbageRecord);
+
+            assertEquals(started.traceId(), client.await(Edge.eventWithId(traced.id()), WAIT).path("traceId").asText());
+            assertEquals(outsideProducers.traceId(),
+                    client.await(Edge.eventWithId(headerOnly.id()), WAIT).path("traceId").asText());
+            JsonNode untraced = client.await(Edge.eventWithId(garbage.id()), WAIT);
+            assertEquals("garbage", untraced.path("data").path("text").asText());
+            assertFalse(untraced.has("traceId"));
         }
     }
 

@@ -205,7 +205,7 @@ public class ProjectResource {
         try {
             String live = ActivityEventTypes.byCeType(event.type()).map(EventType::liveName).orElse(event.type());
             return new RoomEvent(event.room().name(), live, event.id(), event.seq(), event.time(), event.actor(),
-                    Json.mapper().readTree(event.data()));
+                    event.trace() == null ? null : event.trace().traceId(), Json.mapper().readTree(event.data()));
         } catch (IOException e) {
             throw new IllegalStateException("stored event " + event.id() + " has unreadable data", e);
         }

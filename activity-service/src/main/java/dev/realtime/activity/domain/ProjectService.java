@@ -5,6 +5,7 @@ import dev.realtime.activity.store.MemberEntity;
 import dev.realtime.activity.store.ProjectEntity;
 import dev.realtime.activity.store.UserDirectory;
 import dev.realtime.contracts.activity.Actor;
+import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
@@ -75,8 +76,8 @@ public class ProjectService {
                 new NewEvent(ActivityEvents.MEMBER_ADDED, new ActivityEvents.MemberAdded(UUID.randomUUID().toString(),
                         caller.id(), caller.displayName(), Roles.OWNER, title, caller.actor(), now)));
         String commandId = idempotencyKey == null ? null : "create-project:" + caller.id() + ":" + idempotencyKey;
-        return store.transact(() -> store.append(Room.project(id).name(), ExpectedVersion.NO_STREAM, events,
-                        EventMetadata.of(caller.id(), commandId)))
+        EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
+        return store.transact(() -> store.append(Room.project(id).name(), ExpectedVersion.NO_STREAM, events, metadata))
                 .map(result -> new Created(Room.parse(result.streamId()).id(), result.duplicate()))
                 .onFailure(ConcurrencyException.class)
                 .transform(failure -> ActivityProblem.conflict("project-exists", "A project with this id exists."));
@@ -191,6 +192,20 @@ public class ProjectService {
      * source event): the second time nothing is stored and the first activity's seq is returned.
      */
     public Uni<Recorded> record(String projectId, NewActivity activity, String commandId, String source) {
+        return record(projectId, activity, source, EventMetadata.of(activity.actor().id(), commandId));
+    }
+
+    /**
+     * Records an activity caused by another service's event ({@code cause}): the activity continues its trace, and
+     * its id is the activity's causation id.
+     */
+    public Uni<Recorded> recordCausedBy(String projectId, NewActivity activity, String commandId, String source,
+            IntegrationEvent cause) {
+        return record(projectId, activity, source,
+                EventMetadata.causedBy(activity.actor().id(), cause.id(), commandId, cause.trace()));
+    }
+
+    private Uni<Recorded> record(String projectId, NewActivity activity, String source, EventMetadata metadata) {
         Room room = roomOrNotFound(projectId);
         return store.transact(() -> lockStream(room).chain(() -> ProjectEntity.<ProjectEntity>findById(projectId)).chain(project -> {
                     if (project == null) {
@@ -207,26 +222,24 @@ public class ProjectService {
                         Uni<String> name = named ? Uni.createFrom().item(activity.actor().name())
                                 : member.displayName != null ? Uni.createFrom().item(member.displayName)
                                 : directory.nameOf(member.userId()).map(known -> known != null ? known : member.userId());
-                        return name.chain(actorName -> append(room, project, member, activity, actorName, commandId,
-                                source));
+                        return name.chain(actorName -> append(room, project, activity, actorName, source, metadata));
                     });
                 }))
                 .onFailure(ConcurrencyException.class).retry().atMost(RETRIES)
                 .map(result -> new Recorded(projectId, result.firstVersion(), result.duplicate()));
     }
 
-    private Uni<AppendResult> append(Room room, ProjectEntity project, MemberEntity member, NewActivity activity,
-            String name, String commandId, String source) {
+    private Uni<AppendResult> append(Room room, ProjectEntity project, NewActivity activity, String name,
+            String source, EventMetadata metadata) {
         String projectId = project.id;
         Target target = new Target(activity.targetType(), activity.targetId(), activity.targetTitle(),
                 links.link(projectId, activity.targetType(), activity.targetId(), activity.link()));
         ActivityEvents.ActivityRecorded recorded = new ActivityEvents.ActivityRecorded(
-                UUID.randomUUID().toString(), activity.verb(), new Actor(member.userId(), name), target,
+                UUID.randomUUID().toString(), activity.verb(), new Actor(metadata.actor(), name), target,
                 activity.occurredAt() == null ? now() : activity.occurredAt().truncatedTo(ChronoUnit.MICROS),
                 activity.details(), source);
         return store.append(room.name(), project.version,
-                List.of(new NewEvent(ActivityEvents.ACTIVITY_RECORDED, recorded)),
-                EventMetadata.of(member.userId(), commandId));
+                List.of(new NewEvent(ActivityEvents.ACTIVITY_RECORDED, recorded)), metadata);
     }
 
     // ---- reads ----
@@ -246,13 +259,13 @@ public class ProjectService {
 
     private Uni<Outcome> command(Caller caller, String projectId, Function<Context, Uni<List<NewEvent>>> decide) {
         Room room = roomOrNotFound(projectId);
+        EventMetadata metadata = EventMetadata.of(caller.id(), null);
         return store.transact(() -> lockStream(room).chain(() -> memberOrNotFound(projectId, caller.id()))
                         .chain(member -> ProjectEntity.<ProjectEntity>findById(projectId)
                                 .map(project -> new Context(project, member)))
                         .chain(context -> decide.apply(context).chain(events -> events.isEmpty()
                                 ? Uni.createFrom().item(new Outcome(context.project(), null))
-                                : store.append(room.name(), context.project().version, events,
-                                                EventMetadata.of(caller.id(), null))
+                                : store.append(room.name(), context.project().version, events, metadata)
                                         .map(result -> new Outcome(context.project(), result)))))
                 .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
     }

@@ -70,7 +70,8 @@ public class SourceConsumer {
         ProjectService.Recorded recorded;
         try {
             recorded = VertxContextSupport.subscribeAndAwait(
-                    () -> projects.record(source.projectId(), source.activity(), source.commandId(), source.source()));
+                    () -> projects.recordCausedBy(source.projectId(), source.activity(), source.commandId(), source.source(),
+                            event));
         } catch (Throwable failure) {
             ActivityProblem refused = refusal(failure);
             if (refused == null) {

@@ -89,7 +89,7 @@ public final class ChatDtos {
 
     /** One event of a conversation's stream as the edge replays it: the same fields as a live frame. */
     public record RoomEvent(String room, String event, String eventId, long seq, OffsetDateTime time, String actor,
-            JsonNode data) {
+            String traceId, JsonNode data) {
     }
 
     public record RoomEventPage(List<RoomEvent> items, long lastSeq, boolean hasMore) {

@@ -129,9 +129,10 @@ public class ConversationService {
         ChatEvents.ConversationCreated created = new ChatEvents.ConversationCreated(conversationId, title, caller.id(),
                 participants, projectId, now(), directKey);
         String commandId = idempotencyKey == null ? null : "create-conversation:" + caller.id() + ":" + idempotencyKey;
+        EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
         Uni<Created> create = store.transact(() -> store.append(Room.conversation(conversationId).name(),
                         ExpectedVersion.NO_STREAM, List.of(new NewEvent(ChatEvents.CONVERSATION_CREATED, created)),
-                        EventMetadata.of(caller.id(), commandId)))
+                        metadata))
                 .map(result -> new Created(Room.parse(result.streamId()).id(), result.duplicate()));
         if (directKey == null) {
             rateLimiter.acquire(RateLimiter.Action.CREATE_CONVERSATION, caller.id());
@@ -263,15 +264,17 @@ public class ConversationService {
         UUID replyId = replyTo == null ? null : messageIdOrNotFound(replyTo);
         String commandId = clientMessageId == null ? null
                 : "post-message:" + conversationId + ":" + caller.id() + ":" + clientMessageId;
+        // Taken now, on the request: a post that waits in the lane below keeps its own request's trace.
+        EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
         // Only a text with an '@' can mention anyone; the participant list is read only then.
         boolean mayMention = text.indexOf('@') >= 0;
-        Uni<Posted> once = postOnce(caller, conversationId, room, text, replyTo, replyId, clientMessageId, commandId,
+        Uni<Posted> once = postOnce(caller, conversationId, room, text, replyTo, replyId, clientMessageId, metadata,
                 mayMention);
         // A post that needs no participant list first tries the append that checks and takes the version in its
         // own statement; when the guard refuses (not a participant, archived, no such reply, a retried command id)
         // nothing was written and the context read says why.
         Uni<Posted> attempt = mayMention ? once
-                : postGuarded(caller, conversationId, room, text, replyTo, replyId, clientMessageId, commandId)
+                : postGuarded(caller, conversationId, room, text, replyTo, replyId, clientMessageId, metadata)
                         .onItem().ifNull().switchTo(once);
         // Posts that race for one conversation's next version take turns (a FIFO lane per conversation in this
         // instance), each reading the new version: a post that lost a race queues, and so does every post that
@@ -296,12 +299,12 @@ public class ConversationService {
     }
 
     private Uni<Posted> postGuarded(Caller caller, String conversationId, Room room, String text, String replyTo,
-            UUID replyId, String clientMessageId, String commandId) {
+            UUID replyId, String clientMessageId, EventMetadata metadata) {
         return Uni.createFrom().deferred(() -> {
             ChatEvents.MessagePosted posted = newMessage(caller, text, clientMessageId, replyTo, List.of());
             return appender.appendGuarded(room.name(), PostSql.guard(conversationId, caller.id(), replyId),
                             List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)),
-                            EventMetadata.of(caller.id(), commandId), PostSql.guardedReadModel(conversationId, posted))
+                            metadata, PostSql.guardedReadModel(conversationId, posted))
                     .map(result -> result == null ? null : new Posted(result, posted));
         });
     }
@@ -341,8 +344,9 @@ public class ConversationService {
     }
 
     private Uni<Posted> postOnce(Caller caller, String conversationId, Room room, String text, String replyTo,
-            UUID replyId, String clientMessageId, String commandId, boolean mayMention) {
-        return Uni.createFrom().deferred(() -> postSql.context(conversationId, caller.id(), mayMention, replyId, commandId)
+            UUID replyId, String clientMessageId, EventMetadata metadata, boolean mayMention) {
+        return Uni.createFrom().deferred(() -> postSql.context(conversationId, caller.id(), mayMention, replyId,
+                        metadata.commandId())
                         .chain(context -> {
                             if (context == null) {
                                 throw ChatProblem.conversationNotFound();
@@ -360,7 +364,7 @@ public class ConversationService {
                                     mayMention ? Mentions.of(text, context.participants()) : List.of());
                             return appender.append(room.name(), context.version(),
                                             List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)),
-                                            EventMetadata.of(caller.id(), commandId),
+                                            metadata,
                                             result -> PostSql.readModel(conversationId, result.firstVersion(), posted))
                                     .map(result -> new Posted(result, posted));
                         }));
@@ -463,6 +467,7 @@ public class ConversationService {
             Consumer<Context> precheck, Function<Context, Uni<T>> lookup,
             BiFunction<Context, T, List<NewEvent>> decide) {
         Room room = roomOrNotFound(conversationId);
+        EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
         return store.transact(() -> participantOrNotFound(conversationId, caller.id())
                         .chain(context -> {
                             precheck.accept(context);
@@ -470,7 +475,7 @@ public class ConversationService {
                                     .chain(events -> events.isEmpty()
                                             ? Uni.createFrom().item(new Outcome(context, null, events))
                                             : store.append(room.name(), context.conversation().version, events,
-                                                    EventMetadata.of(caller.id(), commandId))
+                                                    metadata)
                                                     .map(result -> new Outcome(context, result, events)));
                         }))
                 .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);

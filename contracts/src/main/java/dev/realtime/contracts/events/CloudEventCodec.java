@@ -8,8 +8,10 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.kafka.KafkaMessageFactory;
 import io.cloudevents.rw.CloudEventRWException;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Writes and reads {@link IntegrationEvent}s as Kafka records in CloudEvents binary content mode
@@ -21,6 +23,8 @@ public final class CloudEventCodec {
     public static final String SEQ = "seq";
     public static final String ACTOR = "actor";
     public static final String JSON = "application/json";
+    /** The CloudEvents distributed-tracing extension: the context where the event's transmission started. */
+    public static final String TRACEPARENT = "traceparent";
 
     private CloudEventCodec() {
     }
@@ -38,6 +42,9 @@ public final class CloudEventCodec {
         if (event.actor() != null) {
             builder.withExtension(ACTOR, event.actor());
         }
+        if (event.trace() != null) {
+            builder.withExtension(TRACEPARENT, event.trace().format());
+        }
         if (event.data() != null) {
             builder.withDataContentType(JSON).withData(event.data());
         }
@@ -48,8 +55,17 @@ public final class CloudEventCodec {
         return toRecord(topic, event.room().name(), event);
     }
 
+    /**
+     * The record in binary mode. An event with a trace context also gets the W3C {@code traceparent} header, which
+     * Kafka tracing instrumentations read for the hop (the {@code ce_traceparent} extension names the start).
+     */
     public static ProducerRecord<String, byte[]> toRecord(String topic, String key, IntegrationEvent event) {
-        return KafkaMessageFactory.<String>createWriter(topic, null, null, key).writeBinary(toCloudEvent(event));
+        ProducerRecord<String, byte[]> record = KafkaMessageFactory.<String>createWriter(topic, null, null, key)
+                .writeBinary(toCloudEvent(event));
+        if (event.trace() != null) {
+            record.headers().add(TraceParent.HEADER, event.trace().format().getBytes(StandardCharsets.US_ASCII));
+        }
+        return record;
     }
 
     /**
@@ -65,7 +81,15 @@ public final class CloudEventCodec {
         } catch (CloudEventRWException | IllegalStateException e) {
             throw new InvalidEventException("not a CloudEvent: " + e.getMessage());
         }
-        return fromCloudEvent(cloudEvent);
+        IntegrationEvent event = fromCloudEvent(cloudEvent);
+        if (event.trace() == null) {
+            Header header = record.headers().lastHeader(TraceParent.HEADER);
+            if (header != null && header.value() != null) {
+                return event.withTrace(TraceParent.parse(new String(header.value(), StandardCharsets.US_ASCII))
+                        .orElse(null));
+            }
+        }
+        return event;
     }
 
     public static IntegrationEvent fromCloudEvent(CloudEvent cloudEvent) {
@@ -102,7 +126,14 @@ public final class CloudEventCodec {
                 room,
                 seq,
                 actorValue == null ? null : actorValue.toString(),
-                data);
+                data,
+                traceOf(cloudEvent));
+    }
+
+    /** A malformed trace context is dropped, never a reason to refuse the event. */
+    private static TraceParent traceOf(CloudEvent cloudEvent) {
+        Object value = cloudEvent.getExtension(TRACEPARENT);
+        return value == null ? null : TraceParent.parse(value.toString()).orElse(null);
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * One integration event as it travels on Kafka: a CloudEvent 1.0 with the extension attributes
  * {@code room}, {@code seq} (stream version of the room, when the room has an owning stream) and
- * {@code actor} (user id), and JSON data.
+ * {@code actor} (user id), and JSON data. {@code trace} is the W3C trace context of the request that caused the event
+ * (the CloudEvents distributed-tracing extension), or null when the producer named none.
  */
 public record IntegrationEvent(
         String id,
@@ -18,7 +19,13 @@ public record IntegrationEvent(
         Room room,
         Long seq,
         String actor,
-        byte[] data) {
+        byte[] data,
+        TraceParent trace) {
+
+    public IntegrationEvent(String id, URI source, String type, OffsetDateTime time, Room room, Long seq, String actor,
+            byte[] data) {
+        this(id, source, type, time, room, seq, actor, data, null);
+    }
 
     public IntegrationEvent {
         Objects.requireNonNull(id, "id");
@@ -31,6 +38,10 @@ public record IntegrationEvent(
         if (seq != null && seq < 1) {
             throw new InvalidEventException("seq must be positive");
         }
+    }
+
+    public IntegrationEvent withTrace(TraceParent trace) {
+        return new IntegrationEvent(id, source, type, time, room, seq, actor, data, trace);
     }
 
     public <T> T dataAs(Class<T> type) {

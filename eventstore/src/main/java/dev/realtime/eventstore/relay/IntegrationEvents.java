@@ -4,6 +4,7 @@ import dev.realtime.contracts.events.EventType;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.StoredEvent;
 import java.net.URI;
 
@@ -14,11 +15,13 @@ public final class IntegrationEvents {
 
     /**
      * The stream id is the room name; the event id stays the stored event's id so a consumer recognises a
-     * republished duplicate, and the stream version becomes the room's {@code seq}.
+     * republished duplicate, and the stream version becomes the room's {@code seq}. The stored trace context travels
+     * on as the CloudEvents distributed-tracing extension (the start of the event's transmission).
      */
     public static IntegrationEvent of(StoredEvent event, EventType type, Object data, URI source) {
         Room room = Room.parse(event.streamId);
+        EventMetadata metadata = event.metadata();
         return new IntegrationEvent(event.eventId.toString(), source, type.ceType(), event.recordedAt, room,
-                room.hasOwningStream() ? event.version : null, event.metadata().actor(), Json.write(data));
+                room.hasOwningStream() ? event.version : null, metadata.actor(), Json.write(data), metadata.trace());
     }
 }

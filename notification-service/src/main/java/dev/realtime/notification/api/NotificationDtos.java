@@ -58,7 +58,7 @@ public final class NotificationDtos {
     }
 
     public record RoomEvent(String room, String event, String eventId, Long seq, OffsetDateTime time, String actor,
-            JsonNode data) {
+            String traceId, JsonNode data) {
     }
 
     public record RoomEventPage(List<RoomEvent> items, long lastSeq, boolean hasMore) {

@@ -61,8 +61,8 @@ public class InboxService {
                             draft.body(), draft.actor(), draft.target(), createdAt, draft.sourceEventId(), unread);
                     return store.transact(() -> store.append(stream, state.version(),
                                     List.of(new NewEvent(NotificationEvents.CREATED, created)),
-                                    new EventMetadata(draft.actor() == null ? null : draft.actor().id(), null,
-                                            draft.sourceEventId(), null)))
+                                    EventMetadata.causedBy(draft.actor() == null ? null : draft.actor().id(),
+                                            draft.sourceEventId(), null, draft.trace())))
                             .map(result -> new Delivery(user, id, result.lastVersion(), unread, false));
                 }))
                 .onFailure(ConcurrencyException.class).retry().atMost(RETRIES)

@@ -56,7 +56,8 @@ public class ActivityEventsHandler {
                 at(change.occurredAt(), event), event.id());
         Preferences p = Blocking.await(() -> preferences.get(user));
         if (!p.mutes(type)) {
-            fanout.deliver(List.of(new Fanout.Recipient(user, draft)), event.time() == null ? null : event.time().toInstant());
+            fanout.deliver(List.of(new Fanout.Recipient(user, draft)),
+                event.time() == null ? null : event.time().toInstant(), event.trace());
         }
     }
 
@@ -81,7 +82,8 @@ public class ActivityEventsHandler {
                 + (target != null && target.title() != null ? " on " + target.title() : ""),
                 details.hasNonNull("text") ? Texts.excerpt(details.get("text").asText()) : null,
                 activity.actor(), target, at(activity.occurredAt(), event), event.id());
-        fanout.deliver(List.of(new Fanout.Recipient(user, draft)), event.time() == null ? null : event.time().toInstant());
+        fanout.deliver(List.of(new Fanout.Recipient(user, draft)),
+                event.time() == null ? null : event.time().toInstant(), event.trace());
     }
 
     private static Instant at(Instant occurred, IntegrationEvent event) {

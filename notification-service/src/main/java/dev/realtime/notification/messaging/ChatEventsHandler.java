@@ -129,7 +129,7 @@ public class ChatEventsHandler {
                 recipients.add(new Fanout.Recipient(member, plain));
             }
         }
-        fanout.deliver(recipients, event.time() == null ? null : event.time().toInstant());
+        fanout.deliver(recipients, event.time() == null ? null : event.time().toInstant(), event.trace());
     }
 
     private void deliver(List<Fanout.Recipient> recipients, IntegrationEvent event, String type) throws Exception {
@@ -141,7 +141,7 @@ public class ChatEventsHandler {
         Map<String, Preferences> prefs = Blocking.await(() -> preferences.getAll(users));
         List<Fanout.Recipient> wanted = recipients.stream()
                 .filter(r -> !prefs.getOrDefault(r.userId(), Preferences.DEFAULT).mutes(type)).toList();
-        fanout.deliver(wanted, event.time() == null ? null : event.time().toInstant());
+        fanout.deliver(wanted, event.time() == null ? null : event.time().toInstant(), event.trace());
     }
 
     private static Draft added(IntegrationEvent event, String id, String title, String actorId) {

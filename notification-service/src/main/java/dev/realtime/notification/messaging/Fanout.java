@@ -1,5 +1,6 @@
 package dev.realtime.notification.messaging;
 
+import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.notification.domain.Draft;
 import dev.realtime.notification.domain.InboxService;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -80,6 +81,12 @@ public class Fanout {
 
     /** Blocks until every recipient's notification is stored (or failed); returns the new deliveries. */
     public List<InboxService.Delivery> deliver(List<Recipient> targets, Instant sourceTime) throws InterruptedException {
+        return deliver(targets, sourceTime, null);
+    }
+
+    /** The same, each notification continuing the source event's trace ({@code sourceTrace}, may be null). */
+    public List<InboxService.Delivery> deliver(List<Recipient> targets, Instant sourceTime, TraceParent sourceTrace)
+            throws InterruptedException {
         if (targets.isEmpty()) {
             return List.of();
         }
@@ -92,7 +99,8 @@ public class Fanout {
                 window.acquire();
                 futures.add(workers.submit(() -> {
                     try {
-                        return Blocking.await(() -> inbox.deliver(target.userId(), target.draft()));
+                        return Blocking.await(() -> inbox.deliver(target.userId(),
+                                sourceTrace == null ? target.draft() : target.draft().withTrace(sourceTrace)));
                     } finally {
                         pending.decrementAndGet();
                         window.release();

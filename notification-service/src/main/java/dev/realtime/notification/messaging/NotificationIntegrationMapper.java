@@ -10,6 +10,7 @@ import dev.realtime.contracts.notification.NotificationRead;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.eventstore.relay.IntegrationEvents;
 import dev.realtime.eventstore.relay.IntegrationMapper;
+import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.StoredEvent;
 import dev.realtime.notification.domain.NotificationEvents;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,10 +35,11 @@ public class NotificationIntegrationMapper implements IntegrationMapper {
             NotificationEvents.Broadcast b = event.dataAs(NotificationEvents.Broadcast.class);
             byte[] data = Json.write(new NotificationNew(b.broadcastId(), b.type(), b.title(), b.body(), b.actor(),
                     b.target(), b.createdAt(), false, b.sourceEventId(), null));
+            EventMetadata metadata = event.metadata();
             return b.rooms().stream().map(Room::parse).map(room -> CloudEventCodec.toRecord(Topics.NOTIFICATION_EVENTS,
                     new IntegrationEvent(event.eventId.toString(), SOURCE, NotificationEventTypes.NOTIFICATION_NEW.ceType(),
                             event.recordedAt.withOffsetSameInstant(ZoneOffset.UTC), room, null,
-                            event.metadata().actor(), data))).toList();
+                            metadata.actor(), data, metadata.trace()))).toList();
         }
         return toIntegrationEvent(event).map(e -> CloudEventCodec.toRecord(Topics.NOTIFICATION_EVENTS, e))
                 .stream().toList();

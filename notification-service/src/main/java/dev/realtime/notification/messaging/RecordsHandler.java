@@ -62,7 +62,7 @@ public class RecordsHandler {
                     recipients.add(new Fanout.Recipient(user, draft));
                 }
             }
-            fanout.deliver(recipients, at);
+            fanout.deliver(recipients, at, event.trace());
         }
         List<String> rooms = new ArrayList<>();
         if (audience.all()) {
@@ -76,7 +76,7 @@ public class RecordsHandler {
                     request.title(), request.body(), actor, request.target(), at, sourceId);
             Blocking.await(() -> store.transact(() -> store.append(NotificationEvents.BROADCAST_STREAM_PREFIX + broadcastId,
                     ExpectedVersion.NO_STREAM, List.of(new NewEvent(NotificationEvents.BROADCAST, broadcast)),
-                    new EventMetadata(request.actorId(), null, event.id(), "broadcast:" + sourceId))));
+                    EventMetadata.causedBy(request.actorId(), event.id(), "broadcast:" + sourceId, event.trace()))));
         }
     }
 

@@ -139,11 +139,11 @@ public final class ServerFrames {
     /**
      * The frame of an event replayed from its room's owner, whose events endpoint renders each event with the same
      * fields as this frame ({@code room}, {@code event}, {@code eventId}, {@code seq}, {@code time}, {@code actor},
-     * {@code data}); anything else the owner adds is left out.
+     * {@code traceId}, {@code data}); anything else the owner adds is left out.
      */
     public static String replayedEvent(JsonNode item) {
         ObjectNode frame = frame("event");
-        for (String field : List.of("room", "event", "eventId", "seq", "time", "actor", "data")) {
+        for (String field : List.of("room", "event", "eventId", "seq", "time", "actor", "traceId", "data")) {
             JsonNode value = item.get(field);
             if (value != null && !value.isNull()) {
                 frame.set(field, value);
@@ -169,6 +169,10 @@ public final class ServerFrames {
             frame.put("time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.time()));
         }
         putIfPresent(frame, "actor", event.actor());
+        // The trace of the request that caused the event: what a user quotes in a bug report. Never the tracestate.
+        if (event.trace() != null) {
+            frame.put("traceId", event.trace().traceId());
+        }
         if (event.data() != null) {
             frame.set("data", parseData(event));
         }
