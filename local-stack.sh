@@ -14,6 +14,8 @@
 #   REBUILD=1 ./local-stack.sh                 build even when the jars look current
 #   ./local-stack.sh --clean                   start empty: drop the databases and delete Kafka's data first
 #                                              (same: STACK_CLEAN=1 ./local-stack.sh)
+#   ./local-stack.sh --tracing                 trace every request (OpenTelemetry), collected in the launcher:
+#                                              http://127.0.0.1:4318/traces lists them, /traces/<trace id> shows one
 #
 # Everything listens on 127.0.0.1 only (the issuer's passwords are public). To reach the services from another
 # machine: STACK_SERVICE_JVM_OPTS=-Dquarkus.http.host=0.0.0.0 ./local-stack.sh (the issuer and the demo stay local).

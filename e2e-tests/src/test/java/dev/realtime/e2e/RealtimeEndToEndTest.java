@@ -12,6 +12,7 @@ import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.launcher.LocalStack;
 import dev.realtime.launcher.StackConfig;
 import dev.realtime.launcher.StackService;
+import dev.realtime.launcher.TraceSink;
 import dev.realtime.testkit.WsTestClient;
 import io.restassured.http.ContentType;
 import java.io.IOException;
@@ -35,6 +36,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,19 +53,27 @@ import org.junit.jupiter.api.Test;
 class RealtimeEndToEndTest {
     static final Duration WAIT = Duration.ofSeconds(30);
     static LocalStack stack;
+    static TraceSink traces;
 
     @BeforeAll
     static void startStack() {
-        // The resume test posts 10,000 messages as one user: far beyond the per-user rate limit meant for people.
-        stack = LocalStack.start(StackConfig.forTests()
-                .withServiceJvmOptions(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                        "-Dchat.rate-limit.posts-per-second=100000", "-Dchat.rate-limit.burst=100000")));
+        // Tracing on, as an operator switches it on, with a new trace sampled never: only requests that come with a
+        // sampled traceparent (the trace test's) are recorded, and collected by a sink in this JVM.
+        traces = TraceSink.start(0);
+        List<String> options = new ArrayList<>(List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                // The resume test posts 10,000 messages as one user: far beyond the per-user limit meant for people.
+                "-Dchat.rate-limit.posts-per-second=100000", "-Dchat.rate-limit.burst=100000"));
+        options.addAll(traces.serviceJvmOptions(0.0));
+        stack = LocalStack.start(StackConfig.forTests().withServiceJvmOptions(options));
     }
 
     @AfterAll
     static void stopStack() {
         if (stack != null) {
             stack.close();
+        }
+        if (traces != null) {
+            traces.close();
         }
     }
 
@@ -186,6 +198,68 @@ class RealtimeEndToEndTest {
                     && ("project:" + project).equals(f.path("room").asText()), WAIT);
             assertEquals(renameTrace, renamed.path("traceId").asText());
         }
+
+        // The same trace, span by span, across the services: each hop a child of the one before.
+        List<TraceSink.ExportedSpan> post = awaitTrace(postTrace, spans -> {
+            TraceSink.ExportedSpan request = one(spans, "chat-service", "SERVER", null);
+            TraceSink.ExportedSpan send = one(spans, "chat-service", "PRODUCER", "send chat.events");
+            TraceSink.ExportedSpan consumed = ours(spans, "notification-service", "process chat.events");
+            TraceSink.ExportedSpan notify = one(spans, "notification-service", "PRODUCER", "send notification.events");
+            return request != null && "00f067aa0ba902b7".equals(request.parentSpanId())
+                    && send != null && send.parentSpanId().equals(request.spanId())
+                    && childOf(spans, "realtime-edge", "process chat.events", send)
+                    && consumed != null && consumed.parentSpanId().equals(send.spanId())
+                    && notify != null && notify.parentSpanId().equals(consumed.spanId())
+                    && childOf(spans, "realtime-edge", "process notification.events", notify);
+        });
+        System.out.println(traces.render(postTrace));
+        assertEveryParentIsInTheTrace(post);
+        List<TraceSink.ExportedSpan> rename = awaitTrace(renameTrace, spans -> {
+            TraceSink.ExportedSpan request = one(spans, "activity-service", "SERVER", null);
+            TraceSink.ExportedSpan send = one(spans, "activity-service", "PRODUCER", "send activity.events");
+            return request != null && send != null && send.parentSpanId().equals(request.spanId())
+                    && childOf(spans, "realtime-edge", "process activity.events", send);
+        });
+        System.out.println(traces.render(renameTrace));
+        assertEveryParentIsInTheTrace(rename);
+    }
+
+    /** Waits until the spans received of {@code traceId} form {@code complete}; they are exported in batches. */
+    static List<TraceSink.ExportedSpan> awaitTrace(String traceId,
+            Predicate<List<TraceSink.ExportedSpan>> complete) {
+        try {
+            return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> traces.trace(traceId), complete);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the trace is not complete after 60 s:\n" + traces.render(traceId));
+        }
+    }
+
+    static TraceSink.ExportedSpan one(List<TraceSink.ExportedSpan> spans, String service, String kind, String name) {
+        List<TraceSink.ExportedSpan> found = spans.stream().filter(span -> span.service().equals(service)
+                && span.kind().equals(kind) && (name == null || span.name().equals(name))).toList();
+        return found.size() == 1 ? found.get(0) : null;
+    }
+
+    /** The service's own consumer span (the Kafka connector adds one of its own, without the event's id). */
+    static TraceSink.ExportedSpan ours(List<TraceSink.ExportedSpan> spans, String service, String name) {
+        List<TraceSink.ExportedSpan> found = spans.stream().filter(span -> span.service().equals(service)
+                && span.name().equals(name) && span.attributes().containsKey("cloudevents.event_id")).toList();
+        return found.size() == 1 ? found.get(0) : null;
+    }
+
+    static boolean childOf(List<TraceSink.ExportedSpan> spans, String service, String name,
+            TraceSink.ExportedSpan parent) {
+        return spans.stream().anyMatch(span -> span.service().equals(service) && span.name().equals(name)
+                && span.parentSpanId().equals(parent.spanId()));
+    }
+
+    /** No span hangs from a parent nobody exported, but the caller's own (the test's traceparent). */
+    static void assertEveryParentIsInTheTrace(List<TraceSink.ExportedSpan> spans) {
+        Set<String> ids = spans.stream().map(TraceSink.ExportedSpan::spanId).collect(Collectors.toSet());
+        List<TraceSink.ExportedSpan> orphans = spans.stream().filter(span -> !ids.contains(span.parentSpanId())
+                && !"00f067aa0ba902b7".equals(span.parentSpanId())).toList();
+        assertEquals(List.of(), orphans);
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.realtime.launcher;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,6 +14,8 @@ import dev.realtime.contracts.events.Topics;
  * Settings: see {@link StackConfig}.
  */
 public final class Launcher {
+    /** OTLP/HTTP's usual port, where {@code --tracing} collects the services' spans. */
+    static final int TRACE_SINK_PORT = 4318;
 
     private Launcher() {
     }
@@ -22,18 +26,28 @@ public final class Launcher {
         PrintStream out = System.out;
 
         StackConfig config;
+        boolean tracing = false;
         try {
             config = StackConfig.defaults();
             for (String arg : args) {
-                if (!arg.equals("--clean")) {
-                    throw new IllegalArgumentException("unknown argument '" + arg + "' (known: --clean)");
+                switch (arg) {
+                    case "--clean" -> config = config.withClean(true);
+                    case "--tracing" -> tracing = true;
+                    default -> throw new IllegalArgumentException("unknown argument '" + arg
+                            + "' (known: --clean, --tracing)");
                 }
-                config = config.withClean(true);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("local stack: bad setting: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        // --tracing: every request traced, the spans kept by a collector in this process (no Jaeger here).
+        TraceSink traces = tracing ? TraceSink.start(TRACE_SINK_PORT) : null;
+        if (traces != null) {
+            List<String> options = new ArrayList<>(config.serviceJvmOptions());
+            options.addAll(traces.serviceJvmOptions(1.0));
+            config = config.withServiceJvmOptions(options);
         }
 
         LocalStack stack = new LocalStack(config, out);
@@ -65,11 +79,11 @@ public final class Launcher {
             }
             return;
         }
-        printSummary(out, stack);
+        printSummary(out, stack, traces);
         new CountDownLatch(1).await();
     }
 
-    private static void printSummary(PrintStream out, LocalStack stack) {
+    private static void printSummary(PrintStream out, LocalStack stack, TraceSink traces) {
         StackConfig config = stack.config();
         String row = "  %-22s %-36s %s%n";
         out.println();
@@ -89,6 +103,9 @@ public final class Launcher {
                 "users alice (admin), bob, carol, dave; password = user name" + (keycloak ? "; console "
                         + "http://localhost:" + config.issuerPort() + "/admin (" + KeycloakServer.ADMIN_USER + "/"
                         + KeycloakServer.ADMIN_PASSWORD + ")" : ""));
+        if (traces != null) {
+            out.printf(row, "traces (otlp/http)", traces.url(), "every request's trace: " + traces.url() + "/traces");
+        }
         for (StackService service : config.services()) {
             String websocket = service == StackService.EDGE ? "websocket " + stack.edgeWsUrl() + "/ws, " : "";
             out.printf(row, service.module(), stack.url(service), websocket + "log " + display(stack.logFile(service)));

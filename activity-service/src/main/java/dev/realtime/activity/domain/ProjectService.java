@@ -5,7 +5,7 @@ import dev.realtime.activity.store.MemberEntity;
 import dev.realtime.activity.store.ProjectEntity;
 import dev.realtime.activity.store.UserDirectory;
 import dev.realtime.contracts.activity.Actor;
-import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
@@ -196,13 +196,13 @@ public class ProjectService {
     }
 
     /**
-     * Records an activity caused by another service's event ({@code cause}): the activity continues its trace, and
-     * its id is the activity's causation id.
+     * Records an activity caused by another service's event ({@code causationId}): the activity continues that
+     * event's trace ({@code trace}, may be null).
      */
     public Uni<Recorded> recordCausedBy(String projectId, NewActivity activity, String commandId, String source,
-            IntegrationEvent cause) {
+            String causationId, TraceParent trace) {
         return record(projectId, activity, source,
-                EventMetadata.causedBy(activity.actor().id(), cause.id(), commandId, cause.trace()));
+                EventMetadata.causedBy(activity.actor().id(), causationId, commandId, trace));
     }
 
     private Uni<Recorded> record(String projectId, NewActivity activity, String source, EventMetadata metadata) {

@@ -4,11 +4,13 @@ import dev.realtime.activity.domain.ActivityProblem;
 import dev.realtime.activity.domain.ProjectService;
 import dev.realtime.activity.messaging.SourceEvents.SourceActivity;
 import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.TraceParent;
+import dev.realtime.eventstore.consumer.Blocking;
 import dev.realtime.eventstore.consumer.ConsumerPolicy;
 import dev.realtime.eventstore.consumer.RejectedEventException;
+import dev.realtime.eventstore.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -68,10 +70,12 @@ public class SourceConsumer {
         }
         SourceActivity source = activity.get();
         ProjectService.Recorded recorded;
+        // Taken here, where the consumer's span is current: the append's metadata names it as the parent.
+        TraceParent trace = Tracing.currentOr(event.trace());
         try {
-            recorded = VertxContextSupport.subscribeAndAwait(
+            recorded = Blocking.await(
                     () -> projects.recordCausedBy(source.projectId(), source.activity(), source.commandId(), source.source(),
-                            event));
+                            event.id(), trace));
         } catch (Throwable failure) {
             ActivityProblem refused = refusal(failure);
             if (refused == null) {

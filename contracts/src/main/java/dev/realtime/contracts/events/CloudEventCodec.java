@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Writes and reads {@link IntegrationEvent}s as Kafka records in CloudEvents binary content mode
@@ -82,14 +83,27 @@ public final class CloudEventCodec {
             throw new InvalidEventException("not a CloudEvent: " + e.getMessage());
         }
         IntegrationEvent event = fromCloudEvent(cloudEvent);
-        if (event.trace() == null) {
-            Header header = record.headers().lastHeader(TraceParent.HEADER);
-            if (header != null && header.value() != null) {
-                return event.withTrace(TraceParent.parse(new String(header.value(), StandardCharsets.US_ASCII))
-                        .orElse(null));
-            }
-        }
-        return event;
+        return event.trace() == null ? event.withTrace(traceOf(record.headers().lastHeader(TraceParent.HEADER))) : event;
+    }
+
+    /**
+     * The trace context of the record's hop: the W3C {@code traceparent} header (the producer's span), else the
+     * CloudEvents extension (the start of the transmission); null when neither parses.
+     */
+    public static TraceParent hopTrace(Headers headers) {
+        TraceParent hop = traceOf(headers.lastHeader(TraceParent.HEADER));
+        return hop != null ? hop : traceOf(headers.lastHeader("ce_" + TRACEPARENT));
+    }
+
+    /** Sets the W3C header to this hop's producer span; the CloudEvents extension keeps the start. */
+    public static void setHopTrace(Headers headers, TraceParent hop) {
+        headers.remove(TraceParent.HEADER);
+        headers.add(TraceParent.HEADER, hop.format().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static TraceParent traceOf(Header header) {
+        return header == null || header.value() == null ? null
+                : TraceParent.parse(new String(header.value(), StandardCharsets.US_ASCII)).orElse(null);
     }
 
     public static IntegrationEvent fromCloudEvent(CloudEvent cloudEvent) {

@@ -4,8 +4,15 @@ import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.InvalidEventException;
 import dev.realtime.contracts.rooms.InvalidRoomException;
+import dev.realtime.eventstore.tracing.Tracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +59,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ConsumerPolicy {
     private static final Logger LOG = Logger.getLogger(ConsumerPolicy.class);
+    private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     /** What a consumer does with one event; runs on a worker thread, may block, must be idempotent by event id. */
     @FunctionalInterface
@@ -72,6 +80,9 @@ public class ConsumerPolicy {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    Tracing tracing;
+
     /** By consumer and partition: a consumer with several clients (concurrency) stalls per partition. */
     private final Map<String, Stall> stalls = new ConcurrentHashMap<>();
     private final Map<String, Boolean> gauges = new ConcurrentHashMap<>();
@@ -84,8 +95,10 @@ public class ConsumerPolicy {
             reject(consumer, record, null, e);
             return Uni.createFrom().voidItem();
         }
+        Span span = startSpan(consumer, record, event);
         return Uni.createFrom().<Void>item(() -> {
-                    try {
+                    // The handler's appends continue the trace under this span (Tracing.currentOr).
+                    try (Scope scope = span == null ? null : span.makeCurrent()) {
                         handler.handle(record, event);
                     } catch (RuntimeException e) {
                         throw e;
@@ -95,14 +108,45 @@ public class ConsumerPolicy {
                     return null;
                 })
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure(failure -> rejection(failure) == null).invoke(failure -> failed(consumer, record, event, failure))
+                .onFailure(failure -> rejection(failure) == null).invoke(failure -> {
+                    failed(consumer, record, event, failure);
+                    if (span != null) {
+                        span.addEvent("retry", Attributes.of(ERROR_TYPE, failure.getClass().getName()));
+                    }
+                })
                 .onFailure(failure -> rejection(failure) == null).retry()
                 .withBackOff(initialBackoff, maxBackoff).withJitter(0.2).indefinitely()
                 .onItem().invoke(() -> succeeded(consumer, record, event))
                 .onFailure().recoverWithItem(failure -> {
                     reject(consumer, record, event, rejection(failure));
+                    if (span != null) {
+                        span.setStatus(StatusCode.ERROR, "rejected");
+                    }
                     return null;
+                })
+                .onTermination().invoke(() -> {
+                    if (span != null) {
+                        span.end();
+                    }
                 });
+    }
+
+    /**
+     * One CONSUMER span per record and consumer, under the producer's span (the record's {@code traceparent}): it lasts
+     * until the record is handled or rejected, so a stalled consumer shows as a long span with a {@code retry} event
+     * per attempt. Null when tracing is off or the producer's trace is not sampled.
+     */
+    private Span startSpan(String consumer, ConsumerRecord<String, byte[]> record, IntegrationEvent event) {
+        return tracing.startUnder(CloudEventCodec.hopTrace(record.headers()), "process " + record.topic(),
+                SpanKind.CONSUMER, builder -> builder
+                        .setAttribute("messaging.system", "kafka")
+                        .setAttribute("messaging.operation.type", "process")
+                        .setAttribute("messaging.destination.name", record.topic())
+                        .setAttribute("realtime.consumer", consumer)
+                        .setAttribute("messaging.destination.partition.id", String.valueOf(record.partition()))
+                        .setAttribute("messaging.kafka.offset", record.offset())
+                        .setAttribute("cloudevents.event_id", event.id())
+                        .setAttribute("cloudevents.event_type", event.type()));
     }
 
     /** The stalls right now, one per consumer and partition. */

@@ -1,5 +1,6 @@
 package dev.realtime.eventstore.relay;
 
+import dev.realtime.eventstore.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +57,9 @@ public class RelayService {
     @Inject
     CommitSignal commits;
 
+    @Inject
+    Tracing tracing;
+
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrapServers;
 
@@ -91,8 +95,14 @@ public class RelayService {
 
     public synchronized void start() {
         if (relay == null) {
-            relay = new Relay(settings(), this::connect, this::producer, mappers.get(), metrics(), commits,
-                    republisher());
+            IntegrationMapper mapper = mappers.get();
+            Relay.Listener listener = metrics();
+            if (tracing.enabled()) {
+                RelaySpans spans = new RelaySpans(tracing, config.name());
+                mapper = spans.tracing(mapper);
+                listener = spans.tracing(listener);
+            }
+            relay = new Relay(settings(), this::connect, this::producer, mapper, listener, commits, republisher());
         }
         relay.start();
     }

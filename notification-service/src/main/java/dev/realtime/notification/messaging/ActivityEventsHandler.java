@@ -6,6 +6,7 @@ import dev.realtime.contracts.activity.ActivityNew;
 import dev.realtime.contracts.activity.MemberChanged;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.records.Target;
+import dev.realtime.eventstore.consumer.Blocking;
 import dev.realtime.notification.domain.Draft;
 import dev.realtime.notification.domain.Preferences;
 import dev.realtime.notification.domain.Types;

@@ -9,6 +9,7 @@ import dev.realtime.contracts.chat.ParticipantChanged;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.eventstore.consumer.Blocking;
 import dev.realtime.notification.domain.Draft;
 import dev.realtime.notification.domain.Preferences;
 import dev.realtime.notification.domain.Types;

@@ -3,6 +3,7 @@ package dev.realtime.notification.messaging;
 import dev.realtime.contracts.connections.ConnectionEvent;
 import dev.realtime.contracts.connections.ConnectionEventTypes;
 import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.eventstore.consumer.Blocking;
 import dev.realtime.notification.store.LastSeenStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

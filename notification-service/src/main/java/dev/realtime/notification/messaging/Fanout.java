@@ -1,11 +1,14 @@
 package dev.realtime.notification.messaging;
 
 import dev.realtime.contracts.events.TraceParent;
+import dev.realtime.eventstore.consumer.Blocking;
+import dev.realtime.eventstore.tracing.Tracing;
 import dev.realtime.notification.domain.Draft;
 import dev.realtime.notification.domain.InboxService;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -84,12 +87,18 @@ public class Fanout {
         return deliver(targets, sourceTime, null);
     }
 
-    /** The same, each notification continuing the source event's trace ({@code sourceTrace}, may be null). */
+    /**
+     * The same, each notification continuing the source event's trace ({@code sourceTrace}, may be null): under the
+     * consumer's span when there is one (taken here, on the consumer's thread; the workers have no tracing context).
+     */
     public List<InboxService.Delivery> deliver(List<Recipient> targets, Instant sourceTime, TraceParent sourceTrace)
             throws InterruptedException {
         if (targets.isEmpty()) {
             return List.of();
         }
+        TraceParent trace = Tracing.currentOr(sourceTrace);
+        // The workers run each recipient's append under the consumer's span (its SQL spans too).
+        Context tracing = Context.current();
         pending.addAndGet(targets.size());
         Semaphore window = new Semaphore(concurrency);
         List<Future<InboxService.Delivery>> futures = new ArrayList<>(targets.size());
@@ -97,15 +106,15 @@ public class Fanout {
         try {
             for (Recipient target : targets) {
                 window.acquire();
-                futures.add(workers.submit(() -> {
+                futures.add(workers.submit(tracing.wrap(() -> {
                     try {
                         return Blocking.await(() -> inbox.deliver(target.userId(),
-                                sourceTrace == null ? target.draft() : target.draft().withTrace(sourceTrace)));
+                                trace == null ? target.draft() : target.draft().withTrace(trace)));
                     } finally {
                         pending.decrementAndGet();
                         window.release();
                     }
-                }));
+                })));
                 submitted++;
             }
         } finally {

@@ -3,6 +3,7 @@ package dev.realtime.notification.messaging;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.signals.PresenceSignal;
 import dev.realtime.contracts.signals.SignalTypes;
+import dev.realtime.eventstore.consumer.Blocking;
 import dev.realtime.notification.store.PresenceStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

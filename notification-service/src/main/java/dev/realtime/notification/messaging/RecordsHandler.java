@@ -2,14 +2,17 @@ package dev.realtime.notification.messaging;
 
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.contracts.records.Audience;
 import dev.realtime.contracts.records.NotificationRequested;
 import dev.realtime.contracts.records.RecordEventTypes;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.eventstore.consumer.Blocking;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.NewEvent;
+import dev.realtime.eventstore.tracing.Tracing;
 import dev.realtime.notification.domain.Draft;
 import dev.realtime.notification.domain.NotificationEvents;
 import dev.realtime.notification.domain.Preferences;
@@ -72,11 +75,13 @@ public class RecordsHandler {
         }
         if (!rooms.isEmpty()) {
             String broadcastId = UUID.randomUUID().toString();
+            // Taken here, on the consumer's thread, where its span is current: the append runs on another context.
+            TraceParent trace = Tracing.currentOr(event.trace());
             NotificationEvents.Broadcast broadcast = new NotificationEvents.Broadcast(broadcastId, rooms, request.type(),
                     request.title(), request.body(), actor, request.target(), at, sourceId);
             Blocking.await(() -> store.transact(() -> store.append(NotificationEvents.BROADCAST_STREAM_PREFIX + broadcastId,
                     ExpectedVersion.NO_STREAM, List.of(new NewEvent(NotificationEvents.BROADCAST, broadcast)),
-                    EventMetadata.causedBy(request.actorId(), event.id(), "broadcast:" + sourceId, event.trace()))));
+                    EventMetadata.causedBy(request.actorId(), event.id(), "broadcast:" + sourceId, trace))));
         }
     }
 

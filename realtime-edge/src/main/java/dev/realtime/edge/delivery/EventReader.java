@@ -111,7 +111,7 @@ public class EventReader {
             return 0;
         }
         try {
-            return fanout.deliver(event);
+            return fanout.deliver(event, record);
         } catch (InvalidEventException e) {
             invalid(record, e.getMessage());
         } catch (RuntimeException e) {

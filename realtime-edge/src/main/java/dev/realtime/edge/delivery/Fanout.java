@@ -14,6 +14,7 @@ import dev.realtime.edge.resume.RoomHistory;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
+import io.opentelemetry.api.trace.Span;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
 /** Hands one event to the local sessions of its room, or of its audience for record changes. */
@@ -35,14 +37,17 @@ public class Fanout {
     RoomAccess access;
     @Inject
     RoomHistory history;
+    @Inject
+    DeliverySpans spans;
     /** At most this many ids, for at most this long: a repeat after either is delivered again. */
     private final RecentEventIds recentUnsequenced = new RecentEventIds(100_000, Duration.ofMinutes(10));
 
     /**
+     * @param record the Kafka record the event was read from (its trace context), or null
      * @return the number of sessions the frame was queued to
      * @throws InvalidEventException when the event's data is not JSON, or a record change's audience is malformed
      */
-    public int deliver(IntegrationEvent event) {
+    public int deliver(IntegrationEvent event, ConsumerRecord<?, ?> record) {
         Optional<String> liveName = LiveEventNames.of(event.type());
         if (liveName.isEmpty()) {
             return 0;
@@ -60,7 +65,7 @@ public class Fanout {
         }
         List<Room> targets = targetRooms(event);
         if (targets.size() == 1) {
-            return deliverTo(event, targets.get(0), liveName.get(), gapAfter);
+            return deliverTo(event, record, targets.get(0), liveName.get(), gapAfter);
         }
         // A user can be in several audience rooms (user:bob and role:admin): one frame per session, through the
         // first room that reaches it.
@@ -70,11 +75,17 @@ public class Fanout {
                 reached.putIfAbsent(session, room);
             }
         }
+        if (reached.isEmpty()) {
+            return 0;
+        }
+        Span span = spans.start(record, event, targets.stream().map(Room::name).toList(), reached.size());
+        int[] outcomes = new int[4];
         Map<Room, OutboundFrame> frames = new HashMap<>();
         for (Map.Entry<Session, Room> entry : reached.entrySet()) {
-            entry.getKey().deliver(entry.getValue(), null, frames.computeIfAbsent(entry.getValue(),
-                    room -> eventFrame(event, room, liveName.get())));
+            outcomes[entry.getKey().deliver(entry.getValue(), null, frames.computeIfAbsent(entry.getValue(),
+                    room -> eventFrame(event, room, liveName.get())))]++;
         }
+        DeliverySpans.end(span, outcomes, 0);
         return reached.size();
     }
 
@@ -105,18 +116,21 @@ public class Fanout {
      * skipped them, or they come later, out of order, and will be dropped): each subscriber is told to reload the
      * room after it ({@code resync}) before the event, so a gap is never silent.
      */
-    private int deliverTo(IntegrationEvent event, Room room, String liveName, long gapAfter) {
+    private int deliverTo(IntegrationEvent event, ConsumerRecord<?, ?> record, Room room, String liveName,
+            long gapAfter) {
         Set<Session> subscribers = rooms.subscribersOf(room);
         if (subscribers.isEmpty()) {
             // Every instance reads every event; most rooms have nobody here, so don't even render.
             return 0;
         }
+        Span span = spans.start(record, event, List.of(room.name()), subscribers.size());
         OutboundFrame frame = eventFrame(event, room, liveName);
         Long seq = room.equals(event.room()) ? event.seq() : null;
         OutboundFrame resync = gapAfter >= 0
                 ? OutboundFrame.text(ServerFrames.resync(room.name(), gapAfter, ServerFrames.SEQ_GAP))
                 : null;
         int sent = 0;
+        int[] outcomes = new int[4];
         for (Session session : subscribers) {
             // Re-checked per event: a revocation may still be on its way to this session's unsubscribe, and
             // nothing of the room may reach a user who is no longer in it.
@@ -124,10 +138,11 @@ public class Fanout {
                 if (resync != null) {
                     session.deliver(room, null, resync);
                 }
-                session.deliver(room, seq, frame);
+                outcomes[session.deliver(room, seq, frame)]++;
                 sent++;
             }
         }
+        DeliverySpans.end(span, outcomes, subscribers.size() - sent);
         if (resync != null) {
             LOG.infof("Seqs of %s after %d are missing before %d: %d subscribers here told to reload", room, gapAfter,
                     event.seq(), sent);

@@ -2,10 +2,13 @@ package dev.realtime.edge.resume;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.config.EdgeConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -72,15 +75,18 @@ public class OwnerHistory {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    /** One page of events with {@code seq > after}, oldest first. */
-    public Uni<Page> page(String endpoint, String bearerToken, long after, int limit) {
-        return client.getAbs(endpoint)
+    /** One page of events with {@code seq > after}, oldest first; {@code trace}: the resume's span, or null. */
+    public Uni<Page> page(String endpoint, String bearerToken, long after, int limit, TraceParent trace) {
+        HttpRequest<Buffer> request = client.getAbs(endpoint)
                 .addQueryParam("after", Long.toString(after))
                 .addQueryParam("limit", Integer.toString(limit))
                 .putHeader("Authorization", "Bearer " + bearerToken)
                 .putHeader("Accept", "application/json")
-                .timeout(config.resume().fetchTimeout().toMillis())
-                .send()
+                .timeout(config.resume().fetchTimeout().toMillis());
+        if (trace != null) {
+            request.putHeader(TraceParent.HEADER, trace.format());
+        }
+        return request.send()
                 .onFailure().transform(failure -> new Unavailable("no answer: " + failure.getClass().getSimpleName()))
                 .map(response -> parse(endpoint, response))
                 .onFailure(failure -> !(failure instanceof Unavailable))

@@ -2,12 +2,14 @@ package dev.realtime.edge.resume;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.protocol.LiveEventNames;
 import dev.realtime.edge.protocol.ServerFrames;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.Session;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,6 +52,8 @@ public class Resumer {
     RoomAccess access;
     @Inject
     EdgeConfig config;
+    @Inject
+    ResumeSpans spans;
 
     /** Replays {@code room} after {@code since} to a session that joined it with its live frames held. */
     public Uni<Outcome> replay(Session session, Room room, long since) {
@@ -64,18 +69,24 @@ public class Resumer {
         if (endpoint.isEmpty() || session.bearerToken() == null) {
             return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
         }
-        return fetch(session, room, endpoint.get(), since, since, 0)
+        Span span = spans.start(room, since);
+        TraceParent trace = ResumeSpans.traceParent(span);
+        AtomicInteger replayed = new AtomicInteger();
+        return fetch(session, room, endpoint.get(), since, since, trace, replayed)
                 .onFailure(OwnerHistory.Unavailable.class).recoverWithItem(failure -> {
                     LOG.infof("Resume of %s for user %s after seq %d is incomplete: %s", room, session.user(), since,
                             failure.getMessage());
                     return new Outcome(since, false, HISTORY_UNAVAILABLE);
-                });
+                })
+                .onItemOrFailure().invoke((outcome, failure) -> ResumeSpans.end(span,
+                        outcome != null ? outcome : new Outcome(since, false, HISTORY_UNAVAILABLE), replayed.get()));
     }
 
     /** Pages through the owner's events after {@code after} (the stream version read so far). */
-    private Uni<Outcome> fetch(Session session, Room room, String endpoint, long since, long after, int fetched) {
+    private Uni<Outcome> fetch(Session session, Room room, String endpoint, long since, long after, TraceParent trace,
+            AtomicInteger fetched) {
         int page = config.resume().fetchPage();
-        return owner.page(endpoint, session.bearerToken(), after, page).chain(answer -> {
+        return owner.page(endpoint, session.bearerToken(), after, page, trace).chain(answer -> {
             if (!access.stillMayReceive(session, room)) {
                 return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
             }
@@ -86,7 +97,7 @@ public class Resumer {
                             ServerFrames.replayedEvent(item)));
                 }
             }
-            int total = fetched + frames.size();
+            int total = fetched.addAndGet(frames.size());
             return session.replay(room, frames).chain(() -> {
                 if (!answer.hasMore() || answer.lastSeq() <= after) {
                     return Uni.createFrom().item(new Outcome(since, true, null));
@@ -96,7 +107,7 @@ public class Resumer {
                             session.user(), total);
                     return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
                 }
-                return fetch(session, room, endpoint, since, answer.lastSeq(), total);
+                return fetch(session, room, endpoint, since, answer.lastSeq(), trace, fetched);
             });
         });
     }

@@ -184,11 +184,20 @@ public final class Session {
         bearerToken = token;
     }
 
+    /** What {@link #deliver} did with a frame (counted by the fan-out's span). */
+    public static final int QUEUED = 0;
+    public static final int HELD = 1;
+    public static final int DROPPED = 2;
+    public static final int SKIPPED = 3;
+
     /**
      * Delivers a live frame of {@code room}, or holds it while the room is being resumed. {@code seq} is the room's
      * seq of the event, or null when the event has none in this room.
+     *
+     * @return {@link #QUEUED}; {@link #HELD} while the room resumes; {@link #DROPPED} when the session is behind (its
+     *     catch-up replays it) or its queue is full; {@link #SKIPPED} for a seq already sent
      */
-    public void deliver(Room room, Long seq, OutboundFrame frame) {
+    public int deliver(Room room, Long seq, OutboundFrame frame) {
         // One lock for the rooms' delivery state (held, behind, sent): a live frame, a replay, a release and the
         // start of a catch-up each see and change it whole, so no frame slips between a hold and a replay.
         synchronized (roomState) {
@@ -197,32 +206,34 @@ public final class Session {
                 // Bounded like the send queue; what does not fit is replayed after the release (a catch-up).
                 if (resuming.held.size() < sendQueueLimit) {
                     resuming.held.add(new HeldRoom.Held(seq, frame));
-                } else {
-                    resuming.overflowed = true;
+                    return HELD;
                 }
-                return;
+                resuming.overflowed = true;
+                return DROPPED;
             }
             if (behind.containsKey(room)) {
                 // Dropped: the catch-up replays the room from the last seq sent (the window or the owner has it).
-                return;
+                return DROPPED;
             }
             if (seq == null) {
-                if (!tryQueue(frame)) {
-                    lostUnsequenced.add(room);
-                    noteBehind();
+                if (tryQueue(frame)) {
+                    return QUEUED;
                 }
-                return;
+                lostUnsequenced.add(room);
+                noteBehind();
+                return DROPPED;
             }
             long[] sent = sentSeqs.computeIfAbsent(room, ignored -> new long[] {seq, seq - 1});
             if (seq <= sent[1]) {
-                return;
+                return SKIPPED;
             }
             if (tryQueue(frame)) {
                 sent[1] = seq;
-            } else {
-                behind.putIfAbsent(room, sent[1]);
-                noteBehind();
+                return QUEUED;
             }
+            behind.putIfAbsent(room, sent[1]);
+            noteBehind();
+            return DROPPED;
         }
     }
 
