@@ -1,6 +1,8 @@
 package dev.realtime.edge;
 
 import static dev.realtime.edge.Edge.WAIT;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,11 +52,20 @@ class AuthenticationTest {
     }
 
     @Test
+    void aPlainRequestIsToldToUpgrade() {
+        given().header("Authorization", "Bearer " + Edge.token(Edge.unique("ivy")))
+                .get(http).then().statusCode(426).header("Upgrade", "websocket")
+                .contentType("application/problem+json").body("type", equalTo("/problems/upgrade-required"));
+    }
+
+    @Test
     void browserCarrierInTheSubprotocolHeaderAuthenticates() {
         String dana = Edge.unique("dana");
         try (WsTestClient client = WsTestClient.connectWithSubprotocolToken(ws, Edge.token(dana))) {
             JsonNode welcome = client.awaitType("welcome", WAIT);
             assertEquals(dana, welcome.path("user").asText());
+            // A browser fails the connection unless the server picks one of the subprotocols it offered.
+            assertEquals("bearer-token-carrier", client.subprotocol());
 
             IntegrationEvent notice = Edge.event(Room.user(dana), "notification.new.v1", 1L, Map.of("title", "hello"));
             Edge.publish(Topics.NOTIFICATION_EVENTS, notice);

@@ -15,7 +15,7 @@ public class TightLimitsProfile implements QuarkusTestProfile {
                 Map.entry("realtime.limits.rate-violations-before-close", "20"),
                 Map.entry("realtime.limits.send-queue", "50"),
                 Map.entry("realtime.limits.slow-consumer-after", "3s"),
-                Map.entry("quarkus.websockets-next.server.auto-ping-interval", "1s"),
+                Map.entry("realtime.websocket.ping-interval", "1s"),
                 Map.entry("realtime.idle-timeout", "8s"),
                 Map.entry("realtime.typing-timeout", "2s"),
                 Map.entry("realtime.presence.heartbeat", "1s"),

@@ -62,6 +62,11 @@ public final class WsTestClient implements AutoCloseable {
         return new WsTestClient(socket, listener);
     }
 
+    /** The subprotocol the server chose in its handshake response; empty when it chose none. */
+    public String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
     public void send(String json) {
         socket.sendText(json, true).join();
     }

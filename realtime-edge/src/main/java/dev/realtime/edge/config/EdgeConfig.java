@@ -18,6 +18,8 @@ public interface EdgeConfig {
 
     Limits limits();
 
+    WebSocket websocket();
+
     Presence presence();
 
     Resume resume();
@@ -53,6 +55,24 @@ public interface EdgeConfig {
     /** On shutdown: how long open connections get to receive their close frame before the server stops. */
     @WithDefault("5s")
     Duration shutdownDrain();
+
+    /** The WebSocket server on {@code /ws}. */
+    interface WebSocket {
+        /**
+         * Largest client frame: the frame decoder refuses a larger one before buffering it whole (1009). Client
+         * frames are small commands; anything bigger is a misbehaving client.
+         */
+        @WithDefault("16384")
+        int maxFrameSize();
+
+        /** Largest client message, its frames put together (1009). */
+        @WithDefault("16384")
+        int maxMessageSize();
+
+        /** The server pings every connection this often: keeps idle connections alive through proxies. */
+        @WithDefault("30s")
+        Duration pingInterval();
+    }
 
     interface Limits {
         /** Rooms a connection may subscribe to, not counting the rooms it was put in automatically. */

@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The edge's clock: every sweep interval it closes connections whose token expired (4001) or that went silent
- * (4010) or stopped reading a full send queue (4008), lapses typing indicators, forgets presence announcements past their TTL, and sends the presence
+ * (4010) or stopped reading a full send queue (4008), lapses typing indicators, pings every connection each
+ * {@code realtime.websocket.ping-interval}, forgets presence announcements past their TTL, and sends the presence
  * heartbeat when due. One timer for all sessions instead of one per session keeps the cost flat.
  */
 @ApplicationScoped
@@ -40,6 +41,7 @@ public class Sweeper {
 
     private long timer = -1;
     private long lastHeartbeat = System.nanoTime();
+    private long lastPing = System.nanoTime();
 
     void start(@Observes StartupEvent event) {
         timer = vertx.setPeriodic(config.sweepInterval().toMillis(), id -> {
@@ -56,6 +58,10 @@ public class Sweeper {
         Instant wallNow = Instant.now();
         long idleLimit = config.idleTimeout().toNanos();
         long slowConsumerLimit = config.limits().slowConsumerAfter().toNanos();
+        boolean ping = now - lastPing >= config.websocket().pingInterval().toNanos();
+        if (ping) {
+            lastPing = now;
+        }
         for (Session session : rooms.sessions()) {
             if (session.isClosing()) {
                 continue;
@@ -76,6 +82,9 @@ public class Sweeper {
                 session.close(CloseCodes.IDLE_TIMEOUT, "idle timeout");
             } else {
                 typing.expire(session, now);
+                if (ping) {
+                    session.ping();
+                }
             }
         }
         if (now - lastHeartbeat >= config.presence().heartbeat().toNanos()) {

@@ -107,13 +107,17 @@ public final class Session {
     }
 
     /**
-     * What a session needs of the connection under it: its id, whether it is open, and its close. websockets-next's
-     * connection in the native protocol ({@code ws.EndpointConnection}); the session itself knows no transport.
+     * What a session needs of the connection under it: its id, whether it is open, its keep-alive and its close. The
+     * gateway's WebSocket in the native protocol ({@code ws.GatewayConnection}); the session itself knows no
+     * transport.
      */
     public interface Connection {
         String id();
 
         boolean isOpen();
+
+        /** A keep-alive the client answers (a WebSocket ping); nothing once the connection is closed. */
+        void ping();
 
         /** Closes with a close frame carrying {@code code} and {@code reason}, unless the connection is closed. */
         void close(int code, String reason);
@@ -416,6 +420,13 @@ public final class Session {
 
     public void touch() {
         lastSeen = System.nanoTime();
+    }
+
+    /** Asks the client for a sign of life (its answer {@link #touch}es the session). */
+    public void ping() {
+        if (!isClosing()) {
+            connection.ping();
+        }
     }
 
     public long lastSeenNanos() {

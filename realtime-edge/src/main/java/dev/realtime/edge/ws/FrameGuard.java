@@ -28,24 +28,23 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Sits in a WebSocket connection's Netty pipeline between the frame decoders and Vert.x, for what websockets-next
- * does not let an endpoint see or decide:
+ * Sits in a WebSocket connection's Netty pipeline between the frame decoders and Vert.x ({@link GatewayRoute} puts
+ * it there), for what Vert.x's WebSocket does not let its user see or decide:
  * <ul>
  * <li>Frames that break RFC 6455 (an unmasked frame, a reserved opcode, a control frame over 125 bytes or
  * fragmented, reserved bits no extension explains, a frame over {@code max-frame-size}, text that is not UTF-8).
  * Vert.x runs Netty's decoder with {@code closeOnProtocolViolation(false)} and, on its exception, drops the socket
- * without a close frame while websockets-next logs the exception at ERROR. Here the client gets the RFC's close
+ * without a close frame and reports the exception to the socket's handler. Here the client gets the RFC's close
  * code instead ({@code 1002}, {@code 1009}, {@code 1007}) and the edge logs one INFO line.</li>
- * <li>The client's pings and pongs, which Vert.x answers (pings) before any endpoint callback runs: they draw from
+ * <li>The client's pings and pongs, which Vert.x answers (pings) before any handler of the socket runs: they draw from
  * the connection's inbound budget like text frames. One over the rate is dropped unanswered, and after
  * {@code realtime.limits.rate-violations-before-close} in a row the connection is closed with {@code 4029}, so
  * pongs cannot pile up in the write buffer of a client that pings without reading.</li>
  * <li>Whether the socket takes bytes: {@link #stalledForNanos} feeds the slow-consumer rule ({@code 4008}).</li>
- * <li>A socket that fails (a reset by the client): closed quietly, instead of two ERROR lines with stack traces
- * from websockets-next.</li>
+ * <li>A socket that fails (a reset by the client): closed quietly, one DEBUG line, no stack trace.</li>
  * <li>The session's own frames: as the connection's {@link Wire}, it writes them from here, already encoded
- * ({@link OutboundFrame}), past Vert.x and websockets-next, whose per-frame task, future and flush were most of the
- * cost of a fan-out. Nothing goes out after a close frame, whoever sent it.</li>
+ * ({@link OutboundFrame}), past Vert.x, whose per-frame task, future and flush were most of the cost of a
+ * fan-out. Nothing goes out after a close frame, whoever sent it.</li>
  * </ul>
  * One instance per connection; everything but {@link #stalledForNanos}, {@link #describe} and
  * {@link #drainSoon} runs on the connection's event loop.
@@ -237,8 +236,8 @@ final class FrameGuard extends ChannelDuplexHandler implements Wire {
             return;
         }
         if (cause instanceof IOException) {
-            // The client reset the connection (or the network did): it ended, as a close would. Passed on, it would
-            // be logged by websockets-next at ERROR with its stack trace, twice.
+            // The client reset the connection (or the network did): it ended, as a close would; not a failure to
+            // report with a stack trace.
             LOG.debugf("The socket of %s failed: %s", label, cause.toString());
             ctx.close();
             return;

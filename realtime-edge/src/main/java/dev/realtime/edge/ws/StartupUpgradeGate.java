@@ -1,20 +1,18 @@
 package dev.realtime.edge.ws;
 
 import dev.realtime.edge.memberships.MembershipService;
-import io.quarkus.websockets.next.HttpUpgradeCheck;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
-import java.util.Map;
 
 /**
- * Refuses upgrades with 503 until the membership index is loaded, and again once shutdown has begun. Readiness keeps a load balancer away, but a
- * client that reaches the instance directly would otherwise be told "room not found" for its own conversations.
+ * Whether upgrades are taken: not until the membership index is loaded, and no more once shutdown has begun (the
+ * gateway answers 503 with {@code Retry-After}). Readiness keeps a load balancer away, but a client that reaches the
+ * instance directly would otherwise be told "room not found" for its own conversations.
  */
 @ApplicationScoped
-public class StartupUpgradeGate implements HttpUpgradeCheck {
-    private static final Map<String, List<String>> RETRY_AFTER = Map.of("Retry-After", List.of("2"));
+public class StartupUpgradeGate {
+    /** Seconds a refused client waits before it tries again. */
+    static final String RETRY_AFTER_SECONDS = "2";
 
     @Inject
     MembershipService memberships;
@@ -26,10 +24,7 @@ public class StartupUpgradeGate implements HttpUpgradeCheck {
         draining = true;
     }
 
-    @Override
-    public Uni<CheckResult> perform(HttpUpgradeContext context) {
-        return memberships.caughtUp() && !draining
-                ? CheckResult.permitUpgrade()
-                : CheckResult.rejectUpgrade(503, RETRY_AFTER);
+    boolean open() {
+        return memberships.caughtUp() && !draining;
     }
 }

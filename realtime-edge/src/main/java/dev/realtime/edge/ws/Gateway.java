@@ -14,32 +14,18 @@ import dev.realtime.edge.protocol.ClientFrame;
 import dev.realtime.edge.protocol.ServerFrames;
 import dev.realtime.edge.resume.Resumer;
 import dev.realtime.edge.rooms.CloseCodes;
-import dev.realtime.edge.rooms.InboundBudget;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
-import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.HandshakeRequest;
-import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnError;
-import io.quarkus.websockets.next.OnOpen;
-import io.quarkus.websockets.next.OnPongMessage;
-import io.quarkus.websockets.next.OnTextMessage;
-import io.quarkus.websockets.next.UserData;
-import io.quarkus.websockets.next.WebSocket;
-import io.quarkus.websockets.next.WebSocketConnection;
-import io.quarkus.websockets.next.WebSocketSecurity;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.ServerWebSocket;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonString;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -48,26 +34,20 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 /**
- * The WebSocket gateway. The upgrade is authenticated (bearer token in the Authorization header, or in the
- * {@code bearer-token-carrier} subprotocol for browsers); after that, the connection's user is fixed, and only a
- * token of the same user can extend it ({@code refresh}). Frames and codes are specified in
- * docs/realtime-protocol.md.
+ * The WebSocket gateway: a connection's life after {@link GatewayRoute} upgraded it. The connection's user is
+ * fixed at the upgrade; only a token of the same user can extend it ({@code refresh}). Frames and codes are
+ * specified in docs/realtime-protocol.md.
  *
- * <p>The open and message callbacks return a {@link Uni}, so they run on the connection's event loop: all they do
- * is in-memory map work and queued writes, and inbound frames are handled one at a time, so answers keep the
- * order of the frames they answer.
+ * <p>Everything here runs on the connection's event loop: all it does is in-memory map work and queued writes.
+ * Client frames are handled one at a time: while a frame's answer waits for something (a resume, a token check),
+ * the socket is paused, so answers keep the order of the frames they answer.
  */
-@Authenticated
-@WebSocket(path = "/ws")
-public class GatewayEndpoint {
-    private static final Logger LOG = Logger.getLogger(GatewayEndpoint.class);
-    private static final UserData.TypedKey<Session> SESSION = new UserData.TypedKey<>("realtime-edge.session");
-    private static final UserData.TypedKey<Boolean> REFUSAL_LOGGED = new UserData.TypedKey<>("realtime-edge.refused");
+@ApplicationScoped
+public class Gateway {
+    private static final Logger LOG = Logger.getLogger(Gateway.class);
 
     @Inject
-    SecurityIdentity identity;
-    @Inject
-    WebSocketSecurity security;
+    TokenRefresh tokens;
     @Inject
     RoomRegistry rooms;
     @Inject
@@ -85,45 +65,49 @@ public class GatewayEndpoint {
     @Inject
     ConnectionEvents lifecycle;
 
-    @OnOpen
-    public Uni<Void> onOpen(WebSocketConnection connection) {
-        JsonWebToken jwt = identity.getPrincipal() instanceof JsonWebToken token ? token : null;
-        // The user id is the token's subject, not the principal name, which OIDC takes from preferred_username.
-        String subject = jwt == null ? null : jwt.getSubject();
+    /** What the upgrade request said that the connection's opened event reports, and its {@code since}. */
+    record Handshake(String origin, String userAgent, String remoteAddress, OptionalLong since) {
+    }
+
+    /** Opens the session of a socket just upgraded, on its event loop. */
+    void open(ServerWebSocket socket, FrameGuard guard, Caller caller, Handshake handshake) {
+        GatewayConnection connection = new GatewayConnection(socket);
+        String subject = caller.subject();
         Room ownRoom;
         try {
             ownRoom = Room.user(subject);
         } catch (InvalidRoomException e) {
             // identity-guard refuses such identities on the upgrade (401); this is the last line behind it.
-            return close(connection, CloseCodes.UNSUPPORTED_SUBJECT, "unsupported subject");
+            close(connection, CloseCodes.UNSUPPORTED_SUBJECT, "unsupported subject");
+            return;
         }
         if (!presence.tryConnect(subject, config.limits().maxConnectionsPerUser())) {
             LOG.infof("Refused a connection of user %s: already %d connections on this instance", subject,
                     presence.localConnections(subject));
             lifecycle.refused(connection.id(), subject, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
-            return close(connection, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
+            close(connection, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
+            return;
         }
-        Session session = new Session(new EndpointConnection(connection), subject, displayName(jwt),
-                identity.getRoles(), expiryOf(jwt), new Session.Limits(config.limits().sendQueue()),
-                socket(connection, subject), metrics);
-        session.useToken(jwt.getRawToken());
+        guard.describe("connection " + connection.id() + " of user " + subject);
+        guard.upgraded();
+        Session session = new Session(connection, subject, caller.displayName(), caller.roles(), caller.expiresAt(),
+                new Session.Limits(config.limits().sendQueue()),
+                new Session.Socket(guard.inbound(), guard::stalledForNanos, guard), metrics);
+        session.useToken(caller.token());
         // On the connection's event loop, in a turn of its own: the trigger is a write completion, which may run
         // inside a delivery that is still changing the session's state.
         Context loop = Vertx.currentContext();
-        session.onCatchUp(behind -> {
-            if (loop != null) {
-                loop.runOnContext(ignored -> catchUp(behind));
-            } else {
-                catchUp(behind);
-            }
-        });
-        connection.userData().put(SESSION, session);
+        session.onCatchUp(behind -> loop.runOnContext(ignored -> catchUp(behind)));
+        connection.attach(session);
+        socket.textMessageHandler(text -> onText(connection, text));
+        // The server's pings are answered by every live client: that is what keeps an idle connection open.
+        socket.pongHandler(ignored -> session.touch());
+        socket.closeHandler(ignored -> onClose(connection));
+        socket.exceptionHandler(failure -> onFailure(connection, failure));
         rooms.open(session);
-        // Checked on the upgrade (UserRoomSinceCheck): a bad value never gets this far.
-        OptionalLong since = UserRoomSince.parse(connection.handshakeRequest().query());
-        HandshakeRequest handshake = connection.handshakeRequest();
-        lifecycle.opened(session, handshake.header("Origin"), handshake.header("User-Agent"),
-                handshake.remoteAddress(), since.isPresent() ? since.getAsLong() : null);
+        OptionalLong since = handshake.since();
+        lifecycle.opened(session, handshake.origin(), handshake.userAgent(), handshake.remoteAddress(),
+                since.isPresent() ? since.getAsLong() : null);
         if (since.isPresent()) {
             // Held before the room is joined: nothing live of it reaches the client ahead of the replay.
             session.holdLive(ownRoom, since.getAsLong());
@@ -135,30 +119,25 @@ public class GatewayEndpoint {
         for (Room room : automatic) {
             rooms.joinAutomatically(session, room);
         }
-        if (since.isEmpty()) {
-            return Uni.createFrom().voidItem();
+        if (since.isPresent()) {
+            // The client's frames wait until this completes, as after a subscribe with since.
+            serially(connection, resume(session, ownRoom, since.getAsLong(), true)
+                    .invoke(resume -> session.send(ServerFrames.resumed(ownRoom.name(), resume)))
+                    .replaceWithVoid());
         }
-        // The client's frames wait until this completes, as after a subscribe with since.
-        return resume(session, ownRoom, since.getAsLong(), true)
-                .invoke(resume -> session.send(ServerFrames.resumed(ownRoom.name(), resume)))
-                .replaceWithVoid();
     }
 
     /**
-     * The socket as the connection's {@link FrameGuard} sees it, and the guard as its wire; without one (a
-     * connection Vert.x did not make over HTTP/1.1, which the installer could not reach), a budget of the session's
-     * own, no stall detection, and frames through websockets-next.
+     * Holds the connection's next frames until {@code answer} completes: the socket is paused (Vert.x buffers what
+     * arrives meanwhile, and stops reading the socket when that buffer is full).
      */
-    private Session.Socket socket(WebSocketConnection connection, String subject) {
-        FrameGuard guard = connection.userData().get(FrameGuardInstaller.GUARD);
-        if (guard == null) {
-            return new Session.Socket(
-                    new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()), now -> 0,
-                    new ConnectionWire(connection, Vertx.currentContext()));
-        }
-        guard.describe("connection " + connection.id() + " of user " + subject);
-        guard.upgraded();
-        return new Session.Socket(guard.inbound(), guard::stalledForNanos, guard);
+    private static void serially(GatewayConnection connection, Uni<Void> answer) {
+        ServerWebSocket socket = connection.socket();
+        socket.pause();
+        answer.subscribe().with(ignored -> socket.resume(), failure -> {
+            LOG.warnf("Answering a frame of connection %s failed: %s", connection.id(), failure.toString());
+            socket.resume();
+        });
     }
 
     /**
@@ -195,11 +174,10 @@ public class GatewayEndpoint {
         return automatic;
     }
 
-    @OnTextMessage
-    public Uni<Void> onText(String text, WebSocketConnection connection) {
-        Session session = connection.userData().get(SESSION);
-        if (session == null || session.isClosing()) {
-            return Uni.createFrom().voidItem();
+    private void onText(GatewayConnection connection, String text) {
+        Session session = connection.session();
+        if (session.isClosing()) {
+            return;
         }
         session.touch();
         int refusedInARow = session.takeInboundToken();
@@ -209,100 +187,91 @@ public class GatewayEndpoint {
                         session.user());
                 session.close(CloseCodes.RATE_LIMITED, "rate limit exceeded");
             } else {
-                refuse(connection, session, null, ServerFrames.RATE_LIMITED, "too many frames, slow down");
+                refuse(connection, null, ServerFrames.RATE_LIMITED, "too many frames, slow down");
             }
-            return Uni.createFrom().voidItem();
+            return;
         }
         ClientFrame frame = ClientFrame.parse(text);
         if (frame instanceof ClientFrame.Subscribe subscribe) {
-            return subscribe(connection, session, subscribe);
+            subscribe(connection, subscribe);
         } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
-            unsubscribe(connection, session, unsubscribe);
+            unsubscribe(connection, unsubscribe);
         } else if (frame instanceof ClientFrame.Typing typingFrame) {
-            typing(connection, session, typingFrame);
+            typing(connection, typingFrame);
         } else if (frame instanceof ClientFrame.Refresh refresh) {
-            return refresh(connection, session, refresh);
+            refresh(connection, refresh);
         } else {
-            refuse(connection, session, frame.id(), ServerFrames.FRAME_INVALID, ((ClientFrame.Invalid) frame).reason());
-        }
-        return Uni.createFrom().voidItem();
-    }
-
-    /** The server's pings are answered by every live client: that is what keeps an idle connection open. */
-    @OnPongMessage
-    public void onPong(Buffer data, WebSocketConnection connection) {
-        Session session = connection.userData().get(SESSION);
-        if (session != null) {
-            session.touch();
+            refuse(connection, frame.id(), ServerFrames.FRAME_INVALID, ((ClientFrame.Invalid) frame).reason());
         }
     }
 
-    @OnClose
-    public void onClose(WebSocketConnection connection) {
-        Session session = connection.userData().get(SESSION);
-        if (session != null) {
-            typing.stopAll(session);
-            rooms.close(session);
-            presence.disconnected(session.user());
-            if (session.serverCloseCode() != 0) {
-                lifecycle.closed(session, session.serverCloseCode(), session.serverCloseReason(),
-                        ConnectionEventTypes.BY_SERVER);
-            } else {
-                // The client's close frame, or none at all (1006: the socket dropped).
-                CloseReason reason = connection.closeReason();
-                lifecycle.closed(session, reason == null ? 1006 : reason.getCode(),
-                        reason == null ? null : reason.getMessage(), ConnectionEventTypes.BY_CLIENT);
-            }
+    private void onClose(GatewayConnection connection) {
+        connection.closed();
+        Session session = connection.session();
+        typing.stopAll(session);
+        rooms.close(session);
+        presence.disconnected(session.user());
+        if (session.serverCloseCode() != 0) {
+            lifecycle.closed(session, session.serverCloseCode(), session.serverCloseReason(),
+                    ConnectionEventTypes.BY_SERVER);
+        } else {
+            // The client's close frame, or none at all (1006: the socket dropped).
+            Short code = connection.socket().closeStatusCode();
+            lifecycle.closed(session, code == null ? 1006 : code, code == null ? null : connection.socket().closeReason(),
+                    ConnectionEventTypes.BY_CLIENT);
         }
     }
 
     /**
-     * Vert.x reports a client frame over {@code quarkus.websockets-next.server.max-message-size} as an
-     * IllegalStateException; the default handling would log a stack trace and close with 1011, blaming the server
-     * for the client's frame.
+     * Vert.x reports a client message over {@code realtime.websocket.max-message-size} as an IllegalStateException:
+     * the client's fault, closed with 1009. Socket failures (a reset) never get here: {@link FrameGuard} closes them
+     * quietly, and one that closes without a close handshake is only closed.
      */
-    @OnError
-    public Uni<Void> onIllegalState(IllegalStateException failure, WebSocketConnection connection) {
+    private void onFailure(GatewayConnection connection, Throwable failure) {
+        Session session = connection.session();
+        if (failure instanceof HttpClosedException) {
+            // The socket closed without a close handshake (the guard closed it after a protocol violation, or the
+            // client dropped): the close handler does the rest.
+            LOG.debugf("Connection %s: %s", connection.id(), failure.toString());
+            return;
+        }
         String message = failure.getMessage();
-        if (message != null && message.contains("max message size")) {
+        if (failure instanceof IllegalStateException && message != null && message.contains("max message size")) {
             LOG.infof("Closing connection %s: a frame exceeded the maximum size", connection.id());
-            Session session = connection.userData().get(SESSION);
-            if (session != null) {
-                // Through the session, so the close is known as the edge's own (metrics, lifecycle events).
-                session.close(CloseCodes.MESSAGE_TOO_BIG, "frame too big");
-                return Uni.createFrom().voidItem();
-            }
-            return close(connection, CloseCodes.MESSAGE_TOO_BIG, "frame too big");
+            // Through the session, so the close is known as the edge's own (metrics, lifecycle events).
+            session.close(CloseCodes.MESSAGE_TOO_BIG, "frame too big");
+            return;
         }
         LOG.errorf(failure, "Closing connection %s after an unexpected failure", connection.id());
-        return connection.close(CloseReason.INTERNAL_SERVER_ERROR);
+        session.close(1011, "internal error");
     }
 
     /**
      * Joins the room; with {@code since}, first replays what the client missed (its live frames of the room are held
-     * meanwhile), and the ack says whether the replay was complete. The returned Uni holds the connection's next
-     * frame until the ack is out, so answers keep the order of the frames.
+     * meanwhile), and the ack says whether the replay was complete. The connection's next frame waits until the
+     * ack is out, so answers keep the order of the frames.
      */
-    private Uni<Void> subscribe(WebSocketConnection connection, Session session, ClientFrame.Subscribe frame) {
+    private void subscribe(GatewayConnection connection, ClientFrame.Subscribe frame) {
+        Session session = connection.session();
         Room room;
         try {
             room = Room.parse(frame.room());
         } catch (InvalidRoomException e) {
             // Not the parser's reason: a malformed name must read exactly like a room the user may not enter.
             lifecycle.subscriptionRefused(session, null, ServerFrames.ROOM_NOT_FOUND);
-            refuseRoom(connection, session, frame.id());
-            return Uni.createFrom().voidItem();
+            refuseRoom(connection, frame.id());
+            return;
         }
         if (!access.mayEnter(session, room)) {
             lifecycle.subscriptionRefused(session, room, ServerFrames.ROOM_NOT_FOUND);
-            refuseRoom(connection, session, frame.id());
-            return Uni.createFrom().voidItem();
+            refuseRoom(connection, frame.id());
+            return;
         }
         if (!session.isIn(room) && session.subscriptionCount() >= config.limits().maxSubscriptions()) {
             lifecycle.subscriptionRefused(session, room, ServerFrames.SUBSCRIPTIONS_LIMIT);
-            refuse(connection, session, frame.id(), ServerFrames.SUBSCRIPTIONS_LIMIT,
+            refuse(connection, frame.id(), ServerFrames.SUBSCRIPTIONS_LIMIT,
                     "at most " + config.limits().maxSubscriptions() + " subscriptions per connection");
-            return Uni.createFrom().voidItem();
+            return;
         }
         boolean inOrder = frame.since() == null || session.holdLive(room, frame.since());
         rooms.join(session, room);
@@ -312,16 +281,16 @@ public class GatewayEndpoint {
             session.discardHeld(room);
             rooms.leave(session, room);
             lifecycle.subscriptionRefused(session, room, ServerFrames.ROOM_NOT_FOUND);
-            refuseRoom(connection, session, frame.id());
-            return Uni.createFrom().voidItem();
+            refuseRoom(connection, frame.id());
+            return;
         }
         if (frame.since() == null) {
             session.send(ack(frame.id(), room, null));
-            return Uni.createFrom().voidItem();
+            return;
         }
-        return resume(session, room, frame.since(), inOrder)
+        serially(connection, resume(session, room, frame.since(), inOrder)
                 .invoke(resume -> session.send(ack(frame.id(), room, resume)))
-                .replaceWithVoid();
+                .replaceWithVoid());
     }
 
     /**
@@ -358,12 +327,13 @@ public class GatewayEndpoint {
                 PresenceService.hasPresence(room) ? presence.onlineMembers(room) : null, resume);
     }
 
-    private void unsubscribe(WebSocketConnection connection, Session session, ClientFrame.Unsubscribe frame) {
+    private void unsubscribe(GatewayConnection connection, ClientFrame.Unsubscribe frame) {
+        Session session = connection.session();
         Room room;
         try {
             room = Room.parse(frame.room());
         } catch (InvalidRoomException e) {
-            refuseRoom(connection, session, frame.id());
+            refuseRoom(connection, frame.id());
             return;
         }
         // Idempotent: after the ack the session is not in the room, whether it was before or not.
@@ -372,63 +342,59 @@ public class GatewayEndpoint {
         session.send(ServerFrames.ack(frame.id(), room.name()));
     }
 
-    private void typing(WebSocketConnection connection, Session session, ClientFrame.Typing frame) {
+    private void typing(GatewayConnection connection, ClientFrame.Typing frame) {
+        Session session = connection.session();
         Room room;
         try {
             room = Room.parse(frame.room());
         } catch (InvalidRoomException e) {
-            refuseRoom(connection, session, frame.id());
+            refuseRoom(connection, frame.id());
             return;
         }
         if (!PresenceService.hasPresence(room)) {
-            refuse(connection, session, frame.id(), ServerFrames.FRAME_INVALID,
+            refuse(connection, frame.id(), ServerFrames.FRAME_INVALID,
                     "typing is only for conversation and project rooms");
             return;
         }
         if (!session.isIn(room) || !access.stillMayReceive(session, room)) {
-            refuseRoom(connection, session, frame.id());
+            refuseRoom(connection, frame.id());
             return;
         }
         // Not answered when accepted: typing is sent every few keystrokes, an ack for each would only add noise.
         typing.typing(session, room, frame.typing());
     }
 
-    private Uni<Void> refresh(WebSocketConnection connection, Session session, ClientFrame.Refresh frame) {
+    private void refresh(GatewayConnection connection, ClientFrame.Refresh frame) {
+        Session session = connection.session();
         String claimed = unverifiedSubject(frame.token());
         if (claimed == null) {
-            refuse(connection, session, frame.id(), ServerFrames.TOKEN_INVALID, "token is not valid");
-            return Uni.createFrom().voidItem();
+            refuse(connection, frame.id(), ServerFrames.TOKEN_INVALID, "token is not valid");
+            return;
         }
         if (!claimed.equals(session.user())) {
             // Refused before validation: a connection never changes its user, whatever the token proves.
-            refuse(connection, session, frame.id(), ServerFrames.TOKEN_SUBJECT_MISMATCH,
-                    "token is for another user");
-            return Uni.createFrom().voidItem();
+            refuse(connection, frame.id(), ServerFrames.TOKEN_SUBJECT_MISMATCH, "token is for another user");
+            return;
         }
-        return Uni.createFrom().completionStage(() -> security.updateSecurityIdentity(frame.token()))
-                .onItemOrFailure().invoke((updated, failure) -> {
-                    JsonWebToken jwt = updated != null && updated.getPrincipal() instanceof JsonWebToken token
+        serially(connection, tokens.verify(frame.token())
+                .onItemOrFailure().invoke((verified, failure) -> {
+                    JsonWebToken jwt = verified != null && verified.getPrincipal() instanceof JsonWebToken token
                             ? token : null;
-                    if (failure != null || jwt == null) {
-                        refuse(connection, session, frame.id(), ServerFrames.TOKEN_INVALID, "token is not valid");
+                    if (failure != null || jwt == null || !session.user().equals(jwt.getSubject())) {
+                        // A token whose verified sub differs from what it claimed unverified is no better.
+                        refuse(connection, frame.id(), ServerFrames.TOKEN_INVALID, "token is not valid");
                         return;
                     }
-                    if (!session.user().equals(jwt.getSubject())) {
-                        // Cannot happen after the check above unless the token lied about itself; the framework now
-                        // holds another user's identity, so the connection cannot go on.
-                        session.close(CloseCodes.AUTHENTICATION_EXPIRED, "authentication expired");
-                        return;
-                    }
-                    session.extendTo(expiryOf(jwt));
+                    session.extendTo(Caller.expiryOf(jwt));
                     session.useToken(frame.token());
                     session.send(ServerFrames.refreshed(frame.id(), session.expiresAt()));
                 })
                 .onFailure().recoverWithNull()
-                .replaceWithVoid();
+                .replaceWithVoid());
     }
 
-    private void refuseRoom(WebSocketConnection connection, Session session, String id) {
-        refuse(connection, session, id, ServerFrames.ROOM_NOT_FOUND, ServerFrames.ROOM_NOT_FOUND_MESSAGE);
+    private void refuseRoom(GatewayConnection connection, String id) {
+        refuse(connection, id, ServerFrames.ROOM_NOT_FOUND, ServerFrames.ROOM_NOT_FOUND_MESSAGE);
     }
 
     /**
@@ -436,10 +402,10 @@ public class GatewayEndpoint {
      * code, reason; never the frame, which may hold a token), later ones at DEBUG, so one broken client cannot
      * flood the log.
      */
-    private void refuse(WebSocketConnection connection, Session session, String id, String code, String reason) {
+    private void refuse(GatewayConnection connection, String id, String code, String reason) {
+        Session session = connection.session();
         metrics.refused(code);
-        if (connection.userData().get(REFUSAL_LOGGED) == null) {
-            connection.userData().put(REFUSAL_LOGGED, Boolean.TRUE);
+        if (connection.firstRefusal()) {
             LOG.infof("Refused a frame of connection %s (user %s): %s, %s; further refusals are logged at DEBUG",
                     connection.id(), session.user(), code, reason);
         } else {
@@ -449,26 +415,10 @@ public class GatewayEndpoint {
         session.send(ServerFrames.error(id, code, reason));
     }
 
-    private Uni<Void> close(WebSocketConnection connection, int code, String reason) {
+    /** Closes a connection that has no session (refused right after its upgrade). */
+    private void close(GatewayConnection connection, int code, String reason) {
         metrics.closed(code);
-        return connection.close(new CloseReason(code, reason));
-    }
-
-    private static String displayName(JsonWebToken jwt) {
-        if (jwt == null) {
-            return null;
-        }
-        Object name = jwt.getClaim("name");
-        if (name instanceof JsonString json) {
-            return json.getString();
-        }
-        // OIDC takes the principal name from preferred_username.
-        return name != null ? name.toString() : jwt.getName();
-    }
-
-    private static Instant expiryOf(JsonWebToken jwt) {
-        long exp = jwt == null ? 0 : jwt.getExpirationTime();
-        return exp > 0 ? Instant.ofEpochSecond(exp) : null;
+        connection.close(code, reason);
     }
 
     /**

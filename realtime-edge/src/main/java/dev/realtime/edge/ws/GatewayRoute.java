@@ -1,0 +1,168 @@
+package dev.realtime.edge.ws;
+
+import dev.realtime.edge.config.EdgeConfig;
+import dev.realtime.edge.ops.EdgeMetrics;
+import dev.realtime.edge.rooms.InboundBudget;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.OptionalLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The WebSocket upgrade on {@code /ws}, on Quarkus's HTTP server, after its authentication: the bearer token is
+ * checked like any request's (the {@code Authorization} header, or a browser's carrier made into one by
+ * {@link BrowserCarrierFilter}; refused with 401 before this runs). Then, in this order: 503 with
+ * {@code Retry-After} until the membership index is loaded or once shutdown began ({@link StartupUpgradeGate}), 403
+ * for a browser page of an origin not allowed ({@link OriginCheck}), 400 for a malformed {@code since}
+ * ({@link UserRoomSince}); a request that is not an upgrade gets 426.
+ *
+ * <p>The edge's own route rather than a websockets-next endpoint, for memory: websockets-next keeps the handshake's
+ * routing context, request, headers and security identity for the life of every connection (about 20 KB each,
+ * benchmarks/README.md "Fan-out"). Here a connection keeps its socket, its {@link FrameGuard}, what the
+ * {@link Caller} record copies of the identity, and its session.
+ */
+@ApplicationScoped
+public class GatewayRoute {
+    static final String PATH = "/ws";
+    /** The name Vert.x gives its handler in every connection's pipeline. */
+    private static final String VERTX_HANDLER = "handler";
+    private static final Logger LOG = Logger.getLogger(GatewayRoute.class);
+
+    @Inject
+    StartupUpgradeGate gate;
+    @Inject
+    OriginCheck origins;
+    @Inject
+    EdgeConfig config;
+    @Inject
+    EdgeMetrics metrics;
+    @Inject
+    Gateway gateway;
+
+    void route(@Observes Router router) {
+        // After Quarkus's authentication and authorization handlers, ahead of the REST routes.
+        router.get(PATH).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::upgrade);
+    }
+
+    private void upgrade(RoutingContext routing) {
+        HttpServerRequest request = routing.request();
+        if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
+            routing.response().putHeader(HttpHeaders.UPGRADE, "websocket")
+                    .putHeader(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
+            refuse(routing, 426, "upgrade-required", "Upgrade required", "/ws takes WebSocket upgrades only.");
+            return;
+        }
+        if (!gate.open()) {
+            routing.response().putHeader(HttpHeaders.RETRY_AFTER, StartupUpgradeGate.RETRY_AFTER_SECONDS);
+            refuse(routing, 503, "unavailable", "Service unavailable", "Not taking connections now; retry.");
+            return;
+        }
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (!origins.allows(origin)) {
+            refuse(routing, 403, "origin-not-allowed", "Origin not allowed", null);
+            return;
+        }
+        OptionalLong since;
+        try {
+            since = UserRoomSince.parse(request.query());
+        } catch (IllegalArgumentException e) {
+            LOG.infof("Refused an upgrade from %s: %s", request.remoteAddress(), e.getMessage());
+            refuse(routing, 400, "invalid-request", "Invalid request", e.getMessage());
+            return;
+        }
+        Caller caller = Caller.of(routing.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null);
+        if (caller == null) {
+            // Quarkus's authorization (the /ws permission in application.properties) answers first; a last line.
+            routing.response().putHeader("WWW-Authenticate", "Bearer");
+            refuse(routing, 401, "unauthorized", "Unauthorized", null);
+            return;
+        }
+        FrameGuard guard = installGuard(request);
+        if (guard == null) {
+            refuse(routing, 400, "invalid-request", "Invalid request", "WebSocket upgrades need HTTP/1.1.");
+            return;
+        }
+        Gateway.Handshake handshake = new Gateway.Handshake(origin, request.getHeader(HttpHeaders.USER_AGENT),
+                String.valueOf(request.remoteAddress()), since);
+        Context requestContext = Vertx.currentContext();
+        request.toWebSocket().onComplete(upgraded -> {
+            if (upgraded.failed()) {
+                // Vert.x answered the request itself (a bad WebSocket version or key, say).
+                LOG.debugf("An upgrade from %s failed: %s", handshake.remoteAddress(), upgraded.cause().toString());
+                return;
+            }
+            ServerWebSocket socket = upgraded.result();
+            forgetHandshake(requestContext, socket);
+            gateway.open(socket, guard, caller, handshake);
+        });
+    }
+
+    /**
+     * Puts a {@link FrameGuard} (and Netty's UTF-8 validator for text frames, ahead of it) into the connection's
+     * pipeline just before Vert.x's handler: Vert.x builds the frame decoder with
+     * {@code closeOnProtocolViolation(false)} and answers pings itself, so the guard is where protocol violations
+     * and control frames are seen. The upgrade replaces the HTTP codec with the frame decoder and encoder in front
+     * of these handlers, and Vert.x's own handler behind them, so all stay in place for the WebSocket. Null for a
+     * connection that is not Vert.x's HTTP/1.1 one.
+     */
+    private FrameGuard installGuard(HttpServerRequest request) {
+        if (!(request.connection() instanceof ConnectionBase base)
+                || base.channel().pipeline().get(VERTX_HANDLER) == null) {
+            return null;
+        }
+        FrameGuard guard = new FrameGuard(
+                new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()),
+                config.limits().rateViolationsBeforeClose(), metrics, "connection from " + request.remoteAddress());
+        ChannelPipeline pipeline = base.channel().pipeline();
+        // A keep-alive connection whose earlier upgrade was refused already has them: start afresh.
+        for (String name : List.of(FrameGuard.RESERVED_BITS, FrameGuard.UTF8_VALIDATOR, FrameGuard.NAME)) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+        pipeline.addBefore(VERTX_HANDLER, FrameGuard.RESERVED_BITS, new FrameGuard.ReservedBits());
+        pipeline.addBefore(VERTX_HANDLER, FrameGuard.UTF8_VALIDATOR, new Utf8FrameValidator(false));
+        pipeline.addBefore(VERTX_HANDLER, FrameGuard.NAME, guard);
+        return guard;
+    }
+
+    /**
+     * The socket lives on the request's duplicated context, where Quarkus's authentication left the routing context
+     * and the security identity as context locals (and tracing the request's span): the request is over, none of it
+     * may live as long as the connection. Also drops the upgrade's headers, which Vert.x keeps with the socket (the
+     * token among them).
+     */
+    private static void forgetHandshake(Context requestContext, ServerWebSocket socket) {
+        if (requestContext instanceof ContextInternal context && VertxContext.isDuplicatedContext(context)) {
+            context.localContextData().clear();
+        }
+        socket.headers().clear();
+    }
+
+    private static void refuse(RoutingContext routing, int status, String slug, String title, String detail) {
+        JsonObject problem = new JsonObject().put("type", "/problems/" + slug).put("title", title)
+                .put("status", status);
+        if (detail != null) {
+            problem.put("detail", detail);
+        }
+        routing.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json")
+                .end(problem.encode());
+    }
+}
