@@ -55,7 +55,10 @@ public class PresenceService {
      * the later time, and "newest wins" on the receiving side picks the right one.
      */
     private final ConcurrentHashMap<String, PresenceSignal> local = new ConcurrentHashMap<>();
-    /** user → instance → that instance's latest announcement. Guarded by itself. */
+    /**
+     * user → instance → that instance's latest announcement. Guarded by itself; the inner maps are immutable and
+     * replaced whole (one instance per user is the usual case, and a user costs a small map instead of a HashMap).
+     */
     private final Map<String, Map<String, PresenceSignal>> announcements = new HashMap<>();
     /** Users seen online at the last evaluation, to turn announcements into joined/left transitions. */
     private final Set<String> online = ConcurrentHashMap.newKeySet();
@@ -189,11 +192,15 @@ public class PresenceService {
             throw new IllegalArgumentException("presence signal lacks userId, instanceId or at");
         }
         synchronized (announcements) {
-            Map<String, PresenceSignal> byInstance = announcements.computeIfAbsent(signal.userId(),
-                    u -> new HashMap<>());
+            Map<String, PresenceSignal> byInstance = announcements.getOrDefault(signal.userId(), Map.of());
             PresenceSignal previous = byInstance.get(signal.instanceId());
-            if (previous == null || !signal.at().isBefore(previous.at())) {
-                byInstance.put(signal.instanceId(), signal);
+            // Strictly newer: an instance's announcements of a user have increasing times (next()), so an equal time
+            // is this instance's own announcement coming back from the topic, and the one applied locally is kept
+            // (its strings are the session's, not a decoded copy).
+            if (previous == null || signal.at().isAfter(previous.at())) {
+                Map<String, PresenceSignal> updated = new HashMap<>(byInstance);
+                updated.put(signal.instanceId(), signal);
+                announcements.put(signal.userId(), Map.copyOf(updated));
             }
         }
         evaluate(signal.userId(), Instant.now());
@@ -216,11 +223,17 @@ public class PresenceService {
             Map<String, PresenceSignal> byInstance = announcements.get(user);
             if (byInstance != null) {
                 // Zero counts stay until the TTL: dropping them would let an older echo of a positive count win.
-                byInstance.values().removeIf(signal -> signal.at().isBefore(oldest));
-                isOnline = byInstance.values().stream().anyMatch(signal -> signal.connections() > 0);
-                if (byInstance.isEmpty()) {
-                    announcements.remove(user);
+                if (byInstance.values().stream().anyMatch(signal -> signal.at().isBefore(oldest))) {
+                    Map<String, PresenceSignal> current = new HashMap<>(byInstance);
+                    current.values().removeIf(signal -> signal.at().isBefore(oldest));
+                    byInstance = Map.copyOf(current);
+                    if (byInstance.isEmpty()) {
+                        announcements.remove(user);
+                    } else {
+                        announcements.put(user, byInstance);
+                    }
                 }
+                isOnline = byInstance.values().stream().anyMatch(signal -> signal.connections() > 0);
             }
         }
         boolean changed = isOnline ? online.add(user) : online.remove(user);

@@ -47,13 +47,15 @@ public class TypingRelay {
     }
 
     public void stop(Session session, Room room) {
-        if (session.typing().remove(room) != null) {
+        Map<Room, long[]> typing = session.typingIfAny();
+        // Map.of() when the session never typed, which refuses even a remove.
+        if (!typing.isEmpty() && typing.remove(room) != null) {
             publish(session, room, false);
         }
     }
 
     public void stopAll(Session session) {
-        for (Room room : Map.copyOf(session.typing()).keySet()) {
+        for (Room room : Map.copyOf(session.typingIfAny()).keySet()) {
             stop(session, room);
         }
     }
@@ -61,8 +63,12 @@ public class TypingRelay {
     /** Stops the indicators whose last start is older than the typing timeout. */
     public void expire(Session session, long nowNanos) {
         long timeout = config.typingTimeout().toNanos();
-        for (Map.Entry<Room, long[]> entry : Map.copyOf(session.typing()).entrySet()) {
-            if (nowNanos - entry.getValue()[0] > timeout && session.typing().remove(entry.getKey(), entry.getValue())) {
+        Map<Room, long[]> typing = session.typingIfAny();
+        if (typing.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<Room, long[]> entry : Map.copyOf(typing).entrySet()) {
+            if (nowNanos - entry.getValue()[0] > timeout && typing.remove(entry.getKey(), entry.getValue())) {
                 publish(session, entry.getKey(), false);
             }
         }

@@ -43,13 +43,13 @@ public class RoomRegistry {
 
     public void close(Session session) {
         sessions.remove(session);
-        for (Room room : Set.copyOf(session.rooms())) {
+        for (Room room : session.rooms()) {
             leave(session, room);
         }
     }
 
     public void join(Session session, Room room) {
-        session.rooms().add(room);
+        session.enter(room);
         // compute() keeps join and leave atomic per room, so a join never lands in a set a concurrent leave
         // has just dropped from the map.
         subscribers.compute(room, (r, set) -> {
@@ -66,7 +66,7 @@ public class RoomRegistry {
     }
 
     public boolean leave(Session session, Room room) {
-        boolean wasIn = session.rooms().remove(room);
+        boolean wasIn = session.exit(room);
         session.forgetSent(room);
         subscribers.computeIfPresent(room, (r, set) -> {
             set.remove(session);

@@ -31,10 +31,17 @@ public final class Session {
     private final String user;
     private final String displayName;
     private final Set<String> roles;
-    private final Set<Room> rooms = ConcurrentHashMap.newKeySet();
-    private final Set<Room> automaticRooms = ConcurrentHashMap.newKeySet();
-    /** Rooms this session is typing in → {last start from the client, last start announced}, System.nanoTime(). */
-    private final Map<Room, long[]> typing = new ConcurrentHashMap<>();
+    /**
+     * The rooms the session is in, and those of them it was put in on connect: immutable sets, replaced whole under
+     * roomState (joins are rare, reads are per delivery), so that an idle connection keeps no map of its own.
+     */
+    private volatile Set<Room> rooms = Set.of();
+    private volatile Set<Room> automaticRooms = Set.of();
+    /**
+     * Rooms this session is typing in → {last start from the client, last start announced}, System.nanoTime().
+     * Null until the client first types.
+     */
+    private volatile Map<Room, long[]> typing;
     private final InboundBudget inbound;
     /** How long the socket under the connection has taken no bytes while its buffer is full; see {@link Socket}. */
     private final LongUnaryOperator socketStalledFor;
@@ -57,24 +64,28 @@ public final class Session {
      */
     private final AtomicInteger replaying = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
+    /*
+     * The rooms' delivery state below is guarded by roomState, and each map is made on first use: most connections
+     * never resume, fall behind or lose a frame, and an idle one should cost as little as it can.
+     */
     /** Rooms being resumed: their live frames wait here until the replay is out (see {@link #holdLive}). */
-    private final Map<Room, HeldRoom> held = new ConcurrentHashMap<>();
+    private Map<Room, HeldRoom> held;
     /**
      * Per sequenced room, the first and the last seq sent on this connection, live or replayed: a resume of a room
      * that is already live here never repeats a seq, and knows whether the client may have missed something before
      * the first live one.
      */
-    private final Map<Room, long[]> sentSeqs = new ConcurrentHashMap<>();
+    private Map<Room, long[]> sentSeqs;
     /**
      * Sequenced rooms whose live frames found the send queue full (a burst from upstream, a client busy for a
      * moment) → the last seq sent there. Their frames are dropped until the client has read the queue down; then
      * they are caught up like a resume from that seq ({@link #beginCatchUp}).
      */
-    private final Map<Room, Long> behind = new HashMap<>();
+    private Map<Room, Long> behind;
     /** Guards held, sentSeqs' contents, behind, lostUnsequenced and the outbox together. */
     private final Object roomState = new Object();
     /** Rooms without seq that lost frames to a full queue: told to reload ({@code resync}) once caught up. */
-    private final Set<Room> lostUnsequenced = new HashSet<>();
+    private Set<Room> lostUnsequenced;
     /** System.nanoTime() when the session last fell behind, 0 while it is not behind. */
     private volatile long behindSince;
     private final AtomicBoolean catchingUp = new AtomicBoolean();
@@ -159,12 +170,45 @@ public final class Session {
         return rooms.contains(room);
     }
 
+    /** The rooms the session is in: an immutable snapshot. */
     Set<Room> rooms() {
         return rooms;
     }
 
+    /** @return false when the session was in the room already */
+    boolean enter(Room room) {
+        synchronized (roomState) {
+            if (rooms.contains(room)) {
+                return false;
+            }
+            rooms = with(rooms, room);
+            return true;
+        }
+    }
+
+    /** @return false when the session was not in the room */
+    boolean exit(Room room) {
+        synchronized (roomState) {
+            if (!rooms.contains(room)) {
+                return false;
+            }
+            Set<Room> rest = new HashSet<>(rooms);
+            rest.remove(room);
+            rooms = Set.copyOf(rest);
+            return true;
+        }
+    }
+
     void markAutomatic(Room room) {
-        automaticRooms.add(room);
+        synchronized (roomState) {
+            automaticRooms = with(automaticRooms, room);
+        }
+    }
+
+    private static Set<Room> with(Set<Room> set, Room room) {
+        Set<Room> more = new HashSet<>(set);
+        more.add(room);
+        return Set.copyOf(more);
     }
 
     /** Rooms the client asked for, as opposed to those it was put in on connect. */
@@ -205,7 +249,7 @@ public final class Session {
         // One lock for the rooms' delivery state (held, behind, sent): a live frame, a replay, a release and the
         // start of a catch-up each see and change it whole, so no frame slips between a hold and a replay.
         synchronized (roomState) {
-            HeldRoom resuming = held.get(room);
+            HeldRoom resuming = held == null ? null : held.get(room);
             if (resuming != null) {
                 // Bounded like the send queue; what does not fit is replayed after the release (a catch-up).
                 if (resuming.held.size() < sendQueueLimit) {
@@ -215,7 +259,7 @@ public final class Session {
                 resuming.overflowed = true;
                 return DROPPED;
             }
-            if (behind.containsKey(room)) {
+            if (behind != null && behind.containsKey(room)) {
                 // Dropped: the catch-up replays the room from the last seq sent (the window or the owner has it).
                 return DROPPED;
             }
@@ -223,11 +267,11 @@ public final class Session {
                 if (tryQueue(frame)) {
                     return QUEUED;
                 }
-                lostUnsequenced.add(room);
+                lostUnsequenced().add(room);
                 noteBehind();
                 return DROPPED;
             }
-            long[] sent = sentSeqs.computeIfAbsent(room, ignored -> new long[] {seq, seq - 1});
+            long[] sent = sentSeqs().computeIfAbsent(room, ignored -> new long[] {seq, seq - 1});
             if (seq <= sent[1]) {
                 return SKIPPED;
             }
@@ -235,10 +279,39 @@ public final class Session {
                 sent[1] = seq;
                 return QUEUED;
             }
-            behind.putIfAbsent(room, sent[1]);
+            behind().putIfAbsent(room, sent[1]);
             noteBehind();
             return DROPPED;
         }
+    }
+
+    /** Called with roomState held, as are the three below. */
+    private Map<Room, long[]> sentSeqs() {
+        if (sentSeqs == null) {
+            sentSeqs = new HashMap<>(4);
+        }
+        return sentSeqs;
+    }
+
+    private Map<Room, Long> behind() {
+        if (behind == null) {
+            behind = new HashMap<>(4);
+        }
+        return behind;
+    }
+
+    private Set<Room> lostUnsequenced() {
+        if (lostUnsequenced == null) {
+            lostUnsequenced = new HashSet<>(4);
+        }
+        return lostUnsequenced;
+    }
+
+    private Map<Room, HeldRoom> held() {
+        if (held == null) {
+            held = new HashMap<>(4);
+        }
+        return held;
     }
 
     private void noteBehind() {
@@ -273,11 +346,11 @@ public final class Session {
      */
     public CatchUp beginCatchUp() {
         synchronized (roomState) {
-            Map<Room, Long> rooms = new HashMap<>(behind);
+            Map<Room, Long> rooms = behind == null ? Map.of() : new HashMap<>(behind);
             rooms.forEach(this::holdLive);
-            behind.clear();
-            Set<Room> unsequenced = Set.copyOf(lostUnsequenced);
-            lostUnsequenced.clear();
+            behind = null;
+            Set<Room> unsequenced = lostUnsequenced == null ? Set.of() : Set.copyOf(lostUnsequenced);
+            lostUnsequenced = null;
             behindSince = 0;
             return new CatchUp(rooms, unsequenced);
         }
@@ -296,9 +369,12 @@ public final class Session {
         }
     }
 
-    /** Records {@code seq} as sent in {@code room}; false when this connection already had it (or a later one). */
+    /**
+     * Records {@code seq} as sent in {@code room}; false when this connection already had it (or a later one).
+     * Called with roomState held.
+     */
     private boolean sending(Room room, long seq) {
-        long[] sent = sentSeqs.computeIfAbsent(room, ignored -> new long[] {seq, seq - 1});
+        long[] sent = sentSeqs().computeIfAbsent(room, ignored -> new long[] {seq, seq - 1});
         if (seq <= sent[1]) {
             return false;
         }
@@ -315,9 +391,9 @@ public final class Session {
      */
     public boolean holdLive(Room room, long since) {
         synchronized (roomState) {
-            long[] sent = sentSeqs.get(room);
+            long[] sent = sentSeqs == null ? null : sentSeqs.get(room);
             HeldRoom resuming = new HeldRoom(since);
-            held.put(room, resuming);
+            held().put(room, resuming);
             if (sent == null) {
                 return true;
             }
@@ -334,7 +410,7 @@ public final class Session {
     public Uni<Void> replay(Room room, List<Map.Entry<Long, String>> frames) {
         CompletableFuture<Void> taken = new CompletableFuture<>();
         synchronized (roomState) {
-            HeldRoom resuming = held.get(room);
+            HeldRoom resuming = held == null ? null : held.get(room);
             if (resuming == null || frames.isEmpty() || isClosing()) {
                 return Uni.createFrom().voidItem();
             }
@@ -369,48 +445,56 @@ public final class Session {
     /** The session left the room: a later subscribe starts afresh (with {@code since} 0, say, to see it all again). */
     void forgetSent(Room room) {
         synchronized (roomState) {
-            sentSeqs.remove(room);
-            behind.remove(room);
-            lostUnsequenced.remove(room);
+            if (sentSeqs != null) {
+                sentSeqs.remove(room);
+            }
+            if (behind != null) {
+                behind.remove(room);
+            }
+            if (lostUnsequenced != null) {
+                lostUnsequenced.remove(room);
+            }
         }
     }
 
     /** Forgets a resume that did not happen (the subscribe was refused): its held frames are not for this client. */
     public void discardHeld(Room room) {
         synchronized (roomState) {
-            held.remove(room);
+            if (held != null) {
+                held.remove(room);
+            }
         }
     }
 
     /** Sends the live frames held during the resume that the replay did not already send, and goes live. */
     public void releaseLive(Room room) {
         synchronized (roomState) {
-            HeldRoom resuming = held.get(room);
+            HeldRoom resuming = held == null ? null : held.get(room);
             if (resuming == null) {
                 return;
             }
             for (HeldRoom.Held frame : resuming.held) {
                 if (frame.seq() == null) {
                     if (!tryQueue(frame.frame())) {
-                        lostUnsequenced.add(room);
+                        lostUnsequenced().add(room);
                         noteBehind();
                     }
-                } else if (frame.seq() > resuming.lastSent && !behind.containsKey(room)) {
+                } else if (frame.seq() > resuming.lastSent && (behind == null || !behind.containsKey(room))) {
                     if (tryQueue(frame.frame())) {
                         resuming.lastSent = frame.seq();
                         sending(room, frame.seq());
                     } else {
                         // A burst held during the replay: the rest is caught up later, like any live overflow.
-                        behind.putIfAbsent(room, resuming.lastSent);
+                        behind().putIfAbsent(room, resuming.lastSent);
                         noteBehind();
                     }
                 }
             }
             if (resuming.overflowed) {
                 if (room.hasOwningStream()) {
-                    behind.putIfAbsent(room, resuming.lastSent);
+                    behind().putIfAbsent(room, resuming.lastSent);
                 } else {
-                    lostUnsequenced.add(room);
+                    lostUnsequenced().add(room);
                 }
                 noteBehind();
             }
@@ -433,8 +517,25 @@ public final class Session {
         return lastSeen;
     }
 
+    /** The rooms the session types in, made on first use (typing frames come on the connection's event loop). */
     public Map<Room, long[]> typing() {
-        return typing;
+        Map<Room, long[]> map = typing;
+        if (map == null) {
+            synchronized (roomState) {
+                map = typing;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>(4);
+                    typing = map;
+                }
+            }
+        }
+        return map;
+    }
+
+    /** The rooms the session types in; empty for one that never typed (the sweeper looks every second). */
+    public Map<Room, long[]> typingIfAny() {
+        Map<Room, long[]> map = typing;
+        return map == null ? Map.of() : map;
     }
 
     /**
