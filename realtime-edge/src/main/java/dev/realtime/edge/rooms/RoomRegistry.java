@@ -16,6 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Room → the local sessions subscribed to it. */
 @ApplicationScoped
 public class RoomRegistry {
+    /**
+     * Room → its local sessions: an immutable {@code Set.of(session)} while there is one (every user's own room, the
+     * usual case, so an idle connection costs no set of its own), a concurrent set from the second on. Changed only
+     * inside compute(), which keeps a room's joins and leaves atomic.
+     */
     private final ConcurrentHashMap<Room, Set<Session>> subscribers = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
 
@@ -53,9 +58,19 @@ public class RoomRegistry {
         // compute() keeps join and leave atomic per room, so a join never lands in a set a concurrent leave
         // has just dropped from the map.
         subscribers.compute(room, (r, set) -> {
-            Set<Session> updated = set == null ? ConcurrentHashMap.newKeySet() : set;
-            updated.add(session);
-            return updated;
+            if (set == null) {
+                return Set.of(session);
+            }
+            if (set.contains(session)) {
+                return set;
+            }
+            if (!(set instanceof ConcurrentHashMap.KeySetView)) {
+                Set<Session> shared = ConcurrentHashMap.newKeySet();
+                shared.addAll(set);
+                set = shared;
+            }
+            set.add(session);
+            return set;
         });
     }
 
@@ -69,6 +84,9 @@ public class RoomRegistry {
         boolean wasIn = session.exit(room);
         session.forgetSent(room);
         subscribers.computeIfPresent(room, (r, set) -> {
+            if (!(set instanceof ConcurrentHashMap.KeySetView)) {
+                return set.contains(session) ? null : set;
+            }
             set.remove(session);
             return set.isEmpty() ? null : set;
         });
