@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The edge's clock: every sweep interval it closes connections whose token expired (4001) or that went silent
- * (4010) or stopped reading a full send queue (4008), lapses typing indicators, pings every connection each
- * {@code realtime.websocket.ping-interval}, forgets presence announcements past their TTL, and sends the presence
+ * (4010) or stopped reading a full send queue (4008), lapses typing indicators, pings every connection once
+ * per {@code realtime.websocket.ping-interval} (a share of them in each sweep), forgets presence announcements past their TTL, and sends the presence
  * heartbeat when due. One timer for all sessions instead of one per session keeps the cost flat.
  */
 @ApplicationScoped
@@ -41,7 +41,7 @@ public class Sweeper {
 
     private long timer = -1;
     private long lastHeartbeat = System.nanoTime();
-    private long lastPing = System.nanoTime();
+    private long sweeps;
 
     void start(@Observes StartupEvent event) {
         timer = vertx.setPeriodic(config.sweepInterval().toMillis(), id -> {
@@ -58,10 +58,10 @@ public class Sweeper {
         Instant wallNow = Instant.now();
         long idleLimit = config.idleTimeout().toNanos();
         long slowConsumerLimit = config.limits().slowConsumerAfter().toNanos();
-        boolean ping = now - lastPing >= config.websocket().pingInterval().toNanos();
-        if (ping) {
-            lastPing = now;
-        }
+        // Each connection is pinged once per ping interval, in the sweep of its slot: spread over the interval, so
+        // that 19,000 connections opened at once do not get 19,000 pings (and send as many pongs) in one burst.
+        long slots = Math.max(1, config.websocket().pingInterval().toNanos() / config.sweepInterval().toNanos());
+        long slot = sweeps++ % slots;
         for (Session session : rooms.sessions()) {
             if (session.isClosing()) {
                 continue;
@@ -82,7 +82,7 @@ public class Sweeper {
                 session.close(CloseCodes.IDLE_TIMEOUT, "idle timeout");
             } else {
                 typing.expire(session, now);
-                if (ping) {
+                if (Math.floorMod(session.id().hashCode(), slots) == slot) {
                     session.ping();
                 }
             }
