@@ -253,13 +253,9 @@ public class Gateway {
      */
     private void subscribe(GatewayConnection connection, ClientFrame.Subscribe frame) {
         Session session = connection.session();
-        Room room;
-        try {
-            room = Room.parse(frame.room());
-        } catch (InvalidRoomException e) {
-            // Not the parser's reason: a malformed name must read exactly like a room the user may not enter.
+        Room room = roomOf(connection, frame.id(), frame.room());
+        if (room == null) {
             lifecycle.subscriptionRefused(session, null, ServerFrames.ROOM_NOT_FOUND);
-            refuseRoom(connection, frame.id());
             return;
         }
         if (!access.mayEnter(session, room)) {
@@ -329,11 +325,8 @@ public class Gateway {
 
     private void unsubscribe(GatewayConnection connection, ClientFrame.Unsubscribe frame) {
         Session session = connection.session();
-        Room room;
-        try {
-            room = Room.parse(frame.room());
-        } catch (InvalidRoomException e) {
-            refuseRoom(connection, frame.id());
+        Room room = roomOf(connection, frame.id(), frame.room());
+        if (room == null) {
             return;
         }
         // Idempotent: after the ack the session is not in the room, whether it was before or not.
@@ -344,11 +337,8 @@ public class Gateway {
 
     private void typing(GatewayConnection connection, ClientFrame.Typing frame) {
         Session session = connection.session();
-        Room room;
-        try {
-            room = Room.parse(frame.room());
-        } catch (InvalidRoomException e) {
-            refuseRoom(connection, frame.id());
+        Room room = roomOf(connection, frame.id(), frame.room());
+        if (room == null) {
             return;
         }
         if (!PresenceService.hasPresence(room)) {
@@ -391,6 +381,19 @@ public class Gateway {
                 })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid());
+    }
+
+    /**
+     * The room a frame names, or null once the frame is refused: not the parser's reason, since a malformed name must
+     * read exactly like a room the user may not enter.
+     */
+    private Room roomOf(GatewayConnection connection, String id, String name) {
+        try {
+            return Room.parse(name);
+        } catch (InvalidRoomException e) {
+            refuseRoom(connection, id);
+            return null;
+        }
     }
 
     private void refuseRoom(GatewayConnection connection, String id) {
