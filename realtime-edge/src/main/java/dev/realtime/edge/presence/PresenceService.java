@@ -194,10 +194,12 @@ public class PresenceService {
         synchronized (announcements) {
             Map<String, PresenceSignal> byInstance = announcements.getOrDefault(signal.userId(), Map.of());
             PresenceSignal previous = byInstance.get(signal.instanceId());
-            // Strictly newer: an instance's announcements of a user have increasing times (next()), so an equal time
-            // is this instance's own announcement coming back from the topic, and the one applied locally is kept
-            // (its strings are the session's, not a decoded copy).
-            if (previous == null || signal.at().isAfter(previous.at())) {
+            // An instance's announcements of a user have increasing times while it counts the user (next()), so an
+            // equal time with the same count is this instance's own announcement coming back from the topic: the one
+            // applied locally is kept (its strings are the session's, not a decoded copy). After the user's last
+            // connection here, the next count may start at an equal time: a different count is taken.
+            if (previous == null || signal.at().isAfter(previous.at())
+                    || (signal.at().equals(previous.at()) && signal.connections() != previous.connections())) {
                 Map<String, PresenceSignal> updated = new HashMap<>(byInstance);
                 updated.put(signal.instanceId(), signal);
                 announcements.put(signal.userId(), Map.copyOf(updated));

@@ -125,6 +125,10 @@ public class Gateway {
                     .invoke(resume -> session.send(ServerFrames.resumed(ownRoom.name(), resume)))
                     .replaceWithVoid());
         }
+        if (socket.isClosed()) {
+            // Closed before the close handler was set (it runs in the upgrade's turn today; this does not rely on it).
+            onClose(connection);
+        }
     }
 
     /**
@@ -206,11 +210,14 @@ public class Gateway {
     }
 
     private void onClose(GatewayConnection connection) {
-        connection.closed();
+        if (!connection.markClosed()) {
+            return;
+        }
         Session session = connection.session();
-        typing.stopAll(session);
+        // What must happen whatever fails after it: out of every room, and no longer counted for the user.
         rooms.close(session);
         presence.disconnected(session.user());
+        typing.stopAll(session);
         if (session.serverCloseCode() != 0) {
             lifecycle.closed(session, session.serverCloseCode(), session.serverCloseReason(),
                     ConnectionEventTypes.BY_SERVER);

@@ -48,8 +48,13 @@ final class GatewayConnection implements Session.Connection {
         return true;
     }
 
-    void closed() {
+    /** Marks the connection closed; true the first time only, so its session is cleaned up once. */
+    synchronized boolean markClosed() {
+        if (closed) {
+            return false;
+        }
         closed = true;
+        return true;
     }
 
     @Override
