@@ -20,6 +20,8 @@ public interface EdgeConfig {
 
     WebSocket websocket();
 
+    SocketIo socketio();
+
     Presence presence();
 
     Resume resume();
@@ -72,6 +74,21 @@ public interface EdgeConfig {
         /** The server pings every connection this often: keeps idle connections alive through proxies. */
         @WithDefault("30s")
         Duration pingInterval();
+    }
+
+    /** The Socket.IO endpoint on {@code /socket.io/} (docs/socketio.md); pings follow {@code websocket.ping-interval}. */
+    interface SocketIo {
+        /** How long a client may take to answer a ping before it is considered gone (Engine.IO's pingTimeout). */
+        @WithDefault("20s")
+        Duration pingTimeout();
+
+        /** How long an Engine.IO session may stay without a Socket.IO CONNECT carrying a valid token. */
+        @WithDefault("45s")
+        Duration connectTimeout();
+
+        /** Engine.IO sessions without a CONNECT yet, on this instance; handshakes beyond get 503. */
+        @WithDefault("2000")
+        int maxUnconnected();
     }
 
     interface Limits {

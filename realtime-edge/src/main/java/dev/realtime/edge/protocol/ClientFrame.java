@@ -41,13 +41,18 @@ public sealed interface ClientFrame
     record Invalid(String id, String reason) implements ClientFrame {
     }
 
-    static ClientFrame parse(String text) {
+    public static ClientFrame parse(String text) {
         JsonNode frame;
         try {
             frame = Json.mapper().readTree(text);
         } catch (JsonProcessingException e) {
             return new Invalid(null, "frame is not valid JSON");
         }
+        return of(frame);
+    }
+
+    /** A frame already parsed as JSON (another wire format's payload put into this shape). */
+    public static ClientFrame of(JsonNode frame) {
         if (frame == null || !frame.isObject()) {
             return new Invalid(null, "frame must be a JSON object");
         }

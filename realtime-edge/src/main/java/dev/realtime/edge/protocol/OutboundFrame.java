@@ -2,6 +2,7 @@ package dev.realtime.edge.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 
 /**
  * A server frame, rendered once and encoded once as the bytes of a complete WebSocket text message (RFC 6455,
@@ -19,6 +20,8 @@ public final class OutboundFrame {
 
     private final String text;
     private final byte[] wire;
+    /** This frame in another wire format (Socket.IO's), made once by the first session of that format that sends it. */
+    private volatile OutboundFrame translated;
 
     private OutboundFrame(String text) {
         this.text = text;
@@ -36,6 +39,19 @@ public final class OutboundFrame {
     /** The whole message as it goes on the socket: headers and UTF-8 payload. Never to be modified. */
     public byte[] wire() {
         return wire;
+    }
+
+    /**
+     * This frame translated by {@code translation}, which is applied once per frame: a live event goes to every
+     * Socket.IO session of its room as one translated instance too. The translation must depend on the frame only.
+     */
+    public OutboundFrame translated(UnaryOperator<OutboundFrame> translation) {
+        OutboundFrame done = translated;
+        if (done == null) {
+            done = translation.apply(this);
+            translated = done;
+        }
+        return done;
     }
 
     static byte[] encode(byte[] payload) {

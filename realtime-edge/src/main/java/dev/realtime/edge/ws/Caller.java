@@ -12,10 +12,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * token's expiry and the token itself (for reads on the user's behalf). Never the identity: quarkus-oidc's holds
  * the upgrade's request, the parsed claims and the token several times over.
  */
-record Caller(String subject, String displayName, Set<String> roles, Instant expiresAt, String token) {
+public record Caller(String subject, String displayName, Set<String> roles, Instant expiresAt, String token) {
 
     /** Null when the identity is not a verified JWT's. */
-    static Caller of(SecurityIdentity identity) {
+    public static Caller of(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return null;
         }

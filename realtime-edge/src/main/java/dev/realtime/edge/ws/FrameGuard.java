@@ -1,5 +1,6 @@
 package dev.realtime.edge.ws;
 
+import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.ops.EdgeMetrics;
 import dev.realtime.edge.protocol.OutboundFrame;
 import dev.realtime.edge.rooms.CloseCodes;
@@ -13,17 +14,26 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -49,7 +59,9 @@ import org.jboss.logging.Logger;
  * One instance per connection; everything but {@link #stalledForNanos}, {@link #describe} and
  * {@link #drainSoon} runs on the connection's event loop.
  */
-final class FrameGuard extends ChannelDuplexHandler implements Wire {
+public final class FrameGuard extends ChannelDuplexHandler implements Wire {
+    /** The name Vert.x gives its handler in every connection's pipeline. */
+    private static final String VERTX_HANDLER = "handler";
     static final String NAME = "realtime-edge-frame-guard";
     static final String UTF8_VALIDATOR = "realtime-edge-utf8-validator";
     static final String RESERVED_BITS = "realtime-edge-reserved-bits";
@@ -88,12 +100,12 @@ final class FrameGuard extends ChannelDuplexHandler implements Wire {
         this.label = label;
     }
 
-    InboundBudget inbound() {
+    public InboundBudget inbound() {
         return inbound;
     }
 
     /** How the log names the connection, once it is known (never anything from the token but the user id). */
-    void describe(String label) {
+    public void describe(String label) {
         this.label = label;
     }
 
@@ -101,7 +113,7 @@ final class FrameGuard extends ChannelDuplexHandler implements Wire {
      * How long, at {@code now} (System.nanoTime()), the socket's write buffer has been full without the socket
      * taking a frame; 0 when it is not full. A client that reads, however slowly, keeps this at 0.
      */
-    long stalledForNanos(long now) {
+    public long stalledForNanos(long now) {
         long since = unwritableSince;
         return since == 0 ? 0 : Math.max(0, now - Math.max(since, lastWritten));
     }
@@ -145,7 +157,7 @@ final class FrameGuard extends ChannelDuplexHandler implements Wire {
      * and a listener on every frame and keep a timer per connection; the edge closes silent connections itself
      * ({@code realtime.idle-timeout}, from the pongs to its pings).
      */
-    void upgraded() {
+    public void upgraded() {
         ChannelHandlerContext ctx = context;
         ctx.executor().execute(() -> {
             if (ctx.pipeline().get(IDLE_HANDLER) != null) {
@@ -306,6 +318,48 @@ final class FrameGuard extends ChannelDuplexHandler implements Wire {
         } else {
             written.addListener(done -> ctx.close());
         }
+    }
+
+    /**
+     * Puts a {@link FrameGuard} (and Netty's UTF-8 validator for text frames, ahead of it) into the connection's
+     * pipeline just before Vert.x's handler: Vert.x builds the frame decoder with
+     * {@code closeOnProtocolViolation(false)} and answers pings itself, so the guard is where protocol violations
+     * and control frames are seen. The upgrade replaces the HTTP codec with the frame decoder and encoder in front
+     * of these handlers, and Vert.x's own handler behind them, so all stay in place for the WebSocket. Null for a
+     * connection that is not Vert.x's HTTP/1.1 one.
+     */
+    public static FrameGuard install(HttpServerRequest request, EdgeConfig config, EdgeMetrics metrics) {
+        if (!(request.connection() instanceof ConnectionBase base)
+                || base.channel().pipeline().get(VERTX_HANDLER) == null) {
+            return null;
+        }
+        FrameGuard guard = new FrameGuard(
+                new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()),
+                config.limits().rateViolationsBeforeClose(), metrics, "connection from " + request.remoteAddress());
+        ChannelPipeline pipeline = base.channel().pipeline();
+        // A keep-alive connection whose earlier upgrade was refused already has them: start afresh.
+        for (String name : List.of(FrameGuard.RESERVED_BITS, FrameGuard.UTF8_VALIDATOR, FrameGuard.NAME)) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+        pipeline.addBefore(VERTX_HANDLER, FrameGuard.RESERVED_BITS, new FrameGuard.ReservedBits());
+        pipeline.addBefore(VERTX_HANDLER, FrameGuard.UTF8_VALIDATOR, new Utf8FrameValidator(false));
+        pipeline.addBefore(VERTX_HANDLER, FrameGuard.NAME, guard);
+        return guard;
+    }
+
+    /**
+     * The socket lives on the request's duplicated context, where Quarkus's authentication left the routing context
+     * and the security identity as context locals (and tracing the request's span): the request is over, none of it
+     * may live as long as the connection. Also drops the upgrade's headers, which Vert.x keeps with the socket (the
+     * token among them).
+     */
+    public static void forgetHandshake(Context requestContext, ServerWebSocket socket) {
+        if (requestContext instanceof ContextInternal context && VertxContext.isDuplicatedContext(context)) {
+            context.localContextData().clear();
+        }
+        socket.headers().clear();
     }
 
     /**

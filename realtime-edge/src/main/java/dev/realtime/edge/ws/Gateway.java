@@ -65,13 +65,36 @@ public class Gateway {
     @Inject
     ConnectionEvents lifecycle;
 
-    /** What the upgrade request said that the connection's opened event reports, and its {@code since}. */
-    record Handshake(String origin, String userAgent, String remoteAddress, OptionalLong since) {
+    /** What the upgrade (or handshake) request said that the connection's opened event reports, and its {@code since}. */
+    public record Handshake(String origin, String userAgent, String remoteAddress, OptionalLong since) {
     }
 
-    /** Opens the session of a socket just upgraded, on its event loop. */
+    /** Opens the session of a {@code /ws} socket just upgraded, on its event loop. */
     void open(ServerWebSocket socket, FrameGuard guard, Caller caller, Handshake handshake) {
         GatewayConnection connection = new GatewayConnection(socket);
+        guard.describe("connection " + connection.id() + " of user " + caller.subject());
+        Session session = open(connection, new Session.Socket(guard.inbound(), guard::stalledForNanos, guard), caller,
+                handshake);
+        if (session == null) {
+            return;
+        }
+        guard.upgraded();
+        socket.textMessageHandler(text -> onFrame(connection, ClientFrame.parse(text)));
+        // The server's pings are answered by every live client: that is what keeps an idle connection open.
+        socket.pongHandler(ignored -> session.touch());
+        socket.closeHandler(ignored -> onClose(connection));
+        socket.exceptionHandler(failure -> onFailure(connection, failure));
+        if (socket.isClosed()) {
+            // Closed before the close handler was set (it runs in the upgrade's turn today; this does not rely on it).
+            onClose(connection);
+        }
+    }
+
+    /**
+     * Opens the session of a link on its event loop: the user's automatic rooms, the welcome, a resume of the user's
+     * room when the handshake asked for one. Null when the connection is refused (closed with a close code).
+     */
+    public Session open(GatewayLink connection, Session.Socket socket, Caller caller, Handshake handshake) {
         String subject = caller.subject();
         Room ownRoom;
         try {
@@ -79,31 +102,23 @@ public class Gateway {
         } catch (InvalidRoomException e) {
             // identity-guard refuses such identities on the upgrade (401); this is the last line behind it.
             close(connection, CloseCodes.UNSUPPORTED_SUBJECT, "unsupported subject");
-            return;
+            return null;
         }
         if (!presence.tryConnect(subject, config.limits().maxConnectionsPerUser())) {
             LOG.infof("Refused a connection of user %s: already %d connections on this instance", subject,
                     presence.localConnections(subject));
             lifecycle.refused(connection.id(), subject, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
             close(connection, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
-            return;
+            return null;
         }
-        guard.describe("connection " + connection.id() + " of user " + subject);
-        guard.upgraded();
         Session session = new Session(connection, subject, caller.displayName(), caller.roles(), caller.expiresAt(),
-                new Session.Limits(config.limits().sendQueue()),
-                new Session.Socket(guard.inbound(), guard::stalledForNanos, guard), metrics);
+                new Session.Limits(config.limits().sendQueue()), socket, metrics);
         session.useToken(caller.token());
         // On the connection's event loop, in a turn of its own: the trigger is a write completion, which may run
         // inside a delivery that is still changing the session's state.
         Context loop = Vertx.currentContext();
         session.onCatchUp(behind -> loop.runOnContext(ignored -> catchUp(behind)));
         connection.attach(session);
-        socket.textMessageHandler(text -> onText(connection, text));
-        // The server's pings are answered by every live client: that is what keeps an idle connection open.
-        socket.pongHandler(ignored -> session.touch());
-        socket.closeHandler(ignored -> onClose(connection));
-        socket.exceptionHandler(failure -> onFailure(connection, failure));
         rooms.open(session);
         OptionalLong since = handshake.since();
         lifecycle.opened(session, handshake.origin(), handshake.userAgent(), handshake.remoteAddress(),
@@ -125,22 +140,18 @@ public class Gateway {
                     .invoke(resume -> session.send(ServerFrames.resumed(ownRoom.name(), resume)))
                     .replaceWithVoid());
         }
-        if (socket.isClosed()) {
-            // Closed before the close handler was set (it runs in the upgrade's turn today; this does not rely on it).
-            onClose(connection);
-        }
+        return session;
     }
 
     /**
      * Holds the connection's next frames until {@code answer} completes: the socket is paused (Vert.x buffers what
      * arrives meanwhile, and stops reading the socket when that buffer is full).
      */
-    private static void serially(GatewayConnection connection, Uni<Void> answer) {
-        ServerWebSocket socket = connection.socket();
-        socket.pause();
-        answer.subscribe().with(ignored -> socket.resume(), failure -> {
+    private static void serially(GatewayLink connection, Uni<Void> answer) {
+        connection.pauseFrames();
+        answer.subscribe().with(ignored -> connection.resumeFrames(), failure -> {
             LOG.warnf("Answering a frame of connection %s failed: %s", connection.id(), failure.toString());
-            socket.resume();
+            connection.resumeFrames();
         });
     }
 
@@ -178,7 +189,8 @@ public class Gateway {
         return automatic;
     }
 
-    private void onText(GatewayConnection connection, String text) {
+    /** A frame of the client's, on the connection's event loop. */
+    public void onFrame(GatewayLink connection, ClientFrame frame) {
         Session session = connection.session();
         if (session.isClosing()) {
             return;
@@ -195,7 +207,6 @@ public class Gateway {
             }
             return;
         }
-        ClientFrame frame = ClientFrame.parse(text);
         if (frame instanceof ClientFrame.Subscribe subscribe) {
             subscribe(connection, subscribe);
         } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
@@ -209,7 +220,8 @@ public class Gateway {
         }
     }
 
-    private void onClose(GatewayConnection connection) {
+    /** The connection closed (either side, or the socket dropped): cleans its session up, once. */
+    public void onClose(GatewayLink connection) {
         if (!connection.markClosed()) {
             return;
         }
@@ -223,8 +235,8 @@ public class Gateway {
                     ConnectionEventTypes.BY_SERVER);
         } else {
             // The client's close frame, or none at all (1006: the socket dropped).
-            Short code = connection.socket().closeStatusCode();
-            lifecycle.closed(session, code == null ? 1006 : code, code == null ? null : connection.socket().closeReason(),
+            Integer code = connection.clientCloseCode();
+            lifecycle.closed(session, code == null ? 1006 : code, code == null ? null : connection.clientCloseReason(),
                     ConnectionEventTypes.BY_CLIENT);
         }
     }
@@ -234,7 +246,7 @@ public class Gateway {
      * the client's fault, closed with 1009. Socket failures (a reset) never get here: {@link FrameGuard} closes them
      * quietly, and one that closes without a close handshake is only closed.
      */
-    private void onFailure(GatewayConnection connection, Throwable failure) {
+    private void onFailure(GatewayLink connection, Throwable failure) {
         Session session = connection.session();
         if (failure instanceof HttpClosedException) {
             // The socket closed without a close handshake (the guard closed it after a protocol violation, or the
@@ -258,7 +270,7 @@ public class Gateway {
      * meanwhile), and the ack says whether the replay was complete. The connection's next frame waits until the
      * ack is out, so answers keep the order of the frames.
      */
-    private void subscribe(GatewayConnection connection, ClientFrame.Subscribe frame) {
+    private void subscribe(GatewayLink connection, ClientFrame.Subscribe frame) {
         Session session = connection.session();
         Room room = roomOf(connection, frame.id(), frame.room());
         if (room == null) {
@@ -330,7 +342,7 @@ public class Gateway {
                 PresenceService.hasPresence(room) ? presence.onlineMembers(room) : null, resume);
     }
 
-    private void unsubscribe(GatewayConnection connection, ClientFrame.Unsubscribe frame) {
+    private void unsubscribe(GatewayLink connection, ClientFrame.Unsubscribe frame) {
         Session session = connection.session();
         Room room = roomOf(connection, frame.id(), frame.room());
         if (room == null) {
@@ -342,7 +354,7 @@ public class Gateway {
         session.send(ServerFrames.ack(frame.id(), room.name()));
     }
 
-    private void typing(GatewayConnection connection, ClientFrame.Typing frame) {
+    private void typing(GatewayLink connection, ClientFrame.Typing frame) {
         Session session = connection.session();
         Room room = roomOf(connection, frame.id(), frame.room());
         if (room == null) {
@@ -361,7 +373,7 @@ public class Gateway {
         typing.typing(session, room, frame.typing());
     }
 
-    private void refresh(GatewayConnection connection, ClientFrame.Refresh frame) {
+    private void refresh(GatewayLink connection, ClientFrame.Refresh frame) {
         Session session = connection.session();
         String claimed = unverifiedSubject(frame.token());
         if (claimed == null) {
@@ -394,7 +406,7 @@ public class Gateway {
      * The room a frame names, or null once the frame is refused: not the parser's reason, since a malformed name must
      * read exactly like a room the user may not enter.
      */
-    private Room roomOf(GatewayConnection connection, String id, String name) {
+    private Room roomOf(GatewayLink connection, String id, String name) {
         try {
             return Room.parse(name);
         } catch (InvalidRoomException e) {
@@ -403,7 +415,7 @@ public class Gateway {
         }
     }
 
-    private void refuseRoom(GatewayConnection connection, String id) {
+    private void refuseRoom(GatewayLink connection, String id) {
         refuse(connection, id, ServerFrames.ROOM_NOT_FOUND, ServerFrames.ROOM_NOT_FOUND_MESSAGE);
     }
 
@@ -412,7 +424,7 @@ public class Gateway {
      * code, reason; never the frame, which may hold a token), later ones at DEBUG, so one broken client cannot
      * flood the log.
      */
-    private void refuse(GatewayConnection connection, String id, String code, String reason) {
+    private void refuse(GatewayLink connection, String id, String code, String reason) {
         Session session = connection.session();
         metrics.refused(code);
         if (connection.firstRefusal()) {
@@ -426,7 +438,7 @@ public class Gateway {
     }
 
     /** Closes a connection that has no session (refused right after its upgrade). */
-    private void close(GatewayConnection connection, int code, String reason) {
+    private void close(GatewayLink connection, int code, String reason) {
         metrics.closed(code);
         connection.close(code, reason);
     }

@@ -3,7 +3,6 @@ package dev.realtime.edge.ws;
 import dev.realtime.edge.rooms.Session;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
@@ -11,76 +10,57 @@ import org.jboss.logging.Logger;
  * for it. Nothing of the handshake (request, headers, security identity) is kept: an idle connection's memory is
  * the socket's, the guard's and the session's.
  */
-final class GatewayConnection implements Session.Connection {
+final class GatewayConnection extends GatewayLink {
     private static final Logger LOG = Logger.getLogger(GatewayConnection.class);
     private static final Buffer PING = Buffer.buffer(new byte[0]);
 
-    private final String id = UUID.randomUUID().toString();
     private final ServerWebSocket socket;
-    /** Set by the socket's close handler; read per delivery, so not Vert.x's synchronized isClosed(). */
-    private volatile boolean closed;
-    private Session session;
-    /** Whether a refused frame of this connection was logged at INFO already (event loop only). */
-    private boolean refusalLogged;
 
     GatewayConnection(ServerWebSocket socket) {
         this.socket = socket;
     }
 
-    ServerWebSocket socket() {
-        return socket;
-    }
-
-    Session session() {
-        return session;
-    }
-
-    void attach(Session session) {
-        this.session = session;
-    }
-
-    /** True the first time: the caller logs that refusal at INFO, later ones at DEBUG. */
-    boolean firstRefusal() {
-        if (refusalLogged) {
-            return false;
-        }
-        refusalLogged = true;
-        return true;
-    }
-
-    /** Marks the connection closed; true the first time only, so its session is cleaned up once. */
-    synchronized boolean markClosed() {
-        if (closed) {
-            return false;
-        }
-        closed = true;
-        return true;
+    @Override
+    protected boolean socketClosed() {
+        return socket.isClosed();
     }
 
     @Override
-    public String id() {
-        return id;
+    protected void pauseFrames() {
+        // Vert.x buffers what arrives meanwhile, and stops reading the socket when that buffer is full.
+        socket.pause();
     }
 
     @Override
-    public boolean isOpen() {
-        return !closed;
+    protected void resumeFrames() {
+        socket.resume();
+    }
+
+    @Override
+    protected Integer clientCloseCode() {
+        Short code = socket.closeStatusCode();
+        return code == null ? null : (int) code;
+    }
+
+    @Override
+    protected String clientCloseReason() {
+        return socket.closeReason();
     }
 
     @Override
     public void ping() {
-        if (!closed) {
+        if (isOpen()) {
             socket.writePing(PING);
         }
     }
 
     @Override
     public void close(int code, String reason) {
-        if (closed || socket.isClosed()) {
+        if (!isOpen() || socket.isClosed()) {
             // The client, or the frame guard, was first.
             return;
         }
         socket.close((short) code, reason).onFailure(
-                failure -> LOG.debugf("Closing connection %s failed: %s", id, failure.toString()));
+                failure -> LOG.debugf("Closing connection %s failed: %s", id(), failure.toString()));
     }
 }

@@ -42,7 +42,6 @@ import org.jboss.logging.Logger;
 public class GatewayRoute {
     static final String PATH = "/ws";
     /** The name Vert.x gives its handler in every connection's pipeline. */
-    private static final String VERTX_HANDLER = "handler";
     private static final Logger LOG = Logger.getLogger(GatewayRoute.class);
 
     @Inject
@@ -94,7 +93,7 @@ public class GatewayRoute {
             refuse(routing, 401, "unauthorized", "Unauthorized", null);
             return;
         }
-        FrameGuard guard = installGuard(request);
+        FrameGuard guard = FrameGuard.install(request, config, metrics);
         if (guard == null) {
             refuse(routing, 400, "invalid-request", "Invalid request", "WebSocket upgrades need HTTP/1.1.");
             return;
@@ -109,51 +108,9 @@ public class GatewayRoute {
                 return;
             }
             ServerWebSocket socket = upgraded.result();
-            forgetHandshake(requestContext, socket);
+            FrameGuard.forgetHandshake(requestContext, socket);
             gateway.open(socket, guard, caller, handshake);
         });
-    }
-
-    /**
-     * Puts a {@link FrameGuard} (and Netty's UTF-8 validator for text frames, ahead of it) into the connection's
-     * pipeline just before Vert.x's handler: Vert.x builds the frame decoder with
-     * {@code closeOnProtocolViolation(false)} and answers pings itself, so the guard is where protocol violations
-     * and control frames are seen. The upgrade replaces the HTTP codec with the frame decoder and encoder in front
-     * of these handlers, and Vert.x's own handler behind them, so all stay in place for the WebSocket. Null for a
-     * connection that is not Vert.x's HTTP/1.1 one.
-     */
-    private FrameGuard installGuard(HttpServerRequest request) {
-        if (!(request.connection() instanceof ConnectionBase base)
-                || base.channel().pipeline().get(VERTX_HANDLER) == null) {
-            return null;
-        }
-        FrameGuard guard = new FrameGuard(
-                new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()),
-                config.limits().rateViolationsBeforeClose(), metrics, "connection from " + request.remoteAddress());
-        ChannelPipeline pipeline = base.channel().pipeline();
-        // A keep-alive connection whose earlier upgrade was refused already has them: start afresh.
-        for (String name : List.of(FrameGuard.RESERVED_BITS, FrameGuard.UTF8_VALIDATOR, FrameGuard.NAME)) {
-            if (pipeline.get(name) != null) {
-                pipeline.remove(name);
-            }
-        }
-        pipeline.addBefore(VERTX_HANDLER, FrameGuard.RESERVED_BITS, new FrameGuard.ReservedBits());
-        pipeline.addBefore(VERTX_HANDLER, FrameGuard.UTF8_VALIDATOR, new Utf8FrameValidator(false));
-        pipeline.addBefore(VERTX_HANDLER, FrameGuard.NAME, guard);
-        return guard;
-    }
-
-    /**
-     * The socket lives on the request's duplicated context, where Quarkus's authentication left the routing context
-     * and the security identity as context locals (and tracing the request's span): the request is over, none of it
-     * may live as long as the connection. Also drops the upgrade's headers, which Vert.x keeps with the socket (the
-     * token among them).
-     */
-    private static void forgetHandshake(Context requestContext, ServerWebSocket socket) {
-        if (requestContext instanceof ContextInternal context && VertxContext.isDuplicatedContext(context)) {
-            context.localContextData().clear();
-        }
-        socket.headers().clear();
     }
 
     private static void refuse(RoutingContext routing, int status, String slug, String title, String detail) {

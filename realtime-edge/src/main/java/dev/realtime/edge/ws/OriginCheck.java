@@ -19,7 +19,7 @@ public class OriginCheck {
     @Inject
     EdgeConfig config;
 
-    boolean allows(String origin) {
+    public boolean allows(String origin) {
         if (origin == null) {
             return true;
         }

@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class StartupUpgradeGate {
     /** Seconds a refused client waits before it tries again. */
-    static final String RETRY_AFTER_SECONDS = "2";
+    public static final String RETRY_AFTER_SECONDS = "2";
 
     @Inject
     MembershipService memberships;
@@ -24,7 +24,7 @@ public class StartupUpgradeGate {
         draining = true;
     }
 
-    boolean open() {
+    public boolean open() {
         return memberships.caughtUp() && !draining;
     }
 }

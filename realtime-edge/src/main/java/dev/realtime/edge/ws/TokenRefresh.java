@@ -24,7 +24,7 @@ public class TokenRefresh {
     IdentityProviderManager identities;
 
     /** The verified identity, or a failure when the token is not good for this service. */
-    Uni<SecurityIdentity> verify(String token) {
+    public Uni<SecurityIdentity> verify(String token) {
         return identities.authenticate(new Request(new AccessTokenCredential(token)));
     }
 

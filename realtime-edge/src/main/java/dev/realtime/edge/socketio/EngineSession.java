@@ -1,0 +1,424 @@
+package dev.realtime.edge.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.events.Json;
+import dev.realtime.edge.protocol.OutboundFrame;
+import dev.realtime.edge.rooms.CloseCodes;
+import dev.realtime.edge.rooms.InboundBudget;
+import dev.realtime.edge.rooms.Session;
+import dev.realtime.edge.rooms.Wire;
+import dev.realtime.edge.ws.Caller;
+import dev.realtime.edge.ws.Gateway;
+import dev.realtime.edge.ws.GatewayLink;
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayDeque;
+import java.util.Set;
+import java.util.function.LongUnaryOperator;
+import org.jboss.logging.Logger;
+
+/**
+ * One Engine.IO session (a {@code sid}) and, once its Socket.IO CONNECT carried a valid token, the edge session of
+ * the default namespace: {@link Gateway} runs the same protocol over it as over {@code /ws}; {@link SocketIoPackets}
+ * translates. Everything here runs on the session's home event loop (the WebSocket's, or the handshake request's for
+ * polling).
+ */
+final class EngineSession extends GatewayLink {
+    private static final Logger LOG = Logger.getLogger(EngineSession.class);
+    private static final OutboundFrame PING = OutboundFrame.text("2");
+    private static final OutboundFrame CLOSE = OutboundFrame.text("1");
+    private static final OutboundFrame DISCONNECT = OutboundFrame.text("41");
+    /**
+     * Closes after which the client must not simply reconnect (a fresh token, or a decision of the app, is needed):
+     * Socket.IO's DISCONNECT, which stops socket.io-client's reconnection. After any other close it reconnects.
+     */
+    private static final Set<Integer> FINAL_CLOSES = Set.of(CloseCodes.AUTHENTICATION_EXPIRED,
+            CloseCodes.DISCONNECTED_BY_SERVICE, CloseCodes.TOO_MANY_CONNECTIONS, CloseCodes.UNSUPPORTED_SUBJECT);
+
+    private final String sid;
+    private final SocketIoEngine engine;
+    private final Context home;
+    private final InboundBudget inbound;
+    /** The transport's wire: a WebSocket's frame guard, or the polling wire. */
+    private final Wire transport;
+    private final PollingWire polling;
+    private final ServerWebSocket webSocket;
+    private final LongUnaryOperator stalledFor;
+    private final Gateway.Handshake handshake;
+    private final long createdAt = System.nanoTime();
+    /** The identity the handshake's Authorization header proved, if any; used when CONNECT carries no token. */
+    private Caller handshakeCaller;
+    private boolean connecting;
+    private volatile boolean connected;
+    private boolean paused;
+    private ArrayDeque<String> waiting;
+    private volatile boolean engineClosed;
+    private long closedAt;
+    private Integer clientCloseCode;
+    private String clientCloseReason;
+    private boolean violationLogged;
+    /** Whether the engine's count of sessions without CONNECT was already told this one closed. */
+    private boolean countedClosed;
+
+    private EngineSession(SocketIoEngine engine, String sid, Context home, Wire transport, PollingWire polling,
+            ServerWebSocket webSocket, LongUnaryOperator stalledFor, Caller handshakeCaller,
+            Gateway.Handshake handshake) {
+        this.engine = engine;
+        this.sid = sid;
+        this.home = home;
+        this.transport = transport;
+        this.polling = polling;
+        this.webSocket = webSocket;
+        this.stalledFor = stalledFor;
+        this.handshakeCaller = handshakeCaller;
+        this.handshake = handshake;
+        this.inbound = engine.newInboundBudget();
+    }
+
+    static EngineSession polling(SocketIoEngine engine, String sid, Context home, Caller caller,
+            Gateway.Handshake handshake) {
+        PollingWire wire = new PollingWire(home);
+        return new EngineSession(engine, sid, home, wire, wire, null, wire::stalledForNanos, caller, handshake);
+    }
+
+    static EngineSession webSocket(SocketIoEngine engine, String sid, Context home, ServerWebSocket socket,
+            Wire guard, LongUnaryOperator stalledFor, Caller caller, Gateway.Handshake handshake) {
+        return new EngineSession(engine, sid, home, guard, null, socket, stalledFor, caller, handshake);
+    }
+
+    String sid() {
+        return sid;
+    }
+
+    Context home() {
+        return home;
+    }
+
+    boolean isPolling() {
+        return polling != null;
+    }
+
+    boolean isConnected() {
+        return connected;
+    }
+
+    /** True the first time only. */
+    boolean countedClosed() {
+        boolean was = countedClosed;
+        countedClosed = true;
+        return was;
+    }
+
+    boolean isEngineClosed() {
+        return engineClosed;
+    }
+
+    /** Sends the open packet; the first packet of every transport. */
+    void sendOpen(String openPacket) {
+        writeNow(OutboundFrame.text(openPacket));
+    }
+
+    // ---- inbound, on the home loop ----
+
+    /** One Engine.IO packet from the client (a WebSocket message, or one packet of a POST's payload). */
+    void onPacket(String text) {
+        if (engineClosed) {
+            return;
+        }
+        if (paused) {
+            if (waiting == null) {
+                waiting = new ArrayDeque<>();
+            }
+            if (waiting.size() >= engine.maxWaitingPackets()) {
+                violation("too many packets while an answer was pending");
+                return;
+            }
+            waiting.add(text);
+            return;
+        }
+        handle(text);
+    }
+
+    private void handle(String text) {
+        char type = text.isEmpty() ? '?' : text.charAt(0);
+        switch (type) {
+            case '4' -> message(text.substring(1));
+            case '3' -> {
+                // The answer to the server's ping: what keeps the session alive.
+                if (withinBudget()) {
+                    Session session = session();
+                    if (session != null) {
+                        session.touch();
+                    }
+                }
+            }
+            case '6' -> withinBudget();
+            case '1' -> closedByClient(1000, null);
+            case '2' -> violation("a ping from the client; in Engine.IO v4 the server pings");
+            default -> violation("unknown Engine.IO packet type");
+        }
+    }
+
+    private void message(String payload) {
+        SocketIoPackets.Packet packet;
+        try {
+            packet = SocketIoPackets.parse(payload);
+        } catch (SocketIoPackets.MalformedPacketException e) {
+            violation(e.getMessage());
+            return;
+        }
+        if (!SocketIoPackets.DEFAULT_NAMESPACE.equals(packet.namespace())) {
+            if (packet.type() == SocketIoPackets.CONNECT && withinBudget()) {
+                writeNow(SocketIoPackets.connectError(packet.namespace(), "Invalid namespace", null));
+            }
+            return;
+        }
+        switch (packet.type()) {
+            case SocketIoPackets.CONNECT -> connect(packet.data());
+            case SocketIoPackets.DISCONNECT -> closedByClient(1000, "client namespace disconnect");
+            case SocketIoPackets.EVENT -> {
+                if (session() == null) {
+                    violation("an event before CONNECT");
+                    return;
+                }
+                engine.gateway().onFrame(this, SocketIoPackets.clientFrame(packet));
+            }
+            default -> withinBudget(); // ACK: the edge asks for none; ignored.
+        }
+    }
+
+    private void connect(JsonNode auth) {
+        if (connecting || session() != null || !withinBudget()) {
+            // A second CONNECT for the namespace is ignored, as by the reference server.
+            return;
+        }
+        JsonNode token = auth == null ? null : auth.get("token");
+        if (token != null && token.isTextual() && !token.asText().isBlank()) {
+            connecting = true;
+            pauseFrames();
+            engine.tokens().verify(token.asText()).subscribe().with(
+                    identity -> home.runOnContext(ignored -> connected(Caller.of(identity))),
+                    failure -> home.runOnContext(ignored -> connected(null)));
+        } else if (handshakeCaller != null) {
+            connected(handshakeCaller);
+        } else {
+            refuseConnect("no token: send auth.token", "token.missing");
+        }
+    }
+
+    private void connected(Caller caller) {
+        connecting = false;
+        if (engineClosed) {
+            return;
+        }
+        if (caller == null) {
+            refuseConnect("token is not valid", "token.invalid");
+            resumeFrames();
+            return;
+        }
+        handshakeCaller = null;
+        Session session = engine.gateway().open(this,
+                new Session.Socket(inbound, stalledFor, new SocketIoWire(transport, id())), caller, handshake);
+        if (session != null) {
+            connected = true;
+            engine.connected(this);
+        }
+        resumeFrames();
+    }
+
+    private void refuseConnect(String message, String code) {
+        LOG.infof("Refused a Socket.IO CONNECT on %s: %s", handshake.remoteAddress(), message);
+        writeNow(SocketIoPackets.connectError(SocketIoPackets.DEFAULT_NAMESPACE, message, code));
+    }
+
+    private boolean withinBudget() {
+        int refusedInARow = inbound.take();
+        if (refusedInARow == 0) {
+            return true;
+        }
+        if (refusedInARow >= engine.violationsBeforeClose()) {
+            LOG.infof("Closing Socket.IO connection %s: kept sending over its rate limit", id());
+            close(CloseCodes.RATE_LIMITED, "rate limit exceeded");
+        }
+        return false;
+    }
+
+    /**
+     * A packet that is not Engine.IO v4 / Socket.IO v5: the specifications close the connection. One INFO line per
+     * connection, never the packet (it may hold a token).
+     */
+    private void violation(String why) {
+        if (!violationLogged) {
+            violationLogged = true;
+            LOG.infof("Closing Socket.IO connection %s from %s: protocol violation (%s)", id(), handshake.remoteAddress(), why);
+        }
+        engine.metrics().refused("socketio.protocol");
+        closeEngine(null, false);
+    }
+
+    private void closedByClient(int code, String reason) {
+        clientCloseCode = code;
+        clientCloseReason = reason;
+        closeEngine(null, false);
+    }
+
+    // ---- polling transport, on the home loop ----
+
+    /** A GET of the polling transport: parked until packets wait. False when it is refused (a second GET). */
+    boolean poll(HttpServerResponse response) {
+        if (polling.hasParked()) {
+            violation("a second GET while one was pending");
+            return false;
+        }
+        // Before parking: a GET that packets wait for is answered at once.
+        response.closeHandler(ignored -> home.runOnContext(nothing -> {
+            // Also told when an answered GET's HTTP/2 stream ends: only a GET still parked was aborted.
+            if (polling.unpark(response) && !engineClosed) {
+                LOG.debugf("Socket.IO connection %s: its GET was aborted", id());
+                transportClosed(null, null);
+            }
+        }));
+        polling.park(response);
+        return true;
+    }
+
+    /** The packets of a POST of the polling transport; false when one broke the protocol (the session is closed). */
+    boolean post(String payload) {
+        int start = 0;
+        while (!engineClosed && start <= payload.length()) {
+            int end = payload.indexOf(PollingWire.SEPARATOR, start);
+            if (end < 0) {
+                end = payload.length();
+            }
+            String packet = payload.substring(start, end);
+            if (packet.startsWith("b")) {
+                violation("a binary packet");
+            } else {
+                onPacket(packet);
+            }
+            start = end + 1;
+        }
+        return !engineClosed;
+    }
+
+    /** Whether the polling wire handed out everything (a closed session can be forgotten then). */
+    boolean drained() {
+        return polling == null || polling.drained();
+    }
+
+    // ---- the session's connection ----
+
+    @Override
+    protected boolean socketClosed() {
+        return engineClosed;
+    }
+
+    @Override
+    protected void pauseFrames() {
+        paused = true;
+    }
+
+    @Override
+    protected void resumeFrames() {
+        home.runOnContext(ignored -> {
+            paused = false;
+            while (!paused && !engineClosed && waiting != null && !waiting.isEmpty()) {
+                handle(waiting.poll());
+            }
+        });
+    }
+
+    @Override
+    protected Integer clientCloseCode() {
+        return clientCloseCode;
+    }
+
+    @Override
+    protected String clientCloseReason() {
+        return clientCloseReason;
+    }
+
+    /** Engine.IO's heartbeat: the server pings, the client answers {@code 3}. */
+    @Override
+    public void ping() {
+        home.runOnContext(ignored -> {
+            if (!engineClosed) {
+                writeNow(PING);
+            }
+        });
+    }
+
+    /**
+     * The edge closes the session: the client is told the native close code ({@code realtime:close}), then, for a
+     * close after which it must not simply reconnect, Socket.IO's DISCONNECT; then the Engine.IO session ends.
+     */
+    @Override
+    public void close(int code, String reason) {
+        if (engineClosed) {
+            return;
+        }
+        transport.write(SocketIoPackets.event("realtime:close",
+                Json.mapper().createObjectNode().put("code", code).put("reason", reason)), null);
+        if (FINAL_CLOSES.contains(code)) {
+            transport.write(DISCONNECT, null);
+        }
+        closeEngine(code, true);
+    }
+
+    /** The transport below ended (the WebSocket closed, the parked GET was aborted). */
+    void transportClosed(Integer code, String reason) {
+        if (clientCloseCode == null) {
+            clientCloseCode = code;
+            clientCloseReason = reason;
+        }
+        if (!engineClosed) {
+            closeEngine(null, false);
+        } else {
+            cleanUp();
+        }
+    }
+
+    private void closeEngine(Integer code, boolean byServer) {
+        if (engineClosed) {
+            return;
+        }
+        engineClosed = true;
+        closedAt = System.nanoTime();
+        waiting = null;
+        if (polling != null) {
+            polling.write(CLOSE, null);
+            polling.close();
+        } else {
+            transport.flush();
+            if (!webSocket.isClosed()) {
+                webSocket.close((short) 1000, byServer && code != null ? "closed (" + code + ")" : null);
+            }
+        }
+        cleanUp();
+    }
+
+    private void cleanUp() {
+        if (session() != null) {
+            engine.gateway().onClose(this);
+        } else {
+            markClosed();
+        }
+        engine.closed(this);
+    }
+
+    /** On the home loop, from the engine's sweep: the CONNECT timeout; true once the session can be forgotten. */
+    boolean sweep(long now) {
+        if (!engineClosed && !connected && !connecting && now - createdAt > engine.connectTimeoutNanos()) {
+            LOG.debugf("Closing Socket.IO connection %s: no CONNECT within the timeout", id());
+            closeEngine(null, true);
+        }
+        return engineClosed && (drained() || now - closedAt > engine.closedGraceNanos());
+    }
+
+    /** A packet outside the session's queue (open, ping, CONNECT refusals), written and flushed now. */
+    private void writeNow(OutboundFrame packet) {
+        transport.write(packet, null);
+        transport.flush();
+    }
+}
