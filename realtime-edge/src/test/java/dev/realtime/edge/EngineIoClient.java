@@ -30,7 +30,7 @@ final class EngineIoClient implements AutoCloseable {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final URI base;
-    private final boolean polling;
+    private boolean polling;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private WebSocket webSocket;
@@ -65,6 +65,49 @@ final class EngineIoClient implements AutoCloseable {
         open = Json.mapper().readTree(first.substring(1));
         sid = open.path("sid").asText();
         received.addAll(packets.subList(1, packets.size()));
+    }
+
+    /**
+     * Engine.IO's upgrade of this polling session: a WebSocket with the sid, {@code 2probe} answered {@code 3probe};
+     * then {@code beforeSwitch} runs (the test's last polls, say) and {@code 5} moves the session to the WebSocket.
+     * Packets that arrive on the WebSocket are read after those buffered from polling.
+     */
+    void upgrade(ThrowingRunnable beforeSwitch) throws Exception {
+        URI uri = URI.create(uri("websocket", sid).toString().replaceFirst("^http", "ws"));
+        BlockingQueue<String> polled = new LinkedBlockingQueue<>(received);
+        received.clear();
+        webSocket = HTTP.newWebSocketBuilder().buildAsync(uri, listener()).get(10, TimeUnit.SECONDS);
+        webSocket.sendText("2probe", true).get(10, TimeUnit.SECONDS);
+        String probe = received.poll(Edge.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals("3probe", probe);
+        BlockingQueue<String> onSocket = new LinkedBlockingQueue<>(received);
+        received.clear();
+        received.addAll(polled);
+        beforeSwitch.run();
+        polled = new LinkedBlockingQueue<>(received);
+        received.clear();
+        received.addAll(polled);
+        received.addAll(onSocket);
+        webSocket.sendText("5", true).get(10, TimeUnit.SECONDS);
+        polling = false;
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** Reads the polling transport (a GET per call) until a GET answers with a noop, keeping the packets. */
+    void pollUntilNoop() throws Exception {
+        while (true) {
+            HttpResponse<String> poll = get(uri("polling", sid));
+            assertEquals(200, poll.statusCode(), poll.body());
+            List<String> packets = split(poll.body());
+            boolean noop = packets.remove("6");
+            received.addAll(packets);
+            if (noop) {
+                return;
+            }
+        }
     }
 
     JsonNode open() {

@@ -71,7 +71,7 @@ class SocketIoProtocolTest {
         try (EngineIoClient client = EngineIoClient.polling(http)) {
             JsonNode open = client.open();
             assertEquals(22, client.sid().length(), "128 random bits, base64url");
-            assertEquals("[]", open.path("upgrades").toString());
+            assertEquals("[\"websocket\"]", open.path("upgrades").toString());
             assertEquals(30000, open.path("pingInterval").asInt());
             assertEquals(20000, open.path("pingTimeout").asInt());
             assertEquals(16384, open.path("maxPayload").asInt());
@@ -173,6 +173,43 @@ class SocketIoProtocolTest {
             JsonNode typing = eventArguments(annClient.awaitPrefix("42[\"typing\""));
             assertEquals(bo, typing.get(1).path("user").asText());
             assertTrue(typing.get(1).path("typing").asBoolean());
+        }
+    }
+
+    @Test
+    void aPollingSessionUpgradesToAWebSocketWithoutLosingOrReorderingABurst() throws Exception {
+        String dee = Edge.unique("dee");
+        Room room = conversationOf(dee);
+        int burst = 300;
+        try (EngineIoClient client = EngineIoClient.polling(http)) {
+            assertEquals("[\"websocket\"]", client.open().path("upgrades").toString());
+            client.send(connectPacket(dee));
+            client.awaitPrefix("40{");
+            client.send("421[\"room:join\",{\"room\":\"" + room.name() + "\"}]");
+            client.awaitPrefix("431");
+            for (int seq = 1; seq <= burst / 3; seq++) {
+                Edge.publish(Topics.CHAT_EVENTS, Edge.message(room, seq, dee, "m" + seq));
+            }
+            for (int seq = 1; seq <= burst / 3; seq++) {
+                JsonNode event = eventArguments(client.awaitPrefix("42[\"message:new\"")).get(1);
+                assertEquals(seq, event.path("seq").asLong(), "over polling");
+            }
+            Thread publisher = new Thread(() -> {
+                for (int seq = burst / 3 + 1; seq <= burst; seq++) {
+                    Edge.publish(Topics.CHAT_EVENTS, Edge.message(room, seq, dee, "m" + seq));
+                }
+            });
+            publisher.start();
+            // The switch happens while the rest of the burst is being published and delivered.
+            client.upgrade(client::pollUntilNoop);
+            publisher.join();
+            for (int seq = burst / 3 + 1; seq <= burst; seq++) {
+                JsonNode event = eventArguments(client.awaitPrefix("42[\"message:new\"")).get(1);
+                assertEquals(seq, event.path("seq").asLong(), "every event once, in order, across the switch");
+            }
+            assertError(EngineIoClient.get(client.uri("polling", client.sid())), 400, 3);
+            client.send("421[\"room:leave\",{\"room\":\"" + room.name() + "\"}]");
+            assertTrue(json(client.awaitPrefix("431").substring(3)).get(0).path("ok").asBoolean());
         }
     }
 

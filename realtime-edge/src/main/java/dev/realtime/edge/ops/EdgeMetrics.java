@@ -24,6 +24,18 @@ public class EdgeMetrics {
         catchUpCounter();
         CloseCodes.ALL.forEach(this::closeCounter);
         ServerFrames.REFUSAL_CODES.forEach(this::refusedCounter);
+        socketIoUpgradeCounter();
+    }
+
+    /** A Socket.IO session moved from HTTP long-polling to a WebSocket. */
+    public void socketIoUpgraded() {
+        socketIoUpgradeCounter().increment();
+    }
+
+    private Counter socketIoUpgradeCounter() {
+        return Counter.builder("realtime.edge.socketio.upgrades")
+                .description("Socket.IO sessions upgraded from HTTP long-polling to a WebSocket")
+                .register(meters);
     }
 
     public void sendQueueOverflow() {

@@ -8,12 +8,15 @@ import dev.realtime.edge.rooms.InboundBudget;
 import dev.realtime.edge.rooms.Session;
 import dev.realtime.edge.rooms.Wire;
 import dev.realtime.edge.ws.Caller;
+import dev.realtime.edge.ws.FrameGuard;
 import dev.realtime.edge.ws.Gateway;
 import dev.realtime.edge.ws.GatewayLink;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.LongUnaryOperator;
 import org.jboss.logging.Logger;
@@ -38,13 +41,21 @@ final class EngineSession extends GatewayLink {
 
     private final String sid;
     private final SocketIoEngine engine;
-    private final Context home;
+    /**
+     * The event loop everything of this session runs on: the polling session's (that of its handshake), then, once
+     * upgraded, the WebSocket's. Changed once, on the old loop, after which work that lands there moves on.
+     */
+    private volatile Context home;
     private final InboundBudget inbound;
-    /** The transport's wire: a WebSocket's frame guard, or the polling wire. */
-    private final Wire transport;
+    /** The transport's wire: the polling wire, or a WebSocket's frame guard. */
+    private volatile Wire transport;
+    /** The polling transport this session started on; null for a session opened over a WebSocket. */
     private final PollingWire polling;
-    private final ServerWebSocket webSocket;
-    private final LongUnaryOperator stalledFor;
+    private volatile boolean upgraded;
+    /** The WebSocket probing for an upgrade, while it does. */
+    private ServerWebSocket probe;
+    private volatile ServerWebSocket webSocket;
+    private volatile LongUnaryOperator stalledFor;
     private final Gateway.Handshake handshake;
     private final long createdAt = System.nanoTime();
     /** The identity the handshake's Authorization header proved, if any; used when CONNECT carries no token. */
@@ -61,16 +72,15 @@ final class EngineSession extends GatewayLink {
     /** Whether the engine's count of sessions without CONNECT was already told this one closed. */
     private boolean countedClosed;
 
-    private EngineSession(SocketIoEngine engine, String sid, Context home, Wire transport, PollingWire polling,
-            ServerWebSocket webSocket, LongUnaryOperator stalledFor, Caller handshakeCaller,
-            Gateway.Handshake handshake) {
+    private EngineSession(SocketIoEngine engine, String sid, Context home, boolean polling,
+            ServerWebSocket webSocket, FrameGuard guard, Caller handshakeCaller, Gateway.Handshake handshake) {
         this.engine = engine;
         this.sid = sid;
         this.home = home;
-        this.transport = transport;
-        this.polling = polling;
+        this.polling = polling ? new PollingWire(this) : null;
+        this.transport = polling ? this.polling : guard;
+        this.stalledFor = polling ? this.polling::stalledForNanos : guard::stalledForNanos;
         this.webSocket = webSocket;
-        this.stalledFor = stalledFor;
         this.handshakeCaller = handshakeCaller;
         this.handshake = handshake;
         this.inbound = engine.newInboundBudget();
@@ -78,25 +88,37 @@ final class EngineSession extends GatewayLink {
 
     static EngineSession polling(SocketIoEngine engine, String sid, Context home, Caller caller,
             Gateway.Handshake handshake) {
-        PollingWire wire = new PollingWire(home);
-        return new EngineSession(engine, sid, home, wire, wire, null, wire::stalledForNanos, caller, handshake);
+        return new EngineSession(engine, sid, home, true, null, null, caller, handshake);
     }
 
     static EngineSession webSocket(SocketIoEngine engine, String sid, Context home, ServerWebSocket socket,
-            Wire guard, LongUnaryOperator stalledFor, Caller caller, Gateway.Handshake handshake) {
-        return new EngineSession(engine, sid, home, guard, null, socket, stalledFor, caller, handshake);
+            FrameGuard guard, Caller caller, Gateway.Handshake handshake) {
+        return new EngineSession(engine, sid, home, false, socket, guard, caller, handshake);
+    }
+
+    /** Runs {@code work} on the session's event loop; work that lands on a loop the session left moves on. */
+    void runOnHome(Runnable work) {
+        Context target = home;
+        target.runOnContext(ignored -> {
+            if (home == target) {
+                work.run();
+            } else {
+                runOnHome(work);
+            }
+        });
+    }
+
+    /** The wire the session's frames go out on now. */
+    Wire transport() {
+        return transport;
     }
 
     String sid() {
         return sid;
     }
 
-    Context home() {
-        return home;
-    }
-
     boolean isPolling() {
-        return polling != null;
+        return polling != null && !upgraded;
     }
 
     boolean isConnected() {
@@ -197,9 +219,9 @@ final class EngineSession extends GatewayLink {
         if (token != null && token.isTextual() && !token.asText().isBlank()) {
             connecting = true;
             pauseFrames();
-            engine.tokens().verify(token.asText()).subscribe().with(
-                    identity -> home.runOnContext(ignored -> connected(Caller.of(identity))),
-                    failure -> home.runOnContext(ignored -> connected(null)));
+                engine.tokens().verify(token.asText()).subscribe().with(
+                    identity -> runOnHome(() -> connected(Caller.of(identity))),
+                    failure -> runOnHome(() -> connected(null)));
         } else if (handshakeCaller != null) {
             connected(handshakeCaller);
         } else {
@@ -219,7 +241,8 @@ final class EngineSession extends GatewayLink {
         }
         handshakeCaller = null;
         Session session = engine.gateway().open(this,
-                new Session.Socket(inbound, stalledFor, new SocketIoWire(transport, id())), caller, handshake);
+                new Session.Socket(inbound, now -> stalledFor.applyAsLong(now), new SocketIoWire(this, id())), caller,
+                handshake);
         if (session != null) {
             connected = true;
             engine.connected(this);
@@ -272,7 +295,7 @@ final class EngineSession extends GatewayLink {
             return false;
         }
         // Before parking: a GET that packets wait for is answered at once.
-        response.closeHandler(ignored -> home.runOnContext(nothing -> {
+        response.closeHandler(ignored -> runOnHome(() -> {
             // Also told when an answered GET's HTTP/2 stream ends: only a GET still parked was aborted.
             if (polling.unpark(response) && !engineClosed) {
                 LOG.debugf("Socket.IO connection %s: its GET was aborted", id());
@@ -304,7 +327,94 @@ final class EngineSession extends GatewayLink {
 
     /** Whether the polling wire handed out everything (a closed session can be forgotten then). */
     boolean drained() {
-        return polling == null || polling.drained();
+        return !isPolling() || polling.drained();
+    }
+
+    // ---- upgrade from polling to a WebSocket, Engine.IO's probe ----
+
+    /**
+     * A WebSocket of this polling session's client, just opened with its sid, on the socket's event loop: the
+     * client probes ({@code 2probe} → {@code 3probe}), the server ends the parked GET with a noop so the client can
+     * pause polling, then the client's {@code 5} switches the session over. False when the session cannot upgrade.
+     */
+    boolean probe(ServerWebSocket socket, FrameGuard guard) {
+        Context socketLoop = io.vertx.core.Vertx.currentContext();
+        synchronized (this) {
+            if (!isPolling() || engineClosed || probe != null) {
+                return false;
+            }
+            probe = socket;
+        }
+        long timeout = socketLoop.owner().setTimer(engine.upgradeTimeoutMillis(), id -> {
+            if (!upgraded && !socket.isClosed()) {
+                LOG.debugf("Socket.IO connection %s: an upgrade probe timed out", id());
+                socket.close((short) 1000);
+            }
+        });
+        socket.textMessageHandler(text -> {
+            if (upgraded && webSocket == socket) {
+                onPacket(text);
+            } else if ("2probe".equals(text)) {
+                guard.write(OutboundFrame.text("3probe"), null);
+                guard.flush();
+                runOnHome(() -> {
+                    if (isPolling()) {
+                        polling.upgrading();
+                    }
+                });
+            } else if ("5".equals(text)) {
+                socketLoop.owner().cancelTimer(timeout);
+                // What the client sends next waits until the session has moved to this socket's loop.
+                socket.pause();
+                runOnHome(() -> upgradeTo(socket, guard, socketLoop));
+            } else {
+                LOG.debugf("Socket.IO connection %s: a probe sent something else than 2probe or 5", id());
+                socket.close((short) 1002);
+            }
+        });
+        socket.closeHandler(ignored -> {
+            if (webSocket == socket) {
+                Short code = socket.closeStatusCode();
+                runOnHome(() -> transportClosed(code == null ? null : (int) code, socket.closeReason()));
+            } else {
+                synchronized (this) {
+                    if (probe == socket) {
+                        probe = null;
+                    }
+                }
+            }
+        });
+        socket.exceptionHandler(failure -> LOG.debugf("Socket.IO connection %s: %s", id(), failure.toString()));
+        return true;
+    }
+
+    /**
+     * On the polling loop: the session moves to the WebSocket. What the polling wire had pending is written on the
+     * socket first, in a task queued on the socket's loop before any drain of the session can be (the home changes
+     * after it): frames are never written from two loops at once and keep their order.
+     */
+    private void upgradeTo(ServerWebSocket socket, FrameGuard guard, Context socketLoop) {
+        if (engineClosed || upgraded || socket.isClosed()) {
+            socket.close((short) 1000);
+            return;
+        }
+        List<Wire.WriteListener> waiters = new ArrayList<>();
+        List<PollingWire.Pending> left = polling.handOver(waiters);
+        guard.describe("Socket.IO connection " + id());
+        socketLoop.runOnContext(ignored -> {
+            for (PollingWire.Pending packet : left) {
+                guard.write(packet.frame(), packet.listener());
+            }
+            guard.flush();
+            waiters.forEach(guard::whenTaken);
+            socket.resume();
+        });
+        webSocket = socket;
+        stalledFor = guard::stalledForNanos;
+        transport = guard;
+        upgraded = true;
+        home = socketLoop;
+        engine.upgraded(this);
     }
 
     // ---- the session's connection ----
@@ -321,7 +431,7 @@ final class EngineSession extends GatewayLink {
 
     @Override
     protected void resumeFrames() {
-        home.runOnContext(ignored -> {
+        runOnHome(() -> {
             paused = false;
             while (!paused && !engineClosed && waiting != null && !waiting.isEmpty()) {
                 handle(waiting.poll());
@@ -342,7 +452,7 @@ final class EngineSession extends GatewayLink {
     /** Engine.IO's heartbeat: the server pings, the client answers {@code 3}. */
     @Override
     public void ping() {
-        home.runOnContext(ignored -> {
+        runOnHome(() -> {
             if (!engineClosed) {
                 writeNow(PING);
             }
@@ -358,6 +468,7 @@ final class EngineSession extends GatewayLink {
         if (engineClosed) {
             return;
         }
+        Wire transport = this.transport;
         transport.write(SocketIoPackets.event("realtime:close",
                 Json.mapper().createObjectNode().put("code", code).put("reason", reason)), null);
         if (FINAL_CLOSES.contains(code)) {
@@ -386,9 +497,13 @@ final class EngineSession extends GatewayLink {
         engineClosed = true;
         closedAt = System.nanoTime();
         waiting = null;
-        if (polling != null) {
+        if (isPolling()) {
             polling.write(CLOSE, null);
             polling.close();
+            ServerWebSocket probing = probe;
+            if (probing != null) {
+                probing.close((short) 1000);
+            }
         } else {
             transport.flush();
             if (!webSocket.isClosed()) {

@@ -11,14 +11,18 @@ import java.util.List;
 /**
  * Engine.IO's HTTP long-polling transport, as a wire: packets wait in {@code pending} until the client's GET is
  * parked here, which is then answered with all of them, separated by {@code \x1e}. Everything runs on the engine
- * session's home event loop.
+ * session's event loop while it polls.
  */
 final class PollingWire implements Wire {
     static final char SEPARATOR = '\u001e';
+    private static final OutboundFrame NOOP = OutboundFrame.text("6");
 
-    private final Context home;
-    private final List<OutboundFrame> pending = new ArrayList<>();
-    private final List<WriteListener> pendingListeners = new ArrayList<>();
+    /** A packet not yet handed to a GET, and who wants to know when it was. */
+    record Pending(OutboundFrame frame, WriteListener listener) {
+    }
+
+    private final EngineSession session;
+    private final List<Pending> pending = new ArrayList<>();
     /** Told once the response carrying everything written before them is out. */
     private final List<WriteListener> takenWaiters = new ArrayList<>();
     /** The client's parked GET, or null. */
@@ -27,14 +31,16 @@ final class PollingWire implements Wire {
     /** System.nanoTime() when the oldest pending packet was written, 0 when none is pending. */
     private long pendingSince;
     private boolean closed;
+    /** A WebSocket probe succeeded: every GET is answered at once (a noop if nothing waits), so the client can pause. */
+    private boolean upgrading;
 
-    PollingWire(Context home) {
-        this.home = home;
+    PollingWire(EngineSession session) {
+        this.session = session;
     }
 
     @Override
     public void drainSoon(Runnable drain) {
-        home.runOnContext(ignored -> drain.run());
+        session.runOnHome(drain);
     }
 
     @Override
@@ -48,16 +54,13 @@ final class PollingWire implements Wire {
         if (pending.isEmpty()) {
             pendingSince = System.nanoTime();
         }
-        pending.add(frame);
-        if (written != null) {
-            pendingListeners.add(written);
-        }
+        pending.add(new Pending(frame, written));
     }
 
     @Override
     public void flush() {
         if (parked != null && !pending.isEmpty()) {
-            answer();
+            answer(parked);
         }
     }
 
@@ -85,9 +88,12 @@ final class PollingWire implements Wire {
         return parked != null;
     }
 
-    /** Parks the client's GET; answered at once when packets wait. */
+    /** Parks the client's GET; answered at once when packets wait, or when an upgrade is under way. */
     void park(HttpServerResponse response) {
         parked = response;
+        if (upgrading && pending.isEmpty()) {
+            write(NOOP, null);
+        }
         flush();
     }
 
@@ -98,6 +104,39 @@ final class PollingWire implements Wire {
             return true;
         }
         return false;
+    }
+
+    /**
+     * A WebSocket probe succeeded: the client's parked GET ends now with a noop (as every GET until the switch), so
+     * that the client can pause polling and send the upgrade packet.
+     */
+    void upgrading() {
+        upgrading = true;
+        if (parked != null) {
+            if (pending.isEmpty()) {
+                write(NOOP, null);
+            }
+            flush();
+        }
+    }
+
+    /**
+     * The upgrade to a WebSocket is done: takes what is pending (written there next, in order) and the waiters, and
+     * takes nothing more; a parked GET ends with a noop.
+     */
+    List<Pending> handOver(List<WriteListener> waiters) {
+        if (parked != null) {
+            HttpServerResponse response = parked;
+            parked = null;
+            respond(response, NOOP.text(), List.of(), List.of(), 0);
+        }
+        closed = true;
+        List<Pending> left = new ArrayList<>(pending);
+        pending.clear();
+        pendingSince = 0;
+        waiters.addAll(takenWaiters);
+        takenWaiters.clear();
+        return left;
     }
 
     /**
@@ -114,28 +153,34 @@ final class PollingWire implements Wire {
         return pending.isEmpty() && inFlight == 0;
     }
 
-    private void answer() {
-        HttpServerResponse response = parked;
+    private void answer(HttpServerResponse response) {
         parked = null;
         StringBuilder body = new StringBuilder();
-        for (OutboundFrame frame : pending) {
+        List<WriteListener> listeners = new ArrayList<>();
+        for (Pending packet : pending) {
             if (!body.isEmpty()) {
                 body.append(SEPARATOR);
             }
-            body.append(frame.text());
+            body.append(packet.frame().text());
+            if (packet.listener() != null) {
+                listeners.add(packet.listener());
+            }
         }
-        List<WriteListener> listeners = pendingListeners.isEmpty() ? List.of() : new ArrayList<>(pendingListeners);
         List<WriteListener> waiters = takenWaiters.isEmpty() ? List.of() : new ArrayList<>(takenWaiters);
-        inFlight += pending.size();
         int carried = pending.size();
+        inFlight += carried;
         pending.clear();
-        pendingListeners.clear();
         takenWaiters.clear();
         pendingSince = 0;
+        respond(response, body.toString(), listeners, waiters, carried);
+    }
+
+    private void respond(HttpServerResponse response, String body, List<WriteListener> listeners,
+            List<WriteListener> waiters, int carried) {
         response.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=UTF-8")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .end(body.toString())
-                .onComplete(done -> home.runOnContext(ignored -> {
+                .end(body)
+                .onComplete(done -> session.runOnHome(() -> {
                     inFlight -= carried;
                     listeners.forEach(listener -> listener.written(done.succeeded()));
                     waiters.forEach(listener -> listener.written(done.succeeded()));

@@ -81,6 +81,16 @@ public class SocketIoEngine {
         unconnected.decrementAndGet();
     }
 
+    /** A polling session moved to a WebSocket: its sid no longer takes polling requests. */
+    void upgraded(EngineSession session) {
+        metrics.socketIoUpgraded();
+    }
+
+    /** How long a probing WebSocket may take to send Engine.IO's upgrade packet. */
+    long upgradeTimeoutMillis() {
+        return TimeUnit.SECONDS.toMillis(10);
+    }
+
     void closed(EngineSession session) {
         if (!session.isConnected() && !session.countedClosed()) {
             unconnected.decrementAndGet();
@@ -92,7 +102,7 @@ public class SocketIoEngine {
     }
 
     String openPacket(boolean polling, String sid) {
-        return "0{\"sid\":\"" + sid + "\",\"upgrades\":[],\"pingInterval\":"
+        return "0{\"sid\":\"" + sid + "\",\"upgrades\":" + (polling ? "[\"websocket\"]" : "[]") + ",\"pingInterval\":"
                 + config.websocket().pingInterval().toMillis() + ",\"pingTimeout\":"
                 + config.socketio().pingTimeout().toMillis() + ",\"maxPayload\":" + maxPayload() + "}";
     }
@@ -138,7 +148,7 @@ public class SocketIoEngine {
     private void sweep() {
         long now = System.nanoTime();
         for (EngineSession session : sessions.values()) {
-            session.home().runOnContext(ignored -> {
+            session.runOnHome(() -> {
                 try {
                     if (session.sweep(now)) {
                         sessions.remove(session.sid(), session);

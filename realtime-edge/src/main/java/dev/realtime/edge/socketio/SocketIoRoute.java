@@ -81,11 +81,10 @@ public class SocketIoRoute {
         String sid = request.getParam("sid");
         if (sid != null) {
             if ("websocket".equals(transport)) {
-                // The open packet offers no upgrade: no client of this edge's sessions asks for one.
-                error(routing, 400, 3, "Bad request");
-                return;
+                probe(routing, sid);
+            } else {
+                continuePolling(routing, sid);
             }
-            continuePolling(routing, sid);
             return;
         }
         if (request.method() != HttpMethod.GET) {
@@ -123,7 +122,7 @@ public class SocketIoRoute {
             tooMany(routing);
             return;
         }
-        session.home().runOnContext(ignored -> {
+        session.runOnHome(() -> {
             session.sendOpen(engine.openPacket(true, sid));
             session.poll(routing.response());
         });
@@ -147,7 +146,7 @@ public class SocketIoRoute {
             FrameGuard.forgetHandshake(requestContext, socket);
             String sid = engine.newSid();
             EngineSession session = EngineSession.webSocket(engine, sid, Vertx.currentContext(), socket, guard,
-                    guard::stalledForNanos, caller, handshake);
+                    caller, handshake);
             if (!engine.register(session)) {
                 socket.close((short) 1013, "try again later");
                 return;
@@ -174,24 +173,67 @@ public class SocketIoRoute {
         });
     }
 
-    private void continuePolling(RoutingContext routing, String sid) {
+    /** A WebSocket with the sid of a polling session: Engine.IO's upgrade, probed first. */
+    private void probe(RoutingContext routing, String sid) {
+        HttpServerRequest request = routing.request();
         EngineSession session = engine.find(sid);
         if (session == null || !session.isPolling()) {
             error(routing, 400, 1, "Session ID unknown");
             return;
         }
+        if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
+            error(routing, 400, 3, "Bad request");
+            return;
+        }
+        if (!origins.allows(request.getHeader(HttpHeaders.ORIGIN))) {
+            error(routing, 403, 4, "Forbidden");
+            return;
+        }
+        FrameGuard guard = FrameGuard.install(request, config, metrics);
+        if (guard == null) {
+            error(routing, 400, 3, "Bad request");
+            return;
+        }
+        Context requestContext = Vertx.currentContext();
+        request.toWebSocket().onComplete(upgraded -> {
+            if (upgraded.failed()) {
+                LOG.debugf("A Socket.IO upgrade failed: %s", upgraded.cause().toString());
+                return;
+            }
+            ServerWebSocket socket = upgraded.result();
+            FrameGuard.forgetHandshake(requestContext, socket);
+            guard.upgraded();
+            if (!session.probe(socket, guard)) {
+                socket.close((short) 1002, "no upgrade for this session");
+            }
+        });
+    }
+
+    private void continuePolling(RoutingContext routing, String sid) {
+        EngineSession session = engine.find(sid);
+        if (session == null) {
+            error(routing, 400, 1, "Session ID unknown");
+            return;
+        }
+        if (!session.isPolling()) {
+            // Upgraded to a WebSocket (the reference server's answer too).
+            error(routing, 400, 3, "Bad request");
+            return;
+        }
         HttpServerRequest request = routing.request();
         if (request.method() == HttpMethod.GET) {
-            session.home().runOnContext(ignored -> {
-                if (session.isEngineClosed() && session.drained()) {
+            session.runOnHome(() -> {
+                if (!session.isPolling()) {
+                    error(routing, 400, 3, "Bad request");
+                } else if (session.isEngineClosed() && session.drained()) {
                     error(routing, 400, 1, "Session ID unknown");
                 } else if (!session.poll(routing.response())) {
                     error(routing, 400, 3, "Bad request");
                 }
             });
         } else if (request.method() == HttpMethod.POST) {
-            readBody(routing, body -> session.home().runOnContext(ignored -> {
-                if (session.isEngineClosed()) {
+            readBody(routing, body -> session.runOnHome(() -> {
+                if (!session.isPolling() || session.isEngineClosed()) {
                     error(routing, 400, 1, "Session ID unknown");
                 } else if (session.post(body)) {
                     routing.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html").end("ok");

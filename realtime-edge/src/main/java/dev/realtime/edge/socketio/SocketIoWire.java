@@ -9,17 +9,17 @@ import dev.realtime.edge.rooms.Wire;
  * WebSocket's {@code FrameGuard} or {@link PollingWire}). The welcome is preceded by the CONNECT answer.
  */
 final class SocketIoWire implements Wire {
-    private final Wire transport;
+    private final EngineSession engine;
     private final String socketId;
 
-    SocketIoWire(Wire transport, String socketId) {
-        this.transport = transport;
+    SocketIoWire(EngineSession engine, String socketId) {
+        this.engine = engine;
         this.socketId = socketId;
     }
 
     @Override
     public void drainSoon(Runnable drain) {
-        transport.drainSoon(drain);
+        engine.transport().drainSoon(drain);
     }
 
     @Override
@@ -31,6 +31,7 @@ final class SocketIoWire implements Wire {
             }
             return;
         }
+        Wire transport = engine.transport();
         if (packet.text().startsWith(SocketIoPackets.WELCOME_PREFIX)) {
             transport.write(SocketIoPackets.connected(socketId), null);
         }
@@ -39,16 +40,16 @@ final class SocketIoWire implements Wire {
 
     @Override
     public void flush() {
-        transport.flush();
+        engine.transport().flush();
     }
 
     @Override
     public void whenTaken(WriteListener taken) {
-        transport.whenTaken(taken);
+        engine.transport().whenTaken(taken);
     }
 
     @Override
     public int unwritten() {
-        return transport.unwritten();
+        return engine.transport().unwritten();
     }
 }
