@@ -95,6 +95,24 @@ class SocketIoLimitsTest {
     }
 
     @Test
+    void aConnectOverTheUsersConnectionLimitIsAConnectError() throws Exception {
+        String cy = Edge.unique("cy");
+        try (EngineIoClient first = EngineIoClient.webSocket(http);
+                EngineIoClient second = EngineIoClient.polling(http);
+                EngineIoClient third = EngineIoClient.webSocket(http)) {
+            for (EngineIoClient allowed : new EngineIoClient[] {first, second}) {
+                allowed.send(connectPacket(cy));
+                allowed.awaitPrefix("40{");
+            }
+            third.send(connectPacket(cy));
+            JsonNode refused = Json.mapper().readTree(third.awaitPrefix("44").substring(2));
+            assertEquals("too many connections", refused.path("message").asText());
+            assertEquals("connections.limit", refused.path("data").path("code").asText());
+            assertEquals(4009, refused.path("data").path("closeCode").asInt());
+        }
+    }
+
+    @Test
     void aFloodingClientIsClosedWith4029() throws Exception {
         try (EngineIoClient client = EngineIoClient.webSocket(http)) {
             client.send(connectPacket(Edge.unique("flood")));

@@ -13,6 +13,7 @@ import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.memberships.MembershipIndex;
 import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.WsTestClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -21,6 +22,8 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +80,8 @@ class SocketIoProtocolTest {
             assertEquals(16384, open.path("maxPayload").asInt());
         }
         assertError(EngineIoClient.get(URI.create(http + "socket.io/?EIO=3&transport=polling")), 400, 5);
+        String[] undecodable = EngineIoClient.rawGet(http, "/socket.io/?EIO=4&transport=polling&x=%");
+        assertEquals("400", undecodable[0], "a query that does not decode is the client's fault: " + undecodable[1]);
         assertError(EngineIoClient.get(URI.create(http + "socket.io/?transport=polling")), 400, 5);
         assertError(EngineIoClient.get(URI.create(http + "socket.io/?EIO=4&transport=carrier-pigeon")), 400, 0);
         assertError(EngineIoClient.post(URI.create(http + "socket.io/?EIO=4&transport=polling"), "40"), 400, 2);
@@ -181,6 +186,13 @@ class SocketIoProtocolTest {
         String dee = Edge.unique("dee");
         Room room = conversationOf(dee);
         int burst = 300;
+        // Other sessions on the event loops, so that their batched writes are under way when the session moves.
+        List<WsTestClient> others = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            WsTestClient other = Edge.connect(Edge.wsUri(http.resolve("/ws")), dee);
+            Edge.subscribeAndAwait(other, "s", room.name());
+            others.add(other);
+        }
         try (EngineIoClient client = EngineIoClient.polling(http)) {
             assertEquals("[\"websocket\"]", client.open().path("upgrades").toString());
             client.send(connectPacket(dee));
@@ -210,6 +222,19 @@ class SocketIoProtocolTest {
             assertError(EngineIoClient.get(client.uri("polling", client.sid())), 400, 3);
             client.send("421[\"room:leave\",{\"room\":\"" + room.name() + "\"}]");
             assertTrue(json(client.awaitPrefix("431").substring(3)).get(0).path("ok").asBoolean());
+        } finally {
+            others.forEach(WsTestClient::close);
+        }
+    }
+
+    @Test
+    void aClientThatKeepsSendingRefusedConnectsIsClosed() throws Exception {
+        try (EngineIoClient client = EngineIoClient.webSocket(http)) {
+            for (int i = 0; i < 3; i++) {
+                client.send("40{\"token\":\"not-a-jwt-" + i + "\"}");
+                client.awaitPrefix("44");
+            }
+            assertEquals(1000, client.awaitClosed());
         }
     }
 

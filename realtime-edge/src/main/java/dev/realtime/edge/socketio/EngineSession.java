@@ -36,6 +36,9 @@ final class EngineSession extends GatewayLink {
      * Closes after which the client must not simply reconnect (a fresh token, or a decision of the app, is needed):
      * Socket.IO's DISCONNECT, which stops socket.io-client's reconnection. After any other close it reconnects.
      */
+    private static final int MAX_REFUSED_CONNECTS = 3;
+    /** Packets a polling session without CONNECT may leave unread (answers to CONNECTs, pings) before it is closed. */
+    private static final int MAX_UNREAD_BEFORE_CONNECT = 16;
     private static final Set<Integer> FINAL_CLOSES = Set.of(CloseCodes.AUTHENTICATION_EXPIRED,
             CloseCodes.DISCONNECTED_BY_SERVICE, CloseCodes.TOO_MANY_CONNECTIONS, CloseCodes.UNSUPPORTED_SUBJECT);
 
@@ -69,6 +72,9 @@ final class EngineSession extends GatewayLink {
     private Integer clientCloseCode;
     private String clientCloseReason;
     private boolean violationLogged;
+    private int refusedConnects;
+    /** POSTs whose packets wait (an answer is pending): their "ok" goes out once the packets were handled. */
+    private List<Runnable> heldPosts;
     /** Whether the engine's count of sessions without CONNECT was already told this one closed. */
     private boolean countedClosed;
 
@@ -191,8 +197,8 @@ final class EngineSession extends GatewayLink {
             return;
         }
         if (!SocketIoPackets.DEFAULT_NAMESPACE.equals(packet.namespace())) {
-            if (packet.type() == SocketIoPackets.CONNECT && withinBudget()) {
-                writeNow(SocketIoPackets.connectError(packet.namespace(), "Invalid namespace", null));
+            if (withinBudget() && packet.type() == SocketIoPackets.CONNECT) {
+                writeNow(SocketIoPackets.connectError(packet.namespace(), "Invalid namespace", null, null));
             }
             return;
         }
@@ -204,7 +210,10 @@ final class EngineSession extends GatewayLink {
                     violation("an event before CONNECT");
                     return;
                 }
-                engine.gateway().onFrame(this, SocketIoPackets.clientFrame(packet));
+                String ackId = packet.ackId() == null ? null : packet.ackId().toString();
+                if (engine.gateway().admit(this, ackId)) {
+                    engine.gateway().handle(this, SocketIoPackets.clientFrame(packet));
+                }
             }
             default -> withinBudget(); // ACK: the edge asks for none; ignored.
         }
@@ -240,9 +249,16 @@ final class EngineSession extends GatewayLink {
             return;
         }
         handshakeCaller = null;
-        Session session = engine.gateway().open(this,
-                new Session.Socket(inbound, now -> stalledFor.applyAsLong(now), new SocketIoWire(this, id())), caller,
-                handshake);
+        Session session;
+        try {
+            session = engine.gateway().open(this,
+                    new Session.Socket(inbound, now -> stalledFor.applyAsLong(now), new SocketIoWire(this, id())),
+                    caller, handshake);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Opening Socket.IO connection %s failed", id());
+            closeEngine(1011, true);
+            return;
+        }
         if (session != null) {
             connected = true;
             engine.connected(this);
@@ -250,9 +266,16 @@ final class EngineSession extends GatewayLink {
         resumeFrames();
     }
 
+    /**
+     * Answers a CONNECT with CONNECT_ERROR; the client may try again with another token, a few times: a client that
+     * keeps sending refused CONNECTs is closed (each costs a token check).
+     */
     private void refuseConnect(String message, String code) {
         LOG.infof("Refused a Socket.IO CONNECT on %s: %s", handshake.remoteAddress(), message);
-        writeNow(SocketIoPackets.connectError(SocketIoPackets.DEFAULT_NAMESPACE, message, code));
+        writeNow(SocketIoPackets.connectError(SocketIoPackets.DEFAULT_NAMESPACE, message, code, null));
+        if (++refusedConnects >= MAX_REFUSED_CONNECTS) {
+            violation(MAX_REFUSED_CONNECTS + " refused CONNECTs");
+        }
     }
 
     private boolean withinBudget() {
@@ -303,11 +326,19 @@ final class EngineSession extends GatewayLink {
             }
         }));
         polling.park(response);
+        if (response.closed() && polling.unpark(response)) {
+            // Still parked on a connection that closed before its close handler was set: the client gave up.
+            transportClosed(null, null);
+        }
         return true;
     }
 
-    /** The packets of a POST of the polling transport; false when one broke the protocol (the session is closed). */
-    boolean post(String payload) {
+    /**
+     * The packets of a POST of the polling transport. {@code ok} runs once they were handled: later when an answer of
+     * the edge is pending (the client's next POST waits for it: the polling transport's back-pressure);
+     * {@code refused} instead when one broke the protocol, or the session closed meanwhile.
+     */
+    void post(String payload, Runnable ok, Runnable refused) {
         int start = 0;
         while (!engineClosed && start <= payload.length()) {
             int end = payload.indexOf(PollingWire.SEPARATOR, start);
@@ -322,7 +353,16 @@ final class EngineSession extends GatewayLink {
             }
             start = end + 1;
         }
-        return !engineClosed;
+        if (engineClosed) {
+            refused.run();
+        } else if (waiting != null && !waiting.isEmpty()) {
+            if (heldPosts == null) {
+                heldPosts = new ArrayList<>(1);
+            }
+            heldPosts.add(() -> (engineClosed ? refused : ok).run());
+        } else {
+            ok.run();
+        }
     }
 
     /** Whether the polling wire handed out everything (a closed session can be forgotten then). */
@@ -330,12 +370,25 @@ final class EngineSession extends GatewayLink {
         return !isPolling() || polling.drained();
     }
 
-    // ---- upgrade from polling to a WebSocket, Engine.IO's probe ----
+    /** Whether a closed polling session still has packets for a GET (its close packet, say). */
+    boolean hasPending() {
+        return isPolling() && polling.hasPending();
+    }
+
+    // ---- WebSockets: opened directly, or by the upgrade from polling (Engine.IO's probe) ----
+
+    /** The handlers of a WebSocket this session was opened on, on the socket's loop (its home). */
+    void listenTo(ServerWebSocket socket) {
+        socket.textMessageHandler(this::onPacket);
+        socket.binaryMessageHandler(ignored -> violation("a binary message"));
+        socket.closeHandler(ignored -> transportClosed(closeCodeOf(socket), socket.closeReason()));
+        socket.exceptionHandler(failure -> onSocketFailure(socket, failure));
+    }
 
     /**
      * A WebSocket of this polling session's client, just opened with its sid, on the socket's event loop: the
-     * client probes ({@code 2probe} → {@code 3probe}), the server ends the parked GET with a noop so the client can
-     * pause polling, then the client's {@code 5} switches the session over. False when the session cannot upgrade.
+     * client probes ({@code 2probe} → {@code 3probe}), every GET then ends at once with a noop so the client can
+     * pause polling, and the client's {@code 5} switches the session over. False when the session cannot upgrade.
      */
     boolean probe(ServerWebSocket socket, FrameGuard guard) {
         Context socketLoop = io.vertx.core.Vertx.currentContext();
@@ -352,13 +405,13 @@ final class EngineSession extends GatewayLink {
             }
         });
         socket.textMessageHandler(text -> {
-            if (upgraded && webSocket == socket) {
+            if (webSocket == socket) {
                 onPacket(text);
             } else if ("2probe".equals(text)) {
                 guard.write(OutboundFrame.text("3probe"), null);
                 guard.flush();
                 runOnHome(() -> {
-                    if (isPolling()) {
+                    if (isPolling() && probe == socket) {
                         polling.upgrading();
                     }
                 });
@@ -372,49 +425,87 @@ final class EngineSession extends GatewayLink {
                 socket.close((short) 1002);
             }
         });
-        socket.closeHandler(ignored -> {
+        socket.binaryMessageHandler(ignored -> {
             if (webSocket == socket) {
-                Short code = socket.closeStatusCode();
-                runOnHome(() -> transportClosed(code == null ? null : (int) code, socket.closeReason()));
+                violation("a binary message");
             } else {
-                synchronized (this) {
-                    if (probe == socket) {
-                        probe = null;
-                    }
-                }
+                socket.close((short) 1002);
             }
         });
-        socket.exceptionHandler(failure -> LOG.debugf("Socket.IO connection %s: %s", id(), failure.toString()));
+        socket.closeHandler(ignored -> {
+            if (webSocket == socket) {
+                transportClosed(closeCodeOf(socket), socket.closeReason());
+                return;
+            }
+            runOnHome(() -> {
+                if (probe == socket && !upgraded) {
+                    // The probe failed: the client goes on polling, and its GETs wait for packets again.
+                    probe = null;
+                    polling.probeFailed();
+                }
+            });
+        });
+        socket.exceptionHandler(failure -> onSocketFailure(socket, failure));
         return true;
     }
 
     /**
      * On the polling loop: the session moves to the WebSocket. What the polling wire had pending is written on the
-     * socket first, in a task queued on the socket's loop before any drain of the session can be (the home changes
-     * after it): frames are never written from two loops at once and keep their order.
+     * socket first, in a task queued on the socket's loop before the session's home changes, so before any drain of
+     * the session can run there; the socket's own packets are let in by a second task, queued after the home
+     * changed. Frames are never written from two loops at once and keep their order.
      */
     private void upgradeTo(ServerWebSocket socket, FrameGuard guard, Context socketLoop) {
         if (engineClosed || upgraded || socket.isClosed()) {
             socket.close((short) 1000);
+            if (!upgraded && probe == socket) {
+                probe = null;
+                polling.probeFailed();
+            }
             return;
         }
         List<Wire.WriteListener> waiters = new ArrayList<>();
         List<PollingWire.Pending> left = polling.handOver(waiters);
         guard.describe("Socket.IO connection " + id());
+        upgraded = true;
+        webSocket = socket;
         socketLoop.runOnContext(ignored -> {
             for (PollingWire.Pending packet : left) {
                 guard.write(packet.frame(), packet.listener());
             }
             guard.flush();
             waiters.forEach(guard::whenTaken);
-            socket.resume();
+            stalledFor = guard::stalledForNanos;
+            transport = guard;
         });
-        webSocket = socket;
-        stalledFor = guard::stalledForNanos;
-        transport = guard;
-        upgraded = true;
         home = socketLoop;
+        socketLoop.runOnContext(ignored -> {
+            if (socket.isClosed()) {
+                transportClosed(closeCodeOf(socket), socket.closeReason());
+            } else {
+                socket.resume();
+            }
+        });
         engine.upgraded(this);
+    }
+
+    /**
+     * Vert.x reports a client message over {@code realtime.websocket.max-message-size} as an IllegalStateException:
+     * closed with 1009, as on {@code /ws}. Other socket failures end in the close handler.
+     */
+    private void onSocketFailure(ServerWebSocket socket, Throwable failure) {
+        String message = failure.getMessage();
+        if (failure instanceof IllegalStateException && message != null && message.contains("max message size")) {
+            LOG.infof("Closing Socket.IO connection %s: a message exceeded the maximum size", id());
+            socket.close((short) CloseCodes.MESSAGE_TOO_BIG, "message too big");
+        } else {
+            LOG.debugf("Socket.IO connection %s: %s", id(), failure.toString());
+        }
+    }
+
+    private static Integer closeCodeOf(ServerWebSocket socket) {
+        Short code = socket.closeStatusCode();
+        return code == null ? null : (int) code;
     }
 
     // ---- the session's connection ----
@@ -427,14 +518,28 @@ final class EngineSession extends GatewayLink {
     @Override
     protected void pauseFrames() {
         paused = true;
+        ServerWebSocket socket = webSocket;
+        if (socket != null) {
+            // Back-pressure: Vert.x stops reading the socket; only what it had read already waits here.
+            socket.pause();
+        }
     }
 
     @Override
     protected void resumeFrames() {
         runOnHome(() -> {
             paused = false;
+            ServerWebSocket socket = webSocket;
+            if (socket != null && !socket.isClosed()) {
+                socket.resume();
+            }
             while (!paused && !engineClosed && waiting != null && !waiting.isEmpty()) {
                 handle(waiting.poll());
+            }
+            if ((waiting == null || waiting.isEmpty() || engineClosed) && heldPosts != null) {
+                List<Runnable> answers = heldPosts;
+                heldPosts = null;
+                answers.forEach(Runnable::run);
             }
         });
     }
@@ -468,6 +573,14 @@ final class EngineSession extends GatewayLink {
         if (engineClosed) {
             return;
         }
+        if (session() == null) {
+            // Refused as it opened (too many connections of the user, a subject the edge cannot serve): the answer
+            // to its CONNECT. The Engine.IO session stays; the client may try again later.
+            LOG.debugf("Socket.IO connection %s: CONNECT refused with %d", id(), code);
+            writeNow(SocketIoPackets.connectError(SocketIoPackets.DEFAULT_NAMESPACE, reason,
+                    code == CloseCodes.TOO_MANY_CONNECTIONS ? "connections.limit" : "subject.unsupported", code));
+            return;
+        }
         Wire transport = this.transport;
         transport.write(SocketIoPackets.event("realtime:close",
                 Json.mapper().createObjectNode().put("code", code).put("reason", reason)), null);
@@ -497,6 +610,11 @@ final class EngineSession extends GatewayLink {
         engineClosed = true;
         closedAt = System.nanoTime();
         waiting = null;
+        if (heldPosts != null) {
+            List<Runnable> answers = heldPosts;
+            heldPosts = null;
+            answers.forEach(Runnable::run);
+        }
         if (isPolling()) {
             polling.write(CLOSE, null);
             polling.close();
@@ -528,11 +646,26 @@ final class EngineSession extends GatewayLink {
             LOG.debugf("Closing Socket.IO connection %s: no CONNECT within the timeout", id());
             closeEngine(null, true);
         }
-        return engineClosed && (drained() || now - closedAt > engine.closedGraceNanos());
+        boolean forget = engineClosed && (drained() || now - closedAt > engine.closedGraceNanos());
+        if (forget && polling != null) {
+            polling.discard();
+        }
+        return forget;
+    }
+
+    /** Whether the engine's sweep has anything to do with this session (not for a connected, open one). */
+    boolean needsSweep() {
+        return engineClosed || !connected;
     }
 
     /** A packet outside the session's queue (open, ping, CONNECT refusals), written and flushed now. */
     private void writeNow(OutboundFrame packet) {
+        Wire transport = this.transport;
+        if (session() == null && transport.unwritten() >= MAX_UNREAD_BEFORE_CONNECT) {
+            // Nothing limits a session's queue before CONNECT but this: a client that sends and never reads.
+            violation("left " + MAX_UNREAD_BEFORE_CONNECT + " packets unread before CONNECT");
+            return;
+        }
         transport.write(packet, null);
         transport.flush();
     }

@@ -120,6 +120,11 @@ final class PollingWire implements Wire {
         }
     }
 
+    /** The WebSocket probe failed: the client polls on, and a GET waits for packets again. */
+    void probeFailed() {
+        upgrading = false;
+    }
+
     /**
      * The upgrade to a WebSocket is done: takes what is pending (written there next, in order) and the waiters, and
      * takes nothing more; a parked GET ends with a noop.
@@ -146,6 +151,25 @@ final class PollingWire implements Wire {
     void close() {
         flush();
         closed = true;
+    }
+
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** The session is forgotten: whoever waits for a packet that no GET took is told it never will be. */
+    void discard() {
+        closed = true;
+        List<Pending> left = new ArrayList<>(pending);
+        pending.clear();
+        List<WriteListener> waiters = new ArrayList<>(takenWaiters);
+        takenWaiters.clear();
+        left.forEach(packet -> {
+            if (packet.listener() != null) {
+                packet.listener().written(false);
+            }
+        });
+        waiters.forEach(listener -> listener.written(false));
     }
 
     /** Whether everything written was handed to a GET (a closed session can be forgotten then). */

@@ -148,6 +148,9 @@ public class SocketIoEngine {
     private void sweep() {
         long now = System.nanoTime();
         for (EngineSession session : sessions.values()) {
+            if (!session.needsSweep()) {
+                continue;
+            }
             session.runOnHome(() -> {
                 try {
                     if (session.sweep(now)) {

@@ -156,7 +156,7 @@ final class SocketIoPackets {
         String id = idNode == null || idNode.isNull() ? null : idNode.asText();
         switch (type) {
             case "event" -> {
-                return event(frame.get("event").asText(), frame);
+                return event(frame.path("event").asText("event"), frame);
             }
             case "ack" -> {
                 if (id == null) {
@@ -190,11 +190,17 @@ final class SocketIoPackets {
         return OutboundFrame.text("40" + write(Json.mapper().createObjectNode().put("sid", socketId)));
     }
 
-    /** {@code 44[<namespace>,]{"message":…[,"data":{"code":…}]}}: a refused CONNECT. */
-    static OutboundFrame connectError(String namespace, String message, String code) {
+    /**
+     * {@code 44[<namespace>,]{"message":…[,"data":{"code":…[,"closeCode":…]}]}}: a refused CONNECT; {@code closeCode}
+     * the native close code when the refusal is one.
+     */
+    static OutboundFrame connectError(String namespace, String message, String code, Integer closeCode) {
         ObjectNode error = Json.mapper().createObjectNode().put("message", message);
         if (code != null) {
-            error.putObject("data").put("code", code);
+            ObjectNode data = error.putObject("data").put("code", code);
+            if (closeCode != null) {
+                data.put("closeCode", closeCode);
+            }
         }
         String prefix = DEFAULT_NAMESPACE.equals(namespace) ? "44" : "44" + namespace + ",";
         return OutboundFrame.text(prefix + write(error));

@@ -69,16 +69,26 @@ public class SocketIoRoute {
             preflight(routing, origin);
             return;
         }
-        if (!"4".equals(request.getParam("EIO"))) {
+        String version;
+        String transport;
+        String sid;
+        try {
+            version = request.getParam("EIO");
+            transport = request.getParam("transport");
+            sid = request.getParam("sid");
+        } catch (IllegalArgumentException e) {
+            // A query string that does not decode (a lone %, say).
+            error(routing, 400, 3, "Bad request");
+            return;
+        }
+        if (!"4".equals(version)) {
             error(routing, 400, 5, "Unsupported protocol version");
             return;
         }
-        String transport = request.getParam("transport");
         if (!"polling".equals(transport) && !"websocket".equals(transport)) {
             error(routing, 400, 0, "Transport unknown");
             return;
         }
-        String sid = request.getParam("sid");
         if (sid != null) {
             if ("websocket".equals(transport)) {
                 probe(routing, sid);
@@ -153,19 +163,7 @@ public class SocketIoRoute {
             }
             guard.describe("Socket.IO connection " + session.id());
             guard.upgraded();
-            socket.textMessageHandler(session::onPacket);
-            socket.binaryMessageHandler(ignored -> session.onPacket("b"));
-            socket.closeHandler(ignored -> session.transportClosed(
-                    socket.closeStatusCode() == null ? null : (int) socket.closeStatusCode(), socket.closeReason()));
-            socket.exceptionHandler(failure -> {
-                String message = failure.getMessage();
-                if (failure instanceof IllegalStateException && message != null && message.contains("max message size")) {
-                    LOG.infof("Closing Socket.IO connection %s: a message exceeded the maximum size", session.id());
-                    socket.close((short) 1009, "message too big");
-                } else {
-                    LOG.debugf("Socket.IO connection %s: %s", session.id(), failure.toString());
-                }
-            });
+            session.listenTo(socket);
             session.sendOpen(engine.openPacket(false, sid));
             if (socket.isClosed()) {
                 session.transportClosed(null, null);
@@ -225,7 +223,7 @@ public class SocketIoRoute {
             session.runOnHome(() -> {
                 if (!session.isPolling()) {
                     error(routing, 400, 3, "Bad request");
-                } else if (session.isEngineClosed() && session.drained()) {
+                } else if (session.isEngineClosed() && !session.hasPending()) {
                     error(routing, 400, 1, "Session ID unknown");
                 } else if (!session.poll(routing.response())) {
                     error(routing, 400, 3, "Bad request");
@@ -235,10 +233,10 @@ public class SocketIoRoute {
             readBody(routing, body -> session.runOnHome(() -> {
                 if (!session.isPolling() || session.isEngineClosed()) {
                     error(routing, 400, 1, "Session ID unknown");
-                } else if (session.post(body)) {
-                    routing.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html").end("ok");
                 } else {
-                    error(routing, 400, 3, "Bad request");
+                    session.post(body,
+                            () -> routing.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/html").end("ok"),
+                            () -> error(routing, 400, 3, "Bad request"));
                 }
             }));
         } else {

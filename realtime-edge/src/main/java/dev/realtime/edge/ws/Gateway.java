@@ -73,13 +73,27 @@ public class Gateway {
     void open(ServerWebSocket socket, FrameGuard guard, Caller caller, Handshake handshake) {
         GatewayConnection connection = new GatewayConnection(socket);
         guard.describe("connection " + connection.id() + " of user " + caller.subject());
-        Session session = open(connection, new Session.Socket(guard.inbound(), guard::stalledForNanos, guard), caller,
-                handshake);
+        Session session;
+        try {
+            session = open(connection, new Session.Socket(guard.inbound(), guard::stalledForNanos, guard), caller,
+                    handshake);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Opening connection %s failed", connection.id());
+            if (connection.session() != null) {
+                onClose(connection);
+            }
+            connection.close(1011, "internal error");
+            return;
+        }
         if (session == null) {
             return;
         }
         guard.upgraded();
-        socket.textMessageHandler(text -> onFrame(connection, ClientFrame.parse(text)));
+        socket.textMessageHandler(text -> {
+            if (admit(connection, null)) {
+                handle(connection, ClientFrame.parse(text));
+            }
+        });
         // The server's pings are answered by every live client: that is what keeps an idle connection open.
         socket.pongHandler(ignored -> session.touch());
         socket.closeHandler(ignored -> onClose(connection));
@@ -189,11 +203,15 @@ public class Gateway {
         return automatic;
     }
 
-    /** A frame of the client's, on the connection's event loop. */
-    public void onFrame(GatewayLink connection, ClientFrame frame) {
+    /**
+     * Whether the connection may send a frame now (checked before the frame is even parsed): false while it closes,
+     * or when it is over its rate limit, which is answered (with {@code id}, when known) or, after too many refusals
+     * in a row, closes it with 4029.
+     */
+    public boolean admit(GatewayLink connection, String id) {
         Session session = connection.session();
         if (session.isClosing()) {
-            return;
+            return false;
         }
         session.touch();
         int refusedInARow = session.takeInboundToken();
@@ -203,10 +221,15 @@ public class Gateway {
                         session.user());
                 session.close(CloseCodes.RATE_LIMITED, "rate limit exceeded");
             } else {
-                refuse(connection, null, ServerFrames.RATE_LIMITED, "too many frames, slow down");
+                refuse(connection, id, ServerFrames.RATE_LIMITED, "too many frames, slow down");
             }
-            return;
+            return false;
         }
+        return true;
+    }
+
+    /** A frame of the client's that {@link #admit} let in, on the connection's event loop. */
+    public void handle(GatewayLink connection, ClientFrame frame) {
         if (frame instanceof ClientFrame.Subscribe subscribe) {
             subscribe(connection, subscribe);
         } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
