@@ -16,7 +16,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -140,20 +139,7 @@ public class SocketIoRoute {
 
     private void openWebSocket(RoutingContext routing, Caller caller, Gateway.Handshake handshake) {
         HttpServerRequest request = routing.request();
-        FrameGuard guard = FrameGuard.install(request, config, metrics);
-        if (guard == null) {
-            error(routing, 400, 3, "Bad request");
-            return;
-        }
-        Context requestContext = Vertx.currentContext();
-        request.toWebSocket().onComplete(upgraded -> {
-            if (upgraded.failed()) {
-                LOG.debugf("A Socket.IO upgrade from %s failed: %s", handshake.remoteAddress(),
-                        upgraded.cause().toString());
-                return;
-            }
-            ServerWebSocket socket = upgraded.result();
-            FrameGuard.forgetHandshake(requestContext, socket);
+        boolean upgrading = FrameGuard.upgrade(request, config, metrics, (socket, guard) -> {
             String sid = engine.newSid();
             EngineSession session = EngineSession.webSocket(engine, sid, Vertx.currentContext(), socket, guard,
                     caller, handshake);
@@ -169,6 +155,9 @@ public class SocketIoRoute {
                 session.transportClosed(null, null);
             }
         });
+        if (!upgrading) {
+            error(routing, 400, 3, "Bad request");
+        }
     }
 
     /** A WebSocket with the sid of a polling session: Engine.IO's upgrade, probed first. */
@@ -187,24 +176,15 @@ public class SocketIoRoute {
             error(routing, 403, 4, "Forbidden");
             return;
         }
-        FrameGuard guard = FrameGuard.install(request, config, metrics);
-        if (guard == null) {
-            error(routing, 400, 3, "Bad request");
-            return;
-        }
-        Context requestContext = Vertx.currentContext();
-        request.toWebSocket().onComplete(upgraded -> {
-            if (upgraded.failed()) {
-                LOG.debugf("A Socket.IO upgrade failed: %s", upgraded.cause().toString());
-                return;
-            }
-            ServerWebSocket socket = upgraded.result();
-            FrameGuard.forgetHandshake(requestContext, socket);
+        boolean upgrading = FrameGuard.upgrade(request, config, metrics, (socket, guard) -> {
             guard.upgraded();
             if (!session.probe(socket, guard)) {
                 socket.close((short) 1002, "no upgrade for this session");
             }
         });
+        if (!upgrading) {
+            error(routing, 400, 3, "Bad request");
+        }
     }
 
     private void continuePolling(RoutingContext routing, String sid) {

@@ -27,6 +27,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.impl.ContextInternal;
@@ -34,6 +35,7 @@ import io.vertx.core.net.impl.ConnectionBase;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -321,6 +323,31 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
     }
 
     /**
+     * Upgrades {@code request} to a WebSocket with a guard in its pipeline; {@code opened} gets both on the socket's
+     * event loop, with nothing of the handshake left on the socket or its context. False, with nothing done, when
+     * the request is not on Vert.x's HTTP/1.1 connection (the caller refuses it). A failed upgrade (a bad WebSocket
+     * version or key, say) was answered by Vert.x itself.
+     */
+    public static boolean upgrade(HttpServerRequest request, EdgeConfig config, EdgeMetrics metrics,
+            BiConsumer<ServerWebSocket, FrameGuard> opened) {
+        FrameGuard guard = install(request, config, metrics);
+        if (guard == null) {
+            return false;
+        }
+        Context requestContext = Vertx.currentContext();
+        request.toWebSocket().onComplete(upgraded -> {
+            if (upgraded.failed()) {
+                LOG.debugf("An upgrade from %s failed: %s", request.remoteAddress(), upgraded.cause().toString());
+                return;
+            }
+            ServerWebSocket socket = upgraded.result();
+            forgetHandshake(requestContext, socket);
+            opened.accept(socket, guard);
+        });
+        return true;
+    }
+
+    /**
      * Puts a {@link FrameGuard} (and Netty's UTF-8 validator for text frames, ahead of it) into the connection's
      * pipeline just before Vert.x's handler: Vert.x builds the frame decoder with
      * {@code closeOnProtocolViolation(false)} and answers pings itself, so the guard is where protocol violations
@@ -328,7 +355,7 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
      * of these handlers, and Vert.x's own handler behind them, so all stay in place for the WebSocket. Null for a
      * connection that is not Vert.x's HTTP/1.1 one.
      */
-    public static FrameGuard install(HttpServerRequest request, EdgeConfig config, EdgeMetrics metrics) {
+    private static FrameGuard install(HttpServerRequest request, EdgeConfig config, EdgeMetrics metrics) {
         if (!(request.connection() instanceof ConnectionBase base)
                 || base.channel().pipeline().get(VERTX_HANDLER) == null) {
             return null;
@@ -355,7 +382,7 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
      * may live as long as the connection. Also drops the upgrade's headers, which Vert.x keeps with the socket (the
      * token among them).
      */
-    public static void forgetHandshake(Context requestContext, ServerWebSocket socket) {
+    private static void forgetHandshake(Context requestContext, ServerWebSocket socket) {
         if (requestContext instanceof ContextInternal context && VertxContext.isDuplicatedContext(context)) {
             context.localContextData().clear();
         }

@@ -2,26 +2,16 @@ package dev.realtime.edge.ws;
 
 import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.ops.EdgeMetrics;
-import dev.realtime.edge.rooms.InboundBudget;
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
-import io.smallrye.common.vertx.VertxContext;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
@@ -93,24 +83,12 @@ public class GatewayRoute {
             refuse(routing, 401, "unauthorized", "Unauthorized", null);
             return;
         }
-        FrameGuard guard = FrameGuard.install(request, config, metrics);
-        if (guard == null) {
-            refuse(routing, 400, "invalid-request", "Invalid request", "WebSocket upgrades need HTTP/1.1.");
-            return;
-        }
         Gateway.Handshake handshake = new Gateway.Handshake(origin, request.getHeader(HttpHeaders.USER_AGENT),
                 String.valueOf(request.remoteAddress()), since);
-        Context requestContext = Vertx.currentContext();
-        request.toWebSocket().onComplete(upgraded -> {
-            if (upgraded.failed()) {
-                // Vert.x answered the request itself (a bad WebSocket version or key, say).
-                LOG.debugf("An upgrade from %s failed: %s", handshake.remoteAddress(), upgraded.cause().toString());
-                return;
-            }
-            ServerWebSocket socket = upgraded.result();
-            FrameGuard.forgetHandshake(requestContext, socket);
-            gateway.open(socket, guard, caller, handshake);
-        });
+        if (!FrameGuard.upgrade(request, config, metrics,
+                (socket, guard) -> gateway.open(socket, guard, caller, handshake))) {
+            refuse(routing, 400, "invalid-request", "Invalid request", "WebSocket upgrades need HTTP/1.1.");
+        }
     }
 
     private static void refuse(RoutingContext routing, int status, String slug, String title, String detail) {
