@@ -8,6 +8,7 @@ import { registerConnectionTests } from './connection.test.js';
 import { registerDeliveryTests } from './delivery.test.js';
 import { registerReconnectTests } from './reconnect.test.js';
 import { registerSignalTests } from './signals.test.js';
+import { registerSocketIoTests } from './socketio.test.js';
 import { TestStack } from './stack.js';
 
 const context: { stack?: TestStack } = {};
@@ -32,4 +33,5 @@ describe('SDK against a real edge', { concurrency: false }, () => {
   registerDeliveryTests(stack);
   registerSignalTests(stack);
   registerReconnectTests(stack);
+  registerSocketIoTests(stack);
 });

@@ -1,0 +1,534 @@
+/**
+ * The edge's Socket.IO endpoint (docs/socketio.md) driven by the real `socket.io-client` v4 from Node, against the
+ * same real stack as the SDK's tests: connect with `auth.token`, join a conversation room, receive what a member posts
+ * through chat-service's REST API, typing and presence (also across a Socket.IO client and the native SDK), refusals,
+ * a resume by hand with `since`, a reconnect across an edge restart, and a latency measurement of the three ways in.
+ */
+import assert from 'node:assert/strict';
+import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { describe, test } from 'node:test';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import type { PresenceChange, TypingChange } from '../src/index.js';
+import { createConversation, sleep, TestUser, waitFor, WAIT_MS, type MessageData } from './helpers.js';
+import { packageDir, type TestStack } from './stack.js';
+
+/** `welcome`, as docs/socketio.md gives it. */
+interface Welcome {
+  user: string;
+  rooms: string[];
+  expiresAt?: string;
+}
+
+/** A live event: the native frame's fields without `type`. */
+interface LiveEvent<Data = unknown> {
+  room: string;
+  event: string;
+  eventId: string;
+  seq?: number;
+  time?: string;
+  actor?: string;
+  data: Data;
+}
+
+interface Refusal {
+  code: string;
+  message: string;
+}
+
+interface Ack {
+  ok: boolean;
+  room?: string;
+  online?: string[];
+  resume?: { since: number; complete: boolean; reason?: string };
+  expiresAt?: string;
+  error?: Refusal;
+}
+
+interface Presence {
+  room: string;
+  user: string;
+  state: 'joined' | 'left';
+}
+
+interface Typing {
+  room: string;
+  user: string;
+  name?: string;
+  typing: boolean;
+}
+
+type ClientOptions = Partial<ManagerOptions & SocketOptions>;
+
+/** What both refusals of a room look like, whether the room exists or not (docs/socketio.md). */
+const ROOM_NOT_FOUND: Ack = { ok: false, error: { code: 'room.not_found', message: 'room not found' } };
+
+/**
+ * One user's `socket.io-client` socket, as an application would hold it: a token from the issuer on every (re)connect
+ * (`auth` as a function), the token refreshed in band (`token:refresh`) before it expires, and everything the socket
+ * saw recorded for the assertions.
+ */
+class SioUser {
+  readonly socket: Socket;
+  readonly welcomes: Welcome[] = [];
+  readonly messages: LiveEvent<MessageData>[] = [];
+  readonly presence: Presence[] = [];
+  readonly typing: Typing[] = [];
+  readonly errors: Refusal[] = [];
+  readonly closes: { code: number; reason: string }[] = [];
+  readonly disconnects: string[] = [];
+  readonly connectErrors: { message: string; data: unknown }[] = [];
+  readonly refreshes: Ack[] = [];
+  private refreshTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly stack: TestStack,
+    readonly name: string,
+    options: ClientOptions = {},
+  ) {
+    this.socket = io(stack.edgeUrl, {
+      autoConnect: false,
+      forceNew: true,
+      // A fresh token for every connect, reconnects included (a token lives 12 s on the test stack).
+      auth: (cb) => {
+        stack.token(name).then((token) => cb({ token }), () => cb({ token: '' }));
+      },
+      // Fast retries, as the SDK's tests use: the tests wait for reconnects.
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 2_000,
+      ...options,
+    });
+    const socket = this.socket;
+    socket.on('welcome', (welcome: Welcome) => {
+      this.welcomes.push(welcome);
+      this.scheduleRefresh(welcome.expiresAt);
+    });
+    socket.on('message:new', (event: LiveEvent<MessageData>) => this.messages.push(event));
+    socket.on('presence', (event: Presence) => this.presence.push(event));
+    socket.on('typing', (event: Typing) => this.typing.push(event));
+    socket.on('error', (error: Refusal) => this.errors.push(error));
+    socket.on('realtime:close', (close: { code: number; reason: string }) => this.closes.push(close));
+    socket.on('connect_error', (error: Error & { data?: unknown }) =>
+      this.connectErrors.push({ message: error.message, data: error.data }));
+    socket.on('disconnect', (reason) => {
+      this.disconnects.push(reason);
+      clearTimeout(this.refreshTimer);
+    });
+  }
+
+  /** Connects and waits for the `welcome` that follows `connect`. */
+  async connect(): Promise<Welcome> {
+    const before = this.welcomes.length;
+    this.socket.connect();
+    await waitFor(`welcome of ${this.name}'s Socket.IO client`, () => this.welcomes.length > before);
+    return this.welcomes.at(-1)!;
+  }
+
+  /** `room:join`, answered by an ack; rejects if none comes. */
+  async join(room: string, since?: number): Promise<Ack> {
+    const payload = since === undefined ? { room } : { room, since };
+    return (await this.socket.timeout(WAIT_MS).emitWithAck('room:join', payload)) as Ack;
+  }
+
+  /**
+   * Joins, retrying while the edge answers room.not_found: a membership travels chat-service → relay → Kafka → edge,
+   * so right after creating a conversation the edge may not know it yet (as TestUser.subscribeAsMember does).
+   */
+  async joinAsMember(room: string, since?: number): Promise<Ack> {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const ack = await this.join(room, since);
+      if (ack.ok || ack.error?.code !== 'room.not_found' || Date.now() > deadline) {
+        assert.equal(ack.ok, true, `${this.name} joins ${room}: ${JSON.stringify(ack)}`);
+        return ack;
+      }
+      await sleep(200);
+    }
+  }
+
+  texts(room: string): string[] {
+    return this.messages.filter((event) => event.room === room).map((event) => event.data.text);
+  }
+
+  transport(): string {
+    return this.socket.io.engine.transport.name;
+  }
+
+  close(): void {
+    clearTimeout(this.refreshTimer);
+    this.socket.disconnect();
+  }
+
+  /** Sends a fresh token in band halfway to the expiry, as an application keeps a long-lived socket alive. */
+  private scheduleRefresh(expiresAt: string | undefined): void {
+    clearTimeout(this.refreshTimer);
+    if (!expiresAt) {
+      return;
+    }
+    const delay = Math.max(500, (Date.parse(expiresAt) - Date.now()) / 2);
+    this.refreshTimer = setTimeout(() => {
+      void (async () => {
+        if (!this.socket.connected) {
+          return;
+        }
+        const token = await this.stack.token(this.name);
+        const ack = (await this.socket.timeout(WAIT_MS).emitWithAck('token:refresh', { token })) as Ack;
+        this.refreshes.push(ack);
+        if (ack.ok) {
+          this.scheduleRefresh(ack.expiresAt);
+        }
+      })().catch(() => undefined);
+    }, delay);
+  }
+}
+
+/** A JWT with the issuer's header and claims, signed with a key the issuer never had. */
+function signedByAnotherKey(token: string): string {
+  const [header, payload] = token.split('.');
+  const alg = (JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg: string }).alg;
+  assert.equal(alg, 'RS256', 'the issuer signs with RS256');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(privateKey).toString('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+/** The nearest-rank percentile of sorted values. */
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export function registerSocketIoTests(stack: () => TestStack): void {
+  describe('Socket.IO clients (socket.io-client v4)', () => {
+    /** Connect, join, receive a message posted over REST: what a Socket.IO front end does first. */
+    async function connectJoinReceive(transports: ('websocket' | 'polling')[] | undefined): Promise<string> {
+      const alice = new TestUser(stack(), 'alice');
+      const bob = new SioUser(stack(), 'bob', transports ? { transports } : {});
+      try {
+        const { id, room } = await createConversation(alice, ['bob'], 'Socket.IO');
+        const welcome = await bob.connect();
+        assert.equal(bob.socket.connected, true);
+        assert.equal(welcome.user, 'bob');
+        assert.ok(welcome.rooms.includes('user:bob'), `rooms: ${welcome.rooms}`);
+        assert.ok(welcome.rooms.includes('all'), `rooms: ${welcome.rooms}`);
+        assert.ok(welcome.expiresAt, 'the welcome carries the token expiry');
+
+        const ack = await bob.joinAsMember(room);
+        assert.equal(ack.ok, true);
+        assert.equal(ack.room, room);
+
+        const posted = await alice.rest.postMessage(id, { text: 'Hello over Socket.IO', clientMessageId: randomUUID() });
+        await waitFor('message:new at the Socket.IO client', () => bob.texts(room).includes('Hello over Socket.IO'));
+        const event = bob.messages.find((e) => e.room === room && e.data.text === 'Hello over Socket.IO')!;
+        assert.equal(event.room, room);
+        assert.equal(event.seq, posted.seq, 'seq is the conversation stream version the REST answer gave');
+        assert.ok(event.eventId, 'the event carries its id');
+        assert.equal(event.actor, 'alice');
+        assert.equal(event.data.messageId, posted.id);
+        assert.equal(event.data.conversationId, id);
+        assert.equal(event.data.text, 'Hello over Socket.IO');
+        assert.deepEqual(bob.errors, []);
+        return bob.transport();
+      } finally {
+        alice.close();
+        bob.close();
+      }
+    }
+
+    test('websocket transport: connect with auth.token, welcome, room:join acked, a message posted over REST arrives', async () => {
+      assert.equal(await connectJoinReceive(['websocket']), 'websocket');
+    });
+
+    test('forced polling: the same, end to end over HTTP long-polling', async () => {
+      assert.equal(await connectJoinReceive(['polling']), 'polling');
+    });
+
+    test('default options (polling first): connect and receive a live message; the transport it ends on is recorded', async (t) => {
+      const transport = await connectJoinReceive(undefined);
+      // The edge offers no upgrade yet (polling expected); should it offer one later, websocket is right too.
+      assert.ok(['polling', 'websocket'].includes(transport), `transport: ${transport}`);
+      t.diagnostic(`default options ended on transport: ${transport}`);
+    });
+
+    test('typing and presence between two Socket.IO clients of two users in one conversation', async () => {
+      // carol and dave: dave is used only by the presence tests, so nobody else's connection hides his join.
+      const carol = new SioUser(stack(), 'carol');
+      const dave = new SioUser(stack(), 'dave');
+      const owner = new TestUser(stack(), 'carol');
+      try {
+        const { room } = await createConversation(owner, ['dave'], 'Socket.IO typing');
+        await carol.connect();
+        const carolsAck = await carol.joinAsMember(room);
+        assert.ok(carolsAck.online?.includes('carol'), `online: ${carolsAck.online}`);
+        assert.ok(!carolsAck.online?.includes('dave'), `dave is not online yet: ${carolsAck.online}`);
+
+        await dave.connect();
+        await waitFor('carol sees dave join', () => carol.presence.some((p) => p.room === room && p.user === 'dave'));
+        assert.deepEqual(carol.presence.find((p) => p.user === 'dave'), { room, user: 'dave', state: 'joined' });
+        const davesAck = await dave.joinAsMember(room);
+        assert.deepEqual(davesAck.online, ['carol', 'dave']);
+
+        dave.socket.emit('typing', { room, typing: true });
+        await waitFor('carol sees dave typing', () => carol.typing.some((t) => t.user === 'dave' && t.typing));
+        const started = carol.typing.find((t) => t.user === 'dave')!;
+        assert.equal(started.room, room);
+        assert.equal(started.typing, true);
+        assert.equal(started.name, 'Dave Bowman');
+        dave.socket.emit('typing', { room, typing: false });
+        await waitFor('carol sees dave stop', () => carol.typing.some((t) => t.user === 'dave' && !t.typing));
+
+        carol.socket.emit('typing', { room, typing: true });
+        await waitFor('dave sees carol typing', () => dave.typing.some((t) => t.user === 'carol' && t.typing));
+        assert.deepEqual(carol.typing.filter((t) => t.user === 'carol'), [], 'never sent to the typist');
+
+        dave.close();
+        await waitFor('carol sees dave leave', () =>
+          carol.presence.some((p) => p.room === room && p.user === 'dave' && p.state === 'left'));
+        assert.deepEqual(carol.errors, []);
+        assert.deepEqual(dave.errors, []);
+      } finally {
+        owner.close();
+        carol.close();
+        dave.close();
+      }
+    });
+
+    test('one room model: a Socket.IO client and the native SDK see each other\'s presence and typing', async () => {
+      const alice = new TestUser(stack(), 'alice');
+      const dave = new SioUser(stack(), 'dave');
+      try {
+        const { id, room } = await createConversation(alice, ['dave'], 'Socket.IO and SDK');
+        await alice.client.connect();
+        const presenceAtAlice: PresenceChange[] = [];
+        const typingAtAlice: TypingChange[] = [];
+        const subscription = await alice.subscribeAsMember(room, () => undefined, {
+          onPresence: (change) => presenceAtAlice.push(change),
+          onTyping: (change) => typingAtAlice.push(change),
+        });
+        await waitFor('dave offline before he connects', () => !subscription.online.includes('dave'));
+
+        await dave.connect();
+        await waitFor('the SDK sees dave (Socket.IO) join', () =>
+          presenceAtAlice.some((p) => p.user === 'dave' && p.state === 'joined'));
+        assert.ok(subscription.online.includes('dave'));
+        const ack = await dave.joinAsMember(room);
+        assert.deepEqual(ack.online, ['alice', 'dave']);
+
+        dave.socket.emit('typing', { room, typing: true });
+        await waitFor('the SDK sees dave typing', () => typingAtAlice.some((t) => t.user === 'dave' && t.typing));
+        assert.equal(typingAtAlice[0].room, room);
+
+        assert.equal(alice.client.typing(room, true), true);
+        await waitFor('dave (Socket.IO) sees alice typing', () => dave.typing.some((t) => t.user === 'alice' && t.typing));
+        assert.deepEqual(dave.typing.find((t) => t.user === 'alice'), { room, user: 'alice', name: 'Alice Liddell', typing: true });
+
+        const posted = await alice.rest.postMessage(id, { text: 'one room for both' });
+        await waitFor('the message at dave', () => dave.texts(room).includes('one room for both'));
+        assert.equal(dave.messages.find((e) => e.data.text === 'one room for both')!.seq, posted.seq);
+
+        dave.close();
+        await waitFor('the SDK sees dave leave', () =>
+          presenceAtAlice.some((p) => p.user === 'dave' && p.state === 'left'));
+      } finally {
+        alice.close();
+        dave.close();
+      }
+    });
+
+    test('a non-member and an unknown room get the same refusal', async () => {
+      const owner = new TestUser(stack(), 'alice');
+      const alice = new SioUser(stack(), 'alice');
+      const carol = new SioUser(stack(), 'carol');
+      try {
+        const { room } = await createConversation(owner, ['bob'], 'members only');
+        await Promise.all([alice.connect(), carol.connect()]);
+        // A member's join succeeding first: the edge knows the room, so carol's refusal is about her.
+        await alice.joinAsMember(room);
+
+        assert.deepEqual(await carol.join(room), ROOM_NOT_FOUND, 'not a member');
+        assert.deepEqual(await carol.join(`conversation:${randomUUID()}`), ROOM_NOT_FOUND, 'no such conversation');
+        // Without an ack callback the refusal arrives as an `error` event.
+        carol.socket.emit('room:join', { room });
+        await waitFor('the error event', () => carol.errors.length > 0);
+        assert.deepEqual(carol.errors, [ROOM_NOT_FOUND.error]);
+        assert.equal(carol.socket.connected, true, 'a refusal leaves the connection up');
+        assert.deepEqual(await carol.join('user:carol'), { ok: true, room: 'user:carol' });
+      } finally {
+        owner.close();
+        alice.close();
+        carol.close();
+      }
+    });
+
+    for (const [what, token] of [
+      ['garbage', async () => 'not-a-token'],
+      ['signed by another key', async () => signedByAnotherKey(await stack().token('bob'))],
+    ] as const) {
+      test(`a refused token (${what}): connect_error "token is not valid", no retry; a fresh token connects`, async () => {
+        const refused = await token();
+        const bob = new SioUser(stack(), 'bob', { auth: { token: refused } });
+        try {
+          bob.socket.connect();
+          await waitFor('connect_error', () => bob.connectErrors.length > 0);
+          assert.deepEqual(bob.connectErrors[0], { message: 'token is not valid', data: { code: 'token.invalid' } });
+          assert.equal(bob.socket.active, false, 'the client does not retry by itself');
+          assert.equal(bob.socket.connected, false);
+          assert.deepEqual(bob.welcomes, []);
+
+          // What the application does (docs/socketio.md): a fresh token, then connect again.
+          bob.socket.auth = { token: await stack().token('bob') };
+          const welcome = await bob.connect();
+          assert.equal(welcome.user, 'bob');
+          assert.equal(bob.connectErrors.length, 1);
+        } finally {
+          bob.close();
+        }
+      });
+    }
+
+    test('resume by hand: reconnect and room:join with since = the last seq seen; the missed messages arrive once, in order', async () => {
+      const alice = new TestUser(stack(), 'alice');
+      const bob = new SioUser(stack(), 'bob');
+      try {
+        const { id, room } = await createConversation(alice, ['bob'], 'Socket.IO resume');
+        await bob.connect();
+        await bob.joinAsMember(room);
+        const m1 = await alice.rest.postMessage(id, { text: 'm1' });
+        await waitFor('m1', () => bob.texts(room).includes('m1'));
+        const lastSeen = bob.messages.filter((e) => e.room === room).at(-1)!.seq!;
+        assert.equal(lastSeen, m1.seq);
+
+        bob.socket.disconnect();
+        assert.equal(bob.socket.connected, false);
+        await alice.rest.postMessage(id, { text: 'm2' });
+        await alice.rest.postMessage(id, { text: 'm3' });
+
+        await bob.connect();
+        const ack = await bob.join(room, lastSeen);
+        assert.equal(ack.ok, true, JSON.stringify(ack));
+        assert.equal(ack.room, room);
+        assert.deepEqual(ack.resume, { since: lastSeen, complete: true });
+        await waitFor('m2 and m3', () => bob.texts(room).includes('m3'));
+        // One room's events keep their order: a repeat of m2 or m3 would come before m4.
+        await alice.rest.postMessage(id, { text: 'm4' });
+        await waitFor('m4', () => bob.texts(room).includes('m4'));
+        assert.deepEqual(bob.texts(room), ['m1', 'm2', 'm3', 'm4']);
+        const seqs = bob.messages.filter((e) => e.room === room).map((e) => e.seq!);
+        assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order');
+      } finally {
+        alice.close();
+        bob.close();
+      }
+    });
+
+    test('latency (a measurement): 100 messages at 5/s, POST sent to event, native SDK and Socket.IO websocket and polling', async (t) => {
+      const COUNT = 100;
+      const INTERVAL_MS = 200;
+      const alice = new TestUser(stack(), 'alice');
+      const native = new TestUser(stack(), 'bob');
+      const ws = new SioUser(stack(), 'bob', { transports: ['websocket'] });
+      const polling = new SioUser(stack(), 'bob', { transports: ['polling'] });
+      const sent = new Map<string, number>();
+      const received = {
+        'native SDK (/ws)': new Map<string, number>(),
+        'Socket.IO websocket': new Map<string, number>(),
+        'Socket.IO polling': new Map<string, number>(),
+      };
+      try {
+        const { id, room } = await createConversation(alice, ['bob'], 'latency');
+        await native.client.connect();
+        await native.subscribeAsMember<MessageData>(room, (event) => {
+          if (event.event === 'message:new') {
+            received['native SDK (/ws)'].set(event.data.text, performance.now());
+          }
+        });
+        for (const [client, seen] of [[ws, received['Socket.IO websocket']], [polling, received['Socket.IO polling']]] as const) {
+          client.socket.on('message:new', (event: LiveEvent<MessageData>) => {
+            if (event.room === room) {
+              seen.set(event.data.text, performance.now());
+            }
+          });
+          await client.connect();
+          await client.joinAsMember(room);
+        }
+        const start = performance.now();
+        for (let i = 1; i <= COUNT; i++) {
+          const due = start + (i - 1) * INTERVAL_MS;
+          if (due > performance.now()) {
+            await sleep(due - performance.now());
+          }
+          const text = `latency ${i}`;
+          sent.set(text, performance.now());
+          await alice.rest.postMessage(id, { text });
+        }
+        const complete = () => Object.values(received).every((seen) => seen.size >= COUNT);
+        await waitFor(`${COUNT} messages at every client`, complete, 60_000).catch(() => undefined);
+
+        const rows = Object.entries(received).map(([way, seen]) => {
+          const latencies = [...seen].map(([text, at]) => at - sent.get(text)!).sort((a, b) => a - b);
+          return { way, count: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1)! };
+        });
+        const version = (JSON.parse(readFileSync(join(packageDir, 'node_modules', 'socket.io-client', 'package.json'), 'utf8')) as { version: string }).version;
+        const report = [
+          '# Socket.IO latency (one run)',
+          '',
+          `${new Date().toISOString()}, node ${process.version}, socket.io-client ${version}; ${COUNT} messages posted through ` +
+            `chat-service REST at ${1000 / INTERVAL_MS}/s, one receiver of each kind in one process, all on this machine's ` +
+            'local test stack (ScriptedStack). Latency: from just before the POST is sent to the client\'s event.',
+          '',
+          '| client | received | p50 ms | p99 ms | max ms |',
+          '|---|---|---|---|---|',
+          ...rows.map((r) => `| ${r.way} | ${r.count}/${COUNT} | ${r.p50?.toFixed(1)} | ${r.p99?.toFixed(1)} | ${r.max?.toFixed(1)} |`),
+          '',
+        ].join('\n');
+        mkdirSync(join(packageDir, 'target'), { recursive: true });
+        writeFileSync(join(packageDir, 'target', 'socketio-latency.md'), report);
+        t.diagnostic(report);
+        assert.ok(complete(), `every client received all ${COUNT}: ${rows.map((r) => `${r.way} ${r.count}`).join(', ')}`);
+        assert.equal(ws.transport(), 'websocket');
+        assert.equal(polling.transport(), 'polling');
+        assert.deepEqual(ws.closes, [], 'the websocket client stayed connected (tokens refreshed in band)');
+        assert.deepEqual(polling.closes, [], 'the polling client stayed connected (tokens refreshed in band)');
+      } finally {
+        alice.close();
+        native.close();
+        ws.close();
+        polling.close();
+      }
+    });
+
+    test('edge killed and restarted: socket.io-client reconnects by itself, a re-join delivers a new live message', async () => {
+      const alice = new TestUser(stack(), 'alice');
+      const bob = new SioUser(stack(), 'bob');
+      try {
+        const { id, room } = await createConversation(alice, ['bob'], 'Socket.IO restart');
+        await bob.connect();
+        await bob.joinAsMember(room);
+        await alice.rest.postMessage(id, { text: 'before the crash' });
+        await waitFor('the first message', () => bob.texts(room).includes('before the crash'));
+
+        await stack().command('kill realtime-edge');
+        await waitFor('the client notices', () => bob.disconnects.length > 0);
+        assert.ok(['transport close', 'transport error', 'ping timeout'].includes(bob.disconnects[0]),
+          `disconnect reason: ${bob.disconnects[0]}`);
+        assert.equal(bob.socket.active, true, 'the client will reconnect by itself');
+        await stack().command('restart realtime-edge');
+        await waitFor('welcome again', () => bob.welcomes.length === 2, 60_000);
+        assert.equal(bob.socket.connected, true);
+
+        // The new session is in no conversation room: the application joins again.
+        await bob.joinAsMember(room);
+        await alice.rest.postMessage(id, { text: 'after the restart' });
+        await waitFor('the live message after the restart', () => bob.texts(room).includes('after the restart'));
+        const seen = bob.texts(room);
+        assert.equal(seen[0], 'before the crash');
+        assert.equal(seen.at(-1), 'after the restart');
+        assert.equal(new Set(seen).size, seen.length, 'each once');
+      } finally {
+        alice.close();
+        bob.close();
+      }
+    });
+  });
+}
