@@ -79,7 +79,7 @@ class SioUser {
   readonly errors: Refusal[] = [];
   readonly closes: { code: number; reason: string }[] = [];
   readonly disconnects: string[] = [];
-  readonly connectErrors: { message: string; data: unknown }[] = [];
+  readonly connectErrors: { message: string; data?: unknown; description?: unknown }[] = [];
   readonly refreshes: Ack[] = [];
   private refreshTimer?: NodeJS.Timeout;
 
@@ -110,8 +110,16 @@ class SioUser {
     socket.on('typing', (event: Typing) => this.typing.push(event));
     socket.on('error', (error: Refusal) => this.errors.push(error));
     socket.on('realtime:close', (close: { code: number; reason: string }) => this.closes.push(close));
-    socket.on('connect_error', (error: Error & { data?: unknown }) =>
-      this.connectErrors.push({ message: error.message, data: error.data }));
+    socket.on('connect_error', (error: Error & { data?: unknown; description?: unknown }) => {
+      // A refusal by the server carries `data`; a transport failure its `description` (the HTTP status of a poll).
+      const raw = error.description as { message?: unknown } | string | number | undefined;
+      const description = typeof raw === 'object' && raw !== null ? raw.message : raw;
+      this.connectErrors.push({
+        message: error.message,
+        ...(error.data === undefined ? {} : { data: error.data }),
+        ...(description === undefined ? {} : { description }),
+      });
+    });
     socket.on('disconnect', (reason) => {
       this.disconnects.push(reason);
       clearTimeout(this.refreshTimer);
@@ -122,7 +130,13 @@ class SioUser {
   async connect(): Promise<Welcome> {
     const before = this.welcomes.length;
     this.socket.connect();
-    await waitFor(`welcome of ${this.name}'s Socket.IO client`, () => this.welcomes.length > before);
+    try {
+      await waitFor(`welcome of ${this.name}'s Socket.IO client`, () => this.welcomes.length > before);
+    } catch (error) {
+      // Say what the client saw instead (e.g. "xhr poll error" with the HTTP status of the handshake).
+      throw new Error(`${(error as Error).message}; last connect_error: ${JSON.stringify(this.connectErrors.at(-1))}, ` +
+        `${this.connectErrors.length} in all`);
+    }
     return this.welcomes.at(-1)!;
   }
 
