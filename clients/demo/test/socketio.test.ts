@@ -37,7 +37,8 @@ function pageHtml(config: { edgeUrl: string; token: string; room: string }): str
     const state = document.getElementById('state');
     const show = (name, text) => { state.dataset.state = name; state.textContent = text; };
     const socket = io(config.edgeUrl, { auth: { token: config.token } });
-    socket.on('connect_error', (error) => show('refused', 'connect_error: ' + error.message));
+    // A refusal by the server ends the socket (socket.active false); a transport error is retried by the library.
+    socket.on('connect_error', (error) => show(socket.active ? 'retrying' : 'refused', 'connect_error: ' + error.message));
     socket.on('welcome', async (welcome) => {
       show('welcome', 'signed in as ' + welcome.user);
       // The membership may still be on its way to the edge right after the conversation was created: try again.
@@ -94,14 +95,19 @@ describe('a web page with socket.io-client from a script tag, in headless Chromi
       headers: { Authorization: `Bearer ${aliceToken}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ title: 'Socket.IO in the browser', participants: ['bob'] }),
     });
-    assert.equal(response.status, 201, await response.text());
-    const conversation = (await response.json()) as { id: string };
+    const body = await response.text();
+    assert.equal(response.status, 201, body);
+    const conversation = JSON.parse(body) as { id: string };
     const room = `conversation:${conversation.id}`;
 
     const library = readFileSync(join(demoDir, 'node_modules', 'socket.io-client', 'dist', 'socket.io.min.js'), 'utf8');
     const html = pageHtml({ edgeUrl: stack.edgeUrl, token: await stack.token('bob'), room });
     const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
     context.setDefaultTimeout(UI_TIMEOUT);
+    // A page that Playwright serves has no address, so Chromium counts it as public and asks before it reaches a
+    // loopback address (Local Network Access); the user's "allow", as for a page a development server serves on
+    // this machine, which is loopback itself.
+    await context.grantPermissions(['local-network-access'], { origin: PAGE_ORIGIN });
     try {
       const page: Page = await context.newPage();
       const pageErrors: string[] = [];
