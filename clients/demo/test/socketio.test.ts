@@ -37,6 +37,7 @@ function pageHtml(config: { edgeUrl: string; token: string; room: string }): str
     const state = document.getElementById('state');
     const show = (name, text) => { state.dataset.state = name; state.textContent = text; };
     const socket = io(config.edgeUrl, { auth: { token: config.token } });
+    window.pageSocket = socket;
     // A refusal by the server ends the socket (socket.active false); a transport error is retried by the library.
     socket.on('connect_error', (error) => show(socket.active ? 'retrying' : 'refused', 'connect_error: ' + error.message));
     socket.on('welcome', async (welcome) => {
@@ -134,7 +135,10 @@ describe('a web page with socket.io-client from a script tag, in headless Chromi
       await page.locator('#messages .message', { hasText: text }).waitFor();
       assert.deepEqual(await page.$$eval('#messages .message', (items) => items.map((item) => item.textContent)), [text]);
       await shot(page, 'page-shows-the-message');
-      console.log(`the page's Socket.IO transport: ${await page.getAttribute('#state', 'data-transport')}`);
+      const transportAtEnd = await page.evaluate(() =>
+        (window as unknown as { pageSocket: { io: { engine: { transport: { name: string } } } } }).pageSocket.io.engine.transport.name);
+      console.log(`the page's Socket.IO transport: ${await page.getAttribute('#state', 'data-transport')} when joined, ` +
+        `${transportAtEnd} at the end`);
       assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();
