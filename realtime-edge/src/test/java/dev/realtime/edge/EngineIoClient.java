@@ -178,6 +178,13 @@ final class EngineIoClient implements AutoCloseable {
         return await(packet -> packet.startsWith(prefix));
     }
 
+    /** Fails if a packet starting with {@code prefix} was received and not read yet. */
+    void assertNoPacketStartingWith(String prefix) {
+        for (String packet : received) {
+            assertTrue(!packet.startsWith(prefix), "unexpected " + packet);
+        }
+    }
+
     /** The WebSocket's close code, once the server closed it. */
     int awaitClosed() throws Exception {
         Integer code = closed.get(Edge.WAIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -125,6 +125,17 @@ class SocketIoLimitsTest {
     }
 
     @Test
+    void aClientFloodingBeforeConnectIsClosedWithoutAConnectError() throws Exception {
+        try (EngineIoClient client = EngineIoClient.webSocket(http)) {
+            for (int i = 0; i < 60; i++) {
+                client.send("6");
+            }
+            assertEquals(1000, client.awaitClosed());
+            client.assertNoPacketStartingWith("44");
+        }
+    }
+
+    @Test
     void aPollingClientThatStopsPollingIsClosedAsSlowConsumer() throws Exception {
         String bo = Edge.unique("bo");
         Room room = Room.conversation(Edge.unique("c"));

@@ -228,7 +228,7 @@ final class EngineSession extends GatewayLink {
         if (token != null && token.isTextual() && !token.asText().isBlank()) {
             connecting = true;
             pauseFrames();
-                engine.tokens().verify(token.asText()).subscribe().with(
+            engine.tokens().verify(token.asText()).subscribe().with(
                     identity -> runOnHome(() -> connected(Caller.of(identity))),
                     failure -> runOnHome(() -> connected(null)));
         } else if (handshakeCaller != null) {
@@ -574,11 +574,16 @@ final class EngineSession extends GatewayLink {
             return;
         }
         if (session() == null) {
-            // Refused as it opened (too many connections of the user, a subject the edge cannot serve): the answer
-            // to its CONNECT. The Engine.IO session stays; the client may try again later.
-            LOG.debugf("Socket.IO connection %s: CONNECT refused with %d", id(), code);
-            writeNow(SocketIoPackets.connectError(SocketIoPackets.DEFAULT_NAMESPACE, reason,
-                    code == CloseCodes.TOO_MANY_CONNECTIONS ? "connections.limit" : "subject.unsupported", code));
+            if (code == CloseCodes.TOO_MANY_CONNECTIONS || code == CloseCodes.UNSUPPORTED_SUBJECT) {
+                // Refused as it opened (too many connections of the user, a subject the edge cannot serve): the
+                // answer to its CONNECT. The Engine.IO session stays; the client may try again later.
+                LOG.debugf("Socket.IO connection %s: CONNECT refused with %d", id(), code);
+                writeNow(SocketIoPackets.connectError(SocketIoPackets.DEFAULT_NAMESPACE, reason,
+                        code == CloseCodes.TOO_MANY_CONNECTIONS ? "connections.limit" : "subject.unsupported", code));
+            } else {
+                // Before CONNECT (a flood, say) there is no socket to tell: socket.io-client would hold an event.
+                closeEngine(code, true);
+            }
             return;
         }
         Wire transport = this.transport;
