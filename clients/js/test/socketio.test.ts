@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type { PresenceChange, TypingChange } from '../src/index.js';
+import type { PresenceChange, RealtimeEvent, TypingChange } from '../src/index.js';
+
+/** A live event: the native frame's fields without `type`, the SDK's event shape. */
+type LiveEvent<Data = unknown> = RealtimeEvent<Data>;
 import { createConversation, sleep, TestUser, waitFor, WAIT_MS, type MessageData } from './helpers.js';
 import { packageDir, type TestStack } from './stack.js';
 
@@ -20,17 +23,6 @@ interface Welcome {
   user: string;
   rooms: string[];
   expiresAt?: string;
-}
-
-/** A live event: the native frame's fields without `type`. */
-interface LiveEvent<Data = unknown> {
-  room: string;
-  event: string;
-  eventId: string;
-  seq?: number;
-  time?: string;
-  actor?: string;
-  data: Data;
 }
 
 interface Refusal {

@@ -31,7 +31,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class GatewayRoute {
     static final String PATH = "/ws";
-    /** The name Vert.x gives its handler in every connection's pipeline. */
     private static final Logger LOG = Logger.getLogger(GatewayRoute.class);
 
     @Inject
