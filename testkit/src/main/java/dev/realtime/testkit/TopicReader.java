@@ -22,6 +22,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+    /** The offsets already in {@link #seen}, per partition: a record read again is not a second copy. */
+    private final Map<Integer, java.util.Set<Long>> seenOffsets = new HashMap<>();
 
     public TopicReader(String bootstrapServers, String topic) {
         Properties props = new Properties();
@@ -49,7 +51,7 @@ public final class TopicReader implements AutoCloseable {
                 throw new AssertionError("expected " + count + " matching records within " + timeout + ", saw "
                         + matching.size() + " (of " + seen.size() + " on the topic)");
             }
-            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            poll();
             matching = matching(filter);
         }
         return matching;
@@ -59,9 +61,22 @@ public final class TopicReader implements AutoCloseable {
     public List<ConsumerRecord<String, byte[]>> drain(Duration quiet) {
         long deadline = System.nanoTime() + quiet.toNanos();
         while (System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            poll();
         }
         return List.copyOf(seen);
+    }
+
+    /**
+     * Keeps each record once, by partition and offset. The reader's group commits nothing, so a rebalance (a broker
+     * restarted by a fault test, a heartbeat missed on a busy machine) starts it again from the beginning: the records
+     * it reads again are the same records, not copies the producer wrote twice.
+     */
+    private void poll() {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            if (seenOffsets.computeIfAbsent(record.partition(), p -> new java.util.HashSet<>()).add(record.offset())) {
+                seen.add(record);
+            }
+        }
     }
 
     /**
