@@ -148,7 +148,8 @@ class ProjectApiTest {
                 .body("items[0].room", equalTo("project:" + id))
                 .body("items[0].data.target.id", equalTo("f2"))
                 .body("lastSeq", equalTo(5))
-                .body("hasMore", equalTo(true));
+                .body("hasMore", equalTo(true))
+                .body("head", equalTo(6));
         as(ana).queryParam("after", 0).get("/api/projects/{id}/events", id).then().statusCode(200)
                 .body("items.event", equalTo(List.of("project:created", "member:joined", "activity:new", "activity:new",
                         "activity:new", "activity:new")))

@@ -154,7 +154,8 @@ class ChatApiTest {
                 .body("items[0].room", equalTo("conversation:" + conversation))
                 .body("items[0].data.text", equalTo("m3"))
                 .body("lastSeq", equalTo(5))
-                .body("hasMore", equalTo(true));
+                .body("hasMore", equalTo(true))
+                .body("head", equalTo(6));
     }
 
     @Test

@@ -192,7 +192,7 @@ public class ProjectResource {
                             .map(ProjectResource::roomEvent)
                             .toList();
                     long last = events.isEmpty() ? after : events.get(events.size() - 1).version;
-                    return new RoomEventPage(items, last, last < project.version);
+                    return new RoomEventPage(items, last, last < project.version, project.version);
                 })));
     }
 

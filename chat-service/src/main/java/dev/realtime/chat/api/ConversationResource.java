@@ -156,7 +156,8 @@ public class ConversationResource {
                                     .map(ConversationResource::roomEvent)
                                     .toList();
                             long last = events.isEmpty() ? after : events.get(events.size() - 1).version;
-                            return new RoomEventPage(items, last, last < context.conversation().version);
+                            return new RoomEventPage(items, last, last < context.conversation().version,
+                                    context.conversation().version);
                         })));
     }
 

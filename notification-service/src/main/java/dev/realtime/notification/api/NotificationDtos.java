@@ -61,6 +61,7 @@ public final class NotificationDtos {
             String traceId, JsonNode data) {
     }
 
-    public record RoomEventPage(List<RoomEvent> items, long lastSeq, boolean hasMore) {
+    /** {@code head}: the stream's version when it was read, the seq its newest event has (0 for none). */
+    public record RoomEventPage(List<RoomEvent> items, long lastSeq, boolean hasMore, long head) {
     }
 }

@@ -58,7 +58,7 @@ public class UserEventsResource {
                     .map(UserEventsResource::roomEvent)
                     .toList();
             long last = events.isEmpty() ? after : events.get(events.size() - 1).version;
-            return new RoomEventPage(items, last, last < version);
+            return new RoomEventPage(items, last, last < version, version);
         }));
     }
 

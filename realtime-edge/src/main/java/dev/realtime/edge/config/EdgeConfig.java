@@ -89,6 +89,13 @@ public interface EdgeConfig {
         /** Engine.IO sessions without a CONNECT yet, on this instance; handshakes beyond get 503. */
         @WithDefault("2000")
         int maxUnconnected();
+
+        /**
+         * Socket.IO's connection state recovery through the edge's resume: a pid in the CONNECT answer and the
+         * session's offset as the last argument of every sequenced event (about 11 bytes per joined room).
+         */
+        @WithDefault("true")
+        boolean recoveryEnabled();
     }
 
     interface Limits {

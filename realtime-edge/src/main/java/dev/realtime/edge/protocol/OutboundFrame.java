@@ -2,7 +2,7 @@ package dev.realtime.edge.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
  * A server frame, rendered once and encoded once as the bytes of a complete WebSocket text message (RFC 6455,
@@ -20,8 +20,11 @@ public final class OutboundFrame {
 
     private final String text;
     private final byte[] wire;
-    /** This frame in another wire format (Socket.IO's), made once by the first session of that format that sends it. */
-    private volatile OutboundFrame translated;
+    /**
+     * This frame in another wire format (Socket.IO's, the only other), made once by the first session of that format
+     * that sends it.
+     */
+    private volatile Object translated;
 
     private OutboundFrame(String text) {
         this.text = text;
@@ -43,15 +46,17 @@ public final class OutboundFrame {
 
     /**
      * This frame translated by {@code translation}, which is applied once per frame: a live event goes to every
-     * Socket.IO session of its room as one translated instance too. The translation must depend on the frame only.
+     * Socket.IO session of its room as one translated instance too. The translation must depend on the frame only,
+     * never return null, and be the only one applied to frames (the edge has one other wire format).
      */
-    public OutboundFrame translated(UnaryOperator<OutboundFrame> translation) {
-        OutboundFrame done = translated;
+    @SuppressWarnings("unchecked")
+    public <T> T translated(Function<OutboundFrame, T> translation) {
+        Object done = translated;
         if (done == null) {
             done = translation.apply(this);
             translated = done;
         }
-        return done;
+        return (T) done;
     }
 
     static byte[] encode(byte[] payload) {

@@ -112,6 +112,24 @@ public final class ServerFrames {
         return write(frame);
     }
 
+    /** The type of a position marker: see {@link #position}. */
+    public static final String POSITION = "position";
+
+    /**
+     * A marker, never sent to a native client: the session's position in {@code room} is {@code seq} (null: not
+     * known) unless it has one already, or (removed) the session left the room. Queued on links that keep positions
+     * (Socket.IO's connection state recovery), in order with the frames around it.
+     */
+    public static String position(String room, Long seq, boolean removed) {
+        ObjectNode frame = frame(POSITION).put("room", room);
+        if (removed) {
+            frame.put("removed", true);
+        } else if (seq != null) {
+            frame.put("seq", seq);
+        }
+        return write(frame);
+    }
+
     public static String presence(String room, String user, boolean joined) {
         return write(frame("presence").put("room", room).put("user", user).put("state", joined ? "joined" : "left"));
     }

@@ -32,8 +32,11 @@ import org.jboss.logging.Logger;
 public class OwnerHistory {
     private static final Logger LOG = Logger.getLogger(OwnerHistory.class);
 
-    /** One page: the events (as the owner renders them for the edge), the last seq read, and whether more follow. */
-    public record Page(List<JsonNode> items, long lastSeq, boolean hasMore) {
+    /**
+     * One page: the events (as the owner renders them for the edge), the last seq read, whether more follow, and the
+     * stream's newest seq when the owner read it ({@code head}; -1 from an owner that does not say).
+     */
+    public record Page(List<JsonNode> items, long lastSeq, boolean hasMore, long head) {
     }
 
     /** The owner did not answer with a page: not reachable, or it refused (the user is no longer a member, say). */
@@ -111,6 +114,7 @@ public class OwnerHistory {
         }
         List<JsonNode> events = new ArrayList<>(items.size());
         items.forEach(events::add);
-        return new Page(events, body.path("lastSeq").asLong(), body.path("hasMore").asBoolean(false));
+        return new Page(events, body.path("lastSeq").asLong(), body.path("hasMore").asBoolean(false),
+                body.path("head").canConvertToLong() ? body.path("head").asLong() : -1);
     }
 }

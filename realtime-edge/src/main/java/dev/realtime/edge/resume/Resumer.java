@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
@@ -33,6 +34,8 @@ public class Resumer {
 
     public static final String HISTORY_UNAVAILABLE = "history.unavailable";
     public static final String ROOM_UNSEQUENCED = "room.unsequenced";
+    /** A recovering Socket.IO client had no position in the room (none was known when it joined). */
+    public static final String NO_POSITION = "resume.no_position";
     /**
      * A subscribe with since for a room that was already live on the connection past it (the automatic user room,
      * resumed by a subscribe instead of the upgrade's since): what came before the first live seq cannot arrive in
@@ -80,6 +83,34 @@ public class Resumer {
                 })
                 .onItemOrFailure().invoke((outcome, failure) -> ResumeSpans.end(span,
                         outcome != null ? outcome : new Outcome(since, false, HISTORY_UNAVAILABLE), replayed.get()));
+    }
+
+    /**
+     * The newest seq of a sequenced room as far as this instance can tell: from the window when it knows the room,
+     * otherwise from the owner with the session's token; empty when neither can. Every event up to it happened
+     * before the call, so a position set to it never claims an event the client was not sent: one that races in
+     * before the join is replayed by a later resume, not lost.
+     */
+    public Uni<OptionalLong> head(Session session, Room room) {
+        return head(room, session.bearerToken());
+    }
+
+    /** {@link #head(Session, Room)} for a session not opened yet, with the token it will be opened with. */
+    public Uni<OptionalLong> head(Room room, String bearerToken) {
+        OptionalLong known = history.head(room);
+        if (known.isPresent() || !room.hasOwningStream()) {
+            return Uni.createFrom().item(known);
+        }
+        Optional<String> endpoint = owner.endpoint(room);
+        if (endpoint.isEmpty() || bearerToken == null) {
+            return Uni.createFrom().item(OptionalLong.empty());
+        }
+        return owner.page(endpoint.get(), bearerToken, 0, 1, null)
+                .map(page -> page.head() < 0 ? OptionalLong.empty() : OptionalLong.of(page.head()))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("The head of %s is not known: %s", room, failure.getMessage());
+                    return OptionalLong.empty();
+                });
     }
 
     /** Pages through the owner's events after {@code after} (the stream version read so far). */

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The recent events of every sequenced room this instance has read, whether or not it has a subscriber here: a
@@ -100,6 +101,12 @@ public class RoomHistory {
         }
         List<IntegrationEvent> after = window.events.stream().filter(event -> event.seq() > since).toList();
         return new Snapshot(after, window.coversAfter, true);
+    }
+
+    /** The last seq of {@code room} this instance read, when it knows the room. */
+    public synchronized OptionalLong head(Room room) {
+        Window window = windows.get(room);
+        return window == null ? OptionalLong.empty() : OptionalLong.of(window.lastSeq);
     }
 
     public synchronized int retainedEvents() {

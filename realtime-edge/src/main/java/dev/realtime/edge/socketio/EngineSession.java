@@ -2,6 +2,8 @@ package dev.realtime.edge.socketio;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.rooms.InvalidRoomException;
+import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.protocol.OutboundFrame;
 import dev.realtime.edge.rooms.CloseCodes;
 import dev.realtime.edge.rooms.InboundBudget;
@@ -64,6 +66,9 @@ final class EngineSession extends GatewayLink {
     /** The identity the handshake's Authorization header proved, if any; used when CONNECT carries no token. */
     private Caller handshakeCaller;
     private boolean connecting;
+    /** What the CONNECT's auth carried for connection state recovery (socket.io-client adds them on reconnect). */
+    private String recoveryPid;
+    private String recoveryOffset;
     private volatile boolean connected;
     private boolean paused;
     private ArrayDeque<String> waiting;
@@ -225,6 +230,10 @@ final class EngineSession extends GatewayLink {
             return;
         }
         JsonNode token = auth == null ? null : auth.get("token");
+        if (auth != null && auth.path("pid").isTextual() && auth.path("offset").isTextual()) {
+            recoveryPid = auth.get("pid").asText();
+            recoveryOffset = auth.get("offset").asText();
+        }
         if (token != null && token.isTextual() && !token.asText().isBlank()) {
             connecting = true;
             pauseFrames();
@@ -232,12 +241,14 @@ final class EngineSession extends GatewayLink {
                     identity -> runOnHome(() -> connected(Caller.of(identity))),
                     failure -> runOnHome(() -> connected(null)));
         } else if (handshakeCaller != null) {
+            pauseFrames();
             connected(handshakeCaller);
         } else {
             refuseConnect("no token: send auth.token", "token.missing");
         }
     }
 
+    /** On the home loop, once the CONNECT's token was checked: null when it is not valid. Frames are paused. */
     private void connected(Caller caller) {
         connecting = false;
         if (engineClosed) {
@@ -249,21 +260,73 @@ final class EngineSession extends GatewayLink {
             return;
         }
         handshakeCaller = null;
-        Session session;
+        SocketIoRecovery recovery = engine.recovery();
+        Room ownRoom = ownRoom(caller);
+        if (!recovery.enabled() || ownRoom == null) {
+            // Without an own room the gateway refuses the connection; there is nothing to recover either.
+            open(caller, SocketIoWire.withoutRecovery(this, id()), handshake);
+            resumeFrames();
+            return;
+        }
+        SocketIoRecovery.Plan plan = recovery.plan(recoveryPid, recoveryOffset, caller.subject());
+        recoveryPid = null;
+        recoveryOffset = null;
+        connecting = true;
+        if (plan == null) {
+            recovery.ownHead(ownRoom, caller.token()).subscribe().with(head -> runOnHome(() -> {
+                connecting = false;
+                if (!engineClosed) {
+                    open(caller, SocketIoWire.fresh(this, id(), RecoveryOffset.newPid(), ownRoom,
+                            head.orElse(RecoveryOffset.UNKNOWN)), handshake);
+                }
+                resumeFrames();
+            }));
+            return;
+        }
+        connecting = false;
+        SocketIoWire wire = SocketIoWire.recovering(this, id(), ownRoom, plan.ownSeq(), plan.rooms());
+        Gateway.Opened opened = open(caller, wire,
+                plan.ownSeq() == RecoveryOffset.UNKNOWN ? handshake : handshake.withSince(plan.ownSeq()));
+        if (opened == null) {
+            resumeFrames();
+            return;
+        }
+        // The client's next packets wait until the recovery is out, as they wait for a resume's answer on /ws.
+        recovery.recover(this, opened, plan).subscribe().with(ignored -> resumeFrames(), failure -> {
+            LOG.warnf("Recovering Socket.IO connection %s failed: %s", id(), failure.toString());
+            close(1011, "internal error");
+        });
+    }
+
+    private static Room ownRoom(Caller caller) {
         try {
-            session = engine.gateway().open(this,
-                    new Session.Socket(inbound, now -> stalledFor.applyAsLong(now), new SocketIoWire(this, id())),
-                    caller, handshake);
+            return Room.user(caller.subject());
+        } catch (InvalidRoomException e) {
+            return null;
+        }
+    }
+
+    /** Opens the edge session over this link; null when it was refused (the gateway closed or answered it). */
+    private Gateway.Opened open(Caller caller, SocketIoWire wire, Gateway.Handshake opening) {
+        Gateway.Opened opened;
+        try {
+            opened = engine.gateway().openLink(this,
+                    new Session.Socket(inbound, now -> stalledFor.applyAsLong(now), wire), caller, opening);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Opening Socket.IO connection %s failed", id());
             closeEngine(1011, true);
-            return;
+            return null;
         }
-        if (session != null) {
+        if (opened != null) {
             connected = true;
             engine.connected(this);
         }
-        resumeFrames();
+        return opened;
+    }
+
+    @Override
+    protected boolean tracksPositions() {
+        return engine.recovery().enabled();
     }
 
     /**

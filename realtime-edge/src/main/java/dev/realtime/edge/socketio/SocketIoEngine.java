@@ -39,6 +39,8 @@ public class SocketIoEngine {
     EdgeMetrics metrics;
     @Inject
     Vertx vertx;
+    @Inject
+    SocketIoRecovery recovery;
 
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
     /** Sessions without a Socket.IO CONNECT yet: not authenticated, so capped. */
@@ -139,6 +141,10 @@ public class SocketIoEngine {
 
     TokenRefresh tokens() {
         return tokens;
+    }
+
+    SocketIoRecovery recovery() {
+        return recovery;
     }
 
     EdgeMetrics metrics() {

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.protocol.ClientFrame;
 import dev.realtime.edge.protocol.OutboundFrame;
+import dev.realtime.edge.protocol.ServerFrames;
 
 /**
  * Socket.IO v5 packets (the payload of Engine.IO {@code 4} message packets), and the translation between them and the
@@ -23,8 +25,10 @@ final class SocketIoPackets {
     static final int BINARY_ACK = 6;
 
     static final String DEFAULT_NAMESPACE = "/";
-    /** The event a translated frame whose text starts with this is the welcome, which follows the CONNECT packet. */
-    static final String WELCOME_PREFIX = "42[\"welcome\",";
+    /** The native type of the marker a session queues for its CONNECT answer when that waits for a recovery. */
+    private static final String CONNECT_MARKER = "socketio.connect";
+    /** A position marker's seq for a room the session left. */
+    static final long REMOVED = -2;
     /** Ack ids are JavaScript counters; more digits than a safe integer has is not a Socket.IO client. */
     private static final int MAX_ACK_DIGITS = 15;
     private static final int MAX_ECHOED_NAME = 64;
@@ -138,12 +142,39 @@ final class SocketIoPackets {
         return ClientFrame.of(frame);
     }
 
+    /** What a native frame is to a Socket.IO session's wire ({@link SocketIoWire}). */
+    enum Kind {
+        /** Nothing goes out (an answer nobody asked for: an ack without id). */
+        NONE,
+        /** The packet as it is. */
+        PLAIN,
+        /** The welcome: the CONNECT answer goes out first, unless it waits for a recovery. */
+        WELCOME,
+        /** An event with its room's seq: the session's offset is appended as its last argument. */
+        SEQUENCED,
+        /** The session left the room ({@code unsubscribed}): its position goes. */
+        LEFT,
+        /** A position marker: the room's position changes without an event (a join, a leave). */
+        POSITION,
+        /** The marker that sends the CONNECT answer after a recovery, with {@code pid}. */
+        CONNECT
+    }
+
+    /** A native frame translated: {@code room} and {@code seq} for SEQUENCED, LEFT and POSITION, {@code pid} for CONNECT. */
+    record Translated(Kind kind, OutboundFrame packet, Room room, long seq, String pid) {
+        static final Translated NOTHING = new Translated(Kind.NONE, null, null, 0, null);
+
+        static Translated plain(OutboundFrame packet) {
+            return new Translated(Kind.PLAIN, packet, null, 0, null);
+        }
+    }
+
     /**
      * A native frame as a Socket.IO packet: a live event {@code 42["<event>",{…}]} (the frame without its type), an
-     * answer to an event with an ack id {@code 43<id>[{"ok":…}]}, anything else {@code 42["<type>",{…}]}; null for
-     * an answer nobody asked for (an ack without id).
+     * answer to an event with an ack id {@code 43<id>[{"ok":…}]}, anything else {@code 42["<type>",{…}]}; nothing for
+     * an answer nobody asked for (an ack without id); the markers of the session's wire.
      */
-    static OutboundFrame fromNative(OutboundFrame nativeFrame) {
+    static Translated fromNative(OutboundFrame nativeFrame) {
         JsonNode parsed;
         try {
             parsed = Json.mapper().readTree(nativeFrame.text());
@@ -156,28 +187,66 @@ final class SocketIoPackets {
         String id = idNode == null || idNode.isNull() ? null : idNode.asText();
         switch (type) {
             case "event" -> {
-                return event(frame.path("event").asText("event"), frame);
+                OutboundFrame packet = event(frame.path("event").asText("event"), frame);
+                JsonNode seq = frame.get("seq");
+                if (seq != null && seq.canConvertToLong() && frame.path("room").isTextual()) {
+                    return new Translated(Kind.SEQUENCED, packet, Room.parse(frame.get("room").asText()),
+                            seq.asLong(), null);
+                }
+                return Translated.plain(packet);
             }
             case "ack" -> {
                 if (id == null) {
-                    return null;
+                    return Translated.NOTHING;
                 }
                 ObjectNode answer = Json.mapper().createObjectNode().put("ok", true);
                 answer.setAll(frame);
-                return ack(id, answer);
+                return Translated.plain(ack(id, answer));
             }
             case "error" -> {
                 if (id == null) {
-                    return event("error", frame);
+                    return Translated.plain(event("error", frame));
                 }
                 ObjectNode answer = Json.mapper().createObjectNode().put("ok", false);
                 answer.set("error", frame);
-                return ack(id, answer);
+                return Translated.plain(ack(id, answer));
+            }
+            case "welcome" -> {
+                return new Translated(Kind.WELCOME, event(type, frame), null, 0, null);
+            }
+            case "unsubscribed" -> {
+                return new Translated(Kind.LEFT, event(type, frame), Room.parse(frame.path("room").asText()), 0,
+                        null);
+            }
+            case ServerFrames.POSITION -> {
+                long seq = frame.path("removed").asBoolean(false) ? REMOVED
+                        : frame.path("seq").canConvertToLong() ? frame.get("seq").asLong() : RecoveryOffset.UNKNOWN;
+                return new Translated(Kind.POSITION, null, Room.parse(frame.path("room").asText()), seq, null);
+            }
+            case CONNECT_MARKER -> {
+                return new Translated(Kind.CONNECT, null, null, 0, frame.path("pid").asText());
             }
             default -> {
-                return event(type, frame);
+                return Translated.plain(event(type, frame));
             }
         }
+    }
+
+    /** The native-format marker after which a recovering session's wire sends the CONNECT answer, with {@code pid}. */
+    static String connectMarker(String pid) {
+        return write(Json.mapper().createObjectNode().put("type", CONNECT_MARKER).put("pid", pid));
+    }
+
+    /** {@code 42["<name>",<data>,"<offset>"]}: a sequenced event's packet with the session's offset appended. */
+    static OutboundFrame withOffset(OutboundFrame packet, String offset) {
+        String text = packet.text();
+        return OutboundFrame.text(new StringBuilder(text.length() + offset.length() + 3)
+                .append(text, 0, text.length() - 1).append(",\"").append(offset).append("\"]").toString());
+    }
+
+    /** {@code 42["realtime:position","<offset>"]}: the session's offset changed without an event. */
+    static OutboundFrame position(String offset) {
+        return OutboundFrame.text("42[\"realtime:position\",\"" + offset + "\"]");
     }
 
     static OutboundFrame event(String name, JsonNode data) {
@@ -185,9 +254,13 @@ final class SocketIoPackets {
         return OutboundFrame.text("42" + write(arguments));
     }
 
-    /** {@code 40{"sid":…}}: the answer to a CONNECT. */
-    static OutboundFrame connected(String socketId) {
-        return OutboundFrame.text("40" + write(Json.mapper().createObjectNode().put("sid", socketId)));
+    /** {@code 40{"sid":…[,"pid":…]}}: the answer to a CONNECT; {@code pid} when the session can be recovered. */
+    static OutboundFrame connected(String socketId, String pid) {
+        ObjectNode answer = Json.mapper().createObjectNode().put("sid", socketId);
+        if (pid != null) {
+            answer.put("pid", pid);
+        }
+        return OutboundFrame.text("40" + write(answer));
     }
 
     /**

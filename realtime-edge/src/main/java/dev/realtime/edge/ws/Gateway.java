@@ -67,6 +67,9 @@ public class Gateway {
 
     /** What the upgrade (or handshake) request said that the connection's opened event reports, and its {@code since}. */
     public record Handshake(String origin, String userAgent, String remoteAddress, OptionalLong since) {
+        public Handshake withSince(long seq) {
+            return new Handshake(origin, userAgent, remoteAddress, OptionalLong.of(seq));
+        }
     }
 
     /** Opens the session of a {@code /ws} socket just upgraded, on its event loop. */
@@ -109,6 +112,26 @@ public class Gateway {
      * room when the handshake asked for one. Null when the connection is refused (closed with a close code).
      */
     public Session open(GatewayLink connection, Session.Socket socket, Caller caller, Handshake handshake) {
+        Opened opened = openLink(connection, socket, caller, handshake);
+        if (opened != null && opened.ownResume() != null) {
+            Room ownRoom = Room.user(opened.session().user());
+            // The client's frames wait until this completes, as after a subscribe with since.
+            serially(connection, opened.ownResume()
+                    .invoke(resume -> opened.session().send(ServerFrames.resumed(ownRoom.name(), resume)))
+                    .replaceWithVoid());
+        }
+        return opened == null ? null : opened.session();
+    }
+
+    /**
+     * A session just opened, and the resume of the user's own room that the handshake's {@code since} asked for
+     * (null when it asked for none): its live frames are held until the caller subscribes to it.
+     */
+    public record Opened(Session session, Uni<ServerFrames.Resume> ownResume) {
+    }
+
+    /** {@link #open} that leaves the resume of the user's own room, and what to tell the client of it, to the caller. */
+    public Opened openLink(GatewayLink connection, Session.Socket socket, Caller caller, Handshake handshake) {
         String subject = caller.subject();
         Room ownRoom;
         try {
@@ -148,13 +171,35 @@ public class Gateway {
         for (Room room : automatic) {
             rooms.joinAutomatically(session, room);
         }
-        if (since.isPresent()) {
-            // The client's frames wait until this completes, as after a subscribe with since.
-            serially(connection, resume(session, ownRoom, since.getAsLong(), true)
-                    .invoke(resume -> session.send(ServerFrames.resumed(ownRoom.name(), resume)))
-                    .replaceWithVoid());
+        return new Opened(session, since.isPresent() ? resume(session, ownRoom, since.getAsLong(), true) : null);
+    }
+
+    /**
+     * Joins {@code room} again for a client that recovers its session (Socket.IO): as a subscribe with since, without
+     * an answer frame. {@code since} null: the client's position is not known; the room joins live and the resume is
+     * incomplete. Refused like a subscribe (not a member, over the limit): incomplete, and the room is not joined.
+     */
+    public Uni<ServerFrames.Resume> rejoin(GatewayLink connection, Room room, Long since) {
+        Session session = connection.session();
+        long from = since == null ? 0 : since;
+        if (!access.mayEnter(session, room)
+                || !session.isIn(room) && session.subscriptionCount() >= config.limits().maxSubscriptions()) {
+            lifecycle.subscriptionRefused(session, room, ServerFrames.ROOM_NOT_FOUND);
+            session.send(ServerFrames.position(room.name(), null, true));
+            return Uni.createFrom().item(new ServerFrames.Resume(from, false, Resumer.HISTORY_UNAVAILABLE));
         }
-        return session;
+        boolean inOrder = since == null || session.holdLive(room, since);
+        rooms.join(session, room);
+        if (!access.mayEnter(session, room)) {
+            session.discardHeld(room);
+            rooms.leave(session, room);
+            session.send(ServerFrames.position(room.name(), null, true));
+            return Uni.createFrom().item(new ServerFrames.Resume(from, false, Resumer.HISTORY_UNAVAILABLE));
+        }
+        if (since == null) {
+            return Uni.createFrom().item(new ServerFrames.Resume(from, false, Resumer.NO_POSITION));
+        }
+        return resume(session, room, since, inOrder);
     }
 
     /**
@@ -189,7 +234,7 @@ public class Gateway {
     }
 
     /** The user's own room, a room per role the token carries, and {@code all}: who an audience can name. */
-    private static List<Room> automaticRooms(Room ownRoom, Session session) {
+    public static List<Room> automaticRooms(Room ownRoom, Session session) {
         List<Room> automatic = new ArrayList<>();
         automatic.add(ownRoom);
         session.roles().stream().sorted().forEach(role -> {
@@ -311,6 +356,25 @@ public class Gateway {
                     "at most " + config.limits().maxSubscriptions() + " subscriptions per connection");
             return;
         }
+        if (connection.tracksPositions() && frame.since() == null && room.hasOwningStream() && !session.isIn(room)) {
+            // The position the client starts from: the room's head, read before the join (see Resumer.head).
+            serially(connection, resumer.head(session, room)
+                    .invoke(head -> join(connection, frame, room, head.isPresent() ? head.getAsLong() : null))
+                    .replaceWithVoid());
+            return;
+        }
+        join(connection, frame, room, frame.since());
+    }
+
+    /** The rest of a subscribe whose checks passed; {@code position}: where a link keeping positions starts. */
+    private void join(GatewayLink connection, ClientFrame.Subscribe frame, Room room, Long position) {
+        Session session = connection.session();
+        if (session.isClosing()) {
+            return;
+        }
+        if (connection.tracksPositions() && room.hasOwningStream()) {
+            session.send(ServerFrames.position(room.name(), position, false));
+        }
         boolean inOrder = frame.since() == null || session.holdLive(room, frame.since());
         rooms.join(session, room);
         // A revocation that arrived between the check and the join found no session to drop: look again, or the
@@ -318,6 +382,9 @@ public class Gateway {
         if (!access.mayEnter(session, room)) {
             session.discardHeld(room);
             rooms.leave(session, room);
+            if (connection.tracksPositions()) {
+                session.send(ServerFrames.position(room.name(), null, true));
+            }
             lifecycle.subscriptionRefused(session, room, ServerFrames.ROOM_NOT_FOUND);
             refuseRoom(connection, frame.id());
             return;
@@ -374,6 +441,9 @@ public class Gateway {
         // Idempotent: after the ack the session is not in the room, whether it was before or not.
         typing.stop(session, room);
         rooms.leave(session, room);
+        if (connection.tracksPositions() && room.hasOwningStream()) {
+            session.send(ServerFrames.position(room.name(), null, true));
+        }
         session.send(ServerFrames.ack(frame.id(), room.name()));
     }
 

@@ -52,6 +52,15 @@ public abstract class GatewayLink implements Session.Connection {
         return !closed;
     }
 
+    /**
+     * Whether the link keeps the session's position in each sequenced room (Socket.IO's connection state recovery):
+     * the gateway then learns a room's head before joining it and queues position markers
+     * ({@link dev.realtime.edge.protocol.ServerFrames#position}) for joins and leaves.
+     */
+    protected boolean tracksPositions() {
+        return false;
+    }
+
     /** Whether the socket below is closed already (before the gateway's close handling ran, say). */
     protected abstract boolean socketClosed();
 
