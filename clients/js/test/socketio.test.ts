@@ -2,7 +2,8 @@
  * The edge's Socket.IO endpoint (docs/socketio.md) driven by the real `socket.io-client` v4 from Node, against the
  * same real stack as the SDK's tests: connect with `auth.token`, join a conversation room, receive what a member posts
  * through chat-service's REST API, typing and presence (also across a Socket.IO client and the native SDK), refusals,
- * a resume by hand with `since`, a reconnect across an edge restart, and a latency measurement of the three ways in.
+ * a resume by hand with `since`, connection state recovery across an edge restart and a dropped connection, and a
+ * latency measurement of the three ways in.
  */
 import assert from 'node:assert/strict';
 import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -75,6 +76,8 @@ class SioUser {
   readonly refreshes: Ack[] = [];
   /** Engine.IO upgrades (polling → websocket) the client made. */
   readonly upgrades: string[] = [];
+  /** At each `connect`: whether the session was recovered, and how many messages the client had by then. */
+  readonly connects: { recovered: boolean; messages: number }[] = [];
   private refreshTimer?: NodeJS.Timeout;
 
   constructor(
@@ -101,6 +104,7 @@ class SioUser {
       this.scheduleRefresh(welcome.expiresAt);
     });
     socket.on('message:new', (event: LiveEvent<MessageData>) => this.messages.push(event));
+    socket.on('connect', () => this.connects.push({ recovered: socket.recovered, messages: this.messages.length }));
     socket.on('presence', (event: Presence) => this.presence.push(event));
     socket.on('typing', (event: Typing) => this.typing.push(event));
     socket.on('error', (error: Refusal) => this.errors.push(error));
@@ -519,34 +523,69 @@ export function registerSocketIoTests(stack: () => TestStack): void {
       }
     });
 
-    test('edge killed and restarted: socket.io-client reconnects by itself, a re-join delivers a new live message', async (t) => {
+    for (const transports of [undefined, ['polling']] as const) {
+      const how = transports ? 'polling only' : 'default transports (ends on websocket)';
+      test(`edge killed and restarted (${how}): the client recovers its session; the messages posted meanwhile arrive once, in order, before connect`, async (t) => {
+        const alice = new TestUser(stack(), 'alice');
+        const bob = new SioUser(stack(), 'bob', transports ? { transports: [...transports], upgrade: false } : {});
+        try {
+          const { id, room } = await createConversation(alice, ['bob'], 'Socket.IO restart');
+          await bob.connect();
+          await bob.joinAsMember(room);
+          await alice.rest.postMessage(id, { text: 'before the crash' });
+          await waitFor('the first message', () => bob.texts(room).includes('before the crash'));
+          assert.equal(bob.connects.length, 1);
+          assert.equal(bob.connects[0].recovered, false, 'a first connect recovers nothing');
+
+          await stack().command('kill realtime-edge');
+          await waitFor('the client notices', () => bob.disconnects.length > 0);
+          assert.ok(['transport close', 'transport error', 'ping timeout'].includes(bob.disconnects[0]),
+            `disconnect reason: ${bob.disconnects[0]}`);
+          assert.equal(bob.socket.active, true, 'the client will reconnect by itself');
+          t.diagnostic(`disconnect reason when the edge was killed: ${bob.disconnects[0]}`);
+          // Missed while the edge is down: stored by chat-service, replayed by the new edge from the owner.
+          await alice.rest.postMessage(id, { text: 'missed 1' });
+          await alice.rest.postMessage(id, { text: 'missed 2' });
+          await stack().command('restart realtime-edge');
+          await waitFor('connect again', () => bob.connects.length === 2, 60_000);
+          assert.equal(bob.socket.connected, true);
+          assert.equal(bob.socket.recovered, true, 'socket.recovered: every room was replayed completely');
+          assert.deepEqual(bob.texts(room), ['before the crash', 'missed 1', 'missed 2'],
+            'the missed messages once each, in order');
+          assert.equal(bob.connects[1].messages, bob.messages.length, 'replayed before connect');
+
+          // Recovery joined the room again: no room:join needed for what comes next.
+          await alice.rest.postMessage(id, { text: 'after the restart' });
+          await waitFor('the live message after the restart', () => bob.texts(room).includes('after the restart'));
+          assert.deepEqual(bob.texts(room), ['before the crash', 'missed 1', 'missed 2', 'after the restart']);
+          const seqs = bob.messages.filter((e) => e.room === room).map((e) => e.seq!);
+          assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order');
+          if (!transports) {
+            assert.equal(bob.transport(), 'websocket');
+          }
+        } finally {
+          alice.close();
+          bob.close();
+        }
+      });
+    }
+
+    test('an engine close (a network drop): the client reconnects and recovers; nothing is repeated or lost', async () => {
       const alice = new TestUser(stack(), 'alice');
       const bob = new SioUser(stack(), 'bob');
       try {
-        const { id, room } = await createConversation(alice, ['bob'], 'Socket.IO restart');
+        const { id, room } = await createConversation(alice, ['bob'], 'Socket.IO drop');
         await bob.connect();
         await bob.joinAsMember(room);
-        await alice.rest.postMessage(id, { text: 'before the crash' });
-        await waitFor('the first message', () => bob.texts(room).includes('before the crash'));
-
-        await stack().command('kill realtime-edge');
-        await waitFor('the client notices', () => bob.disconnects.length > 0);
-        assert.ok(['transport close', 'transport error', 'ping timeout'].includes(bob.disconnects[0]),
-          `disconnect reason: ${bob.disconnects[0]}`);
-        assert.equal(bob.socket.active, true, 'the client will reconnect by itself');
-        t.diagnostic(`disconnect reason when the edge was killed: ${bob.disconnects[0]}`);
-        await stack().command('restart realtime-edge');
-        await waitFor('welcome again', () => bob.welcomes.length === 2, 60_000);
-        assert.equal(bob.socket.connected, true);
-
-        // The new session is in no conversation room: the application joins again.
-        await bob.joinAsMember(room);
-        await alice.rest.postMessage(id, { text: 'after the restart' });
-        await waitFor('the live message after the restart', () => bob.texts(room).includes('after the restart'));
-        const seen = bob.texts(room);
-        assert.equal(seen[0], 'before the crash');
-        assert.equal(seen.at(-1), 'after the restart');
-        assert.equal(new Set(seen).size, seen.length, 'each once');
+        await alice.rest.postMessage(id, { text: 'd1' });
+        await waitFor('d1', () => bob.texts(room).includes('d1'));
+        bob.socket.io.engine.close();
+        await alice.rest.postMessage(id, { text: 'd2' });
+        await waitFor('connect again', () => bob.connects.length === 2);
+        await alice.rest.postMessage(id, { text: 'd3' });
+        await waitFor('d3', () => bob.texts(room).includes('d3'));
+        assert.equal(bob.connects[1].recovered, true);
+        assert.deepEqual(bob.texts(room), ['d1', 'd2', 'd3']);
       } finally {
         alice.close();
         bob.close();
