@@ -1,6 +1,9 @@
 package dev.realtime.notification;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
@@ -12,6 +15,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.path.json.JsonPath;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +56,12 @@ class AuthorizationAndValidationTest {
         Sources.as(bob).get("/api/notifications/{id}", id).then().statusCode(200)
                 .body("read", equalTo(false)).body("title", equalTo("You were added to Secret plans"));
         Sources.as(bob).get("/api/notifications/unread-count").then().statusCode(200).body("unreadCount", equalTo(1));
+        // bob's own events page: the edge's resume source for user:bob, with the stream's head.
+        JsonPath page = Sources.as(bob).queryParam("after", 0)
+                .get("/api/users/{sub}/events", bob).then().statusCode(200).extract().jsonPath();
+        assertTrue(page.getLong("head") >= 1, page.prettify());
+        assertEquals(page.getLong("lastSeq"), page.getLong("head"), page.prettify());
+        assertFalse(page.getBoolean("hasMore"));
     }
 
     @Test

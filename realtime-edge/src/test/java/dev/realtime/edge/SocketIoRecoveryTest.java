@@ -79,15 +79,27 @@ class SocketIoRecoveryTest {
         return Edge.event(own, NotificationEventTypes.NOTIFICATION_NEW.ceType(), seq, Map.of("title", "n" + seq));
     }
 
-    /** Reads events up to the CONNECT answer: "room@seq" of each sequenced event, then the answer's pid. */
-    private static List<String> eventsUntilConnect(EngineIoClient client, List<String> seen) throws Exception {
+    /**
+     * Reads the CONNECT answer's pid, then the sequenced events ("room@seq") up to the first {@code resync}, which
+     * follows the replay ("resync:room:reason", the last); a sequenced event before the answer is listed before it.
+     */
+    private static List<String> recovery(EngineIoClient client) throws Exception {
+        List<String> seen = new ArrayList<>();
+        boolean connected = false;
         while (true) {
             String packet = client.await(p -> p.startsWith("42[") || p.startsWith("40"));
             if (packet.startsWith("40")) {
                 seen.add("pid:" + Json.mapper().readTree(packet.substring(2)).path("pid").asText());
+                connected = true;
+                continue;
+            }
+            JsonNode arguments = arguments(packet);
+            if (connected && "resync".equals(arguments.get(0).asText())) {
+                JsonNode resync = arguments.get(1);
+                seen.add("resync:" + resync.path("room").asText() + ":" + resync.path("reason").asText());
                 return seen;
             }
-            JsonNode event = arguments(packet).get(1);
+            JsonNode event = arguments.get(1);
             if (event.has("seq")) {
                 seen.add(event.path("room").asText() + "@" + event.path("seq").asLong());
             }
@@ -145,10 +157,10 @@ class SocketIoRecoveryTest {
         }
         try (EngineIoClient second = EngineIoClient.polling(http)) {
             second.send(connect(ann, pid, offset));
-            List<String> seen = eventsUntilConnect(second, new ArrayList<>());
-            assertEquals(List.of(own.name() + "@2", a.name() + "@2", a.name() + "@3", b.name() + "@2", "pid:" + pid),
-                    seen, "each missed event once, in order, then CONNECT with the same pid (recovered)");
-            second.awaitPrefix("42[\"resync\",{\"room\":\"all\"");
+            List<String> seen = recovery(second);
+            assertEquals(List.of("pid:" + pid, own.name() + "@2", a.name() + "@2", a.name() + "@3", b.name() + "@2",
+                    "resync:all:resume.unsequenced"), seen,
+                    "CONNECT with the same pid (recovered), then each missed event once, in order");
             Edge.publish(Topics.CHAT_EVENTS, Edge.message(b, 3, ann, "b3"));
             JsonNode live = arguments(second.awaitPrefix("42[\"message:new\""));
             assertEquals(3, live.get(1).path("seq").asLong(), "live after the replay, nothing repeated: " + live);
@@ -177,12 +189,13 @@ class SocketIoRecoveryTest {
         await().atMost(WAIT).until(() -> !index.isMember(left, bo));
         try (EngineIoClient second = EngineIoClient.webSocket(http)) {
             second.send(connect(bo, pid, offset));
-            List<String> seen = eventsUntilConnect(second, new ArrayList<>());
-            String fresh = seen.get(seen.size() - 1);
+            List<String> seen = recovery(second);
+            String fresh = seen.get(0);
             assertNotEquals("pid:" + pid, fresh, "not recovered");
             assertEquals("pid:".length() + 22, fresh.length(), "a fresh pid");
-            JsonNode resync = arguments(second.awaitPrefix("42[\"resync\",{\"room\":\"user:")).get(1);
-            assertEquals("resume.no_position", resync.path("reason").asText());
+            assertEquals(List.of(fresh, "resync:" + Room.user(bo).name() + ":resume.no_position"), seen);
+            assertEquals(kept.name(), arguments(second.awaitPrefix("42[\"resync\"")).get(1).path("room").asText(),
+                    "no position either in the room kept: it joins live");
             Edge.publish(Topics.CHAT_EVENTS, Edge.message(left, 2, bo, "not for bo"));
             Edge.publish(Topics.CHAT_EVENTS, Edge.message(kept, 1, bo, "k1"));
             JsonNode live = arguments(second.awaitPrefix("42[\"message:new\"")).get(1);

@@ -96,6 +96,13 @@ public interface EdgeConfig {
          */
         @WithDefault("true")
         boolean recoveryEnabled();
+
+        /**
+         * The most events a recovery replays, over all rooms, before its CONNECT answer; a recovery that needs more is
+         * incomplete ({@code resync} with {@code resume.too_long}) and the client reloads over REST.
+         */
+        @WithDefault("1000")
+        int recoveryMaxEvents();
     }
 
     interface Limits {

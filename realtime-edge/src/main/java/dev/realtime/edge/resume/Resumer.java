@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,6 +35,8 @@ public class Resumer {
 
     public static final String HISTORY_UNAVAILABLE = "history.unavailable";
     public static final String ROOM_UNSEQUENCED = "room.unsequenced";
+    /** More events to replay than a recovery sends before its CONNECT answer ({@code realtime.socketio.recovery-max-events}). */
+    public static final String TOO_LONG = "resume.too_long";
     /** A recovering Socket.IO client had no position in the room (none was known when it joined). */
     public static final String NO_POSITION = "resume.no_position";
     /**
@@ -72,10 +75,48 @@ public class Resumer {
         if (endpoint.isEmpty() || session.bearerToken() == null) {
             return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
         }
+        return fromOwner(session, room, endpoint.get(), since, config.resume().maxFetch(),
+                frames -> session.replay(room, frames));
+    }
+
+    /** A resume's events, collected instead of sent, and how it ended. */
+    public record Collected(List<Map.Entry<Long, String>> frames, Outcome outcome) {
+    }
+
+    /**
+     * What {@link #replay} would send, collected in memory (seq, frame) instead, at most {@code budget} events: the
+     * caller decides whether the resume is complete before anything goes out (Socket.IO's recovery answers CONNECT
+     * with that first). More than {@code budget} to replay is incomplete ({@link #TOO_LONG}).
+     */
+    public Uni<Collected> collect(Session session, Room room, long since, int budget) {
+        if (!room.hasOwningStream()) {
+            return Uni.createFrom().item(new Collected(List.of(), new Outcome(since, false, ROOM_UNSEQUENCED)));
+        }
+        RoomHistory.Snapshot window = history.since(room, since);
+        if (window.covers(since)) {
+            List<Map.Entry<Long, String>> frames = frames(window.events(), room);
+            return Uni.createFrom().item(frames.size() > budget
+                    ? new Collected(List.of(), new Outcome(since, false, TOO_LONG))
+                    : new Collected(frames, new Outcome(since, true, null)));
+        }
+        Optional<String> endpoint = owner.endpoint(room);
+        if (endpoint.isEmpty() || session.bearerToken() == null) {
+            return Uni.createFrom().item(new Collected(List.of(), new Outcome(since, false, HISTORY_UNAVAILABLE)));
+        }
+        List<Map.Entry<Long, String>> collected = new ArrayList<>();
+        return fromOwner(session, room, endpoint.get(), since, budget, frames -> {
+            collected.addAll(frames);
+            return Uni.createFrom().voidItem();
+        }).map(outcome -> new Collected(outcome.complete() ? collected : List.of(), outcome));
+    }
+
+    /** The owner's events after {@code since}, page by page into {@code sink}, at most {@code limit} of them. */
+    private Uni<Outcome> fromOwner(Session session, Room room, String endpoint, long since, int limit,
+            Function<List<Map.Entry<Long, String>>, Uni<Void>> sink) {
         Span span = spans.start(room, since);
         TraceParent trace = ResumeSpans.traceParent(span);
         AtomicInteger replayed = new AtomicInteger();
-        return fetch(session, room, endpoint.get(), since, since, trace, replayed)
+        return fetch(session, room, endpoint, since, since, trace, replayed, limit, sink)
                 .onFailure(OwnerHistory.Unavailable.class).recoverWithItem(failure -> {
                     LOG.infof("Resume of %s for user %s after seq %d is incomplete: %s", room, session.user(), since,
                             failure.getMessage());
@@ -115,7 +156,7 @@ public class Resumer {
 
     /** Pages through the owner's events after {@code after} (the stream version read so far). */
     private Uni<Outcome> fetch(Session session, Room room, String endpoint, long since, long after, TraceParent trace,
-            AtomicInteger fetched) {
+            AtomicInteger fetched, int limit, Function<List<Map.Entry<Long, String>>, Uni<Void>> sink) {
         int page = config.resume().fetchPage();
         return owner.page(endpoint, session.bearerToken(), after, page, trace).chain(answer -> {
             if (!access.stillMayReceive(session, room)) {
@@ -129,18 +170,26 @@ public class Resumer {
                 }
             }
             int total = fetched.addAndGet(frames.size());
-            return session.replay(room, frames).chain(() -> {
+            if (total > limit) {
+                LOG.infof("Resume of %s for user %s stopped at more than %d events", room, session.user(), limit);
+                return Uni.createFrom().item(new Outcome(since, false, stoppedAt(limit)));
+            }
+            return sink.apply(frames).chain(() -> {
                 if (!answer.hasMore() || answer.lastSeq() <= after) {
                     return Uni.createFrom().item(new Outcome(since, true, null));
                 }
-                if (total >= config.resume().maxFetch()) {
-                    LOG.infof("Resume of %s for user %s stopped after %d events (realtime.resume.max-fetch)", room,
-                            session.user(), total);
-                    return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
+                if (total >= limit) {
+                    LOG.infof("Resume of %s for user %s stopped after %d events", room, session.user(), total);
+                    return Uni.createFrom().item(new Outcome(since, false, stoppedAt(limit)));
                 }
-                return fetch(session, room, endpoint, since, answer.lastSeq(), trace, fetched);
+                return fetch(session, room, endpoint, since, answer.lastSeq(), trace, fetched, limit, sink);
             });
         });
+    }
+
+    /** Why a resume that reached its limit is incomplete: the owner's history is capped, a recovery's budget is smaller. */
+    private String stoppedAt(int limit) {
+        return limit == config.resume().maxFetch() ? HISTORY_UNAVAILABLE : TOO_LONG;
     }
 
     private static List<Map.Entry<Long, String>> frames(List<IntegrationEvent> events, Room room) {

@@ -13,11 +13,14 @@ final class HeldRoom {
     }
 
     final List<Held> held = new ArrayList<>();
+    /** What the client said it has seen. */
+    final long since;
     long lastSent;
     /** Live frames were dropped because {@code held} reached the send-queue limit: caught up after the release. */
     boolean overflowed;
 
     HeldRoom(long since) {
+        this.since = since;
         this.lastSent = since;
     }
 }

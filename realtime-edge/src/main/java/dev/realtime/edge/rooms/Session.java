@@ -442,9 +442,15 @@ public final class Session {
         return Uni.createFrom().completionStage(taken);
     }
 
-    /** The session left the room: a later subscribe starts afresh (with {@code since} 0, say, to see it all again). */
+    /**
+     * The session left the room: a later subscribe starts afresh (with {@code since} 0, say, to see it all again), and
+     * a resume of it under way sends nothing more (its held frames are not for this client any longer).
+     */
     void forgetSent(Room room) {
         synchronized (roomState) {
+            if (held != null) {
+                held.remove(room);
+            }
             if (sentSeqs != null) {
                 sentSeqs.remove(room);
             }
@@ -489,6 +495,13 @@ public final class Session {
                         noteBehind();
                     }
                 }
+            }
+            // The client has everything up to since: a live copy of an older seq (an instance that reads the topic
+            // behind the one the client came from) is not sent again.
+            if (room.hasOwningStream()) {
+                long[] sent = sentSeqs().computeIfAbsent(room,
+                        ignored -> new long[] {resuming.since + 1, resuming.since});
+                sent[1] = Math.max(sent[1], resuming.lastSent);
             }
             if (resuming.overflowed) {
                 if (room.hasOwningStream()) {

@@ -13,6 +13,7 @@ import dev.realtime.edge.ws.Caller;
 import dev.realtime.edge.ws.FrameGuard;
 import dev.realtime.edge.ws.Gateway;
 import dev.realtime.edge.ws.GatewayLink;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
@@ -159,7 +160,9 @@ final class EngineSession extends GatewayLink {
         if (engineClosed) {
             return;
         }
-        if (paused) {
+        // A pong is taken at once, even while an answer is pending: a long one (a recovery) must not make a live
+        // client look idle.
+        if (paused && !"3".equals(text)) {
             if (waiting == null) {
                 waiting = new ArrayDeque<>();
             }
@@ -292,10 +295,16 @@ final class EngineSession extends GatewayLink {
             return;
         }
         // The client's next packets wait until the recovery is out, as they wait for a resume's answer on /ws.
-        recovery.recover(this, opened, plan).subscribe().with(ignored -> resumeFrames(), failure -> {
-            LOG.warnf("Recovering Socket.IO connection %s failed: %s", id(), failure.toString());
+        Uni<Void> recovering;
+        try {
+            recovering = recovery.recover(this, opened, plan);
+        } catch (RuntimeException e) {
+            recovering = Uni.createFrom().failure(e);
+        }
+        recovering.subscribe().with(ignored -> resumeFrames(), failure -> runOnHome(() -> {
+            LOG.errorf(failure, "Recovering Socket.IO connection %s failed", id());
             close(1011, "internal error");
-        });
+        }));
     }
 
     private static Room ownRoom(Caller caller) {

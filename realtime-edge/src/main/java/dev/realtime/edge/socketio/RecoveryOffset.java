@@ -130,6 +130,9 @@ final class RecoveryOffset {
      * that names none of them (a room the user has left meanwhile, say) is left out.
      */
     static Map<Room, Long> resolve(List<Entry> entries, Collection<Room> candidates) {
+        if (entries.isEmpty()) {
+            return Map.of();
+        }
         Map<String, Room> byHash = new HashMap<>();
         for (Room room : candidates) {
             byHash.put(hash(room), room);

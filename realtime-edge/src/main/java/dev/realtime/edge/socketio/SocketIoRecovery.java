@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 
 /**
  * Socket.IO's connection state recovery through the edge's resume: a client that reconnects with the {@code pid} and
@@ -67,33 +66,74 @@ class SocketIoRecovery {
         return resumer.head(ownRoom, token).onFailure().recoverWithItem(OptionalLong.empty());
     }
 
+    /** A room the recovery replays: held from {@code since} until its replay is out. */
+    private record Held(Room room, long since) {
+    }
+
     /**
-     * Replays the own room (held by the open) and then each room of the plan, one after the other, each step on the
-     * session's event loop; then queues the CONNECT answer (the client's pid when all of it was complete, else a
-     * fresh one), then a {@code resync} for each room that could not be replayed completely and for each room
-     * without seq the session is in.
+     * On the session's event loop, right after the open (which held the own room when the offset had its position):
+     * joins each room of the plan again, holding its live frames; collects what the client missed in each, from the
+     * window or the owners, one room after the other, within {@code realtime.socketio.recovery-max-events} and
+     * {@code connect-timeout}; then queues the CONNECT answer (the client's pid when all of it is complete, else a
+     * fresh one), the replays, the releases, and a {@code resync} for each room that could not be replayed whole and
+     * for each room without seq. Deciding before anything goes out keeps a replay from being sent twice: events the
+     * client receives before CONNECT wait in its buffer, and would still be there if the transport dropped meanwhile.
      */
     Uni<Void> recover(EngineSession link, Gateway.Opened opened, Plan plan) {
         Session session = opened.session();
         Room ownRoom = Room.user(session.user());
         List<String> resyncs = new ArrayList<>();
-        boolean[] complete = {plan.everyRoomResolved()};
-        Uni<Void> steps;
-        if (opened.ownResume() == null) {
-            complete[0] = false;
+        List<Held> held = new ArrayList<>();
+        boolean joinedAll = plan.everyRoomResolved();
+        if (plan.ownSeq() == RecoveryOffset.UNKNOWN) {
+            joinedAll = false;
             resyncs.add(ServerFrames.resync(ownRoom.name(), null, Resumer.NO_POSITION));
-            steps = Uni.createFrom().voidItem();
         } else {
-            steps = onHome(link, opened::ownResume).invoke(resume -> note(ownRoom, resume, resyncs, complete))
-                    .replaceWithVoid();
+            held.add(new Held(ownRoom, plan.ownSeq()));
         }
-        for (Map.Entry<Room, Long> room : plan.rooms().entrySet()) {
-            Long since = room.getValue() == RecoveryOffset.UNKNOWN ? null : room.getValue();
-            steps = steps.chain(() -> onHome(link, () -> gateway.rejoin(link, room.getKey(), since))
-                    .invoke(resume -> note(room.getKey(), resume, resyncs, complete)).replaceWithVoid());
+        for (Map.Entry<Room, Long> entry : plan.rooms().entrySet()) {
+            Room room = entry.getKey();
+            Long since = entry.getValue() == RecoveryOffset.UNKNOWN ? null : entry.getValue();
+            if (!gateway.rejoin(link, room, since)) {
+                // Not a member any more (or over the limit): nothing to reload, but not all of it came back.
+                joinedAll = false;
+            } else if (since == null) {
+                joinedAll = false;
+                resyncs.add(ServerFrames.resync(room.name(), null, Resumer.NO_POSITION));
+            } else {
+                held.add(new Held(room, since));
+            }
         }
+        long deadline = System.nanoTime() + config.socketio().connectTimeout().toNanos();
+        int[] budget = {config.socketio().recoveryMaxEvents()};
+        List<Resumer.Collected> collected = new ArrayList<>();
+        Uni<Void> steps = Uni.createFrom().voidItem();
+        for (Held room : held) {
+            steps = steps.chain(() -> {
+                if (System.nanoTime() > deadline || session.isClosing()) {
+                    return Uni.createFrom().item(new Resumer.Collected(List.of(),
+                            new Resumer.Outcome(room.since(), false, Resumer.TOO_LONG)));
+                }
+                return resumer.collect(session, room.room(), room.since(), budget[0]);
+            }).invoke(result -> {
+                budget[0] -= result.frames().size();
+                collected.add(result);
+            }).replaceWithVoid();
+        }
+        boolean resolved = joinedAll;
         return steps.invoke(() -> {
-            session.send(SocketIoPackets.connectMarker(complete[0] ? plan.pid() : RecoveryOffset.newPid()));
+            boolean complete = resolved && collected.stream().allMatch(result -> result.outcome().complete());
+            session.send(SocketIoPackets.connectMarker(complete ? plan.pid() : RecoveryOffset.newPid()));
+            for (int i = 0; i < held.size(); i++) {
+                Held room = held.get(i);
+                Resumer.Outcome outcome = collected.get(i).outcome();
+                // Queued now, sent in order after the CONNECT answer, paced by the socket.
+                session.replay(room.room(), collected.get(i).frames());
+                session.releaseLive(room.room());
+                if (!outcome.complete()) {
+                    resyncs.add(ServerFrames.resync(room.room().name(), room.since(), outcome.reason()));
+                }
+            }
             resyncs.forEach(session::send);
             for (Room automatic : Gateway.automaticRooms(ownRoom, session)) {
                 if (!automatic.hasOwningStream()) {
@@ -101,18 +141,5 @@ class SocketIoRecovery {
                 }
             }
         });
-    }
-
-    private static void note(Room room, ServerFrames.Resume resume, List<String> resyncs, boolean[] complete) {
-        if (!resume.complete()) {
-            complete[0] = false;
-            resyncs.add(ServerFrames.resync(room.name(), resume.since(), resume.reason()));
-        }
-    }
-
-    /** Runs {@code work} on the session's event loop: a replay completes on the thread of whoever answered it. */
-    private static <T> Uni<T> onHome(EngineSession link, Supplier<Uni<T>> work) {
-        return Uni.createFrom().emitter(emitter -> link.runOnHome(
-                () -> work.get().subscribe().with(emitter::complete, emitter::fail)));
     }
 }

@@ -125,11 +125,19 @@ final class SocketIoWire implements Wire {
         }
     }
 
+    /**
+     * Only rooms with a position move: every room the session joins gets one first (a marker queued before the join,
+     * or the recovered offset), so an event of a room the client has just left (delivered from a fan-out that began
+     * before the leave) cannot bring the room back into the offset.
+     */
     private void moveTo(Room room, long seq) {
         if (room.equals(ownRoom)) {
             ownSeq = seq;
         } else {
-            positions.computeIfAbsent(room, joined -> new RecoveryOffset.Position(joined, seq)).seq = seq;
+            RecoveryOffset.Position position = positions.get(room);
+            if (position != null) {
+                position.seq = seq;
+            }
         }
     }
 

@@ -171,35 +171,36 @@ public class Gateway {
         for (Room room : automatic) {
             rooms.joinAutomatically(session, room);
         }
-        return new Opened(session, since.isPresent() ? resume(session, ownRoom, since.getAsLong(), true) : null);
+        // Deferred: a caller that replays the room itself (Socket.IO's recovery) never subscribes to it.
+        return new Opened(session, since.isPresent()
+                ? Uni.createFrom().deferred(() -> resume(session, ownRoom, since.getAsLong(), true))
+                : null);
     }
 
     /**
-     * Joins {@code room} again for a client that recovers its session (Socket.IO): as a subscribe with since, without
-     * an answer frame. {@code since} null: the client's position is not known; the room joins live and the resume is
-     * incomplete. Refused like a subscribe (not a member, over the limit): incomplete, and the room is not joined.
+     * Joins {@code room} again for a client that recovers its session (Socket.IO): a subscribe with since, without an
+     * answer. With {@code since}, its live frames are held from there until the caller has replayed the room and
+     * released it ({@link Session#replay}, {@link Session#releaseLive}); {@code since} null joins it live. False when
+     * it is refused as a subscribe would be (not a member, over the subscription limit): the room is not joined and
+     * the link's position for it goes.
      */
-    public Uni<ServerFrames.Resume> rejoin(GatewayLink connection, Room room, Long since) {
+    public boolean rejoin(GatewayLink connection, Room room, Long since) {
         Session session = connection.session();
-        long from = since == null ? 0 : since;
-        if (!access.mayEnter(session, room)
-                || !session.isIn(room) && session.subscriptionCount() >= config.limits().maxSubscriptions()) {
-            lifecycle.subscriptionRefused(session, room, ServerFrames.ROOM_NOT_FOUND);
-            session.send(ServerFrames.position(room.name(), null, true));
-            return Uni.createFrom().item(new ServerFrames.Resume(from, false, Resumer.HISTORY_UNAVAILABLE));
-        }
-        boolean inOrder = since == null || session.holdLive(room, since);
-        rooms.join(session, room);
-        if (!access.mayEnter(session, room)) {
+        if (access.mayEnter(session, room)
+                && (session.isIn(room) || session.subscriptionCount() < config.limits().maxSubscriptions())) {
+            if (since != null) {
+                session.holdLive(room, since);
+            }
+            rooms.join(session, room);
+            if (access.mayEnter(session, room)) {
+                return true;
+            }
             session.discardHeld(room);
             rooms.leave(session, room);
-            session.send(ServerFrames.position(room.name(), null, true));
-            return Uni.createFrom().item(new ServerFrames.Resume(from, false, Resumer.HISTORY_UNAVAILABLE));
         }
-        if (since == null) {
-            return Uni.createFrom().item(new ServerFrames.Resume(from, false, Resumer.NO_POSITION));
-        }
-        return resume(session, room, since, inOrder);
+        lifecycle.subscriptionRefused(session, room, ServerFrames.ROOM_NOT_FOUND);
+        session.send(ServerFrames.position(room.name(), null, true));
+        return false;
     }
 
     /**
