@@ -92,6 +92,29 @@ class ResumeTest {
     }
 
     @Test
+    void aResumeFromAPositionThisInstanceHasNotReadYetDoesNotSendThoseSeqsWhenTheyArrive() {
+        Room room = Room.conversation(Edge.unique("c"));
+        String alice = Edge.unique("alice");
+        member(room, alice);
+        for (long seq = 1; seq <= 3; seq++) {
+            Edge.publish(Topics.CHAT_EVENTS, Edge.message(room, seq, "bob", "m" + seq));
+        }
+        awaitWindowHas(room, alice, 3);
+        // The client got 4 and 5 from another instance, which reads the topic ahead of this one.
+        try (WsTestClient client = WsTestClient.connect(ws, Edge.token(alice))) {
+            client.awaitType("welcome", WAIT);
+            client.send(Map.of("type", "subscribe", "id", "s1", "room", room.name(), "since", 5));
+            JsonNode ack = client.await(Edge.answerTo("s1"), WAIT);
+            assertTrue(ack.path("resume").path("complete").asBoolean(), ack.toString());
+            for (long seq = 4; seq <= 6; seq++) {
+                Edge.publish(Topics.CHAT_EVENTS, Edge.message(room, seq, "bob", "m" + seq));
+            }
+            assertEquals(6, client.await(Edge.eventFor(room), WAIT).path("seq").asLong(),
+                    "4 and 5, which the client has, are not sent again when this instance reads them");
+        }
+    }
+
+    @Test
     void aGapOlderThanTheWindowWhoseOwnerCannotBeReachedIsAcknowledgedAsIncomplete() {
         Room room = Room.conversation(Edge.unique("c"));
         String alice = Edge.unique("alice");
