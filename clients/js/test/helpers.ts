@@ -3,6 +3,7 @@ import {
   createRealtimeClient,
   createRestClient,
   RealtimeError,
+  RestError,
   type RealtimeClient,
   type RealtimeClientOptions,
   type RealtimeEvent,
@@ -24,6 +25,21 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
       throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
     }
     await sleep(50);
+  }
+}
+
+/** Posts a message as a real client does: on 429 or 503 it waits `Retry-After` and sends it again. */
+export async function postPatiently(rest: RestClient, conversationId: string, text: string): Promise<void> {
+  for (;;) {
+    try {
+      await rest.postMessage(conversationId, { text });
+      return;
+    } catch (error) {
+      if (!(error instanceof RestError) || (error.status !== 429 && error.status !== 503)) {
+        throw error;
+      }
+      await sleep((error.retryAfterSeconds ?? 1) * 1000);
+    }
   }
 }
 

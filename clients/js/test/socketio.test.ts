@@ -16,7 +16,7 @@ import type { PresenceChange, RealtimeEvent, TypingChange } from '../src/index.j
 
 /** A live event: the native frame's fields without `type`, the SDK's event shape. */
 type LiveEvent<Data = unknown> = RealtimeEvent<Data>;
-import { createConversation, sleep, TestUser, waitFor, WAIT_MS, type MessageData } from './helpers.js';
+import { createConversation, postPatiently, sleep, TestUser, waitFor, WAIT_MS, type MessageData } from './helpers.js';
 import { packageDir, type TestStack } from './stack.js';
 
 /** `welcome`, as docs/socketio.md gives it. */
@@ -570,6 +570,31 @@ export function registerSocketIoTests(stack: () => TestStack): void {
       });
     }
 
+    test('a gap longer than the edge\'s window: the recovery reads it from chat-service, every message once, in order', async () => {
+      const alice = new TestUser(stack(), 'alice');
+      const bob = new SioUser(stack(), 'bob');
+      const gap = 210; // the edge keeps the last 200 events of a room (realtime.resume.window-per-room)
+      try {
+        const { id, room } = await createConversation(alice, ['bob'], 'Socket.IO long gap');
+        await bob.connect();
+        await bob.joinAsMember(room);
+        await alice.rest.postMessage(id, { text: 'g0' });
+        await waitFor('g0', () => bob.texts(room).includes('g0'));
+        bob.socket.disconnect(); // the client keeps its pid and offset
+        for (let i = 1; i <= gap; i++) {
+          await postPatiently(alice.rest, id, `g${i}`);
+        }
+        bob.socket.connect();
+        await waitFor('connect again', () => bob.connects.length === 2);
+        assert.equal(bob.connects[1].recovered, true);
+        await waitFor(`g${gap}`, () => bob.texts(room).includes(`g${gap}`));
+        assert.deepEqual(bob.texts(room), Array.from({ length: gap + 1 }, (_, i) => `g${i}`));
+      } finally {
+        alice.close();
+        bob.close();
+      }
+    });
+
     test('an engine close (a network drop): the client reconnects and recovers; nothing is repeated or lost', async () => {
       const alice = new TestUser(stack(), 'alice');
       const bob = new SioUser(stack(), 'bob');
@@ -577,12 +602,12 @@ export function registerSocketIoTests(stack: () => TestStack): void {
         const { id, room } = await createConversation(alice, ['bob'], 'Socket.IO drop');
         await bob.connect();
         await bob.joinAsMember(room);
-        await alice.rest.postMessage(id, { text: 'd1' });
+        await postPatiently(alice.rest, id, 'd1');
         await waitFor('d1', () => bob.texts(room).includes('d1'));
         bob.socket.io.engine.close();
-        await alice.rest.postMessage(id, { text: 'd2' });
+        await postPatiently(alice.rest, id, 'd2');
         await waitFor('connect again', () => bob.connects.length === 2);
-        await alice.rest.postMessage(id, { text: 'd3' });
+        await postPatiently(alice.rest, id, 'd3');
         await waitFor('d3', () => bob.texts(room).includes('d3'));
         assert.equal(bob.connects[1].recovered, true);
         assert.deepEqual(bob.texts(room), ['d1', 'd2', 'd3']);
