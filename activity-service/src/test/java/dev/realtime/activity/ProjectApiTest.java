@@ -19,8 +19,12 @@ import dev.realtime.contracts.activity.ActivityNew;
 import dev.realtime.contracts.activity.MemberChanged;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.history.RoomEvent;
+import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.memberships.Membership;
+import dev.realtime.contracts.rooms.RoomKind;
 import dev.realtime.testkit.CorsChecks;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
@@ -141,7 +145,9 @@ class ProjectApiTest {
         for (int i = 1; i <= 4; i++) {
             posted(id, activity("file:uploaded", ana, "file", "f" + i, "File " + i));
         }
-        as(ana).queryParam("after", 3).queryParam("limit", 2).get("/api/projects/{id}/events", id)
+        // At the path the edge reads it from, in the type the edge reads it as.
+        byte[] body = as(ana).queryParam(RoomEventPage.AFTER, 3).queryParam(RoomEventPage.LIMIT, 2)
+                .get(RoomKind.PROJECT.historyPath(id).orElseThrow())
                 .then().statusCode(200)
                 .body("items.seq", equalTo(List.of(4, 5)))
                 .body("items[0].event", equalTo("activity:new"))
@@ -149,7 +155,13 @@ class ProjectApiTest {
                 .body("items[0].data.target.id", equalTo("f2"))
                 .body("lastSeq", equalTo(5))
                 .body("hasMore", equalTo(true))
-                .body("head", equalTo(6));
+                .body("head", equalTo(6))
+                .extract().asByteArray();
+        RoomEventPage page = Json.read(body, RoomEventPage.class);
+        assertEquals(List.of(4L, 5L), page.items().stream().map(RoomEvent::seq).toList());
+        assertEquals("activity:new", page.items().get(0).event());
+        assertEquals(5, page.lastSeq());
+        assertEquals(6L, page.head());
         as(ana).queryParam("after", 0).get("/api/projects/{id}/events", id).then().statusCode(200)
                 .body("items.event", equalTo(List.of("project:created", "member:joined", "activity:new", "activity:new",
                         "activity:new", "activity:new")))

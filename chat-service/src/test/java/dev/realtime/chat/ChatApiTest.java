@@ -10,8 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.realtime.contracts.chat.MessageNew;
 import dev.realtime.contracts.events.CloudEventCodec;
 import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.history.RoomEvent;
+import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.memberships.Membership;
+import dev.realtime.contracts.rooms.RoomKind;
 import dev.realtime.testkit.CorsChecks;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
@@ -145,9 +149,10 @@ class ChatApiTest {
         for (int i = 1; i <= 5; i++) {
             post("bob", conversation, Map.of("text", "m" + i)).statusCode(201);
         }
-        given().auth().oauth2(Tokens.accessToken("alice"))
-                .queryParam("after", 3).queryParam("limit", 2)
-                .get("/api/conversations/{id}/events", conversation)
+        // At the path the edge reads it from, in the type the edge reads it as.
+        byte[] body = given().auth().oauth2(Tokens.accessToken("alice"))
+                .queryParam(RoomEventPage.AFTER, 3).queryParam(RoomEventPage.LIMIT, 2)
+                .get(RoomKind.CONVERSATION.historyPath(conversation).orElseThrow())
                 .then().statusCode(200)
                 .body("items.seq", equalTo(List.of(4, 5)))
                 .body("items[0].event", equalTo("message:new"))
@@ -155,7 +160,13 @@ class ChatApiTest {
                 .body("items[0].data.text", equalTo("m3"))
                 .body("lastSeq", equalTo(5))
                 .body("hasMore", equalTo(true))
-                .body("head", equalTo(6));
+                .body("head", equalTo(6))
+                .extract().asByteArray();
+        RoomEventPage page = Json.read(body, RoomEventPage.class);
+        assertEquals(List.of(4L, 5L), page.items().stream().map(RoomEvent::seq).toList());
+        assertEquals("message:new", page.items().get(0).event());
+        assertEquals(5, page.lastSeq());
+        assertEquals(6L, page.head());
     }
 
     @Test

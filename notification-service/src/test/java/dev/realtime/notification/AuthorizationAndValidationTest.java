@@ -1,13 +1,16 @@
 package dev.realtime.notification;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasSize;
 
+import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.contracts.history.RoomEventPage;
+import dev.realtime.contracts.rooms.RoomKind;
 import dev.realtime.testkit.CorsChecks;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
@@ -15,7 +18,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
-import io.restassured.path.json.JsonPath;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,11 +60,14 @@ class AuthorizationAndValidationTest {
                 .body("read", equalTo(false)).body("title", equalTo("You were added to Secret plans"));
         Sources.as(bob).get("/api/notifications/unread-count").then().statusCode(200).body("unreadCount", equalTo(1));
         // bob's own events page: the edge's resume source for user:bob, with the stream's head.
-        JsonPath page = Sources.as(bob).queryParam("after", 0)
-                .get("/api/users/{sub}/events", bob).then().statusCode(200).extract().jsonPath();
-        assertTrue(page.getLong("head") >= 1, page.prettify());
-        assertEquals(page.getLong("lastSeq"), page.getLong("head"), page.prettify());
-        assertFalse(page.getBoolean("hasMore"));
+        // At the path the edge reads it from, in the type the edge reads it as.
+        String body = Sources.as(bob).queryParam(RoomEventPage.AFTER, 0)
+                .get(RoomKind.USER.historyPath(bob).orElseThrow()).then().statusCode(200).extract().asString();
+        RoomEventPage page = Json.read(body.getBytes(StandardCharsets.UTF_8), RoomEventPage.class);
+        assertTrue(page.head() != null && page.head() >= 1, body);
+        assertEquals(page.lastSeq(), page.head(), body);
+        assertFalse(page.hasMore());
+        assertEquals("notification:new", page.items().get(page.items().size() - 1).event(), body);
     }
 
     @Test

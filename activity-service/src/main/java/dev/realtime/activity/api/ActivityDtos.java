@@ -10,7 +10,6 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 
 /** Request and response bodies of the activity API (docs/activity-api.md). */
@@ -113,14 +112,5 @@ public final class ActivityDtos {
 
     /** {@code unseenCount} stops at {@code activity.unseen-cap}; {@code unseenCapped} says there may be more. */
     public record Seen(long seenSeq, long unseenCount, boolean unseenCapped) {
-    }
-
-    /** One event of a project's stream as the edge replays it: the same fields as a live frame. */
-    public record RoomEvent(String room, String event, String eventId, long seq, OffsetDateTime time, String actor,
-            String traceId, JsonNode data) {
-    }
-
-    /** {@code head}: the stream's version when it was read, the seq its newest event has (0 for none). */
-    public record RoomEventPage(List<RoomEvent> items, long lastSeq, boolean hasMore, long head) {
     }
 }

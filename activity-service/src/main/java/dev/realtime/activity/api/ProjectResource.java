@@ -8,8 +8,6 @@ import dev.realtime.activity.api.ActivityDtos.Member;
 import dev.realtime.activity.api.ActivityDtos.Project;
 import dev.realtime.activity.api.ActivityDtos.ProjectSummary;
 import dev.realtime.activity.api.ActivityDtos.Rename;
-import dev.realtime.activity.api.ActivityDtos.RoomEvent;
-import dev.realtime.activity.api.ActivityDtos.RoomEventPage;
 import dev.realtime.activity.api.ActivityDtos.Seen;
 import dev.realtime.activity.domain.ActivityConfig;
 import dev.realtime.activity.domain.ProjectService;
@@ -17,10 +15,8 @@ import dev.realtime.activity.domain.Roles;
 import dev.realtime.activity.messaging.ActivityIntegrationMapper;
 import dev.realtime.activity.store.FeedQueries;
 import dev.realtime.activity.store.ProjectEntity;
-import dev.realtime.contracts.activity.ActivityEventTypes;
-import dev.realtime.contracts.events.EventType;
-import dev.realtime.contracts.events.IntegrationEvent;
-import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.history.RoomEventPage;
+import dev.realtime.eventstore.relay.IntegrationEvents;
 import dev.realtime.eventstore.store.EventStore;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
@@ -44,7 +40,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -186,28 +181,12 @@ public class ProjectResource {
         String user = caller.get().id();
         return Panache.withSession(() -> projects.memberOrNotFound(id, user)
                 .chain(me -> ProjectEntity.<ProjectEntity>findById(id))
-                .chain(project -> store.readStream(project.room(), after, limit).map(events -> {
-                    List<RoomEvent> items = events.stream()
-                            .flatMap(event -> integration.toIntegrationEvent(event).stream())
-                            .map(ProjectResource::roomEvent)
-                            .toList();
-                    long last = events.isEmpty() ? after : events.get(events.size() - 1).version;
-                    return new RoomEventPage(items, last, last < project.version, project.version);
-                })));
+                .chain(project -> store.readStream(project.room(), after, limit).map(events ->
+                        IntegrationEvents.page(events, after, project.version, integration::toIntegrationEvent))));
     }
 
     private Uni<Project> view(String id) {
         String user = caller.get().id();
         return Panache.withSession(() -> projects.memberOrNotFound(id, user).chain(me -> views.project(id, me)));
-    }
-
-    static RoomEvent roomEvent(IntegrationEvent event) {
-        try {
-            String live = ActivityEventTypes.byCeType(event.type()).map(EventType::liveName).orElse(event.type());
-            return new RoomEvent(event.room().name(), live, event.id(), event.seq(), event.time(), event.actor(),
-                    event.trace() == null ? null : event.trace().traceId(), Json.mapper().readTree(event.data()));
-        } catch (IOException e) {
-            throw new IllegalStateException("stored event " + event.id() + " has unreadable data", e);
-        }
     }
 }

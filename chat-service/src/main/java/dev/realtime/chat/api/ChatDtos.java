@@ -1,12 +1,10 @@
 package dev.realtime.chat.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 
 /** Request and response bodies of the chat API (docs/chat-api.md). */
@@ -85,14 +83,5 @@ public final class ChatDtos {
     }
 
     public record ReadState(long lastReadSeq, long unreadCount) {
-    }
-
-    /** One event of a conversation's stream as the edge replays it: the same fields as a live frame. */
-    public record RoomEvent(String room, String event, String eventId, long seq, OffsetDateTime time, String actor,
-            String traceId, JsonNode data) {
-    }
-
-    /** {@code head}: the stream's version when it was read, the seq its newest event has (0 for none). */
-    public record RoomEventPage(List<RoomEvent> items, long lastSeq, boolean hasMore, long head) {
     }
 }

@@ -6,16 +6,12 @@ import dev.realtime.chat.api.ChatDtos.Conversation;
 import dev.realtime.chat.api.ChatDtos.ConversationPage;
 import dev.realtime.chat.api.ChatDtos.CreateConversation;
 import dev.realtime.chat.api.ChatDtos.Rename;
-import dev.realtime.chat.api.ChatDtos.RoomEvent;
-import dev.realtime.chat.api.ChatDtos.RoomEventPage;
 import dev.realtime.chat.domain.ConversationService;
 import dev.realtime.chat.domain.Roles;
 import dev.realtime.chat.messaging.ChatIntegrationMapper;
-import dev.realtime.contracts.chat.ChatEventTypes;
-import dev.realtime.contracts.events.EventType;
-import dev.realtime.contracts.events.IntegrationEvent;
-import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.eventstore.api.InvalidRequestException;
+import dev.realtime.eventstore.relay.IntegrationEvents;
 import dev.realtime.eventstore.store.EventStore;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
@@ -39,11 +35,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -150,15 +144,8 @@ public class ConversationResource {
         String user = caller.get().id();
         return Panache.withSession(() -> conversations.participantOrNotFound(id, user)
                 .chain(context -> store.readStream(context.conversation().idAsRoom(), after, limit)
-                        .map(events -> {
-                            List<RoomEvent> items = events.stream()
-                                    .flatMap(event -> integration.toIntegrationEvent(event).stream())
-                                    .map(ConversationResource::roomEvent)
-                                    .toList();
-                            long last = events.isEmpty() ? after : events.get(events.size() - 1).version;
-                            return new RoomEventPage(items, last, last < context.conversation().version,
-                                    context.conversation().version);
-                        })));
+                        .map(events -> IntegrationEvents.page(events, after, context.conversation().version,
+                                integration::toIntegrationEvent))));
     }
 
     private Uni<Conversation> view(String id) {
@@ -174,16 +161,6 @@ public class ConversationResource {
             return Instant.parse(before);
         } catch (DateTimeParseException e) {
             throw new InvalidRequestException("before", "must be an ISO-8601 instant");
-        }
-    }
-
-    static RoomEvent roomEvent(IntegrationEvent event) {
-        try {
-            String live = ChatEventTypes.byCeType(event.type()).map(EventType::liveName).orElse(event.type());
-            return new RoomEvent(event.room().name(), live, event.id(), event.seq(), event.time(), event.actor(),
-                    event.trace() == null ? null : event.trace().traceId(), Json.mapper().readTree(event.data()));
-        } catch (IOException e) {
-            throw new IllegalStateException("stored event " + event.id() + " has unreadable data", e);
         }
     }
 }

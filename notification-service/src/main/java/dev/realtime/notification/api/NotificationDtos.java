@@ -1,6 +1,5 @@
 package dev.realtime.notification.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.records.Target;
 import dev.realtime.notification.store.NotificationRow;
@@ -55,13 +54,5 @@ public final class NotificationDtos {
             @Size(max = MAX_MUTED) List<@NotNull @Pattern(regexp = ENTITY_ID, message = "must be a conversation id") String> mutedConversations,
             @Size(max = MAX_MUTED) List<@NotNull @Pattern(regexp = ENTITY_ID, message = "must be a project id") String> mutedProjects,
             @Valid QuietHours quietHours) {
-    }
-
-    public record RoomEvent(String room, String event, String eventId, Long seq, OffsetDateTime time, String actor,
-            String traceId, JsonNode data) {
-    }
-
-    /** {@code head}: the stream's version when it was read, the seq its newest event has (0 for none). */
-    public record RoomEventPage(List<RoomEvent> items, long lastSeq, boolean hasMore, long head) {
     }
 }

@@ -1,12 +1,8 @@
 package dev.realtime.notification.api;
 
-import dev.realtime.contracts.events.EventType;
-import dev.realtime.contracts.events.IntegrationEvent;
-import dev.realtime.contracts.events.Json;
-import dev.realtime.contracts.notification.NotificationEventTypes;
+import dev.realtime.contracts.history.RoomEventPage;
+import dev.realtime.eventstore.relay.IntegrationEvents;
 import dev.realtime.eventstore.store.EventStore;
-import dev.realtime.notification.api.NotificationDtos.RoomEvent;
-import dev.realtime.notification.api.NotificationDtos.RoomEventPage;
 import dev.realtime.notification.domain.InboxService;
 import dev.realtime.notification.domain.NotFoundException;
 import dev.realtime.notification.messaging.NotificationIntegrationMapper;
@@ -22,8 +18,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -52,23 +46,7 @@ public class UserEventsResource {
             throw new NotFoundException("No such room.");
         }
         String stream = InboxService.stream(sub);
-        return store.readStream(stream, after, limit).chain(events -> store.streamVersion(stream).map(version -> {
-            List<RoomEvent> items = events.stream()
-                    .flatMap(event -> integration.toIntegrationEvent(event).stream())
-                    .map(UserEventsResource::roomEvent)
-                    .toList();
-            long last = events.isEmpty() ? after : events.get(events.size() - 1).version;
-            return new RoomEventPage(items, last, last < version, version);
-        }));
-    }
-
-    static RoomEvent roomEvent(IntegrationEvent event) {
-        try {
-            String live = NotificationEventTypes.byCeType(event.type()).map(EventType::liveName).orElse(event.type());
-            return new RoomEvent(event.room().name(), live, event.id(), event.seq(), event.time(), event.actor(),
-                    event.trace() == null ? null : event.trace().traceId(), Json.mapper().readTree(event.data()));
-        } catch (IOException e) {
-            throw new IllegalStateException("stored event " + event.id() + " has unreadable data", e);
-        }
+        return store.readStream(stream, after, limit).chain(events -> store.streamVersion(stream).map(version ->
+                IntegrationEvents.page(events, after, version, integration::toIntegrationEvent)));
     }
 }

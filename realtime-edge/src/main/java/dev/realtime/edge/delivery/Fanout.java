@@ -2,12 +2,12 @@ package dev.realtime.edge.delivery;
 
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.InvalidEventException;
+import dev.realtime.contracts.events.LiveEventNames;
 import dev.realtime.contracts.records.Audience;
 import dev.realtime.contracts.records.RecordChanged;
 import dev.realtime.contracts.records.RecordEventTypes;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
-import dev.realtime.edge.protocol.LiveEventNames;
 import dev.realtime.edge.protocol.OutboundFrame;
 import dev.realtime.edge.protocol.ServerFrames;
 import dev.realtime.edge.resume.RoomHistory;

@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.InvalidEventException;
 import dev.realtime.contracts.events.Json;
+import dev.realtime.contracts.history.RoomEvent;
 import dev.realtime.contracts.rooms.Room;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.format.DateTimeFormatter;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
 
@@ -155,17 +156,24 @@ public final class ServerFrames {
     }
 
     /**
-     * The frame of an event replayed from its room's owner, whose events endpoint renders each event with the same
-     * fields as this frame ({@code room}, {@code event}, {@code eventId}, {@code seq}, {@code time}, {@code actor},
-     * {@code traceId}, {@code data}); anything else the owner adds is left out.
+     * The frame of an event replayed from its room's owner: the contract's {@link RoomEvent} has the fields of a live
+     * event frame ({@link #event}), rendered in the same order and form.
      */
-    public static String replayedEvent(JsonNode item) {
+    public static String replayedEvent(RoomEvent item) {
         ObjectNode frame = frame("event");
-        for (String field : List.of("room", "event", "eventId", "seq", "time", "actor", "traceId", "data")) {
-            JsonNode value = item.get(field);
-            if (value != null && !value.isNull()) {
-                frame.set(field, value);
-            }
+        putIfPresent(frame, "room", item.room());
+        putIfPresent(frame, "event", item.event());
+        putIfPresent(frame, "eventId", item.eventId());
+        if (item.seq() != null) {
+            frame.put("seq", item.seq());
+        }
+        if (item.time() != null) {
+            frame.put("time", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(item.time()));
+        }
+        putIfPresent(frame, "actor", item.actor());
+        putIfPresent(frame, "traceId", item.traceId());
+        if (item.data() != null && !item.data().isNull()) {
+            frame.set("data", item.data());
         }
         return write(frame);
     }

@@ -1,25 +1,23 @@
 package dev.realtime.edge.resume;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.TraceParent;
+import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.contracts.rooms.RoomKind;
 import dev.realtime.edge.config.EdgeConfig;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -32,19 +30,14 @@ import org.jboss.logging.Logger;
 public class OwnerHistory {
     private static final Logger LOG = Logger.getLogger(OwnerHistory.class);
 
-    /**
-     * One page: the events (as the owner renders them for the edge), the last seq read, whether more follow, and the
-     * stream's newest seq when the owner read it ({@code head}; -1 from an owner that does not say).
-     */
-    public record Page(List<JsonNode> items, long lastSeq, boolean hasMore, long head) {
-    }
-
     /** The owner did not answer with a page: not reachable, or it refused (the user is no longer a member, say). */
     public static final class Unavailable extends Exception {
         public Unavailable(String message) {
             super(message, null, false, false);
         }
     }
+
+    private static final ObjectReader PAGE_READER = Json.mapper().readerFor(RoomEventPage.class);
 
     private final EdgeConfig config;
     private final WebClient client;
@@ -62,16 +55,18 @@ public class OwnerHistory {
         client.close();
     }
 
-    /** The URL of the room's events endpoint, when its kind has an owner configured. */
+    /** The URL of the room's events endpoint, when its kind has an owner. */
     public Optional<String> endpoint(Room room) {
-        String id = URLEncoder.encode(room.id(), StandardCharsets.UTF_8);
-        // The owners' documented endpoints: docs/chat-api.md, docs/activity-api.md, docs/notification-api.md.
-        return Optional.ofNullable(switch (room.kind()) {
-            case CONVERSATION -> base(config.chat().url()) + "/api/conversations/" + id + "/events";
-            case PROJECT -> base(config.activity().url()) + "/api/projects/" + id + "/events";
-            case USER -> base(config.notification().url()) + "/api/users/" + id + "/events";
-            default -> null;
-        });
+        return room.kind().historyPath(room.id()).map(path -> base(ownerUrl(room.kind())) + path);
+    }
+
+    private String ownerUrl(RoomKind kind) {
+        return switch (kind) {
+            case CONVERSATION -> config.chat().url();
+            case PROJECT -> config.activity().url();
+            case USER -> config.notification().url();
+            case ROLE, ALL -> throw new IllegalArgumentException(kind + " rooms have no owner");
+        };
     }
 
     private static String base(String url) {
@@ -79,10 +74,10 @@ public class OwnerHistory {
     }
 
     /** One page of events with {@code seq > after}, oldest first; {@code trace}: the resume's span, or null. */
-    public Uni<Page> page(String endpoint, String bearerToken, long after, int limit, TraceParent trace) {
+    public Uni<RoomEventPage> page(String endpoint, String bearerToken, long after, int limit, TraceParent trace) {
         HttpRequest<Buffer> request = client.getAbs(endpoint)
-                .addQueryParam("after", Long.toString(after))
-                .addQueryParam("limit", Integer.toString(limit))
+                .addQueryParam(RoomEventPage.AFTER, Long.toString(after))
+                .addQueryParam(RoomEventPage.LIMIT, Integer.toString(limit))
                 .putHeader("Authorization", "Bearer " + bearerToken)
                 .putHeader("Accept", "application/json")
                 .timeout(config.resume().fetchTimeout().toMillis());
@@ -96,25 +91,20 @@ public class OwnerHistory {
                 .transform(failure -> new Unavailable("no usable answer: " + failure.getMessage()));
     }
 
-    private static Page parse(String endpoint, HttpResponse<?> response) {
+    private static RoomEventPage parse(String endpoint, HttpResponse<?> response) {
         if (response.statusCode() != 200) {
             // 404 is what an owner answers a user who may not (or no longer) read the room.
             LOG.debugf("History endpoint %s answered %d", endpoint, response.statusCode());
             throw new IllegalStateException("status " + response.statusCode());
         }
-        JsonNode body;
         try {
-            body = Json.mapper().readTree(response.bodyAsBuffer().getBytes());
+            RoomEventPage page = PAGE_READER.readValue(response.bodyAsBuffer().getBytes());
+            if (page.items() == null || page.items().contains(null)) {
+                throw new IllegalStateException("not an events page");
+            }
+            return page;
         } catch (IOException e) {
-            throw new IllegalStateException("not JSON");
+            throw new IllegalStateException("not an events page: " + e.getClass().getSimpleName());
         }
-        JsonNode items = body.path("items");
-        if (!items.isArray() || !body.path("lastSeq").canConvertToLong()) {
-            throw new IllegalStateException("not an events page");
-        }
-        List<JsonNode> events = new ArrayList<>(items.size());
-        items.forEach(events::add);
-        return new Page(events, body.path("lastSeq").asLong(), body.path("hasMore").asBoolean(false),
-                body.path("head").canConvertToLong() ? body.path("head").asLong() : -1);
     }
 }

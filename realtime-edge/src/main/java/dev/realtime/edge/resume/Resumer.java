@@ -1,11 +1,11 @@
 package dev.realtime.edge.resume;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.LiveEventNames;
 import dev.realtime.contracts.events.TraceParent;
+import dev.realtime.contracts.history.RoomEvent;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.config.EdgeConfig;
-import dev.realtime.edge.protocol.LiveEventNames;
 import dev.realtime.edge.protocol.ServerFrames;
 import dev.realtime.edge.rooms.RoomAccess;
 import dev.realtime.edge.rooms.Session;
@@ -147,7 +147,7 @@ public class Resumer {
             return Uni.createFrom().item(OptionalLong.empty());
         }
         return owner.page(endpoint.get(), bearerToken, 0, 1, null)
-                .map(page -> page.head() < 0 ? OptionalLong.empty() : OptionalLong.of(page.head()))
+                .map(page -> page.head() == null || page.head() < 0 ? OptionalLong.empty() : OptionalLong.of(page.head()))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.debugf("The head of %s is not known: %s", room, failure.getMessage());
                     return OptionalLong.empty();
@@ -163,10 +163,9 @@ public class Resumer {
                 return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
             }
             List<Map.Entry<Long, String>> frames = new ArrayList<>(answer.items().size());
-            for (JsonNode item : answer.items()) {
-                if (room.name().equals(item.path("room").asText()) && item.path("seq").canConvertToLong()) {
-                    frames.add(new AbstractMap.SimpleImmutableEntry<>(item.path("seq").asLong(),
-                            ServerFrames.replayedEvent(item)));
+            for (RoomEvent item : answer.items()) {
+                if (room.name().equals(item.room()) && item.seq() != null) {
+                    frames.add(new AbstractMap.SimpleImmutableEntry<>(item.seq(), ServerFrames.replayedEvent(item)));
                 }
             }
             int total = fetched.addAndGet(frames.size());

@@ -1,9 +1,9 @@
-package dev.realtime.edge.protocol;
+package dev.realtime.contracts.events;
 
 import dev.realtime.contracts.activity.ActivityEventTypes;
 import dev.realtime.contracts.chat.ChatEventTypes;
-import dev.realtime.contracts.events.EventType;
 import dev.realtime.contracts.memberships.Membership;
+import dev.realtime.contracts.notification.NotificationEventTypes;
 import dev.realtime.contracts.records.RecordEventTypes;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +26,13 @@ import java.util.stream.Stream;
  *   <li>Anything else (other companies' types on the open topic) passes through under its CloudEvents type.</li>
  * </ol>
  * A few types are for services, not browsers, and are never delivered ({@link #of} is empty).
+ *
+ * <p>The one rule for a live event and for the same event replayed from its owner's history
+ * ({@link dev.realtime.contracts.history.RoomEvent#of}): the edge delivers both under the same name.
  */
 public final class LiveEventNames {
     // Explicit lists from contracts rather than a classpath scan: adding a type is a reviewed contract change.
-    private static final Map<String, String> KNOWN = Stream.of(ChatEventTypes.ALL, ActivityEventTypes.ALL,
+    private static final Map<String, String> KNOWN = Stream.of(ChatEventTypes.ALL, ActivityEventTypes.ALL, NotificationEventTypes.ALL,
                     List.of(RecordEventTypes.RECORD_CHANGED))
             .flatMap(List::stream)
             .collect(Collectors.toUnmodifiableMap(EventType::ceType, EventType::liveName));

@@ -1,0 +1,33 @@
+package dev.realtime.contracts.history;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.realtime.contracts.events.IntegrationEvent;
+import java.util.List;
+
+/**
+ * A page of a room's events after a seq, the answer of each owner's events endpoint
+ * ({@link dev.realtime.contracts.rooms.RoomKind#historyPath}) and what the edge reads to resume a client. One type
+ * on both sides, so a renamed field fails to compile or to parse instead of breaking resume silently.
+ *
+ * @param items   the events with {@code seq > after}, oldest first (those the edge delivers, see {@link RoomEvent#of})
+ * @param lastSeq the last stream version read: the {@code after} of the next page
+ * @param hasMore whether the stream goes on past {@code lastSeq}
+ * @param head    the stream's version when it was read, the seq of its newest event (0 for none); null from an owner
+ *                that does not report it
+ */
+public record RoomEventPage(@JsonProperty(required = true) List<RoomEvent> items,
+        @JsonProperty(required = true) long lastSeq, boolean hasMore, Long head) {
+
+    /** Parameters of the events endpoint. */
+    public static final String AFTER = "after";
+    public static final String LIMIT = "limit";
+
+    /**
+     * The page of {@code events} (the stream's events read after {@code after}, as integration events), where
+     * {@code lastRead} is the version of the last stored event read and {@code head} the stream's version.
+     */
+    public static RoomEventPage of(List<IntegrationEvent> events, long lastRead, long head) {
+        List<RoomEvent> items = events.stream().flatMap(event -> RoomEvent.of(event).stream()).toList();
+        return new RoomEventPage(items, lastRead, lastRead < head, head);
+    }
+}
