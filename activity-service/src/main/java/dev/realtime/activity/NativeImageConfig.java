@@ -1,6 +1,6 @@
 package dev.realtime.activity;
 
-import dev.realtime.activity.domain.ActivityEvents;
+import dev.realtime.activity.model.ActivityEvents;
 import dev.realtime.contracts.activity.ActivityNew;
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.activity.MemberChanged;

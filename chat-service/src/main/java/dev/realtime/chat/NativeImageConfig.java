@@ -1,6 +1,6 @@
 package dev.realtime.chat;
 
-import dev.realtime.chat.domain.ChatEvents;
+import dev.realtime.chat.model.ChatEvents;
 import dev.realtime.contracts.chat.ConversationChanged;
 import dev.realtime.contracts.chat.ConversationCreated;
 import dev.realtime.contracts.chat.MessageChanged;

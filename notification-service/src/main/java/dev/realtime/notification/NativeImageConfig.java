@@ -14,7 +14,7 @@ import dev.realtime.contracts.records.Audience;
 import dev.realtime.contracts.records.NotificationRequested;
 import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.signals.PresenceSignal;
-import dev.realtime.notification.domain.NotificationEvents;
+import dev.realtime.notification.model.NotificationEvents;
 import dev.realtime.notification.store.LastSeenStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 

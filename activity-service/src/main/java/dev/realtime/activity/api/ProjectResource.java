@@ -9,7 +9,7 @@ import dev.realtime.activity.api.ActivityDtos.Project;
 import dev.realtime.activity.api.ActivityDtos.ProjectSummary;
 import dev.realtime.activity.api.ActivityDtos.Rename;
 import dev.realtime.activity.api.ActivityDtos.Seen;
-import dev.realtime.activity.domain.ActivityConfig;
+import dev.realtime.activity.config.ActivityConfig;
 import dev.realtime.activity.domain.ProjectService;
 import dev.realtime.activity.domain.Roles;
 import dev.realtime.activity.messaging.ActivityIntegrationMapper;

@@ -1,6 +1,9 @@
 package dev.realtime.activity.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.activity.config.ActivityConfig;
+import dev.realtime.activity.model.ActivityEvents;
+import dev.realtime.activity.model.DeepLinks;
 import dev.realtime.activity.store.MemberEntity;
 import dev.realtime.activity.store.ProjectEntity;
 import dev.realtime.activity.store.UserDirectory;

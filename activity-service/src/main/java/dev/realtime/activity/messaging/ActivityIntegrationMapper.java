@@ -1,6 +1,6 @@
 package dev.realtime.activity.messaging;
 
-import dev.realtime.activity.domain.ActivityEvents;
+import dev.realtime.activity.model.ActivityEvents;
 import dev.realtime.contracts.activity.ActivityEventTypes;
 import dev.realtime.contracts.activity.ActivityNew;
 import dev.realtime.contracts.activity.MemberChanged;

@@ -2,7 +2,7 @@ package dev.realtime.activity.messaging;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.realtime.activity.domain.ProjectService.NewActivity;
-import dev.realtime.activity.domain.Verbs;
+import dev.realtime.activity.model.Verbs;
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.chat.ChatEventTypes;
 import dev.realtime.contracts.chat.ConversationCreated;

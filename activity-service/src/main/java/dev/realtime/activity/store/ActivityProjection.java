@@ -2,13 +2,13 @@ package dev.realtime.activity.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.realtime.activity.domain.ActivityEvents;
-import dev.realtime.activity.domain.DeepLinks;
-import dev.realtime.activity.domain.Verbs;
+import dev.realtime.activity.model.ActivityEvents;
+import dev.realtime.activity.model.DeepLinks;
+import dev.realtime.activity.model.Verbs;
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.rooms.Room;
-import dev.realtime.eventstore.projection.Projection;
+import dev.realtime.eventstore.store.Projection;
 import dev.realtime.eventstore.store.StoredEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

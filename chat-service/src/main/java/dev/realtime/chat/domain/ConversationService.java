@@ -1,5 +1,6 @@
 package dev.realtime.chat.domain;
 
+import dev.realtime.chat.model.ChatEvents;
 import dev.realtime.chat.store.ConversationEntity;
 import dev.realtime.chat.store.MessageEntity;
 import dev.realtime.chat.store.ParticipantEntity;

@@ -1,9 +1,9 @@
 package dev.realtime.chat.store;
 
-import dev.realtime.chat.domain.ChatEvents;
+import dev.realtime.chat.model.ChatEvents;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.rooms.Room;
-import dev.realtime.eventstore.projection.Projection;
+import dev.realtime.eventstore.store.Projection;
 import dev.realtime.eventstore.store.StoredEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package dev.realtime.chat.store;
 
-import dev.realtime.chat.domain.ChatEvents;
+import dev.realtime.chat.model.ChatEvents;
 import dev.realtime.eventstore.store.AppendResult;
 import dev.realtime.eventstore.store.SqlAppender;
 import io.smallrye.mutiny.Uni;

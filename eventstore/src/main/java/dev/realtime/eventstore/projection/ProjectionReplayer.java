@@ -1,5 +1,6 @@
 package dev.realtime.eventstore.projection;
 
+import dev.realtime.eventstore.store.Projection;
 import dev.realtime.eventstore.store.StoredEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,6 @@
 package dev.realtime.eventstore.relay;
 
+import dev.realtime.eventstore.store.CommitSignal;
 import dev.realtime.eventstore.store.StoredEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,5 +1,6 @@
 package dev.realtime.eventstore.relay;
 
+import dev.realtime.eventstore.store.CommitSignal;
 import dev.realtime.eventstore.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,8 +1,8 @@
 package dev.realtime.eventstore.store;
 
 import dev.realtime.contracts.events.Json;
-import dev.realtime.eventstore.projection.Projection;
-import dev.realtime.eventstore.relay.CommitSignal;
+import dev.realtime.eventstore.store.CommitSignal;
+import dev.realtime.eventstore.store.Projection;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

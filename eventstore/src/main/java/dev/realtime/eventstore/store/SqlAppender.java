@@ -1,7 +1,7 @@
 package dev.realtime.eventstore.store;
 
 import dev.realtime.contracts.events.Json;
-import dev.realtime.eventstore.relay.CommitSignal;
+import dev.realtime.eventstore.store.CommitSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -2,7 +2,7 @@ package dev.realtime.notification.api;
 
 import dev.realtime.eventstore.api.InvalidRequestException;
 import dev.realtime.notification.api.NotificationDtos.QuietHours;
-import dev.realtime.notification.domain.Preferences;
+import dev.realtime.notification.model.Preferences;
 import dev.realtime.notification.store.PreferenceStore;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;

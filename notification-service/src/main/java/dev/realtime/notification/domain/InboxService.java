@@ -6,6 +6,8 @@ import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.NewEvent;
+import dev.realtime.notification.model.Draft;
+import dev.realtime.notification.model.NotificationEvents;
 import dev.realtime.notification.store.InboxQueries;
 import dev.realtime.notification.store.NotificationRow;
 import io.smallrye.mutiny.Multi;

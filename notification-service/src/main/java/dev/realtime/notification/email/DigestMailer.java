@@ -1,7 +1,7 @@
 package dev.realtime.notification.email;
 
 import dev.realtime.contracts.signals.SignalTypes;
-import dev.realtime.notification.domain.Preferences;
+import dev.realtime.notification.model.Preferences;
 import dev.realtime.notification.store.DigestStore;
 import dev.realtime.notification.store.InboxQueries;
 import dev.realtime.notification.store.NotificationRow;

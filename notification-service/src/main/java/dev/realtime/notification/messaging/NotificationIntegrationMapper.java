@@ -12,7 +12,7 @@ import dev.realtime.eventstore.relay.IntegrationEvents;
 import dev.realtime.eventstore.relay.IntegrationMapper;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.StoredEvent;
-import dev.realtime.notification.domain.NotificationEvents;
+import dev.realtime.notification.model.NotificationEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.ZoneOffset;

@@ -2,9 +2,9 @@ package dev.realtime.notification.store;
 
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.records.Target;
-import dev.realtime.notification.domain.NotificationEvents;
-import dev.realtime.eventstore.projection.Projection;
+import dev.realtime.eventstore.store.Projection;
 import dev.realtime.eventstore.store.StoredEvent;
+import dev.realtime.notification.model.NotificationEvents;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;

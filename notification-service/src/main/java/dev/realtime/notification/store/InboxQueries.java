@@ -2,7 +2,7 @@ package dev.realtime.notification.store;
 
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.records.Target;
-import dev.realtime.notification.domain.Draft;
+import dev.realtime.notification.model.Draft;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

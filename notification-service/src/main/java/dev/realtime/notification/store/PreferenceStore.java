@@ -1,6 +1,6 @@
 package dev.realtime.notification.store;
 
-import dev.realtime.notification.domain.Preferences;
+import dev.realtime.notification.model.Preferences;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

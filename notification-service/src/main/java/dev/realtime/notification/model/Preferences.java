@@ -1,4 +1,4 @@
-package dev.realtime.notification.domain;
+package dev.realtime.notification.model;
 
 import java.time.LocalTime;
 import java.time.ZoneId;

@@ -1,4 +1,4 @@
-package dev.realtime.activity.domain;
+package dev.realtime.activity.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

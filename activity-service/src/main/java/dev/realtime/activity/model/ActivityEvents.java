@@ -1,4 +1,4 @@
-package dev.realtime.activity.domain;
+package dev.realtime.activity.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.activity.Actor;

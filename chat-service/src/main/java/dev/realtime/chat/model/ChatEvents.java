@@ -1,4 +1,4 @@
-package dev.realtime.chat.domain;
+package dev.realtime.chat.model;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.realtime.eventstore.relay;
+package dev.realtime.eventstore.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.realtime.notification.domain;
+package dev.realtime.notification.model;
 
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.events.TraceParent;

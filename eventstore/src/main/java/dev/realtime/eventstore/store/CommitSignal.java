@@ -1,4 +1,4 @@
-package dev.realtime.eventstore.relay;
+package dev.realtime.eventstore.store;
 
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class CommitSignal {
     private static final Logger LOG = Logger.getLogger(CommitSignal.class);
-    static final String CHANNEL = "es_events";
+    public static final String CHANNEL = "es_events";
 
     private final Object monitor = new Object();
     private boolean signalled;
@@ -54,12 +54,12 @@ public class CommitSignal {
     }
 
     /** Whether the relay of this instance is the one publishing (it holds the relay's leadership lock). */
-    void localRelayPublishes(boolean publishes) {
+    public void localRelayPublishes(boolean publishes) {
         localRelayPublishes = publishes;
     }
 
     /** Waits until a commit is signalled or {@code timeoutMillis} passed; true when one was, and clears it. */
-    boolean await(long timeoutMillis) throws InterruptedException {
+    public boolean await(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         synchronized (monitor) {
             long left;

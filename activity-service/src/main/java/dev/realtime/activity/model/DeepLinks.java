@@ -1,5 +1,6 @@
-package dev.realtime.activity.domain;
+package dev.realtime.activity.model;
 
+import dev.realtime.activity.config.ActivityConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.realtime.activity.domain;
+package dev.realtime.activity.model;
 
 import java.util.Set;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package dev.realtime.eventstore.projection;
+package dev.realtime.eventstore.store;
 
 import dev.realtime.eventstore.store.StoredEvent;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package dev.realtime.notification.domain;
+package dev.realtime.notification.model;
 
 import dev.realtime.contracts.records.NotificationRequested;
 import java.util.regex.Pattern;
