@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.contracts.rooms.RoomKind;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,6 +38,13 @@ class RoomTest {
         assertEquals("all", Room.ALL.name());
         assertTrue(Room.parse("conversation:x").hasOwningStream());
         assertTrue(!Room.ALL.hasOwningStream() && !Room.role("admin").hasOwningStream());
+    }
+
+    @Test
+    void aTokensRolesAreRoomsInNameOrderWithoutTheRolesThatCannotBeRooms() {
+        assertEquals(List.of(Room.role("admin"), Room.role("team.lead")),
+                Room.roleRooms(Set.of("team.lead", "a b", "admin", "x:y", "")));
+        assertEquals(List.of(), Room.roleRooms(Set.of()));
     }
 
     @ParameterizedTest

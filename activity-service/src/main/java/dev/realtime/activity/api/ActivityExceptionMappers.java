@@ -1,7 +1,7 @@
 package dev.realtime.activity.api;
 
 import dev.realtime.activity.domain.ActivityProblem;
-import dev.realtime.eventstore.api.Problems;
+import dev.realtime.servicekit.problem.Problems;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;

@@ -7,7 +7,6 @@ import dev.realtime.activity.api.ActivityDtos.PostActivity;
 import dev.realtime.activity.config.ActivityConfig;
 import dev.realtime.activity.domain.ProjectService;
 import dev.realtime.activity.domain.ProjectService.NewActivity;
-import dev.realtime.activity.domain.Roles;
 import dev.realtime.activity.model.DeepLinks;
 import dev.realtime.activity.model.Verbs;
 import dev.realtime.activity.store.ActivityEntity;
@@ -16,7 +15,8 @@ import dev.realtime.activity.store.ProjectEntity;
 import dev.realtime.contracts.activity.ActivityNew;
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.events.Json;
-import dev.realtime.eventstore.api.InvalidRequestException;
+import dev.realtime.servicekit.caller.CurrentCaller;
+import dev.realtime.servicekit.problem.InvalidRequestException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -48,6 +48,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 public class ActivityResource {
     static final int MAX_PAGE = 200;
+    /** The token role (from the {@code groups} claim) of other services that record activities. */
+    static final String SERVICE_ROLE = "service";
 
     @Inject
     CurrentCaller caller;
@@ -81,7 +83,7 @@ public class ActivityResource {
         }
         FeedQueries.Filter filter = new FeedQueries.Filter(blankToNull(verb), blankToNull(actor), blankToNull(targetType),
                 blankToNull(targetId));
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withSession(() -> projects.memberOrNotFound(id, user)
                 .chain(me -> ProjectEntity.<ProjectEntity>findById(id))
                 .chain(project -> feed.page(id, before, since, filter, limit + 1).chain(rows -> {
@@ -95,7 +97,7 @@ public class ActivityResource {
     }
 
     @POST
-    @RolesAllowed(Roles.SERVICE)
+    @RolesAllowed(SERVICE_ROLE)
     @Operation(summary = "Record an activity of a project member (services only: token role 'service'); a retry with"
             + " the same sourceId returns the first one")
     public Uni<Response> post(@PathParam("id") String id, @Valid @NotNull PostActivity request) {
@@ -122,7 +124,7 @@ public class ActivityResource {
                         "must be the user id of the author replied to (required for comment:reply)");
             }
         }
-        String service = caller.get().id();
+        String service = caller.id();
         String commandId = request.sourceId() == null ? null : "post-activity:" + service + ":" + request.sourceId();
         NewActivity activity = new NewActivity(request.verb(), new Actor(request.actor().id(), request.actor().name()),
                 request.target().type(), request.target().id(), request.target().title(), request.target().link(),

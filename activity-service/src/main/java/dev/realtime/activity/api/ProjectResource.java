@@ -10,14 +10,16 @@ import dev.realtime.activity.api.ActivityDtos.ProjectSummary;
 import dev.realtime.activity.api.ActivityDtos.Rename;
 import dev.realtime.activity.api.ActivityDtos.Seen;
 import dev.realtime.activity.config.ActivityConfig;
+import dev.realtime.activity.domain.Caller;
 import dev.realtime.activity.domain.ProjectService;
-import dev.realtime.activity.domain.Roles;
 import dev.realtime.activity.messaging.ActivityIntegrationMapper;
 import dev.realtime.activity.store.FeedQueries;
 import dev.realtime.activity.store.ProjectEntity;
 import dev.realtime.contracts.history.RoomEventPage;
+import dev.realtime.contracts.memberships.Roles;
 import dev.realtime.eventstore.relay.IntegrationEvents;
 import dev.realtime.eventstore.store.EventStore;
+import dev.realtime.servicekit.caller.CurrentCaller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -77,7 +79,7 @@ public class ProjectResource {
     @POST
     @Operation(summary = "Create a project; the caller owns it. An Idempotency-Key makes a retry return the first one")
     public Uni<Response> create(@Valid @NotNull CreateProject request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return projects.create(caller.get(), request.id(), request.title(), idempotencyKey)
+        return projects.create(caller.as(Caller::new), request.id(), request.title(), idempotencyKey)
                 .chain(created -> view(created.projectId()).map(view -> created.existing()
                         ? Response.ok(view).build()
                         : Response.created(URI.create("/api/projects/" + view.id())).entity(view).build()));
@@ -86,7 +88,7 @@ public class ProjectResource {
     @GET
     @Operation(summary = "The projects the caller is a member of, newest first")
     public Uni<List<ProjectSummary>> list() {
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withSession(() -> views.myProjects(user));
     }
 
@@ -101,21 +103,21 @@ public class ProjectResource {
     @Path("/{id}")
     @Operation(summary = "Rename (owner or admin)")
     public Uni<Project> rename(@PathParam("id") String id, @Valid @NotNull Rename request) {
-        return projects.rename(caller.get(), id, request.title()).chain(outcome -> view(id));
+        return projects.rename(caller.as(Caller::new), id, request.title()).chain(outcome -> view(id));
     }
 
     @POST
     @Path("/{id}/archive")
     @Operation(summary = "Archive (owner or admin): the feed stays readable, nothing new is recorded")
     public Uni<Project> archive(@PathParam("id") String id) {
-        return projects.archive(caller.get(), id).chain(outcome -> view(id));
+        return projects.archive(caller.as(Caller::new), id).chain(outcome -> view(id));
     }
 
     @GET
     @Path("/{id}/members")
     @Operation(summary = "The members, in joining order")
     public Uni<List<Member>> members(@PathParam("id") String id) {
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withSession(() -> projects.memberOrNotFound(id, user).chain(me -> views.members(id)));
     }
 
@@ -124,7 +126,7 @@ public class ProjectResource {
     @Operation(summary = "Add a member (owner or admin; only the owner adds admins); a member:joined activity")
     public Uni<List<Member>> add(@PathParam("id") String id, @Valid @NotNull AddMember request) {
         String role = request.role() == null ? Roles.MEMBER : request.role();
-        return projects.addMember(caller.get(), id, request.userId(), role, request.displayName())
+        return projects.addMember(caller.as(Caller::new), id, request.userId(), role, request.displayName())
                 .chain(outcome -> members(id));
     }
 
@@ -133,21 +135,21 @@ public class ProjectResource {
     @Operation(summary = "Change a member's role (owner only)")
     public Uni<List<Member>> changeRole(@PathParam("id") String id, @PathParam("userId") String userId,
             @Valid @NotNull ChangeRole request) {
-        return projects.changeRole(caller.get(), id, userId, request.role()).chain(outcome -> members(id));
+        return projects.changeRole(caller.as(Caller::new), id, userId, request.role()).chain(outcome -> members(id));
     }
 
     @DELETE
     @Path("/{id}/members/{userId}")
     @Operation(summary = "Remove a member (owner or admin), or leave when it is the caller; a member:left activity")
     public Uni<Response> remove(@PathParam("id") String id, @PathParam("userId") String userId) {
-        return projects.removeMember(caller.get(), id, userId).map(outcome -> Response.noContent().build());
+        return projects.removeMember(caller.as(Caller::new), id, userId).map(outcome -> Response.noContent().build());
     }
 
     @POST
     @Path("/{id}/leave")
     @Operation(summary = "Leave the project")
     public Uni<Response> leave(@PathParam("id") String id) {
-        return remove(id, caller.get().id());
+        return remove(id, caller.id());
     }
 
     @GET
@@ -155,7 +157,7 @@ public class ProjectResource {
     @Operation(summary = "The caller's 'seen up to' seq and how many activities of others came after it (at most"
             + " activity.unseen-cap, 1,000 by default; unseenCapped tells)")
     public Uni<Seen> seen(@PathParam("id") String id) {
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withSession(() -> projects.memberOrNotFound(id, user)
                 .chain(me -> feed.seenSeq(id, user))
                 .chain(seq -> feed.unseen(id, user, seq, config.unseenCap() + 1)
@@ -166,7 +168,7 @@ public class ProjectResource {
     @Path("/{id}/seen")
     @Operation(summary = "Move the caller's 'seen up to' marker forward (never back; capped at the newest seq)")
     public Uni<Seen> markSeen(@PathParam("id") String id, @Valid @NotNull MarkSeen request) {
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withTransaction(() -> projects.memberOrNotFound(id, user)
                         .chain(me -> ProjectEntity.<ProjectEntity>findById(id))
                         .chain(project -> feed.markSeen(id, user, Math.min(request.seq(), project.version))))
@@ -178,7 +180,7 @@ public class ProjectResource {
     @Operation(summary = "The project's events after a seq, oldest first: the resume source of the edge")
     public Uni<RoomEventPage> events(@PathParam("id") String id, @QueryParam("after") @DefaultValue("0") @Min(0) long after,
             @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(EventStore.MAX_PAGE) int limit) {
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withSession(() -> projects.memberOrNotFound(id, user)
                 .chain(me -> ProjectEntity.<ProjectEntity>findById(id))
                 .chain(project -> store.readStream(project.room(), after, limit).map(events ->
@@ -186,7 +188,7 @@ public class ProjectResource {
     }
 
     private Uni<Project> view(String id) {
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withSession(() -> projects.memberOrNotFound(id, user).chain(me -> views.project(id, me)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.realtime.activity.api;
 
 import dev.realtime.activity.store.UserDirectory;
+import dev.realtime.servicekit.caller.CurrentCaller;
 import jakarta.inject.Inject;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 

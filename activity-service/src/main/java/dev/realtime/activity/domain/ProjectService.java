@@ -9,6 +9,7 @@ import dev.realtime.activity.store.ProjectEntity;
 import dev.realtime.activity.store.UserDirectory;
 import dev.realtime.contracts.activity.Actor;
 import dev.realtime.contracts.events.TraceParent;
+import dev.realtime.contracts.memberships.Roles;
 import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;

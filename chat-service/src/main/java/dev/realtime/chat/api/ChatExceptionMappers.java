@@ -1,7 +1,7 @@
 package dev.realtime.chat.api;
 
 import dev.realtime.chat.domain.ChatProblem;
-import dev.realtime.eventstore.api.Problems;
+import dev.realtime.servicekit.problem.Problems;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -6,13 +6,15 @@ import dev.realtime.chat.api.ChatDtos.Conversation;
 import dev.realtime.chat.api.ChatDtos.ConversationPage;
 import dev.realtime.chat.api.ChatDtos.CreateConversation;
 import dev.realtime.chat.api.ChatDtos.Rename;
+import dev.realtime.chat.domain.Caller;
 import dev.realtime.chat.domain.ConversationService;
-import dev.realtime.chat.domain.Roles;
 import dev.realtime.chat.messaging.ChatIntegrationMapper;
 import dev.realtime.contracts.history.RoomEventPage;
-import dev.realtime.eventstore.api.InvalidRequestException;
+import dev.realtime.contracts.memberships.Roles;
 import dev.realtime.eventstore.relay.IntegrationEvents;
 import dev.realtime.eventstore.store.EventStore;
+import dev.realtime.servicekit.caller.CurrentCaller;
+import dev.realtime.servicekit.problem.InvalidRequestException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -70,8 +72,8 @@ public class ConversationResource {
     public Uni<Response> create(@Valid @NotNull CreateConversation request,
             @HeaderParam("Idempotency-Key") String idempotencyKey) {
         boolean direct = Boolean.TRUE.equals(request.direct());
-        return conversations.create(caller.get(), request.title(), request.participants(), request.projectId(), direct,
-                        idempotencyKey)
+        return conversations.create(caller.as(Caller::new), request.title(), request.participants(), request.projectId(),
+                        direct, idempotencyKey)
                 .chain(created -> view(created.conversationId()).map(view -> created.existing()
                         ? Response.ok(view).build()
                         : Response.created(URI.create("/api/conversations/" + view.id())).entity(view).build()));
@@ -82,7 +84,7 @@ public class ConversationResource {
     public Uni<ConversationPage> list(@QueryParam("archived") @DefaultValue("false") boolean archived,
             @QueryParam("before") String before,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(MAX_PAGE) int limit) {
-        return views.myConversations(caller.get().id(), archived, cursor(before), limit);
+        return views.myConversations(caller.id(), archived, cursor(before), limit);
     }
 
     @GET
@@ -96,14 +98,14 @@ public class ConversationResource {
     @Path("/{id}")
     @Operation(summary = "Rename (owner or admin)")
     public Uni<Conversation> rename(@PathParam("id") String id, @Valid @NotNull Rename request) {
-        return conversations.rename(caller.get(), id, request.title()).chain(outcome -> view(id));
+        return conversations.rename(caller.as(Caller::new), id, request.title()).chain(outcome -> view(id));
     }
 
     @POST
     @Path("/{id}/archive")
     @Operation(summary = "Archive (owner or admin): read-only from then on")
     public Uni<Conversation> archive(@PathParam("id") String id) {
-        return conversations.archive(caller.get(), id).chain(outcome -> view(id));
+        return conversations.archive(caller.as(Caller::new), id).chain(outcome -> view(id));
     }
 
     @POST
@@ -111,7 +113,8 @@ public class ConversationResource {
     @Operation(summary = "Add a participant (owner or admin; only the owner adds admins)")
     public Uni<Conversation> add(@PathParam("id") String id, @Valid @NotNull AddParticipant request) {
         String role = request.role() == null ? Roles.MEMBER : request.role();
-        return conversations.addParticipant(caller.get(), id, request.userId(), role).chain(outcome -> view(id));
+        return conversations.addParticipant(caller.as(Caller::new), id, request.userId(), role)
+                .chain(outcome -> view(id));
     }
 
     @PUT
@@ -119,21 +122,22 @@ public class ConversationResource {
     @Operation(summary = "Change a participant's role (owner only); making someone the owner hands the ownership over")
     public Uni<Conversation> changeRole(@PathParam("id") String id, @PathParam("userId") String userId,
             @Valid @NotNull ChangeRole request) {
-        return conversations.changeRole(caller.get(), id, userId, request.role()).chain(outcome -> view(id));
+        return conversations.changeRole(caller.as(Caller::new), id, userId, request.role()).chain(outcome -> view(id));
     }
 
     @DELETE
     @Path("/{id}/participants/{userId}")
     @Operation(summary = "Remove a participant (owner or admin), or leave when it is the caller")
     public Uni<Response> remove(@PathParam("id") String id, @PathParam("userId") String userId) {
-        return conversations.removeParticipant(caller.get(), id, userId).map(outcome -> Response.noContent().build());
+        return conversations.removeParticipant(caller.as(Caller::new), id, userId)
+                .map(outcome -> Response.noContent().build());
     }
 
     @POST
     @Path("/{id}/leave")
     @Operation(summary = "Leave the conversation")
     public Uni<Response> leave(@PathParam("id") String id) {
-        return remove(id, caller.get().id());
+        return remove(id, caller.id());
     }
 
     @GET
@@ -141,7 +145,7 @@ public class ConversationResource {
     @Operation(summary = "The conversation's events after a seq, oldest first: the resume source of the edge")
     public Uni<RoomEventPage> events(@PathParam("id") String id, @QueryParam("after") @DefaultValue("0") @Min(0) long after,
             @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(EventStore.MAX_PAGE) int limit) {
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withSession(() -> conversations.participantOrNotFound(id, user)
                 .chain(context -> store.readStream(context.conversation().idAsRoom(), after, limit)
                         .map(events -> IntegrationEvents.page(events, after, context.conversation().version,
@@ -149,7 +153,7 @@ public class ConversationResource {
     }
 
     private Uni<Conversation> view(String id) {
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withSession(() -> conversations.participantOrNotFound(id, user).chain(views::conversation));
     }
 

@@ -6,11 +6,13 @@ import dev.realtime.chat.api.ChatDtos.Message;
 import dev.realtime.chat.api.ChatDtos.MessagePage;
 import dev.realtime.chat.api.ChatDtos.PostMessage;
 import dev.realtime.chat.api.ChatDtos.ReadState;
+import dev.realtime.chat.domain.Caller;
 import dev.realtime.chat.domain.ConversationService;
 import dev.realtime.chat.domain.Emoji;
 import dev.realtime.chat.store.MessageEntity;
 import dev.realtime.chat.store.ParticipantEntity;
-import dev.realtime.eventstore.api.InvalidRequestException;
+import dev.realtime.servicekit.caller.CurrentCaller;
+import dev.realtime.servicekit.problem.InvalidRequestException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -55,7 +57,8 @@ public class MessageResource {
     @Path("/messages")
     @Operation(summary = "Post a message; a retry with the same clientMessageId returns the first message (200)")
     public Uni<Response> post(@PathParam("id") String id, @Valid @NotNull PostMessage request) {
-        return conversations.post(caller.get(), id, request.text(), request.replyTo(), request.clientMessageId())
+        return conversations.post(caller.as(Caller::new), id, request.text(), request.replyTo(),
+                        request.clientMessageId())
                 .chain(posted -> posted.result().duplicate()
                         ? messageAt(id, posted.result().lastVersion()).map(message -> Response.ok(message).build())
                         // A new message is exactly what was appended: no need to read it back.
@@ -72,7 +75,7 @@ public class MessageResource {
         if (before != null && after != null) {
             throw new InvalidRequestException("after", "give one cursor, before or after, not both");
         }
-        String user = caller.get().id();
+        String user = caller.id();
         boolean forward = after != null;
         return Panache.withSession(() -> conversations.participantOrNotFound(id, user)
                 .chain(context -> (forward
@@ -88,7 +91,7 @@ public class MessageResource {
     @Path("/messages/{messageId}")
     @Operation(summary = "One message")
     public Uni<Message> get(@PathParam("id") String id, @PathParam("messageId") String messageId) {
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withSession(() -> conversations.participantOrNotFound(id, user)
                 .chain(context -> conversations.messageOrNotFound(id, messageId))
                 .chain(row -> views.message(row, user)));
@@ -99,14 +102,15 @@ public class MessageResource {
     @Operation(summary = "Edit my message")
     public Uni<Message> edit(@PathParam("id") String id, @PathParam("messageId") String messageId,
             @Valid @NotNull EditMessage request) {
-        return conversations.edit(caller.get(), id, messageId, request.text()).chain(outcome -> get(id, messageId));
+        return conversations.edit(caller.as(Caller::new), id, messageId, request.text())
+                .chain(outcome -> get(id, messageId));
     }
 
     @DELETE
     @Path("/messages/{messageId}")
     @Operation(summary = "Delete a message (author, owner or admin); it stays in history as a tombstone")
     public Uni<Response> delete(@PathParam("id") String id, @PathParam("messageId") String messageId) {
-        return conversations.delete(caller.get(), id, messageId).map(outcome -> Response.noContent().build());
+        return conversations.delete(caller.as(Caller::new), id, messageId).map(outcome -> Response.noContent().build());
     }
 
     @PUT
@@ -129,8 +133,8 @@ public class MessageResource {
     @Path("/read")
     @Operation(summary = "Mark everything up to a message as read")
     public Uni<ReadState> read(@PathParam("id") String id, @Valid @NotNull MarkRead request) {
-        String user = caller.get().id();
-        return conversations.markRead(caller.get(), id, request.messageId())
+        String user = caller.id();
+        return conversations.markRead(caller.as(Caller::new), id, request.messageId())
                 .chain(outcome -> Panache.withSession(() -> ParticipantEntity
                         .<ParticipantEntity>findById(new ParticipantEntity.Key(id, user))
                         .chain(me -> views.unread(id, user, me.lastReadSeq).map(unread -> new ReadState(me.lastReadSeq,
@@ -141,11 +145,12 @@ public class MessageResource {
         if (!Emoji.isValid(emoji)) {
             throw new InvalidRequestException("emoji", "must be " + Emoji.RULE);
         }
-        return conversations.react(caller.get(), id, messageId, emoji, add).chain(outcome -> get(id, messageId));
+        return conversations.react(caller.as(Caller::new), id, messageId, emoji, add)
+                .chain(outcome -> get(id, messageId));
     }
 
     private Uni<Message> messageAt(String id, long seq) {
-        String user = caller.get().id();
+        String user = caller.id();
         return Panache.withSession(() -> MessageEntity.<MessageEntity>find("conversationId = ?1 and seq = ?2", id, seq)
                 .firstResult().chain(row -> views.message(row, user)));
     }

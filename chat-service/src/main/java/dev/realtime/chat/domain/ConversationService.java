@@ -6,6 +6,7 @@ import dev.realtime.chat.store.MessageEntity;
 import dev.realtime.chat.store.ParticipantEntity;
 import dev.realtime.chat.store.PostSql;
 import dev.realtime.chat.store.ReactionEntity;
+import dev.realtime.contracts.memberships.Roles;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.eventstore.store.AppendResult;

@@ -1,5 +1,8 @@
 package dev.realtime.contracts.rooms;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -68,6 +71,22 @@ public record Room(RoomKind kind, String id) {
 
     public static Room role(String name) {
         return new Room(RoomKind.ROLE, name);
+    }
+
+    /**
+     * The rooms of a token's roles, in the order of their names: who an audience's {@code roles} reach. A role whose
+     * name cannot be a room (spaces, say) simply has no room.
+     */
+    public static List<Room> roleRooms(Collection<String> roles) {
+        List<Room> rooms = new ArrayList<>();
+        roles.stream().sorted().forEach(role -> {
+            try {
+                rooms.add(role(role));
+            } catch (InvalidRoomException e) {
+                // no room for this role
+            }
+        });
+        return rooms;
     }
 
     public boolean hasOwningStream() {

@@ -1,8 +1,7 @@
 package dev.realtime.eventstore.store;
 
 import dev.realtime.contracts.events.Json;
-import dev.realtime.eventstore.store.CommitSignal;
-import dev.realtime.eventstore.store.Projection;
+import dev.realtime.servicekit.db.UniqueViolation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -105,9 +104,9 @@ public class EventStore {
                             }
                             return write(session, streamId, current, events, metadata);
                         })))
-                .onFailure(failure -> Failures.isUniqueViolation(failure, "es_events_stream_version"))
+                .onFailure(failure -> UniqueViolation.of(failure, "es_events_stream_version"))
                 .transform(failure -> new ConcurrencyException(streamId, expectedVersion, null))
-                .onFailure(failure -> Failures.isUniqueViolation(failure, "es_commands_pkey"))
+                .onFailure(failure -> UniqueViolation.of(failure, "es_commands_pkey"))
                 .transform(failure -> new DuplicateCommandException(commandId));
     }
 

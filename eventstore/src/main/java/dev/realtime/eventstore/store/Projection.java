@@ -1,6 +1,5 @@
 package dev.realtime.eventstore.store;
 
-import dev.realtime.eventstore.store.StoredEvent;
 import io.smallrye.mutiny.Uni;
 import org.hibernate.reactive.mutiny.Mutiny;
 

@@ -1,7 +1,7 @@
 package dev.realtime.eventstore.store;
 
 import dev.realtime.contracts.events.Json;
-import dev.realtime.eventstore.store.CommitSignal;
+import dev.realtime.servicekit.db.UniqueViolation;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -246,9 +246,9 @@ public class SqlAppender {
             String commandId) {
         return pool.preparedQuery(sql).execute(Tuple.tuple(parameters))
                 .onTermination().invoke(commits::committed)
-                .onFailure(failure -> Failures.isUniqueViolation(failure, "es_events_stream_version"))
+                .onFailure(failure -> UniqueViolation.of(failure, "es_events_stream_version"))
                 .transform(failure -> new ConcurrencyException(streamId, expectedVersion, null))
-                .onFailure(failure -> Failures.isUniqueViolation(failure, "es_commands_pkey"))
+                .onFailure(failure -> UniqueViolation.of(failure, "es_commands_pkey"))
                 .transform(failure -> new DuplicateCommandException(commandId));
     }
 

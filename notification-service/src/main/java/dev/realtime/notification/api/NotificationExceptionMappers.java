@@ -1,7 +1,7 @@
 package dev.realtime.notification.api;
 
-import dev.realtime.eventstore.api.Problems;
 import dev.realtime.notification.domain.NotFoundException;
+import dev.realtime.servicekit.problem.Problems;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 

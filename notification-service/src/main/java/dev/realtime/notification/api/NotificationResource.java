@@ -10,6 +10,7 @@ import dev.realtime.notification.domain.NotFoundException;
 import dev.realtime.notification.store.DigestStore;
 import dev.realtime.notification.store.InboxQueries;
 import dev.realtime.notification.store.PreferenceStore;
+import dev.realtime.servicekit.caller.CurrentCaller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

@@ -1,9 +1,10 @@
 package dev.realtime.notification.api;
 
-import dev.realtime.eventstore.api.InvalidRequestException;
 import dev.realtime.notification.api.NotificationDtos.QuietHours;
 import dev.realtime.notification.model.Preferences;
 import dev.realtime.notification.store.PreferenceStore;
+import dev.realtime.servicekit.caller.CurrentCaller;
+import dev.realtime.servicekit.problem.InvalidRequestException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

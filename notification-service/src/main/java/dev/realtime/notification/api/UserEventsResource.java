@@ -6,6 +6,7 @@ import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.notification.domain.InboxService;
 import dev.realtime.notification.domain.NotFoundException;
 import dev.realtime.notification.messaging.NotificationIntegrationMapper;
+import dev.realtime.servicekit.caller.CurrentCaller;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

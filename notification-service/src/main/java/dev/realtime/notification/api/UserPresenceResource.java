@@ -5,6 +5,7 @@ import dev.realtime.contracts.rooms.Room;
 import dev.realtime.notification.domain.NotFoundException;
 import dev.realtime.notification.store.LastSeenStore;
 import dev.realtime.notification.store.LastSeenStore.UserPresence;
+import dev.realtime.servicekit.caller.CurrentCaller;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

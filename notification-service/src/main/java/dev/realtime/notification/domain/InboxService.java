@@ -10,9 +10,9 @@ import dev.realtime.notification.model.Draft;
 import dev.realtime.notification.model.NotificationEvents;
 import dev.realtime.notification.store.InboxQueries;
 import dev.realtime.notification.store.NotificationRow;
+import dev.realtime.servicekit.db.UniqueViolation;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -132,16 +132,7 @@ public class InboxService {
     }
 
     private static boolean isDuplicateSource(Throwable failure) {
-        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof PgException pg) {
-                return "23505".equals(pg.getSqlState()) && SOURCE_USER_CONSTRAINT.equals(pg.getConstraint());
-            }
-            if (t instanceof org.hibernate.exception.ConstraintViolationException violation) {
-                return SOURCE_USER_CONSTRAINT.equals(violation.getConstraintName())
-                        || (violation.getMessage() != null && violation.getMessage().contains(SOURCE_USER_CONSTRAINT));
-            }
-        }
-        return false;
+        return UniqueViolation.of(failure, SOURCE_USER_CONSTRAINT);
     }
 
     private static Instant now() {

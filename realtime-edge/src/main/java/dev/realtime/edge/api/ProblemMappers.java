@@ -1,5 +1,6 @@
 package dev.realtime.edge.api;
 
+import dev.realtime.servicekit.problem.Problems;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;

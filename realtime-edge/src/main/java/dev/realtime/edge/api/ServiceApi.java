@@ -20,6 +20,7 @@ import dev.realtime.edge.presence.SignalBus;
 import dev.realtime.edge.presence.UserPresence;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
+import dev.realtime.servicekit.problem.Problems;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;

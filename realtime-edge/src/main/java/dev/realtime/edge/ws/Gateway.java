@@ -238,13 +238,7 @@ public class Gateway {
     public static List<Room> automaticRooms(Room ownRoom, Session session) {
         List<Room> automatic = new ArrayList<>();
         automatic.add(ownRoom);
-        session.roles().stream().sorted().forEach(role -> {
-            try {
-                automatic.add(Room.role(role));
-            } catch (InvalidRoomException e) {
-                // A role whose name cannot be a room (spaces, say) simply has no room.
-            }
-        });
+        automatic.addAll(Room.roleRooms(session.roles()));
         automatic.add(Room.ALL);
         return automatic;
     }

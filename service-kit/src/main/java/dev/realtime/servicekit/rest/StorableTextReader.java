@@ -1,6 +1,7 @@
-package dev.realtime.eventstore.api;
+package dev.realtime.servicekit.rest;
 
 import dev.realtime.contracts.events.StorableText;
+import dev.realtime.servicekit.problem.InvalidRequestException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;

@@ -1,4 +1,4 @@
-package dev.realtime.eventstore.api;
+package dev.realtime.servicekit.problem;
 
 import jakarta.ws.rs.BadRequestException;
 

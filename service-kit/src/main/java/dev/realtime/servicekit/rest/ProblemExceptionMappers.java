@@ -1,8 +1,10 @@
-package dev.realtime.eventstore.api;
+package dev.realtime.servicekit.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import dev.realtime.eventstore.store.ConcurrencyException;
+import dev.realtime.servicekit.problem.InvalidParameterException;
+import dev.realtime.servicekit.problem.InvalidRequestException;
+import dev.realtime.servicekit.problem.Problems;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -15,18 +17,12 @@ import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Every error of a domain service's REST API as RFC 9457 problem+json: version conflicts (409), invalid
- * input (400, naming each field), malformed JSON (400, naming the field where it can), a role the caller lacks
- * (403), and the status of any other {@link WebApplicationException} (404, 405, 415, ...).
+ * Every error of a domain service's REST API as RFC 9457 problem+json: invalid input (400, naming each field),
+ * malformed JSON (400, naming the field where it can), a role the caller lacks (403), and the status of any other
+ * {@link WebApplicationException} (404, 405, 415, ...). Version conflicts (409) are the event store's
+ * ({@code dev.realtime.eventstore.api.ConcurrencyConflictMapper}); each service maps its own domain exceptions.
  */
-public class EventStoreExceptionMappers {
-
-    @ServerExceptionMapper
-    public Response conflict(ConcurrencyException e) {
-        return Problems.response(Response.Status.CONFLICT, "version-conflict", "Version conflict",
-                "The resource was changed by someone else; reload it and try again.",
-                Map.of("expectedVersion", e.expectedVersion()));
-    }
+public class ProblemExceptionMappers {
 
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e) {

@@ -1,4 +1,4 @@
-package dev.realtime.eventstore.api;
+package dev.realtime.servicekit.rest;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +17,7 @@ import jakarta.inject.Singleton;
  * sends those has a bug, and storing a guess hides it. Absent fields and unknown fields keep their meaning (Quarkus
  * ignores unknown properties, so clients may send fields a newer API version knows).
  *
- * <p>Applied to the ObjectMapper of every service that has this module (chat, activity, notification); the Kafka
+ * <p>Applied to the ObjectMapper of every service that indexes this module (chat, activity, notification); the Kafka
  * payloads keep their tolerant reader ({@code dev.realtime.contracts.events.Json}). Quarkus also copies this mapper
  * into Vert.x's JSON codec (OIDC discovery documents, keys): it reads free-form JSON there, which coercion rules do
  * not touch, and it refused trailing content already.

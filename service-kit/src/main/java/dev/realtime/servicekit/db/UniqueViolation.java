@@ -1,13 +1,18 @@
-package dev.realtime.eventstore.store;
+package dev.realtime.servicekit.db;
 
-/** Recognizes database errors through the wrappers Hibernate Reactive and the Vert.x client put around them. */
-final class Failures {
+/**
+ * Recognizes a PostgreSQL unique violation (SQLSTATE 23505) of one named constraint through the wrappers Hibernate
+ * Reactive and the Vert.x client put around it: the event store's optimistic concurrency and idempotent commands,
+ * a service's own unique keys (notification's one notification per source event and user).
+ */
+public final class UniqueViolation {
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private Failures() {
+    private UniqueViolation() {
     }
 
-    static boolean isUniqueViolation(Throwable failure, String constraint) {
+    /** Whether {@code failure} or one of its causes is a unique violation of {@code constraint}. */
+    public static boolean of(Throwable failure, String constraint) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof io.vertx.pgclient.PgException pg) {
                 return UNIQUE_VIOLATION.equals(pg.getSqlState()) && constraint.equals(pg.getConstraint());

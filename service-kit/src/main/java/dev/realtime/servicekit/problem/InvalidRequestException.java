@@ -1,4 +1,4 @@
-package dev.realtime.eventstore.api;
+package dev.realtime.servicekit.problem;
 
 /** Input that breaks a rule Bean Validation cannot express; answered as 400 problem+json naming the field. */
 public class InvalidRequestException extends RuntimeException {

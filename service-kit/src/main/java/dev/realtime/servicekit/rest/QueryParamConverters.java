@@ -1,5 +1,6 @@
-package dev.realtime.eventstore.api;
+package dev.realtime.servicekit.rest;
 
+import dev.realtime.servicekit.problem.InvalidParameterException;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.ext.ParamConverter;
 import jakarta.ws.rs.ext.ParamConverterProvider;

@@ -1,0 +1,76 @@
+package dev.realtime.servicekit.caller;
+
+import dev.realtime.contracts.rooms.Room;
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * The caller of the current request: the token's sub, a display name from {@code name} or the user name, the rooms
+ * of broadcasts it receives, and its {@code email} claim if any. A service builds its own domain caller from it
+ * ({@code caller.as(Caller::new)}).
+ */
+@RequestScoped
+public class CurrentCaller {
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    JsonWebToken token;
+
+    public String id() {
+        return identity.getPrincipal().getName();
+    }
+
+    public boolean isAnonymous() {
+        return identity.isAnonymous();
+    }
+
+    /** The {@code name} claim: the display name the identity provider gives the caller, if any. */
+    public String nameClaim() {
+        return identity.isAnonymous() ? null : stringClaim("name");
+    }
+
+    /** The {@code name} claim, else {@code preferred_username}, else the id. */
+    public String displayName() {
+        String name = stringClaim("name");
+        if (name == null) {
+            name = stringClaim("preferred_username");
+        }
+        return name == null ? id() : name;
+    }
+
+    /** The service's own caller, made of {@link #id()} and {@link #displayName()}. */
+    public <C> C as(BiFunction<String, String, C> caller) {
+        return caller.apply(id(), displayName());
+    }
+
+    /** The rooms of broadcasts this caller receives: {@code all} and {@code role:<name>} per token role. */
+    public List<String> broadcastRooms() {
+        List<String> rooms = new ArrayList<>();
+        rooms.add(Room.ALL.name());
+        Room.roleRooms(identity.getRoles()).forEach(room -> rooms.add(room.name()));
+        return rooms;
+    }
+
+    public String email() {
+        Object email = token.getClaim("email");
+        return email == null ? null : email.toString();
+    }
+
+    /**
+     * Reads quarkus-oidc's claims directly where it can: smallrye-jwt's {@code getClaim} throws and catches an
+     * exception for every claim name outside its enum ({@code name} is one), which showed in the profile of posts.
+     */
+    private String stringClaim(String claimName) {
+        Object value = identity.getPrincipal() instanceof OidcJwtCallerPrincipal principal
+                ? principal.getClaims().getClaimValue(claimName)
+                : token.getClaim(claimName);
+        return value instanceof String text ? text : null;
+    }
+}
