@@ -2,7 +2,7 @@ package dev.realtime.edge.ops;
 
 import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.presence.PresenceService;
-import dev.realtime.edge.rooms.CloseCodes;
+import dev.realtime.edge.protocol.CloseCodes;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
 import dev.realtime.edge.ws.StartupUpgradeGate;

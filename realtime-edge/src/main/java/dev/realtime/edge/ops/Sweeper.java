@@ -4,7 +4,7 @@ import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.lifecycle.ConnectionEvents;
 import dev.realtime.edge.presence.PresenceService;
 import dev.realtime.edge.presence.TypingRelay;
-import dev.realtime.edge.rooms.CloseCodes;
+import dev.realtime.edge.protocol.CloseCodes;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
 import io.quarkus.runtime.ShutdownEvent;

@@ -14,7 +14,7 @@ import dev.realtime.edge.kafka.BackgroundSender;
 import dev.realtime.edge.kafka.ConsumerLoop;
 import dev.realtime.edge.kafka.KafkaClients;
 import dev.realtime.edge.kafka.TopicProvisioner;
-import dev.realtime.edge.rooms.CloseCodes;
+import dev.realtime.edge.protocol.CloseCodes;
 import dev.realtime.edge.rooms.RoomRegistry;
 import dev.realtime.edge.rooms.Session;
 import io.quarkus.runtime.ShutdownEvent;

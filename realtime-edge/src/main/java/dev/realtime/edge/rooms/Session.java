@@ -1,7 +1,8 @@
 package dev.realtime.edge.rooms;
 
 import dev.realtime.contracts.rooms.Room;
-import dev.realtime.edge.ops.EdgeMetrics;
+import dev.realtime.edge.metrics.EdgeMetrics;
+import dev.realtime.edge.protocol.CloseCodes;
 import dev.realtime.edge.protocol.OutboundFrame;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;

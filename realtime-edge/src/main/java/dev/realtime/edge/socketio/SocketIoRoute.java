@@ -1,7 +1,7 @@
 package dev.realtime.edge.socketio;
 
 import dev.realtime.edge.config.EdgeConfig;
-import dev.realtime.edge.ops.EdgeMetrics;
+import dev.realtime.edge.metrics.EdgeMetrics;
 import dev.realtime.edge.ws.Caller;
 import dev.realtime.edge.ws.FrameGuard;
 import dev.realtime.edge.ws.Gateway;

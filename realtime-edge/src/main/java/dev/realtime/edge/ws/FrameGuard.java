@@ -1,9 +1,9 @@
 package dev.realtime.edge.ws;
 
 import dev.realtime.edge.config.EdgeConfig;
-import dev.realtime.edge.ops.EdgeMetrics;
+import dev.realtime.edge.metrics.EdgeMetrics;
+import dev.realtime.edge.protocol.CloseCodes;
 import dev.realtime.edge.protocol.OutboundFrame;
-import dev.realtime.edge.rooms.CloseCodes;
 import dev.realtime.edge.rooms.InboundBudget;
 import dev.realtime.edge.rooms.Wire;
 import io.netty.buffer.ByteBuf;
@@ -20,8 +20,8 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -35,8 +35,8 @@ import io.vertx.core.net.impl.ConnectionBase;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
-import java.util.function.BiConsumer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**

@@ -1,7 +1,7 @@
 package dev.realtime.edge.ws;
 
 import dev.realtime.edge.config.EdgeConfig;
-import dev.realtime.edge.ops.EdgeMetrics;
+import dev.realtime.edge.metrics.EdgeMetrics;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package dev.realtime.edge.rooms;
+package dev.realtime.edge.protocol;
 
 import java.util.List;
 

@@ -1,7 +1,7 @@
-package dev.realtime.edge.ops;
+package dev.realtime.edge.metrics;
 
+import dev.realtime.edge.protocol.CloseCodes;
 import dev.realtime.edge.protocol.ServerFrames;
-import dev.realtime.edge.rooms.CloseCodes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
