@@ -3,7 +3,7 @@ package dev.realtime.contracts.history;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.Json;
-import dev.realtime.contracts.events.LiveEventNames;
+import dev.realtime.contracts.live.LiveEventNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;

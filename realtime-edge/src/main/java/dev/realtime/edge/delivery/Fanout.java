@@ -2,7 +2,7 @@ package dev.realtime.edge.delivery;
 
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.events.InvalidEventException;
-import dev.realtime.contracts.events.LiveEventNames;
+import dev.realtime.contracts.live.LiveEventNames;
 import dev.realtime.contracts.records.Audience;
 import dev.realtime.contracts.records.RecordChanged;
 import dev.realtime.contracts.records.RecordEventTypes;

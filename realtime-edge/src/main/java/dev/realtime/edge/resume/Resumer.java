@@ -1,9 +1,9 @@
 package dev.realtime.edge.resume;
 
 import dev.realtime.contracts.events.IntegrationEvent;
-import dev.realtime.contracts.events.LiveEventNames;
 import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.contracts.history.RoomEvent;
+import dev.realtime.contracts.live.LiveEventNames;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.protocol.ServerFrames;

@@ -1,7 +1,8 @@
-package dev.realtime.contracts.events;
+package dev.realtime.contracts.live;
 
 import dev.realtime.contracts.activity.ActivityEventTypes;
 import dev.realtime.contracts.chat.ChatEventTypes;
+import dev.realtime.contracts.events.EventType;
 import dev.realtime.contracts.memberships.Membership;
 import dev.realtime.contracts.notification.NotificationEventTypes;
 import dev.realtime.contracts.records.RecordEventTypes;
