@@ -1,56 +1,15 @@
 package dev.realtime.activity.messaging;
 
-import dev.realtime.contracts.events.Topics;
-import dev.realtime.contracts.rooms.Room;
 import dev.realtime.contracts.rooms.RoomKind;
-import dev.realtime.eventstore.relay.StateSnapshot;
+import dev.realtime.eventstore.relay.MembershipGrantsSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
-/**
- * The current members of every project, as grants on {@code realtime.memberships}: what the relay
- * re-publishes to a new or emptied Kafka cluster (docs/event-store.md, "Re-publishing derived state"). The read model
- * {@code act_members} holds exactly the current members (a removal deletes the row); archived
- * projects keep theirs, as the live mapping does.
- */
+/** The current members of every project ({@code act_members}), as grants the relay re-publishes. */
 @ApplicationScoped
-public class MembershipSnapshot implements StateSnapshot {
-    public static final String NAME = "memberships";
-    private static final String KEY_PREFIX = RoomKind.PROJECT.prefix() + ":";
-    private static final String MEMBERS = "select project_id, user_id, role from act_members";
+public class MembershipSnapshot extends MembershipGrantsSnapshot {
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String topic() {
-        return Topics.MEMBERSHIPS;
-    }
-
-    /** activity-service writes the keys of project rooms, and only those. */
-    @Override
-    public boolean owns(String key) {
-        return key.startsWith(KEY_PREFIX);
-    }
-
-    @Override
-    public void read(Connection connection, Consumer<ProducerRecord<String, byte[]>> records) throws SQLException {
-        try (PreparedStatement participants = connection.prepareStatement(MEMBERS)) {
-            // Streamed in pages rather than loaded at once (the connection is in a transaction, as a cursor needs).
-            participants.setFetchSize(1000);
-            try (ResultSet rs = participants.executeQuery()) {
-                while (rs.next()) {
-                    records.accept(ActivityIntegrationMapper.grant(Room.project(rs.getString(1)), rs.getString(2),
-                            rs.getString(3), null));
-                }
-            }
-        }
+    public MembershipSnapshot() {
+        super(RoomKind.PROJECT, "select project_id, user_id, role from act_members",
+                (room, userId, role) -> ActivityIntegrationMapper.grant(room, userId, role, null));
     }
 }
