@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.realtime.contracts.chat.ChatEventTypes;
 import dev.realtime.contracts.events.IntegrationEvent;
-import dev.realtime.contracts.events.InvalidEventException;
-import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.history.RoomEvent;
 import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.live.LiveEventNames;
@@ -17,6 +15,7 @@ import dev.realtime.contracts.memberships.Membership;
 import dev.realtime.contracts.notification.NotificationEventTypes;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.contracts.rooms.RoomKind;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -65,18 +64,22 @@ class RoomHistoryContractTest {
     }
 
     @Test
-    void thePageReadsAsTheEdgeReadsItWithItemsAndLastSeqRequired() {
+    void thePageReadsWholeOrNotAtAllWithItemsAndLastSeqRequired() throws IOException {
         RoomEventPage page = read("{\"items\":[{\"room\":\"conversation:c-1\",\"event\":\"message:new\",\"seq\":3,"
                 + "\"time\":\"2026-12-06T10:00:00.5Z\",\"later\":1}],\"lastSeq\":3,\"hasMore\":false}");
         assertEquals(3L, page.items().get(0).seq());
         assertEquals(OffsetDateTime.parse("2026-12-06T10:00:00.5Z"), page.items().get(0).time());
         assertNull(page.head(), "an owner that does not report its head");
-        assertThrows(InvalidEventException.class, () -> read("{\"lastSeq\":3}"));
-        assertThrows(InvalidEventException.class, () -> read("{\"items\":[]}"));
+        for (String notAPage : List.of("{\"lastSeq\":3}", "{\"items\":[]}", "{\"items\":[],\"lastSeq\":null}",
+                "{\"items\":null,\"lastSeq\":3}", "{\"items\":[null],\"lastSeq\":3}",
+                "{\"items\":[{\"seq\":\"x\"}],\"lastSeq\":3}", "{\"items\":[{\"time\":\"noon\"}],\"lastSeq\":3}",
+                "[]", "not json")) {
+            assertThrows(IOException.class, () -> read(notAPage), notAPage);
+        }
     }
 
-    private static RoomEventPage read(String json) {
-        return Json.read(json.getBytes(StandardCharsets.UTF_8), RoomEventPage.class);
+    private static RoomEventPage read(String json) throws IOException {
+        return RoomEventPage.read(json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static IntegrationEvent event(String type, long seq, String data) {

@@ -1,5 +1,7 @@
 package dev.realtime.edge;
 
+import dev.realtime.contracts.history.RoomEvent;
+import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.memberships.Membership;
 import dev.realtime.contracts.records.Audience;
 import dev.realtime.contracts.records.RecordChanged;
@@ -13,7 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * as JSON trees and need nothing).
  */
 @RegisterForReflection(targets = { Membership.Value.class, RecordChanged.class, Audience.class, Target.class,
-        PresenceSignal.class, TypingSignal.class })
+        PresenceSignal.class, TypingSignal.class, RoomEventPage.class, RoomEvent.class })
 public final class NativeImageConfig {
     private NativeImageConfig() {
     }

@@ -18,7 +18,8 @@
  * quarkus.index-dependency.service-kit.group-id=dev.realtime
  * quarkus.index-dependency.service-kit.artifact-id=service-kit
  * </pre>
- * chat-service, activity-service and notification-service do. realtime-edge does not: it uses the static
+ * chat-service, activity-service and notification-service do. eventstore uses {@code Problems} (its 409) and
+ * {@code UniqueViolation} only, and leaves the opt-in to the service. realtime-edge does not opt in: it uses the static
  * {@code Problems} only, and must not get the kit's mappers (it has no Hibernate Validator, and its own
  * {@code ProblemMappers} pass 401 and 403 through) nor its {@code ObjectMapper} customizer. With an opt-in, a bean or
  * provider added to the kit later cannot reach the edge by accident. The alternatives were worse: an index plus

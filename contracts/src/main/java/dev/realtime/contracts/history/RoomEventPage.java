@@ -1,7 +1,11 @@
 package dev.realtime.contracts.history;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.realtime.contracts.events.IntegrationEvent;
+import dev.realtime.contracts.events.Json;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -21,6 +25,24 @@ public record RoomEventPage(@JsonProperty(required = true) List<RoomEvent> items
     /** Parameters of the events endpoint. */
     public static final String AFTER = "after";
     public static final String LIMIT = "limit";
+
+    private static final ObjectReader READER = Json.mapper().readerFor(RoomEventPage.class)
+            .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /**
+     * Reads a page as the edge does: the whole page or nothing. {@code items} and {@code lastSeq} must be there (not
+     * null), every item must read (a {@code seq} or {@code time} that does not parse fails the page), and unknown
+     * fields are ignored. A page that does not read is not used: the resume says the history is unavailable.
+     *
+     * @throws IOException when the body is not such a page
+     */
+    public static RoomEventPage read(byte[] body) throws IOException {
+        RoomEventPage page = READER.readValue(body);
+        if (page.items() == null || page.items().contains(null)) {
+            throw new IOException("not an events page: items missing or null");
+        }
+        return page;
+    }
 
     /**
      * The page of {@code events} (the stream's events read after {@code after}, as integration events), where

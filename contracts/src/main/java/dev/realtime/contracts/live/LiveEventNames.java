@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  *   <li>Types listed in contracts have their contract name.</li>
  *   <li>Types of this system's producers that contracts do not list yet follow the naming convention every listed
  *       type already obeys: {@code <producer>.<entity>.<action…>.v<N>} → {@code <entity>:<action…>}. So a new type
- *       (notification-service's {@code notification.notification.new.v1} → {@code notification:new}) reaches
- *       clients under its proper name without an edge release.</li>
+ *       (a producer's {@code records.invoice.paid.v1} → {@code invoice:paid}) reaches clients under its proper name
+ *       without an edge release.</li>
  *   <li>Anything else (other companies' types on the open topic) passes through under its CloudEvents type.</li>
  * </ol>
  * A few types are for services, not browsers, and are never delivered ({@link #of} is empty).

@@ -22,6 +22,13 @@ public final class IntegrationEvents {
      * republished duplicate, and the stream version becomes the room's {@code seq}. The stored trace context travels
      * on as the CloudEvents distributed-tracing extension (the start of the event's transmission).
      */
+    public static IntegrationEvent of(StoredEvent event, EventType type, Object data, URI source) {
+        Room room = Room.parse(event.streamId);
+        EventMetadata metadata = event.metadata();
+        return new IntegrationEvent(event.eventId.toString(), source, type.ceType(), event.recordedAt, room,
+                room.hasOwningStream() ? event.version : null, metadata.actor(), Json.write(data), metadata.trace());
+    }
+
     /**
      * The page of a room's history the edge resumes from ({@code GET <historyPath>?after=&limit=}): {@code events} are
      * the stream's stored events read after {@code after}, {@code head} its version when they were read.
@@ -31,12 +38,5 @@ public final class IntegrationEvents {
         long lastRead = events.isEmpty() ? after : events.get(events.size() - 1).version;
         return RoomEventPage.of(events.stream().flatMap(event -> toIntegrationEvent.apply(event).stream()).toList(),
                 lastRead, head);
-    }
-
-    public static IntegrationEvent of(StoredEvent event, EventType type, Object data, URI source) {
-        Room room = Room.parse(event.streamId);
-        EventMetadata metadata = event.metadata();
-        return new IntegrationEvent(event.eventId.toString(), source, type.ceType(), event.recordedAt, room,
-                room.hasOwningStream() ? event.version : null, metadata.actor(), Json.write(data), metadata.trace());
     }
 }

@@ -26,6 +26,7 @@ public abstract class MembershipGrantsSnapshot implements StateSnapshot {
         ProducerRecord<String, byte[]> record(Room room, String userId, String role);
     }
 
+    private final RoomKind kind;
     private final String keyPrefix;
     private final String query;
     private final Grant grant;
@@ -35,6 +36,7 @@ public abstract class MembershipGrantsSnapshot implements StateSnapshot {
      * @param query selects the room id, the user id and the role of every current member, in that order
      */
     protected MembershipGrantsSnapshot(RoomKind kind, String query, Grant grant) {
+        this.kind = kind;
         this.keyPrefix = kind.prefix() + ":";
         this.query = query;
         this.grant = grant;
@@ -62,8 +64,7 @@ public abstract class MembershipGrantsSnapshot implements StateSnapshot {
             members.setFetchSize(1000);
             try (ResultSet rs = members.executeQuery()) {
                 while (rs.next()) {
-                    records.accept(grant.record(Room.parse(keyPrefix + rs.getString(1)), rs.getString(2),
-                            rs.getString(3)));
+                    records.accept(grant.record(new Room(kind, rs.getString(1)), rs.getString(2), rs.getString(3)));
                 }
             }
         }

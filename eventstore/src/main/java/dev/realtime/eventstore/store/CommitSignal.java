@@ -26,6 +26,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class CommitSignal {
     private static final Logger LOG = Logger.getLogger(CommitSignal.class);
+    /** The relay's side (it listens on this channel): not for the services. */
     public static final String CHANNEL = "es_events";
 
     private final Object monitor = new Object();
@@ -53,7 +54,10 @@ public class CommitSignal {
         }
     }
 
-    /** Whether the relay of this instance is the one publishing (it holds the relay's leadership lock). */
+    /**
+     * Whether the relay of this instance is the one publishing (it holds the relay's leadership lock). The relay's
+     * side, like {@link #await}: public because the relay is in its own package; services only append.
+     */
     public void localRelayPublishes(boolean publishes) {
         localRelayPublishes = publishes;
     }

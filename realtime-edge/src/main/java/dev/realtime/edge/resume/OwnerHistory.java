@@ -1,7 +1,5 @@
 package dev.realtime.edge.resume;
 
-import com.fasterxml.jackson.databind.ObjectReader;
-import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.rooms.Room;
@@ -36,8 +34,6 @@ public class OwnerHistory {
             super(message, null, false, false);
         }
     }
-
-    private static final ObjectReader PAGE_READER = Json.mapper().readerFor(RoomEventPage.class);
 
     private final EdgeConfig config;
     private final WebClient client;
@@ -98,11 +94,7 @@ public class OwnerHistory {
             throw new IllegalStateException("status " + response.statusCode());
         }
         try {
-            RoomEventPage page = PAGE_READER.readValue(response.bodyAsBuffer().getBytes());
-            if (page.items() == null || page.items().contains(null)) {
-                throw new IllegalStateException("not an events page");
-            }
-            return page;
+            return RoomEventPage.read(response.bodyAsBuffer().getBytes());
         } catch (IOException e) {
             throw new IllegalStateException("not an events page: " + e.getClass().getSimpleName());
         }
