@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.runtime.OidcTenantConfig;
-import io.quarkus.oidc.runtime.OidcUtils;
 import io.quarkus.runtime.Startup;
 import io.quarkus.security.credential.Credential;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -48,13 +47,6 @@ public class VerifiedTokenCache {
 
     /** Marks an identity served from the cache, so that recording it again does not restart its max-age. */
     static final String SERVED_FROM_CACHE = VerifiedTokenCache.class.getName() + ".hit";
-
-    /** Where quarkus-oidc's mechanism leaves the tenant it resolved for the request, before any provider runs. */
-    @SuppressWarnings("deprecation")
-    private static final String RESOLVED_TENANT = io.quarkus.oidc.OidcTenantConfig.class.getName();
-
-    /** Where quarkus-oidc's mechanism leaves an endpoint's {@code @AuthenticationContext} policy. */
-    private static final String STEP_UP_POLICY = "io.quarkus.oidc.runtime.step-up-auth";
 
     private static final Set<String> PER_REQUEST_ATTRIBUTES = Set.of(RoutingContext.class.getName(),
             HttpSecurityUtils.ROUTING_CONTEXT_ATTRIBUTE, AuthenticationRequestContext.class.getName());
@@ -103,7 +95,7 @@ public class VerifiedTokenCache {
     static boolean reusable(OidcTenantConfig tenant) {
         OidcTenantConfig.Token token = tenant.token();
         return !token.binding().certificate()
-                && !OidcUtils.isDPoPScheme(token.authorizationScheme())
+                && !OidcInternals.dpopScheme(token.authorizationScheme())
                 && !token.decryptAccessToken()
                 && !token.requireJwtIntrospectionOnly();
     }
@@ -115,10 +107,10 @@ public class VerifiedTokenCache {
         }
         RoutingContext routingContext = HttpSecurityUtils.getRoutingContextAttribute(request);
         OidcTenantConfig tenant = reusableTenant(routingContext);
-        if (tenant == null || routingContext.get(STEP_UP_POLICY) != null) {
+        if (tenant == null || OidcInternals.stepUpRequired(routingContext)) {
             return null;
         }
-        Verified entry = verified.getIfPresent(new Key(tenantId(tenant), request.getToken().getToken()));
+        Verified entry = verified.getIfPresent(new Key(OidcInternals.tenantId(tenant), request.getToken().getToken()));
         // The cache's own expiry is lazy; an expired token must go to OIDC (and get its 401) at once.
         if (entry == null || clock.getAsLong() >= entry.expiresAtMillis()) {
             return null;
@@ -157,8 +149,8 @@ public class VerifiedTokenCache {
                 || !(identity instanceof QuarkusSecurityIdentity built)
                 || !(identity.getPrincipal() instanceof JsonWebToken jwt)
                 || !credential.getToken().equals(jwt.getRawToken())
-                || !tenantId(tenant).equals(identity.getAttribute(OidcUtils.TENANT_ID_ATTRIBUTE))
-                || identity.getAttribute(OidcUtils.INTROSPECTION_ATTRIBUTE) != null) {
+                || !OidcInternals.tenantId(tenant).equals(OidcInternals.verifyingTenant(identity))
+                || OidcInternals.introspected(identity)) {
             return;
         }
         long expiresAtMillis = jwt.getExpirationTime() * 1000L;
@@ -171,18 +163,14 @@ public class VerifiedTokenCache {
         Map<String, Object> attributes = new HashMap<>(identity.getAttributes());
         attributes.keySet().removeAll(PER_REQUEST_ATTRIBUTES);
         attributes.values().removeIf(Objects::isNull);
-        verified.put(new Key(tenantId(tenant), credential.getToken()), new Verified(identity.getPrincipal(),
+        verified.put(new Key(OidcInternals.tenantId(tenant), credential.getToken()), new Verified(identity.getPrincipal(),
                 Set.copyOf(identity.getRoles()), Set.copyOf(identity.getCredentials()),
                 Set.copyOf(built.getPermissions()), Map.copyOf(attributes), expiresAtMillis));
     }
 
     /** The tenant quarkus-oidc resolved for the request, when its verification of a token can be reused. */
     private static OidcTenantConfig reusableTenant(RoutingContext routingContext) {
-        OidcTenantConfig tenant = routingContext == null ? null : routingContext.get(RESOLVED_TENANT);
+        OidcTenantConfig tenant = OidcInternals.resolvedTenant(routingContext);
         return tenant != null && reusable(tenant) ? tenant : null;
-    }
-
-    private static String tenantId(OidcTenantConfig tenant) {
-        return tenant.tenantId().orElse(OidcUtils.DEFAULT_TENANT_ID);
     }
 }

@@ -32,6 +32,20 @@ public class CallerResource {
                 "fromCache", identity.getAttribute(VerifiedTokenCache.SERVED_FROM_CACHE) != null);
     }
 
+    /** What {@link OidcInternals} finds of quarkus-oidc's per-request state, for {@code OidcInternalsTest}. */
+    @GET
+    @Path("/oidc-internals")
+    public Map<String, Object> oidcInternals() {
+        var routingContext = HttpSecurityUtils.getRoutingContextAttribute(identity);
+        var tenant = OidcInternals.resolvedTenant(routingContext);
+        return Map.of(
+                "resolvedTenant", tenant == null ? "none" : OidcInternals.tenantId(tenant),
+                "verifyingTenant", String.valueOf(OidcInternals.verifyingTenant(identity)),
+                "introspected", OidcInternals.introspected(identity),
+                "stepUpRequired", OidcInternals.stepUpRequired(routingContext),
+                "fromCache", identity.getAttribute(VerifiedTokenCache.SERVED_FROM_CACHE) != null);
+    }
+
     @GET
     @Path("/admin")
     @RolesAllowed("admin")
