@@ -1,7 +1,6 @@
 package dev.realtime.servicekit.caller;
 
 import dev.realtime.contracts.rooms.Room;
-import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -63,14 +62,8 @@ public class CurrentCaller {
         return email == null ? null : email.toString();
     }
 
-    /**
-     * Reads quarkus-oidc's claims directly where it can: smallrye-jwt's {@code getClaim} throws and catches an
-     * exception for every claim name outside its enum ({@code name} is one), which showed in the profile of posts.
-     */
     private String stringClaim(String claimName) {
-        Object value = identity.getPrincipal() instanceof OidcJwtCallerPrincipal principal
-                ? principal.getClaims().getClaimValue(claimName)
-                : token.getClaim(claimName);
+        Object value = OidcClaims.claim(identity, token, claimName);
         return value instanceof String text ? text : null;
     }
 }
