@@ -1,96 +1,30 @@
 package dev.realtime.notification.messaging;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contracts.activity.ActivityEventTypes;
 import dev.realtime.contracts.activity.ActivityNew;
 import dev.realtime.contracts.activity.MemberChanged;
 import dev.realtime.contracts.events.IntegrationEvent;
-import dev.realtime.contracts.records.Target;
-import dev.realtime.eventstore.consumer.Blocking;
-import dev.realtime.notification.model.Draft;
-import dev.realtime.notification.model.Preferences;
-import dev.realtime.notification.model.Types;
-import dev.realtime.notification.store.PreferenceStore;
+import dev.realtime.notification.domain.ActivityNotifications;
+import dev.realtime.notification.domain.SourceEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Instant;
-import java.util.List;
 
-/**
- * activity.events → "added to / removed from project" (when someone else did it) and "reply to my comment"
- * (not for a reply to oneself; muted with the type {@code comment:reply} or the project).
- */
+/** activity.events → {@link ActivityNotifications} (project membership changes, replies to comments). */
 @ApplicationScoped
 public class ActivityEventsHandler {
-    static final String COMMENT_REPLY_VERB = "comment:reply";
 
     @Inject
-    PreferenceStore preferences;
-
-    @Inject
-    Fanout fanout;
+    ActivityNotifications notifications;
 
     public void handle(IntegrationEvent event) throws Exception {
         String type = event.type();
-        if (ActivityEventTypes.MEMBER_JOINED.ceType().equals(type) || ActivityEventTypes.MEMBER_LEFT.ceType().equals(type)) {
-            member(event, event.dataAs(MemberChanged.class), ActivityEventTypes.MEMBER_JOINED.ceType().equals(type));
+        SourceEvent source = SourceEventMapper.source(event);
+        if (ActivityEventTypes.MEMBER_JOINED.ceType().equals(type)) {
+            notifications.memberJoined(source, event.dataAs(MemberChanged.class));
+        } else if (ActivityEventTypes.MEMBER_LEFT.ceType().equals(type)) {
+            notifications.memberLeft(source, event.dataAs(MemberChanged.class));
         } else if (ActivityEventTypes.ACTIVITY_NEW.ceType().equals(type)) {
-            ActivityNew activity = event.dataAs(ActivityNew.class);
-            if (COMMENT_REPLY_VERB.equals(activity.verb())) {
-                reply(event, activity);
-            }
+            notifications.activityPosted(source, event.dataAs(ActivityNew.class));
         }
-    }
-
-    private void member(IntegrationEvent event, MemberChanged change, boolean joined) throws Exception {
-        String user = ChatEventsHandler.validUser(change.userId());
-        String actorId = change.actor() == null ? event.actor() : change.actor().id();
-        if (actorId == null || actorId.equals(user)) {
-            return;
-        }
-        String project = Texts.orDefault(change.projectTitle(), "a project");
-        String type = joined ? Types.PROJECT_ADDED : Types.PROJECT_REMOVED;
-        String actorName = change.actor() == null ? actorId : Texts.orDefault(change.actor().name(), actorId);
-        Draft draft = new Draft(type, joined ? actorName + " added you to " + project : actorName + " removed you from " + project,
-                null, change.actor(), new Target("project", change.projectId(), change.projectTitle(),
-                        joined && change.projectId() != null ? "/projects/" + change.projectId() : null),
-                at(change.occurredAt(), event), event.id());
-        Preferences p = Blocking.await(() -> preferences.get(user));
-        if (!p.mutes(type)) {
-            fanout.deliver(List.of(new Fanout.Recipient(user, draft)),
-                event.time() == null ? null : event.time().toInstant(), event.trace());
-        }
-    }
-
-    private void reply(IntegrationEvent event, ActivityNew activity) throws Exception {
-        JsonNode details = activity.details();
-        JsonNode replyTo = details == null ? null : details.get(ActivityNew.REPLY_TO_AUTHOR);
-        if (replyTo == null || !replyTo.isTextual()) {
-            throw new SkipRecord("comment:reply without details." + ActivityNew.REPLY_TO_AUTHOR);
-        }
-        String user = ChatEventsHandler.validUser(replyTo.asText());
-        String actorId = activity.actor() == null ? event.actor() : activity.actor().id();
-        if (user.equals(actorId)) {
-            return;
-        }
-        Preferences p = Blocking.await(() -> preferences.get(user));
-        if (p.mutes(Types.COMMENT_REPLY) || (activity.projectId() != null && p.mutedProjects().contains(activity.projectId()))) {
-            return;
-        }
-        String actorName = activity.actor() == null ? actorId : Texts.orDefault(activity.actor().name(), actorId);
-        Target target = activity.target();
-        Draft draft = new Draft(Types.COMMENT_REPLY, actorName + " replied to your comment"
-                + (target != null && target.title() != null ? " on " + target.title() : ""),
-                details.hasNonNull("text") ? Texts.excerpt(details.get("text").asText()) : null,
-                activity.actor(), target, at(activity.occurredAt(), event), event.id());
-        fanout.deliver(List.of(new Fanout.Recipient(user, draft)),
-                event.time() == null ? null : event.time().toInstant(), event.trace());
-    }
-
-    private static Instant at(Instant occurred, IntegrationEvent event) {
-        if (occurred != null) {
-            return occurred;
-        }
-        return event.time() == null ? Instant.now() : event.time().toInstant();
     }
 }

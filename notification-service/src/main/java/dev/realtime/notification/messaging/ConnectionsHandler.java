@@ -4,6 +4,8 @@ import dev.realtime.contracts.connections.ConnectionEvent;
 import dev.realtime.contracts.connections.ConnectionEventTypes;
 import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.eventstore.consumer.Blocking;
+import dev.realtime.notification.domain.InvalidSourceEvent;
+import dev.realtime.notification.domain.UserIds;
 import dev.realtime.notification.store.LastSeenStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,9 +27,9 @@ public class ConnectionsHandler {
         }
         ConnectionEvent connection = event.dataAs(ConnectionEvent.class);
         if (connection.at() == null) {
-            throw new SkipRecord("a connection event needs userId and at");
+            throw new InvalidSourceEvent("a connection event needs userId and at");
         }
-        String user = ChatEventsHandler.validUser(connection.userId());
+        String user = UserIds.validUser(connection.userId());
         if (opened) {
             Blocking.await(() -> lastSeen.connected(user, connection.at()));
         } else {

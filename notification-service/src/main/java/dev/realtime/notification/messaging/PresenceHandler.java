@@ -4,6 +4,8 @@ import dev.realtime.contracts.events.IntegrationEvent;
 import dev.realtime.contracts.signals.PresenceSignal;
 import dev.realtime.contracts.signals.SignalTypes;
 import dev.realtime.eventstore.consumer.Blocking;
+import dev.realtime.notification.domain.InvalidSourceEvent;
+import dev.realtime.notification.domain.UserIds;
 import dev.realtime.notification.store.PresenceStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,9 +23,9 @@ public class PresenceHandler {
         }
         PresenceSignal signal = event.dataAs(PresenceSignal.class);
         if (signal.userId() == null || signal.instanceId() == null || signal.at() == null || signal.connections() < 0) {
-            throw new SkipRecord("presence needs userId, instanceId, at and connections >= 0");
+            throw new InvalidSourceEvent("presence needs userId, instanceId, at and connections >= 0");
         }
-        ChatEventsHandler.validUser(signal.userId());
+        UserIds.validUser(signal.userId());
         Blocking.await(() -> presence.record(signal));
     }
 }

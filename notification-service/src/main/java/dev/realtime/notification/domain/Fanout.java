@@ -1,9 +1,8 @@
-package dev.realtime.notification.messaging;
+package dev.realtime.notification.domain;
 
 import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.eventstore.consumer.Blocking;
 import dev.realtime.eventstore.tracing.Tracing;
-import dev.realtime.notification.domain.InboxService;
 import dev.realtime.notification.model.Draft;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package dev.realtime.notification.messaging;
+package dev.realtime.notification.domain;
 
 /** Short human texts of derived notifications. */
 final class Texts {
