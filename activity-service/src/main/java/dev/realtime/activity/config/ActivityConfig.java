@@ -49,6 +49,7 @@ public interface ActivityConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /** The Kafka consumer group of those consumers. */
         @WithDefault("activity-service")
         String groupId();
     }

@@ -1,5 +1,6 @@
 package dev.realtime.chat.domain;
 
+import dev.realtime.chat.config.ChatConfig;
 import dev.realtime.chat.model.ChatEvents;
 import dev.realtime.chat.store.ConversationEntity;
 import dev.realtime.chat.store.MessageEntity;
@@ -33,7 +34,6 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The commands of a conversation. Each one loads the conversation and the caller's participation from the read
@@ -46,9 +46,6 @@ public class ConversationService {
     /** Enough for a busy room on 2 cores (commands other than posts); one that still loses answers 409 and the client retries. */
     private static final int RETRIES = 8;
     private static final String POST_LANE = "chat.post:";
-    /** How long a post waits for its turn before it is refused with 503 and Retry-After. */
-    @ConfigProperty(name = "chat.post.queue-wait", defaultValue = "5s")
-    Duration postLaneWait;
     /** This instance's post lanes, one per conversation with posts running or waiting. */
     private final Lanes lanes = new Lanes();
 
@@ -64,12 +61,8 @@ public class ConversationService {
     @Inject
     RateLimiter rateLimiter;
 
-    /**
-     * The most participants a conversation may have, its creator included: each is a membership on every edge, an
-     * inbox append at creation, and one at every message of the conversation (docs/chat-api.md, "Limits").
-     */
-    @ConfigProperty(name = "chat.limits.max-participants", defaultValue = "100")
-    int maxParticipants;
+    @Inject
+    ChatConfig config;
 
     /**
      * What a command saw and what it appended; {@code result} is null when there was nothing to change, and
@@ -119,8 +112,8 @@ public class ConversationService {
         if (direct && others.size() != 1) {
             throw ChatProblem.conflict("direct-conversation", "A direct conversation has exactly one other participant.");
         }
-        if (1 + others.size() > maxParticipants) {
-            throw ChatProblem.tooManyParticipants("participants", maxParticipants);
+        if (1 + others.size() > config.limits().maxParticipants()) {
+            throw ChatProblem.tooManyParticipants("participants", config.limits().maxParticipants());
         }
         List<ChatEvents.Participant> participants = new ArrayList<>();
         participants.add(new ChatEvents.Participant(caller.id(), direct ? Roles.MEMBER : Roles.OWNER));
@@ -188,8 +181,8 @@ public class ConversationService {
             }
             // Decided on the participants read at the version the append expects: a concurrent add makes this
             // run again on the new list, so two adds cannot both take the last place.
-            if (context.participants().size() >= maxParticipants) {
-                throw ChatProblem.tooManyParticipants("userId", maxParticipants);
+            if (context.participants().size() >= config.limits().maxParticipants()) {
+                throw ChatProblem.tooManyParticipants("userId", config.limits().maxParticipants());
             }
             return List.of(new NewEvent(ChatEvents.PARTICIPANT_ADDED, new ChatEvents.ParticipantAdded(userId, role, now())));
         });
@@ -326,8 +319,8 @@ public class ConversationService {
      * lane passes the turn on however the post ends, its caller's cancellation included.
      */
     private Uni<Posted> inTurn(String lane, Uni<Posted> attempt) {
-        long retryFor = Math.max(1, postLaneWait.toMillis());
-        return lanes.inTurn(lane, postLaneWait, () -> ChatProblem.conversationBusy(1),
+        long retryFor = Math.max(1, config.post().queueWait().toMillis());
+        return lanes.inTurn(lane, config.post().queueWait(), () -> ChatProblem.conversationBusy(1),
                 Uni.createFrom().deferred(() -> attempt.onFailure(ConversationService::lostRace).retry()
                         .withBackOff(Duration.ofMillis(1), Duration.ofMillis(20)).withJitter(1.0).expireIn(retryFor))
                         // Mutiny reports the end of the retries as an IllegalStateException around the last loss: a

@@ -2,6 +2,7 @@ package dev.realtime.chat.domain;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.realtime.chat.config.ChatConfig;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -10,7 +11,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Per-user rate limits of the commands whose cost a caller could otherwise multiply: a token bucket per user and
@@ -49,15 +49,13 @@ public class RateLimiter {
     private final Map<Action, Budget> budgets = new EnumMap<>(Action.class);
 
     @Inject
-    public RateLimiter(@ConfigProperty(name = "chat.rate-limit.posts-per-second", defaultValue = "5") int postsPerSecond,
-            @ConfigProperty(name = "chat.rate-limit.burst", defaultValue = "20") int postBurst,
-            @ConfigProperty(name = "chat.rate-limit.conversations-per-minute", defaultValue = "10") int conversationsPerMinute,
-            @ConfigProperty(name = "chat.rate-limit.conversations-burst", defaultValue = "20") int conversationBurst,
-            @ConfigProperty(name = "chat.rate-limit.participant-adds-per-minute", defaultValue = "30") int addsPerMinute,
-            @ConfigProperty(name = "chat.rate-limit.participant-adds-burst", defaultValue = "100") int addBurst) {
-        budgets.put(Action.POST, budget(postsPerSecond, postBurst, Duration.ofSeconds(1)));
-        budgets.put(Action.CREATE_CONVERSATION, budget(conversationsPerMinute, conversationBurst, Duration.ofMinutes(1)));
-        budgets.put(Action.ADD_PARTICIPANT, budget(addsPerMinute, addBurst, Duration.ofMinutes(1)));
+    public RateLimiter(ChatConfig config) {
+        ChatConfig.RateLimit limits = config.rateLimit();
+        budgets.put(Action.POST, budget(limits.postsPerSecond(), limits.burst(), Duration.ofSeconds(1)));
+        budgets.put(Action.CREATE_CONVERSATION,
+                budget(limits.conversationsPerMinute(), limits.conversationsBurst(), Duration.ofMinutes(1)));
+        budgets.put(Action.ADD_PARTICIPANT,
+                budget(limits.participantAddsPerMinute(), limits.participantAddsBurst(), Duration.ofMinutes(1)));
     }
 
     private static Budget budget(int perPeriod, int burst, Duration period) {

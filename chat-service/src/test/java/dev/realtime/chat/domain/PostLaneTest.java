@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.realtime.chat.config.ChatConfig;
 import dev.realtime.chat.store.PostSql;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.SqlAppender;
@@ -79,6 +80,9 @@ class PostLaneTest {
 
     @Inject
     RateLimiter rateLimiter;
+
+    @Inject
+    ChatConfig config;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -186,7 +190,7 @@ class PostLaneTest {
         other.appender = appender;
         other.postSql = postSql;
         other.rateLimiter = rateLimiter;
-        other.postLaneWait = Duration.ofSeconds(5);
+        other.config = config;
 
         String owner = user("two-owner");
         List<String> posters = new ArrayList<>();

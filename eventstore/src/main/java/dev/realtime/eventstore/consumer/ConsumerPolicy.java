@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,11 +70,8 @@ public class ConsumerPolicy {
     public record Stall(String consumer, Instant since, String record, String eventId, long attempts, String lastError) {
     }
 
-    @ConfigProperty(name = "eventstore.consumer.retry.initial-backoff", defaultValue = "PT0.2S")
-    Duration initialBackoff;
-
-    @ConfigProperty(name = "eventstore.consumer.retry.max-backoff", defaultValue = "PT10S")
-    Duration maxBackoff;
+    @Inject
+    ConsumerConfig config;
 
     @Inject
     MeterRegistry registry;
@@ -115,7 +111,7 @@ public class ConsumerPolicy {
                     }
                 })
                 .onFailure(failure -> rejection(failure) == null).retry()
-                .withBackOff(initialBackoff, maxBackoff).withJitter(0.2).indefinitely()
+                .withBackOff(config.retry().initialBackoff(), config.retry().maxBackoff()).withJitter(0.2).indefinitely()
                 .onItem().invoke(() -> succeeded(consumer, record, event))
                 .onFailure().recoverWithItem(failure -> {
                     reject(consumer, record, event, rejection(failure));

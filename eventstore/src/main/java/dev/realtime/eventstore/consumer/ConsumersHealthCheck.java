@@ -2,9 +2,7 @@ package dev.realtime.eventstore.consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -22,13 +20,13 @@ public class ConsumersHealthCheck implements HealthCheck {
     @Inject
     ConsumerPolicy policy;
 
-    @ConfigProperty(name = "eventstore.consumer.stalled-after", defaultValue = "PT30S")
-    Duration stalledAfter;
+    @Inject
+    ConsumerConfig config;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("kafka-consumers").up();
-        Instant threshold = Instant.now().minus(stalledAfter);
+        Instant threshold = Instant.now().minus(config.stalledAfter());
         for (ConsumerPolicy.Stall stall : policy.stalls()) {
             if (stall.since().isBefore(threshold)) {
                 response.down().withData(stall.consumer() + " " + stall.record(), "stalled since " + stall.since() + " on " + stall.record()

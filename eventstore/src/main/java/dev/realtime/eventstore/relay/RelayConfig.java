@@ -23,6 +23,7 @@ public interface RelayConfig {
      */
     Optional<String> transactionalId();
 
+    /** Events published per Kafka transaction, at most. */
     @WithDefault("500")
     int batchSize();
 
@@ -30,9 +31,11 @@ public interface RelayConfig {
     @WithDefault("1s")
     Duration pollInterval();
 
+    /** The first wait after a failed publish (Kafka or the database unavailable) before the relay tries again. */
     @WithDefault("200ms")
     Duration initialBackoff();
 
+    /** The longest wait between two attempts of a failing relay. */
     @WithDefault("10s")
     Duration maxBackoff();
 

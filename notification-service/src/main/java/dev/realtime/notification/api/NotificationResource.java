@@ -1,5 +1,6 @@
 package dev.realtime.notification.api;
 
+import dev.realtime.notification.config.NotificationConfig;
 import dev.realtime.notification.api.NotificationDtos.Notification;
 import dev.realtime.notification.api.NotificationDtos.NotificationPage;
 import dev.realtime.notification.api.NotificationDtos.ReadResult;
@@ -28,13 +29,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -62,8 +61,8 @@ public class NotificationResource {
     @Inject
     DigestStore digests;
 
-    @ConfigProperty(name = "notification.broadcast.retention", defaultValue = "P30D")
-    Duration broadcastRetention;
+    @Inject
+    NotificationConfig config;
 
     /** The last address stored per user, so a claim is written once, not on every call. */
     private static final Map<String, String> KNOWN_EMAILS = new ConcurrentHashMap<>();
@@ -133,7 +132,7 @@ public class NotificationResource {
         Uni<Void> remember = email == null || email.equals(KNOWN_EMAILS.get(user)) ? Uni.createFrom().voidItem()
                 : digests.rememberEmail(user, email).invoke(() -> KNOWN_EMAILS.put(user, email));
         List<String> rooms = caller.broadcastRooms();
-        Instant oldest = Instant.now().minus(broadcastRetention);
+        Instant oldest = Instant.now().minus(config.broadcast().retention());
         return remember.chain(() -> queries.firstSeen(user))
                 .chain(firstSeen -> preferences.get(user).chain(prefs -> inbox.materializeBroadcasts(user, rooms,
                         firstSeen.isAfter(oldest) ? firstSeen : oldest, prefs.mutedTypeList())))

@@ -1,5 +1,6 @@
 package dev.realtime.notification.domain;
 
+import dev.realtime.notification.config.NotificationConfig;
 import dev.realtime.contracts.events.TraceParent;
 import dev.realtime.eventstore.consumer.Blocking;
 import dev.realtime.eventstore.tracing.Tracing;
@@ -25,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Delivers one source event's notifications to many inboxes. Every inbox is its own stream and the event store
@@ -53,8 +53,8 @@ public class Fanout {
     @Inject
     MeterRegistry registry;
 
-    @ConfigProperty(name = "notification.fanout.concurrency", defaultValue = "12")
-    int concurrency;
+    @Inject
+    NotificationConfig config;
 
     private ExecutorService workers;
     private final AtomicLong pending = new AtomicLong();
@@ -64,7 +64,7 @@ public class Fanout {
     @PostConstruct
     void start() {
         AtomicInteger n = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(concurrency + SPARE, runnable -> {
+        workers = Executors.newFixedThreadPool(config.fanout().concurrency() + SPARE, runnable -> {
             Thread thread = new Thread(runnable, "notification-fanout-" + n.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -99,7 +99,7 @@ public class Fanout {
         // The workers run each recipient's append under the consumer's span (its SQL spans too).
         Context tracing = Context.current();
         pending.addAndGet(targets.size());
-        Semaphore window = new Semaphore(concurrency);
+        Semaphore window = new Semaphore(config.fanout().concurrency());
         List<Future<InboxService.Delivery>> futures = new ArrayList<>(targets.size());
         int submitted = 0;
         try {

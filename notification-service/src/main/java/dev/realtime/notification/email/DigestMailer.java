@@ -1,5 +1,6 @@
 package dev.realtime.notification.email;
 
+import dev.realtime.notification.config.NotificationConfig;
 import dev.realtime.contracts.signals.SignalTypes;
 import dev.realtime.notification.model.Preferences;
 import dev.realtime.notification.store.DigestStore;
@@ -17,14 +18,11 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,30 +51,14 @@ public class DigestMailer {
     @Inject
     MeterRegistry registry;
 
-    @ConfigProperty(name = "notification.email.enabled", defaultValue = "true")
-    boolean enabled;
-
-    @ConfigProperty(name = "notification.email.offline-after", defaultValue = "PT15M")
-    Duration offlineAfter;
-
-    @ConfigProperty(name = "notification.email.min-interval", defaultValue = "PT1H")
-    Duration minInterval;
-
-    @ConfigProperty(name = "notification.email.check-interval", defaultValue = "PT30S")
-    Duration checkInterval;
-
-    /** {@code {sub}} is replaced by the user id; used when no {@code email} claim was seen for the user. */
-    @ConfigProperty(name = "notification.email.address-template")
-    Optional<String> addressTemplate;
-
-    @ConfigProperty(name = "notification.email.link-base", defaultValue = "http://localhost:8080")
-    String linkBase;
+    @Inject
+    NotificationConfig config;
 
     private ScheduledExecutorService scheduler;
     private Counter sent;
 
     void start(@Observes StartupEvent event) {
-        if (!enabled) {
+        if (!config.email().enabled()) {
             return;
         }
         sent = registry.counter("notification.digest.sent");
@@ -85,8 +67,8 @@ public class DigestMailer {
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.scheduleWithFixedDelay(this::runSafely, checkInterval.toMillis(), checkInterval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        long every = config.email().checkInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::runSafely, every, every, TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -105,7 +87,8 @@ public class DigestMailer {
 
     /** One pass over the users due a digest; returns how many e-mails were sent. */
     public Uni<Integer> run() {
-        return digests.candidates(offlineAfter, SignalTypes.PRESENCE_TTL, minInterval, 100)
+        NotificationConfig.Email email = config.email();
+        return digests.candidates(email.offlineAfter(), SignalTypes.PRESENCE_TTL, email.minInterval(), 100)
                 .chain(candidates -> io.smallrye.mutiny.Multi.createFrom().iterable(candidates)
                         .onItem().transformToUniAndConcatenate(this::digest)
                         .collect().asList()
@@ -114,7 +97,7 @@ public class DigestMailer {
 
     private Uni<Boolean> digest(DigestStore.Candidate candidate) {
         String address = candidate.email() != null ? candidate.email()
-                : addressTemplate.map(template -> template.replace("{sub}", candidate.userId())).orElse(null);
+                : config.email().addressTemplate().map(template -> template.replace("{sub}", candidate.userId())).orElse(null);
         if (address == null) {
             return Uni.createFrom().item(false);
         }
@@ -159,14 +142,14 @@ public class DigestMailer {
             text.append("- ").append(item.title());
             if (item.target() != null && item.target().link() != null) {
                 String link = item.target().link();
-                text.append("\n  ").append(link.startsWith("/") ? linkBase + link : link);
+                text.append("\n  ").append(link.startsWith("/") ? config.email().linkBase() + link : link);
             }
             text.append('\n');
         });
         if (items.size() > MAX_ITEMS) {
             text.append("\n… and ").append(items.size() - MAX_ITEMS).append(" more.\n");
         }
-        text.append("\nOpen ").append(linkBase).append("/notifications to read them all.\n");
+        text.append("\nOpen ").append(config.email().linkBase()).append("/notifications to read them all.\n");
         return Mail.withText(address, subject, text.toString());
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 @ConfigMapping(prefix = "realtime.oidc.token-cache")
 public interface TokenCacheConfig {
 
+    /** Keep the identities of verified bearer tokens; false: every request's token is verified again. */
     @WithDefault("true")
     boolean enabled();
 
@@ -20,6 +21,10 @@ public interface TokenCacheConfig {
     @WithDefault("10000")
     int maxSize();
 
+    /**
+     * The longest a verification is trusted, whatever the token's own lifetime: bounds how long a signing key
+     * withdrawn from the provider still admits the tokens it signed.
+     */
     @WithDefault("2m")
     Duration maxAge();
 }

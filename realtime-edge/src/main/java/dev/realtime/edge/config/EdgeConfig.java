@@ -173,7 +173,7 @@ public interface EdgeConfig {
 
     /** The connection lifecycle events on {@code realtime.connections} (docs/realtime-protocol.md). */
     interface Lifecycle {
-        /** Whether they are published at all. */
+        /** Whether the connection lifecycle events are published at all. */
         @WithDefault("true")
         boolean enabled();
 

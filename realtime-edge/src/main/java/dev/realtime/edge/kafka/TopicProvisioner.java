@@ -1,6 +1,7 @@
 package dev.realtime.edge.kafka;
 
 import dev.realtime.contracts.events.Topics;
+import dev.realtime.edge.config.EdgeKafkaConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
@@ -13,7 +14,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,15 +28,15 @@ public class TopicProvisioner {
     @Inject
     KafkaClients clients;
 
-    @ConfigProperty(name = "edge.kafka.create-missing-topics", defaultValue = "true")
-    boolean enabled;
+    @Inject
+    EdgeKafkaConfig config;
 
     /**
      * Creates those of {@code topics} (names of contracts' {@code Topics}) that do not exist, with their retention
      * or compaction. Best effort: a failure is logged, and the readers keep looking for the topics.
      */
     public void ensure(Collection<String> topics) {
-        if (!enabled) {
+        if (!config.createMissingTopics()) {
             return;
         }
         try (Admin admin = clients.admin()) {

@@ -1,0 +1,13 @@
+package dev.realtime.oidc.tokencache;
+
+import dev.realtime.testkit.SettingsReference;
+import org.junit.jupiter.api.Test;
+
+/** docs/settings.md lists this module's settings as the code declares them (testkit's {@link SettingsReference}). */
+class SettingsReferenceTest {
+
+    @Test
+    void theSettingsReferenceMatchesTheCode() throws Exception {
+        SettingsReference.check("oidc-token-cache", "dev.realtime.oidc.tokencache");
+    }
+}
