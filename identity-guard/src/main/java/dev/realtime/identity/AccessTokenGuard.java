@@ -3,7 +3,6 @@ package dev.realtime.identity;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -26,7 +25,7 @@ import org.jboss.logging.Logger;
  * and the edge's in-band refresh.
  */
 @ApplicationScoped
-public class AccessTokenGuard implements SecurityIdentityAugmentor {
+public class AccessTokenGuard extends RequestAwareAugmentor {
     static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
     private static final Logger LOG = Logger.getLogger(AccessTokenGuard.class);
     private static final String ACCESS_TOKEN_TYPE = "Bearer";
@@ -45,11 +44,6 @@ public class AccessTokenGuard implements SecurityIdentityAugmentor {
     public int priority() {
         // Beside SubjectGuard, after oidc-token-cache's recorder (Integer.MAX_VALUE).
         return Integer.MAX_VALUE - 2;
-    }
-
-    @Override
-    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        return augment(identity, context, Map.of());
     }
 
     @Override

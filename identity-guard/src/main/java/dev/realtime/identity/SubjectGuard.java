@@ -4,7 +4,6 @@ import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.Principal;
@@ -23,7 +22,7 @@ import org.jboss.logging.Logger;
  * in-band token refresh.
  */
 @ApplicationScoped
-public class SubjectGuard implements SecurityIdentityAugmentor {
+public class SubjectGuard extends RequestAwareAugmentor {
     private static final Logger LOG = Logger.getLogger(SubjectGuard.class);
     private static final int LOGGED_SUBJECT_LENGTH = 64;
 
@@ -32,11 +31,6 @@ public class SubjectGuard implements SecurityIdentityAugmentor {
         // Right after oidc-token-cache's recorder (Integer.MAX_VALUE), before any augmentor that would work with the
         // user id; never the recorder's own priority.
         return Integer.MAX_VALUE - 1;
-    }
-
-    @Override
-    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        return augment(identity, context, Map.of());
     }
 
     @Override

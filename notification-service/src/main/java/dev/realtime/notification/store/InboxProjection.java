@@ -38,10 +38,8 @@ public class InboxProjection implements Projection {
     private Uni<Void> created(StoredEvent event, Mutiny.Session session) {
         NotificationEvents.Created created = event.dataAs(NotificationEvents.Created.class);
         String user = userOf(event);
-        Actor actor = created.actor();
-        Target target = created.target();
         // One statement for the notification and its inbox: a fan-out makes one of these per recipient.
-        return session.createNativeQuery("""
+        return withActorAndTarget(session.createNativeQuery("""
                 with inserted as (
                     insert into nt_notifications (id, user_id, seq, type, title, body, actor_id, actor_name,
                         target_type, target_id, target_title, target_link, created_at, source_event_id)
@@ -54,13 +52,7 @@ public class InboxProjection implements Projection {
                 .setParameter(3, event.version)
                 .setParameter(4, created.type())
                 .setParameter(5, created.title())
-                .setParameter(6, created.body())
-                .setParameter(7, actor == null ? null : actor.id())
-                .setParameter(8, actor == null ? null : actor.name())
-                .setParameter(9, target == null ? null : target.type())
-                .setParameter(10, target == null ? null : target.id())
-                .setParameter(11, target == null ? null : target.title())
-                .setParameter(12, target == null ? null : target.link())
+                .setParameter(6, created.body()), 7, created.actor(), created.target())
                 .setParameter(13, OffsetDateTime.ofInstant(created.createdAt(), ZoneOffset.UTC))
                 .setParameter(14, created.sourceEventId())
                 .setParameter(15, created.unreadCount())
@@ -94,6 +86,20 @@ public class InboxProjection implements Projection {
         return marked.chain(() -> inbox(session, user, event.version, read.unreadCount()));
     }
 
+    /**
+     * Binds who did it and what it is about, the six columns a notification and a broadcast share
+     * ({@code actor_id, actor_name, target_type, target_id, target_title, target_link}), from parameter {@code first}.
+     */
+    private static Mutiny.MutationQuery withActorAndTarget(Mutiny.MutationQuery query, int first, Actor actor,
+            Target target) {
+        return query.setParameter(first, actor == null ? null : actor.id())
+                .setParameter(first + 1, actor == null ? null : actor.name())
+                .setParameter(first + 2, target == null ? null : target.type())
+                .setParameter(first + 3, target == null ? null : target.id())
+                .setParameter(first + 4, target == null ? null : target.title())
+                .setParameter(first + 5, target == null ? null : target.link());
+    }
+
     private static Uni<Void> inbox(Mutiny.Session session, String user, long version, long unread) {
         return session.createNativeQuery("""
                 insert into nt_inbox (user_id, version, unread_count) values (?1, ?2, ?3)
@@ -104,9 +110,7 @@ public class InboxProjection implements Projection {
 
     private Uni<Void> broadcast(StoredEvent event, Mutiny.Session session) {
         NotificationEvents.Broadcast broadcast = event.dataAs(NotificationEvents.Broadcast.class);
-        Actor actor = broadcast.actor();
-        Target target = broadcast.target();
-        return session.createNativeQuery("""
+        return withActorAndTarget(session.createNativeQuery("""
                 insert into nt_broadcasts (id, source_event_id, rooms, type, title, body, actor_id, actor_name,
                     target_type, target_id, target_title, target_link, created_at)
                 values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)""")
@@ -115,13 +119,7 @@ public class InboxProjection implements Projection {
                 .setParameter(3, broadcast.rooms().toArray(String[]::new))
                 .setParameter(4, broadcast.type())
                 .setParameter(5, broadcast.title())
-                .setParameter(6, broadcast.body())
-                .setParameter(7, actor == null ? null : actor.id())
-                .setParameter(8, actor == null ? null : actor.name())
-                .setParameter(9, target == null ? null : target.type())
-                .setParameter(10, target == null ? null : target.id())
-                .setParameter(11, target == null ? null : target.title())
-                .setParameter(12, target == null ? null : target.link())
+                .setParameter(6, broadcast.body()), 7, broadcast.actor(), broadcast.target())
                 .setParameter(13, OffsetDateTime.ofInstant(broadcast.createdAt(), ZoneOffset.UTC))
                 .executeUpdate().replaceWithVoid();
     }
