@@ -49,10 +49,7 @@ final class AppendBenchmark {
         List<Stats.Samples> latencies = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            List<String> owned = new ArrayList<>();
-            for (int s = c; s < streams; s += clients) {
-                owned.add(prefix + s);
-            }
+            List<String> owned = streamsOfClient(prefix, c, clients, streams);
             if (owned.isEmpty()) {
                 continue;
             }
@@ -120,11 +117,23 @@ final class AppendBenchmark {
             System.out.println("  " + errors.sum() + " appends failed; first failure: " + firstError.get());
         }
         double median = Stats.median(rates);
-        double min = rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-        double max = rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        double min = Stats.min(rates);
+        double max = Stats.max(rates);
         long[] samples = Stats.Samples.concat(latencies);
         return new Result(scenario, clients, streams, relayRunning, rates, median, min, max, samples.length,
                 conflicts.sum(), errors.sum(), Stats.Latency.ofNanos(samples), cpuUsage);
+    }
+
+    /**
+     * The streams client {@code client} appends to: stream i belongs to client i mod clients, so no two clients append
+     * to one stream and each knows its streams' expected versions.
+     */
+    static List<String> streamsOfClient(String prefix, int client, int clients, int streams) {
+        List<String> owned = new ArrayList<>();
+        for (int s = client; s < streams; s += clients) {
+            owned.add(prefix + s);
+        }
+        return owned;
     }
 
     static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

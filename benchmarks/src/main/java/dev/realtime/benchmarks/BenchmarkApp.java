@@ -7,9 +7,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -149,7 +147,7 @@ public class BenchmarkApp implements QuarkusApplication {
         }
 
         environment.put("loadavgAtEnd", loadAverage());
-        Report report = new Report(started, environment, settings, appendResults, relayResults);
+        Report report = new Report(new RunInfo(started, environment, settings), appendResults, relayResults);
         System.out.println();
         System.out.println(report.text());
         report.write();
@@ -179,14 +177,9 @@ public class BenchmarkApp implements QuarkusApplication {
         env.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         env.put("loadavgAtStart", loadAverage());
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String setting : List.of("server_version", "shared_buffers", "synchronous_commit", "fsync",
-                    "wal_level", "max_connections")) {
-                try (ResultSet rs = statement.executeQuery("show " + setting)) {
-                    rs.next();
-                    env.put("pg." + setting, rs.getString(1));
-                }
-            }
+        try (Connection connection = dataSource.getConnection()) {
+            Postgres.putSettings(env, connection, List.of("server_version", "shared_buffers", "synchronous_commit",
+                    "fsync", "wal_level", "max_connections"));
         }
         env.put("database", database);
         env.put("kafka", "embedded KRaft broker in the benchmark JVM, " + KafkaBroker.PARTITIONS + " partitions");

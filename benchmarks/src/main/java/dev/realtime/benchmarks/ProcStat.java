@@ -51,12 +51,20 @@ public final class ProcStat {
         }
     }
 
+    /**
+     * utime + stime (jiffies) from a {@code /proc/<pid>/stat} or {@code /proc/<pid>/task/<tid>/stat} file. The fields
+     * are counted after the command name's closing parenthesis, as the name itself may hold spaces.
+     */
+    public static long statTicks(Path statFile) throws IOException {
+        String stat = Files.readString(statFile);
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
     /** utime + stime (jiffies, all threads) of a process; -1 when it is gone. */
     public static long processTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return statTicks(Path.of("/proc", String.valueOf(pid), "stat"));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -90,9 +98,7 @@ public final class ProcStat {
                     if (!title.startsWith("postgres:") || !title.contains(marker)) {
                         continue;
                     }
-                    String stat = Files.readString(process.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.put(process.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    ticks.put(process.getFileName().toString(), statTicks(process.resolve("stat")));
                 } catch (IOException | RuntimeException e) {
                     // the process ended meanwhile
                 }

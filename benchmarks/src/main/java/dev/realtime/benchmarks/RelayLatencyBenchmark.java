@@ -49,8 +49,17 @@ final class RelayLatencyBenchmark {
         this.consumer = consumer;
     }
 
-    private static String prefix() {
-        return "conversation:relay-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+    /**
+     * What one scenario notes while it appends: its own streams, the commit times, the failures, and the CPU and the
+     * consumer's duplicate count from its start, so that the summary covers this scenario alone.
+     */
+    private final class Run {
+        final String prefix = "conversation:relay-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        final Map<String, Times> commits = new ConcurrentHashMap<>();
+        final CpuMeter cpu = CpuMeter.start();
+        final long duplicatesBefore = consumer.duplicates();
+        final LongAdder errors = new LongAdder();
+        final AtomicReference<Throwable> firstError = new AtomicReference<>();
     }
 
     private static ThreadFactory daemon(String name) {
@@ -64,12 +73,7 @@ final class RelayLatencyBenchmark {
 
     /** Open loop at {@code rate} events/s: event g is due at start + g / rate and goes to stream g mod streams. */
     Result paced(String scenario, double rate, int events, int streams, Duration timeout) throws InterruptedException {
-        String prefix = prefix();
-        Map<String, Times> commits = new ConcurrentHashMap<>();
-        CpuMeter cpu = CpuMeter.start();
-        long duplicatesBefore = consumer.duplicates();
-        LongAdder errors = new LongAdder();
-        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        Run run = new Run();
         // Enough threads that appends never wait for a free one at this rate; the reactive pool still
         // bounds the connections. Stream s gets its k-th event at start + (k * streams + s) / rate, long after
         // its previous append finished, so its expected version is simply k.
@@ -81,38 +85,30 @@ final class RelayLatencyBenchmark {
                 for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                     LockSupport.parkNanos(wait);
                 }
-                String stream = prefix + (g % streams);
+                String stream = run.prefix + (g % streams);
                 long expected = g / streams;
                 long n = g;
-                senders.execute(() -> appendAndNote(stream, expected, n, commits, errors, firstError));
+                senders.execute(() -> appendAndNote(run, stream, expected, n));
             }
         } finally {
             senders.shutdown();
             senders.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-        return summarize(scenario, rate, PACED_SENDERS, commits, errors, firstError, timeout, cpu, duplicatesBefore);
+        return summarize(run, scenario, rate, PACED_SENDERS, timeout);
     }
 
     /** Closed loop: {@code clients} threads append back to back, each to its own streams in turn. */
     Result fullSpeed(String scenario, int events, int clients, int streams, Duration timeout) throws InterruptedException {
-        String prefix = prefix();
-        Map<String, Times> commits = new ConcurrentHashMap<>();
-        CpuMeter cpu = CpuMeter.start();
-        long duplicatesBefore = consumer.duplicates();
-        LongAdder errors = new LongAdder();
-        AtomicReference<Throwable> firstError = new AtomicReference<>();
+        Run run = new Run();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            List<String> owned = new ArrayList<>();
-            for (int s = c; s < streams; s += clients) {
-                owned.add(prefix + s);
-            }
+            List<String> owned = AppendBenchmark.streamsOfClient(run.prefix, c, clients, streams);
             int share = events / clients + (c < events % clients ? 1 : 0);
             Thread thread = new Thread(() -> {
                 long[] versions = new long[owned.size()];
                 for (int k = 0; k < share; k++) {
                     int i = k % owned.size();
-                    Long version = appendAndNote(owned.get(i), versions[i], k, commits, errors, firstError);
+                    Long version = appendAndNote(run, owned.get(i), versions[i], k);
                     versions[i] = version != null ? version : appender.streamVersion(owned.get(i));
                 }
             }, "bench-relay-client-" + c);
@@ -123,33 +119,32 @@ final class RelayLatencyBenchmark {
         for (Thread thread : threads) {
             thread.join();
         }
-        return summarize(scenario, 0, clients, commits, errors, firstError, timeout, cpu, duplicatesBefore);
+        return summarize(run, scenario, 0, clients, timeout);
     }
 
     /** Appends one event and notes its commit time under {@code stream#version}; the new version, or null. */
-    private Long appendAndNote(String stream, long expected, long n, Map<String, Times> commits, LongAdder errors,
-            AtomicReference<Throwable> firstError) {
+    private Long appendAndNote(Run run, String stream, long expected, long n) {
         long[] committedAt = new long[1];
         long started = System.nanoTime();
         try {
             AppendResult result = appender.append(stream, expected, n, at -> committedAt[0] = at);
-            commits.put(result.streamId() + "#" + result.lastVersion(), new Times(started, committedAt[0]));
+            run.commits.put(result.streamId() + "#" + result.lastVersion(), new Times(started, committedAt[0]));
             return result.lastVersion();
         } catch (RuntimeException e) {
-            errors.increment();
-            firstError.compareAndSet(null, e);
+            run.errors.increment();
+            run.firstError.compareAndSet(null, e);
             return null;
         }
     }
 
-    private Result summarize(String scenario, double rate, int clients, Map<String, Times> commits, LongAdder errors,
-            AtomicReference<Throwable> firstError, Duration timeout, CpuMeter cpu, long duplicatesBefore)
+    private Result summarize(Run run, String scenario, double rate, int clients, Duration timeout)
             throws InterruptedException {
-        if (firstError.get() != null) {
-            System.out.println("  " + errors.sum() + " appends failed; first failure: " + firstError.get());
+        Map<String, Times> commits = run.commits;
+        if (run.firstError.get() != null) {
+            System.out.println("  " + run.errors.sum() + " appends failed; first failure: " + run.firstError.get());
         }
         boolean complete = consumer.awaitAll(commits.keySet(), timeout);
-        CpuMeter.Usage cpuUsage = cpu.usage();
+        CpuMeter.Usage cpuUsage = run.cpu.usage();
         long firstCommit = commits.values().stream().mapToLong(Times::committed).min().orElse(0);
         long lastCommit = commits.values().stream().mapToLong(Times::committed).max().orElse(0);
         long lastArrival = Long.MIN_VALUE;
@@ -191,7 +186,7 @@ final class RelayLatencyBenchmark {
         double achieved = commits.size() / Math.max(1e-9, (lastCommit - firstCommit) / 1e9);
         return new Result(scenario, rate, clients, commits.size(), achieved, Stats.Latency.ofNanos(samples.toArray()),
                 min == Long.MAX_VALUE ? Double.NaN : Stats.millis(min), negative, Stats.Latency.ofNanos(fromStart.toArray()),
-                missing, lastArrival == Long.MIN_VALUE ? Double.NaN : Stats.millis(lastArrival - lastCommit), errors.sum(),
-                consumer.duplicates() - duplicatesBefore, cpuUsage);
+                missing, lastArrival == Long.MIN_VALUE ? Double.NaN : Stats.millis(lastArrival - lastCommit),
+                run.errors.sum(), consumer.duplicates() - run.duplicatesBefore, cpuUsage);
     }
 }

@@ -1,13 +1,7 @@
 package dev.realtime.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,17 +9,12 @@ import java.util.Map;
 
 /** The result tables: printed, and written as JSON and Markdown to {@code benchmarks/target/results}. */
 final class Report {
-    private final OffsetDateTime started;
-    private final Map<String, Object> environment;
-    private final Map<String, Object> settings;
+    private final RunInfo run;
     private final List<AppendBenchmark.Result> append;
     private final List<RelayLatencyBenchmark.Result> relay;
 
-    Report(OffsetDateTime started, Map<String, Object> environment, Map<String, Object> settings,
-            List<AppendBenchmark.Result> append, List<RelayLatencyBenchmark.Result> relay) {
-        this.started = started;
-        this.environment = environment;
-        this.settings = settings;
+    Report(RunInfo run, List<AppendBenchmark.Result> append, List<RelayLatencyBenchmark.Result> relay) {
+        this.run = run;
         this.append = append;
         this.relay = relay;
     }
@@ -42,6 +31,7 @@ final class Report {
     }
 
     private void appendTable(StringBuilder out) {
+        Map<String, Object> settings = run.settings();
         out.append("Append rate (events/s; one event per append, expected version; ").append(settings.get("rounds"))
                 .append(" rounds of ").append(settings.get("round")).append(" after ").append(settings.get("warmup"))
                 .append(" warm-up)\n");
@@ -87,9 +77,7 @@ final class Report {
 
     String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append("# Event store benchmark, ").append(started.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-                .append("\n\n");
-        md.append("Environment: ").append(environment).append("\n\nSettings: ").append(settings).append("\n\n");
+        md.append(run.markdownHead("Event store benchmark"));
         md.append("## Append rate (events/s)\n\n");
         md.append("| scenario | clients | streams | relay | median | min..max | spread | append p50 ms | append p99 ms | CPU % JVM/PG/other (JIT) | conflicts+errors |\n");
         md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -115,21 +103,11 @@ final class Report {
     }
 
     void write() throws IOException {
-        Path dir = resultsDir();
-        Files.createDirectories(dir);
-        String stamp = started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("started", started.toString());
-        json.put("environment", environment);
-        json.put("settings", settings);
-        json.put("append", append);
-        json.put("relay", relay);
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Path jsonFile = dir.resolve("results-" + stamp + ".json");
-        Path mdFile = dir.resolve("results-" + stamp + ".md");
-        Files.write(jsonFile, mapper.writeValueAsBytes(json));
-        Files.writeString(mdFile, markdown(), StandardCharsets.UTF_8);
-        System.out.println("Results written to " + jsonFile.toAbsolutePath() + " and " + mdFile.getFileName());
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("append", append);
+        results.put("relay", relay);
+        RunInfo.ResultFiles files = run.write(resultsDir(), "results-", results, markdown());
+        System.out.println("Results written to " + files.json().toAbsolutePath() + " and " + files.markdown().getFileName());
     }
 
     /**

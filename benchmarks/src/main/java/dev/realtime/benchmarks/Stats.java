@@ -3,18 +3,36 @@ package dev.realtime.benchmarks;
 import java.util.Arrays;
 import java.util.List;
 
-/** Medians and percentiles (nearest rank) of measured values. */
-final class Stats {
+/**
+ * Medians and percentiles (nearest rank) of measured values: one definition for every harness, so that their figures
+ * mean the same.
+ */
+public final class Stats {
     private Stats() {
     }
 
-    static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    /** The median (mean of the middle two for an even count); NaN when there is no value. */
+    public static double median(List<Double> values) {
+        return medianOfSorted(values.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+    }
+
+    /** {@link #median} of values already sorted ascending. */
+    public static double medianOfSorted(double[] sorted) {
         int n = sorted.length;
         if (n == 0) {
             return Double.NaN;
         }
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** The smallest value; NaN when there is none. */
+    public static double min(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    /** The largest value; NaN when there is none. */
+    public static double max(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 
     /** Latency summary in milliseconds of nanosecond samples. */
@@ -32,12 +50,13 @@ final class Stats {
         }
     }
 
-    static long percentile(long[] sorted, double p) {
+    /** The nearest-rank {@code p}-th percentile of values sorted ascending (not empty). */
+    public static long percentile(long[] sorted, double p) {
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    static double millis(long nanos) {
+    public static double millis(long nanos) {
         return nanos / 1e6;
     }
 

@@ -1,5 +1,7 @@
 package dev.realtime.benchmarks.activity;
 
+import dev.realtime.benchmarks.Postgres;
+import dev.realtime.benchmarks.Stats;
 import dev.realtime.launcher.LocalStack;
 import dev.realtime.launcher.StackConfig;
 import dev.realtime.launcher.StackService;
@@ -10,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -163,21 +163,21 @@ public final class ActivityFeedBenchmark {
                         samples[i] = timed(scenario, i);
                     }
                     Arrays.sort(samples);
-                    p50s.add(percentile(samples, 50));
-                    p99s.add(percentile(samples, 99));
+                    p50s.add(percentileMillis(samples, 50));
+                    p99s.add(percentileMillis(samples, 99));
                     max = Math.max(max, samples[samples.length - 1] / 1e6);
                     count += samples.length;
                 }
                 double rate = count / ((System.nanoTime() - wall) / 1e9);
                 String row = String.format(Locale.ROOT, "%-28s | %9.2f | %9.2f | %9.1f | %9.0f | %.2f..%.2f / %.2f..%.2f",
-                        scenario.name(), median(p50s), median(p99s), max, rate, min(p50s), maxOf(p50s), min(p99s),
-                        maxOf(p99s));
+                        scenario.name(), Stats.median(p50s), Stats.median(p99s), max, rate, Stats.min(p50s),
+                        Stats.max(p50s), Stats.min(p99s), Stats.max(p99s));
                 table.append(row).append('\n');
                 System.out.println(row);
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("scenario", scenario.name());
-                result.put("p50ms", median(p50s));
-                result.put("p99ms", median(p99s));
+                result.put("p50ms", Stats.median(p50s));
+                result.put("p99ms", Stats.median(p99s));
                 result.put("maxMs", max);
                 result.put("roundsP50", p50s);
                 result.put("roundsP99", p99s);
@@ -210,7 +210,7 @@ public final class ActivityFeedBenchmark {
             pool.shutdown();
             long[] all = concurrentSamples.stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
             String concurrent = String.format(Locale.ROOT, "%d clients, first+deep pages | %9.2f | %9.2f | %9.1f | %9.0f |",
-                    clients, percentile(all, 50), percentile(all, 99), all[all.length - 1] / 1e6,
+                    clients, percentileMillis(all, 50), percentileMillis(all, 99), all[all.length - 1] / 1e6,
                     all.length / (double) throughputDuration.toSeconds());
             table.append(concurrent).append('\n');
             System.out.println(concurrent);
@@ -320,9 +320,6 @@ public final class ActivityFeedBenchmark {
         if (count == 0) {
             return;
         }
-        Properties props = new Properties();
-        props.setProperty("user", config.pgUser());
-        props.setProperty("password", config.pgPassword());
         String sql = """
                 WITH src AS MATERIALIZED (
                   SELECT g AS n, gen_random_uuid() AS aid,
@@ -352,7 +349,7 @@ public final class ActivityFeedBenchmark {
                        '{"n":' || n || '}', 'api:svc-bench'
                 FROM src
                 """;
-        try (Connection connection = DriverManager.getConnection(config.jdbcUrl(config.activityDatabase()), props)) {
+        try (Connection connection = Postgres.connect(config, config.activityDatabase())) {
             connection.setAutoCommit(false);
             long version;
             try (PreparedStatement select = connection.prepareStatement(
@@ -393,23 +390,9 @@ public final class ActivityFeedBenchmark {
         return String.format(Locale.ROOT, "bench-user-%02d", i);
     }
 
-    private static double percentile(long[] sorted, double p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
-    }
-
-    private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static double min(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-    }
-
-    private static double maxOf(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    /** The nearest-rank percentile of nanosecond samples sorted ascending, in milliseconds. */
+    private static double percentileMillis(long[] sorted, double p) {
+        return Stats.millis(Stats.percentile(sorted, p));
     }
 
     private static String loadAverage() {
@@ -426,20 +409,8 @@ public final class ActivityFeedBenchmark {
         env.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         env.put("serviceJvm", String.join(" ", config.serviceJvmOptions()));
         env.put("serviceJar", config.serviceJar(StackService.ACTIVITY).toString());
-        Properties props = new Properties();
-        props.setProperty("user", config.pgUser());
-        props.setProperty("password", config.pgPassword());
-        try (Connection connection = DriverManager.getConnection(config.jdbcUrl(config.activityDatabase()), props);
-                Statement statement = connection.createStatement()) {
-            for (String setting : List.of("server_version", "shared_buffers", "synchronous_commit")) {
-                try (ResultSet rs = statement.executeQuery("SHOW " + setting)) {
-                    rs.next();
-                    env.put("pg." + setting, rs.getString(1));
-                }
-            }
-        } catch (Exception e) {
-            env.put("pg", "unknown: " + e.getMessage());
-        }
+        Postgres.putSettings(env, config, config.activityDatabase(),
+                List.of("server_version", "shared_buffers", "synchronous_commit"));
         return env;
     }
 

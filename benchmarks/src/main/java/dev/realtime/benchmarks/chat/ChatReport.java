@@ -1,15 +1,10 @@
 package dev.realtime.benchmarks.chat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.realtime.benchmarks.RunInfo;
 import dev.realtime.benchmarks.chat.ChatScenarios.OpenLoopResult;
 import dev.realtime.benchmarks.chat.ChatScenarios.ThroughputResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,18 +12,13 @@ import java.util.Map;
 
 /** The result tables: printed, and written as Markdown and JSON under {@code benchmarks/target/results}. */
 final class ChatReport {
-    private final OffsetDateTime started;
-    private final Map<String, Object> environment;
-    private final Map<String, Object> settings;
+    private final RunInfo run;
     private final List<ThroughputResult> throughput;
     private final List<OpenLoopResult> openLoop;
     private final Map<String, Object> totals;
 
-    ChatReport(OffsetDateTime started, Map<String, Object> environment, Map<String, Object> settings,
-            List<ThroughputResult> throughput, List<OpenLoopResult> openLoop, Map<String, Object> totals) {
-        this.started = started;
-        this.environment = environment;
-        this.settings = settings;
+    ChatReport(RunInfo run, List<ThroughputResult> throughput, List<OpenLoopResult> openLoop, Map<String, Object> totals) {
+        this.run = run;
         this.throughput = throughput;
         this.openLoop = openLoop;
         this.totals = totals;
@@ -36,6 +26,7 @@ final class ChatReport {
 
     String text() {
         StringBuilder out = new StringBuilder();
+        Map<String, Object> settings = run.settings();
         out.append("\nchat-service REST: sustained posts/s (closed loop; median of ").append(settings.get("rounds"))
                 .append(" rounds of ").append(settings.get("round")).append(" after ").append(settings.get("warmup"))
                 .append(" warm-up)\n");
@@ -84,9 +75,7 @@ final class ChatReport {
 
     String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append("# chat-service REST benchmark, ").append(started.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-                .append("\n\nEnvironment: ").append(environment).append("\n\nSettings: ").append(settings)
-                .append("\n\n## Sustained posts/s (closed loop)\n\n");
+        md.append(run.markdownHead("chat-service REST benchmark")).append("## Sustained posts/s (closed loop)\n\n");
         md.append("| clients | median posts/s | min..max | spread | HTTP p50 ms | HTTP p99 ms | 201 | 429 | errors"
                 + " | 201 -> record p50 | p99 | max | send -> record p50 | p99 | CPU % harness/service/PG/other (service JIT) | missing |\n");
         md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -116,19 +105,11 @@ final class ChatReport {
     }
 
     void write(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        String stamp = started.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("started", started.toString());
-        json.put("environment", environment);
-        json.put("settings", settings);
-        json.put("throughput", throughput);
-        json.put("openLoop", openLoop);
-        json.put("totals", totals);
-        Path jsonFile = dir.resolve("chat-rest-" + stamp + ".json");
-        Path mdFile = dir.resolve("chat-rest-" + stamp + ".md");
-        Files.write(jsonFile, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json));
-        Files.writeString(mdFile, markdown(), StandardCharsets.UTF_8);
-        System.out.println("Results written to " + mdFile.toAbsolutePath() + " and " + jsonFile.getFileName());
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("throughput", throughput);
+        results.put("openLoop", openLoop);
+        results.put("totals", totals);
+        RunInfo.ResultFiles files = run.write(dir, "chat-rest-", results, markdown());
+        System.out.println("Results written to " + files.markdown().toAbsolutePath() + " and " + files.json().getFileName());
     }
 }

@@ -1,5 +1,7 @@
 package dev.realtime.benchmarks.chat;
 
+import dev.realtime.benchmarks.Postgres;
+import dev.realtime.benchmarks.RunInfo;
 import dev.realtime.benchmarks.chat.ChatScenarios.OpenLoopResult;
 import dev.realtime.benchmarks.chat.ChatScenarios.ThroughputResult;
 import dev.realtime.launcher.LocalStack;
@@ -8,10 +10,6 @@ import dev.realtime.launcher.StackService;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -148,7 +145,8 @@ public final class ChatRestBenchmark {
             if (workload.firstError != null) {
                 totals.put("firstError", workload.firstError);
             }
-            ChatReport report = new ChatReport(started, environment, settings.asMap(), throughput, openLoop, totals);
+            ChatReport report = new ChatReport(new RunInfo(started, environment, settings.asMap()), throughput, openLoop,
+                    totals);
             System.out.print(report.text());
             report.write(resultsDir);
         }
@@ -164,20 +162,8 @@ public final class ChatRestBenchmark {
         env.put("serviceJvm", String.join(" ", config.serviceJvmOptions()));
         env.put("serviceJar", config.serviceJar(StackService.CHAT).toString());
         env.put("cpuBeforeRunOther", Math.round(before.other()));
-        Properties props = new Properties();
-        props.setProperty("user", config.pgUser());
-        props.setProperty("password", config.pgPassword());
-        try (Connection connection = DriverManager.getConnection(config.jdbcUrl(config.chatDatabase()), props);
-                Statement statement = connection.createStatement()) {
-            for (String setting : List.of("server_version", "shared_buffers", "synchronous_commit", "fsync")) {
-                try (ResultSet rs = statement.executeQuery("SHOW " + setting)) {
-                    rs.next();
-                    env.put("pg." + setting, rs.getString(1));
-                }
-            }
-        } catch (Exception e) {
-            env.put("pg", "unknown: " + e.getMessage());
-        }
+        Postgres.putSettings(env, config, config.chatDatabase(),
+                List.of("server_version", "shared_buffers", "synchronous_commit", "fsync"));
         return env;
     }
 

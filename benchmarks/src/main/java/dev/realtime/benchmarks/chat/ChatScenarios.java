@@ -1,5 +1,6 @@
 package dev.realtime.benchmarks.chat;
 
+import dev.realtime.benchmarks.Stats;
 import dev.realtime.benchmarks.chat.ChatWorkload.Post;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /** The closed-loop (throughput) and open-loop (paced) scenarios. */
 final class ChatScenarios {
@@ -55,20 +57,7 @@ final class ChatScenarios {
         long start = System.nanoTime();
         long step = TimeUnit.SECONDS.toNanos(5);
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        List<List<Post>> perClient = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            List<Post> mine = new ArrayList<>();
-            perClient.add(mine);
-            Thread thread = new Thread(() -> {
-                while (!stop.get()) {
-                    mine.add(workload.postNext(0));
-                }
-            }, "chat-bench-warmup-" + i);
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
-        }
+        ClosedLoopClients posting = ClosedLoopClients.start(workload, clients, "chat-bench-warmup-", () -> !stop.get());
         long previousCount = workload.created.sum();
         long previousTime = start;
         for (int s = 1; ; s++) {
@@ -88,12 +77,7 @@ final class ChatScenarios {
             }
         }
         stop.set(true);
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        List<Post> all = new ArrayList<>();
-        perClient.forEach(all::addAll);
-        outcome(all);
+        outcome(posting.joinAll());
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
@@ -102,20 +86,8 @@ final class ChatScenarios {
         long start = System.nanoTime();
         long measureStart = start + warmup.toNanos();
         long end = measureStart + rounds * round.toNanos();
-        List<List<Post>> perClient = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            List<Post> mine = new ArrayList<>();
-            perClient.add(mine);
-            Thread thread = new Thread(() -> {
-                while (System.nanoTime() < end) {
-                    mine.add(workload.postNext(0));
-                }
-            }, "chat-bench-client-" + i);
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
-        }
+        ClosedLoopClients posting = ClosedLoopClients.start(workload, clients, "chat-bench-client-",
+                () -> System.nanoTime() < end);
         sleepUntil(measureStart);
         StackCpu cpu = StackCpu.start(servicePid, database);
         long previousCount = workload.created.sum();
@@ -132,21 +104,16 @@ final class ChatScenarios {
             previousTime = now;
         }
         StackCpu.Usage usage = cpu.usage();
-        for (Thread thread : threads) {
-            thread.join();
-        }
         List<Post> measured = new ArrayList<>();
-        for (List<Post> posts : perClient) {
-            for (Post post : posts) {
-                if (post.done() >= measureStart && post.done() < end) {
-                    measured.add(post);
-                }
+        for (Post post : posting.joinAll()) {
+            if (post.done() >= measureStart && post.done() < end) {
+                measured.add(post);
             }
         }
         Outcome outcome = outcome(measured);
-        double median = Latency.median(rates);
-        double min = rates.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
-        double max = rates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        double median = Stats.median(rates);
+        double min = Stats.min(rates);
+        double max = Stats.max(rates);
         return new ThroughputResult(scenario, clients, median, min, max, (max - min) / median * 100, rates,
                 outcome.created, outcome.tooMany, outcome.errors, outcome.http, outcome.fromResponse,
                 outcome.fromSend, outcome.missing, usage);
@@ -217,6 +184,38 @@ final class ChatScenarios {
                 .limit(8)
                 .forEach(e -> busiest.put(String.format(Locale.ROOT, "%.1fs", e.getKey() / 10.0), e.getValue()));
         return busiest;
+    }
+
+    /** {@code clients} threads, each posting back to back while {@code keepPosting} holds, each into its own list. */
+    private record ClosedLoopClients(List<Thread> threads, List<List<Post>> perClient) {
+        static ClosedLoopClients start(ChatWorkload workload, int clients, String threadNamePrefix,
+                BooleanSupplier keepPosting) {
+            List<List<Post>> perClient = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                List<Post> mine = new ArrayList<>();
+                perClient.add(mine);
+                Thread thread = new Thread(() -> {
+                    while (keepPosting.getAsBoolean()) {
+                        mine.add(workload.postNext(0));
+                    }
+                }, threadNamePrefix + i);
+                thread.setDaemon(true);
+                threads.add(thread);
+                thread.start();
+            }
+            return new ClosedLoopClients(threads, perClient);
+        }
+
+        /** Waits for every client to stop; all their posts, client by client. */
+        List<Post> joinAll() throws InterruptedException {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            List<Post> all = new ArrayList<>();
+            perClient.forEach(all::addAll);
+            return all;
+        }
     }
 
     private record Outcome(long created, long tooMany, long errors, Latency http, Latency fromResponse,

@@ -127,9 +127,7 @@ final class StackCpu {
                     if (!name.startsWith("C1 CompilerThr") && !name.startsWith("C2 CompilerThr")) {
                         continue;
                     }
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.put(task.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    ticks.put(task.getFileName().toString(), ProcStat.statTicks(task.resolve("stat")));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }

@@ -1,6 +1,7 @@
 package dev.realtime.benchmarks.fanout;
 
 import dev.realtime.benchmarks.ProcStat;
+import dev.realtime.benchmarks.Stats;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -144,14 +145,9 @@ final class FanoutReport {
         return out.toString();
     }
 
+    /** The median of the values that were measured: a step without a figure (NaN) does not count. */
     private static double median(List<Double> values) {
-        double[] sorted = values.stream().filter(v -> !Double.isNaN(v)).mapToDouble(Double::doubleValue).sorted()
-                .toArray();
-        int n = sorted.length;
-        if (n == 0) {
-            return Double.NaN;
-        }
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return Stats.median(values.stream().filter(v -> !Double.isNaN(v)).toList());
     }
 
     private static String nodeVersion() {

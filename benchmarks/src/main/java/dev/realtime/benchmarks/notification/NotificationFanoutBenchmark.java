@@ -10,7 +10,10 @@ import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.notification.NotificationEventTypes;
 import dev.realtime.contracts.notification.NotificationNew;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.benchmarks.FirstArrivals;
 import dev.realtime.benchmarks.ProcStat;
+import dev.realtime.benchmarks.Stats;
+import dev.realtime.benchmarks.TopicTail;
 import dev.realtime.launcher.LocalStack;
 import dev.realtime.launcher.StackConfig;
 import dev.realtime.launcher.StackService;
@@ -37,13 +40,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -154,12 +153,13 @@ public final class NotificationFanoutBenchmark {
             double[] first = measured.stream().mapToDouble(Result::firstMs).sorted().toArray();
             System.out.printf(Locale.ROOT, "%nchat.message.new.v1 -> last notification:new, %d members (%d recipients),"
                             + " %d rounds: median %.0f ms (min %.0f, max %.0f); first notification:new median %.0f ms%n",
-                    members, members - 1, measured.size(), median(last), last[0], last[last.length - 1], median(first));
+                    members, members - 1, measured.size(), Stats.medianOfSorted(last), last[0], last[last.length - 1],
+                    Stats.medianOfSorted(first));
             System.out.printf(Locale.ROOT, "CPU per fan-out (median): service %.2f s, PostgreSQL %.2f s; machine busy %.0f%%"
                             + " (load average at the end: %s)%n",
-                    median(cpu.stream().mapToDouble(c -> c[0]).sorted().toArray()),
-                    median(cpu.stream().mapToDouble(c -> c[1]).sorted().toArray()),
-                    median(cpu.stream().mapToDouble(c -> c[2]).sorted().toArray()), loadAverage());
+                    Stats.medianOfSorted(cpu.stream().mapToDouble(c -> c[0]).sorted().toArray()),
+                    Stats.medianOfSorted(cpu.stream().mapToDouble(c -> c[1]).sorted().toArray()),
+                    Stats.medianOfSorted(cpu.stream().mapToDouble(c -> c[2]).sorted().toArray()), loadAverage());
             System.out.printf(Locale.ROOT, "duplicates seen: %d%n", arrivals.duplicates());
             printMetrics(stack.notificationUrl());
         }
@@ -181,11 +181,10 @@ public final class NotificationFanoutBenchmark {
     /** USER_HZ: the unit of /proc tick counters on Linux. */
     private static final double TICKS = 100.0;
 
+    /** {@link ProcStat#processTicks}, but 0 (not -1) for a process that is gone, as this harness has always counted it. */
     private static long processTicks(long pid) {
         try {
-            String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ProcStat.statTicks(Path.of("/proc/" + pid + "/stat"));
         } catch (Exception e) {
             return 0;
         }
@@ -201,11 +200,6 @@ public final class NotificationFanoutBenchmark {
         } catch (Exception e) {
             return "?";
         }
-    }
-
-    private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {
@@ -226,51 +220,33 @@ public final class NotificationFanoutBenchmark {
     record Result(int count, double firstMs, double medianMs, double lastMs) {
     }
 
-    /** Reads every partition of notification.events from the end; notes each notification:new's arrival per source. */
+    /**
+     * Reads every partition of notification.events from its end ({@link TopicTail}); notes each notification:new's
+     * arrival per source. A poll waits at most 50 ms and takes up to 2,000 records: one fan-out is a burst of a record
+     * per member.
+     */
     static final class Arrivals implements AutoCloseable {
-        private final KafkaConsumer<String, byte[]> consumer;
         private final Map<String, List<Long>> bySource = new ConcurrentHashMap<>();
-        private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
-        private final Thread thread;
-        private volatile boolean running = true;
-        private volatile long duplicates;
+        /** Per notification event id: copies of one notification count once. */
+        private final FirstArrivals seen = new FirstArrivals();
+        private final TopicTail tail;
 
         Arrivals(String bootstrap) {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            // The relay publishes in transactions: only committed batches count.
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.NOTIFICATION_EVENTS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            thread = new Thread(this::loop, "notification-bench-consumer");
-            thread.setDaemon(true);
-            thread.start();
+            tail = new TopicTail("notification-bench-consumer", bootstrap, Topics.NOTIFICATION_EVENTS,
+                    Duration.ofMillis(50), Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000"), this::onRecord);
         }
 
-        private void loop() {
-            while (running) {
-                var records = consumer.poll(Duration.ofMillis(50));
-                long now = System.nanoTime();
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    IntegrationEvent event = CloudEventCodec.fromRecord(record);
-                    if (!NotificationEventTypes.NOTIFICATION_NEW.ceType().equals(event.type())) {
-                        continue;
-                    }
-                    if (seen.putIfAbsent(event.id(), true) != null) {
-                        duplicates++;
-                        continue;
-                    }
-                    NotificationNew data = event.dataAs(NotificationNew.class);
-                    bySource.computeIfAbsent(data.sourceEventId(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
-                            .add(now);
-                }
+        private void onRecord(ConsumerRecord<String, byte[]> record, long polledAt) {
+            IntegrationEvent event = CloudEventCodec.fromRecord(record);
+            if (!NotificationEventTypes.NOTIFICATION_NEW.ceType().equals(event.type())) {
+                return;
             }
+            if (!seen.note(event.id(), polledAt)) {
+                return;
+            }
+            NotificationNew data = event.dataAs(NotificationNew.class);
+            bySource.computeIfAbsent(data.sourceEventId(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                    .add(polledAt);
         }
 
         Result await(String source, int expected, long start, Duration timeout) throws InterruptedException {
@@ -296,18 +272,12 @@ public final class NotificationFanoutBenchmark {
         }
 
         long duplicates() {
-            return duplicates;
+            return seen.duplicates();
         }
 
         @Override
-        public void close() {
-            running = false;
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            consumer.close();
+        public void close() throws InterruptedException {
+            tail.close();
         }
     }
 
