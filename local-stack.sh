@@ -22,6 +22,7 @@
 #
 # Data survives a restart: the databases on PostgreSQL, and Kafka's topics in .local-stack/kafka.
 # Every setting (ports, databases, timeouts): launcher/src/main/java/dev/realtime/launcher/StackConfig.java.
+# The services run with their `local` profile: the %local entries of <module>/src/main/resources/application.properties.
 # Service logs: .local-stack/logs/<module>.log
 set -euo pipefail
 

@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -111,6 +112,30 @@ class RealtimeEndToEndTest {
             }
         }
         assertEquals(List.of(), reachable, "parts of the stack answering outside loopback");
+    }
+
+    /**
+     * Every service runs the launcher's {@code local} profile and takes this stack's addresses from it: the test
+     * stack's ports are random, so the demo's origin is none of the services' own defaults (http://localhost:8090).
+     */
+    @Test
+    void everyServiceRunsTheLocalProfileWithThisStacksAddresses() throws IOException {
+        for (StackService service : StackService.values()) {
+            String log = Files.readString(stack.logFile(service));
+            assertTrue(log.contains("Profile local activated"), service + " log: " + stack.logFile(service));
+            assertTrue(log.contains("Listening on: http://127.0.0.1:" + stack.config().port(service)),
+                    service + " log: " + stack.logFile(service));
+        }
+        String demoOrigin = stack.demoUrl();
+        for (StackService service : List.of(StackService.CHAT, StackService.ACTIVITY, StackService.NOTIFICATION)) {
+            given().header("Origin", demoOrigin).header("Access-Control-Request-Method", "POST")
+                    .options(stack.url(service) + "/api/conversations")
+                    .then().header("Access-Control-Allow-Origin", equalTo(demoOrigin));
+        }
+        String user = "origin-" + UUID.randomUUID().toString().substring(0, 8);
+        try (WsTestClient fromTheDemo = WsTestClient.connect(edge(), token(user), Map.of("Origin", demoOrigin))) {
+            assertEquals(user, fromTheDemo.awaitType("welcome", WAIT).path("user").asText());
+        }
     }
 
     @Test
@@ -488,6 +513,9 @@ class RealtimeEndToEndTest {
         assertEquals("alice", ((Map<?, ?>) activity.get("actor")).get("id"));
         assertEquals(invoice, ((Map<?, ?>) activity.get("target")).get("id"));
         assertEquals("Invoice " + invoice, ((Map<?, ?>) activity.get("target")).get("title"));
+        // The local profile's default deep link, into this stack's demo app (a type without its own template).
+        assertEquals(stack.demoUrl() + "/projects/" + project + "/invoice/" + invoice,
+                ((Map<?, ?>) activity.get("target")).get("link"));
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -42,17 +43,11 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-    /** Where the services listen unless the service options say otherwise. */
-    static final String LOOPBACK = "127.0.0.1";
     /**
-     * The digest e-mail's timing on this stack: a user away for 20 s gets one (checked every 5 s), at most one a
-     * minute, so a developer sees a digest within a minute of closing the demo's tab. The service's own defaults
-     * (15 min, 30 s, 1 h) are for production.
+     * The only interface the stack's own servers listen on (issuer, Keycloak, mail sink); the services' %local
+     * profile says the same for them ({@code quarkus.http.host}, {@code quarkus.mailer.host}).
      */
-    static final List<String> LOCAL_DIGEST_SETTINGS = List.of(
-            "-Dnotification.email.offline-after=PT20S",
-            "-Dnotification.email.check-interval=PT5S",
-            "-Dnotification.email.min-interval=PT1M");
+    static final String LOOPBACK = "127.0.0.1";
 
     private final StackConfig config;
     private final PrintStream console;
@@ -430,15 +425,10 @@ public final class LocalStack implements AutoCloseable {
 
     private void launchService(StackService service, boolean appendLog) {
         List<String> command = command(service);
-        Map<String, String> environment = new LinkedHashMap<>();
-        if (service.needsDatabase() && !config.pgPassword().isEmpty()) {
-            // In the environment rather than on the command line, where any local user could read it with ps.
-            environment.put("QUARKUS_DATASOURCE_PASSWORD", config.pgPassword());
-        }
         Path logFile = config.logFile(service);
         ServiceProcess process;
         try {
-            process = ServiceProcess.launch(service, command, environment,
+            process = ServiceProcess.launch(service, command, environment(service), unsetEnvironment(service),
                     config.repositoryDir().resolve(service.module()), logFile, config.echoServiceLogs(),
                     console, appendLog);
         } catch (IOException e) {
@@ -462,9 +452,9 @@ public final class LocalStack implements AutoCloseable {
         Path logFile = config.logFile(service).resolveSibling(service.module() + "-" + port + ".log");
         ServiceProcess process;
         try {
-            process = ServiceProcess.launch(service, command(service, port), Map.of(),
-                    config.repositoryDir().resolve(service.module()), logFile, config.echoServiceLogs(), console,
-                    false);
+            process = ServiceProcess.launch(service, command(service, port), environment(service),
+                    unsetEnvironment(service), config.repositoryDir().resolve(service.module()), logFile,
+                    config.echoServiceLogs(), console, false);
         } catch (IOException e) {
             throw new LocalStackException("could not start " + service.module() + ": " + e.getMessage(), e);
         }
@@ -494,7 +484,12 @@ public final class LocalStack implements AutoCloseable {
         LOG.info("extra instance stopped name={} port={}", process.service().module(), port);
     }
 
-    /** The exact command of a service; the properties below are the contract with the service modules. */
+    /**
+     * The exact command of a service. The contract with the service modules: the {@value LocalProfile#NAME} profile,
+     * whose {@code %local.} entries in each service's application.properties hold the stack's fixed choices (loopback
+     * only, the short digest timing, the deep-link shapes, ...), and the {@link #stackProperties stack properties} they
+     * read.
+     */
     List<String> command(StackService service) {
         return command(service, config.port(service));
     }
@@ -502,55 +497,78 @@ public final class LocalStack implements AutoCloseable {
     private List<String> command(StackService service, int port) {
         List<String> command = new ArrayList<>();
         command.add(config.javaExecutable().toString());
-        // Loopback only: the stack runs beside an issuer whose passwords are public. Before the service options, so
-        // that STACK_SERVICE_JVM_OPTS=-Dquarkus.http.host=0.0.0.0 (the later -D wins) exposes the services.
-        command.add("-Dquarkus.http.host=" + LOOPBACK);
-        if (service == StackService.NOTIFICATION) {
-            // Before the service options, so that a test or a developer can set other timings.
-            command.addAll(LOCAL_DIGEST_SETTINGS);
-        }
+        // Before the service options, so that they can name other profiles as well (the later -D wins).
+        command.add("-Dquarkus.profile=" + LocalProfile.NAME);
+        // The developer's options (STACK_SERVICE_JVM_OPTS, a test's settings) are system properties: they win over
+        // every %local entry (application.properties), wherever they stand. So -Dquarkus.http.host=0.0.0.0 exposes
+        // the services, and a test sets other digest timings.
         command.addAll(config.serviceJvmOptions());
+        // After them: where the stack's parts are is the launcher's to say (it waits for the service on this port).
         command.add("-Dquarkus.http.port=" + port);
-        command.add("-Dkafka.bootstrap.servers=" + config.kafkaBootstrapServers());
-        command.add("-Dquarkus.oidc.auth-server-url=" + config.issuerUrl());
+        stackProperties(service).forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(config.serviceJar(service).toString());
+        return command;
+    }
+
+    /**
+     * Where this stack's parts are, as the service's {@code %local.} entries read them ({@code ${stack.issuer-url}}):
+     * only what changes with the stack's settings (ports, databases, PostgreSQL's address and user; a test stack's are
+     * random), and only what the service reads. A name has the same value for every service.
+     */
+    Map<String, String> stackProperties(StackService service) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("stack.kafka-bootstrap-servers", config.kafkaBootstrapServers());
+        properties.put("stack.issuer-url", config.issuerUrl());
+        // The demo web app calls every service from its own origin (CORS on the REST services, the edge's Origin
+        // check on the WebSocket upgrade).
+        properties.put("stack.browser-origins", String.join(",", config.browserOrigins()));
         config.database(service).ifPresent(database -> {
-            command.add("-Dquarkus.datasource.reactive.url=" + config.reactiveUrl(database));
-            command.add("-Dquarkus.datasource.jdbc.url=" + config.jdbcUrl(database));
-            command.add("-Dquarkus.datasource.username=" + config.pgUser());
+            properties.put("stack.pg-server", config.pgServer());
+            properties.put("stack.pg-user", config.pgUser());
+            properties.put("stack.pg-database", database);
         });
-        // Where the domain services are, for the edge's resume reads (harmless for the others).
-        command.add("-Drealtime.chat.url=" + config.serviceUrl(StackService.CHAT));
-        command.add("-Drealtime.activity.url=" + config.serviceUrl(StackService.ACTIVITY));
-        command.add("-Drealtime.notification.url=" + config.serviceUrl(StackService.NOTIFICATION));
-        // The demo web app calls every service from its own origin (CORS on the REST services, the edge's
-        // Origin check on the WebSocket upgrade) and is where the services' links point.
-        String browserOrigins = String.join(",", config.browserOrigins());
-        String demo = config.demoUrl();
-        command.add("-Dquarkus.http.cors.origins=" + browserOrigins);
         switch (service) {
-            case EDGE -> command.add("-Drealtime.allowed-origins=" + browserOrigins);
-            case ACTIVITY -> {
-                command.add("-Dactivity.links.default=" + demo + "/projects/{projectId}/{targetType}/{targetId}");
-                command.add("-Dactivity.links.project=" + demo + "/projects/{projectId}");
-                command.add("-Dactivity.links.track=" + demo + "/projects/{projectId}/tracks/{targetId}");
-                command.add("-Dactivity.links.conversation=" + demo + "/conversations/{targetId}");
-            }
+            // Where the links of the feed and of the e-mails point.
+            case ACTIVITY -> properties.put("stack.demo-url", config.demoUrl());
             case NOTIFICATION -> {
-                command.add("-Dnotification.email.link-base=" + demo);
-                // The sink accepts plain SMTP on loopback only; users who never called the API (no e-mail claim
-                // seen) get the demo users' address form.
-                command.add("-Dquarkus.mailer.host=" + LOOPBACK);
-                command.add("-Dquarkus.mailer.port=" + config.mailPort());
-                command.add("-Dquarkus.mailer.start-tls=DISABLED");
-                command.add("-Dnotification.email.address-template={sub}@" + DevUser.EMAIL_DOMAIN);
+                properties.put("stack.demo-url", config.demoUrl());
+                properties.put("stack.mail-port", Integer.toString(config.mailPort()));
+            }
+            // Where the domain services are, for the edge's resume reads.
+            case EDGE -> {
+                properties.put("stack.chat-url", config.serviceUrl(StackService.CHAT));
+                properties.put("stack.activity-url", config.serviceUrl(StackService.ACTIVITY));
+                properties.put("stack.notification-url", config.serviceUrl(StackService.NOTIFICATION));
             }
             case CHAT -> {
                 // nothing more
             }
         }
-        command.add("-jar");
-        command.add(config.serviceJar(service).toString());
-        return command;
+        return properties;
+    }
+
+    /**
+     * The variables the service's environment gets: the database password, in the environment rather than on the
+     * command line, where any local user could read it with ps.
+     */
+    Map<String, String> environment(StackService service) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (service.needsDatabase() && !config.pgPassword().isEmpty()) {
+            environment.put("QUARKUS_DATASOURCE_PASSWORD", config.pgPassword());
+        }
+        return environment;
+    }
+
+    /**
+     * The variables of the launcher's own environment the service does not inherit: those that would set what its
+     * {@code %local.} entries set. An environment variable outranks application.properties, so a
+     * {@code KAFKA_BOOTSTRAP_SERVERS} left in the developer's shell (docker-compose's, say) would take the service to
+     * another broker. A developer changes an entry with a system property (STACK_SERVICE_JVM_OPTS) instead.
+     */
+    private Set<String> unsetEnvironment(StackService service) {
+        return LocalProfile.shadowingVariables(System.getenv().keySet(),
+                LocalProfile.keys(config.serviceJar(service)));
     }
 
     private void awaitServicesReady() {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -38,23 +39,21 @@ final class ServiceProcess {
     }
 
     /**
-     * Launches {@code command}. The output always goes to {@code logFile}; with {@code echo} each line also goes to
-     * {@code console}, prefixed with the module name.
+     * Launches {@code command} with {@code environment} added to this process's environment, less the variables
+     * named in {@code unset}. The output always goes to {@code logFile}; with {@code echo} each line also goes to
+     * {@code console}, prefixed with the module name. {@code appendLog} keeps what an earlier run of the same service
+     * wrote (a restart).
      */
-    static ServiceProcess launch(StackService service, List<String> command, Map<String, String> extraEnvironment,
-            Path workingDir, Path logFile, boolean echo, PrintStream console) throws IOException {
-        return launch(service, command, extraEnvironment, workingDir, logFile, echo, console, false);
-    }
-
-    /** As above; {@code appendLog} keeps what an earlier run of the same service wrote (a restart). */
-    static ServiceProcess launch(StackService service, List<String> command, Map<String, String> extraEnvironment,
-            Path workingDir, Path logFile, boolean echo, PrintStream console, boolean appendLog) throws IOException {
+    static ServiceProcess launch(StackService service, List<String> command, Map<String, String> environment,
+            Set<String> unset, Path workingDir, Path logFile, boolean echo, PrintStream console, boolean appendLog)
+            throws IOException {
         Files.createDirectories(logFile.getParent());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDir.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-        builder.environment().putAll(extraEnvironment);
+        builder.environment().keySet().removeAll(unset);
+        builder.environment().putAll(environment);
         if (!echo) {
             // No pump thread: the child writes straight into the file and keeps logging even if we stall.
             builder.redirectOutput(appendLog ? ProcessBuilder.Redirect.appendTo(logFile.toFile())

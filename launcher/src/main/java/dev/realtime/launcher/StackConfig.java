@@ -51,8 +51,9 @@ import java.util.stream.Collectors;
  *                      PostgreSQL, Kafka and the issuer, e.g. to run one service in quarkus:dev beside it)
  * repo.dir             the nearest parent of the working directory holding pom.xml and launcher/pom.xml
  * java                 the JVM running the launcher
- * service.jvm.opts     (none) extra JVM options for every service, space separated; the services listen on
- *                      127.0.0.1 unless these say otherwise (-Dquarkus.http.host=0.0.0.0)
+ * service.jvm.opts     (none) extra JVM options for every service, space separated; their system properties win
+ *                      over the services' %local profile: the services listen on 127.0.0.1 unless these say
+ *                      otherwise (-Dquarkus.http.host=0.0.0.0)
  * echo.logs            false: service output only goes to .local-stack/logs/&lt;module&gt;.log
  * ready.timeout        120 (seconds, or an ISO-8601 duration such as PT2M)
  * token.lifetime       PT1H (access tokens of the issuer; Keycloak's realm gets it as its accessTokenLifespan)
@@ -378,12 +379,12 @@ public record StackConfig(
     }
 
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + database;
+        return "jdbc:postgresql://" + pgServer() + "/" + database;
     }
 
-    /** The form quarkus.datasource.reactive.url takes (no {@code jdbc:} prefix). */
-    public String reactiveUrl(String database) {
-        return "postgresql://" + pgHost + ":" + pgPort + "/" + database;
+    /** {@code <pg.host>:<pg.port>}: the services' %local datasource URLs are built on it. */
+    public String pgServer() {
+        return pgHost + ":" + pgPort;
     }
 
     public Path serviceJar(StackService service) {

@@ -27,8 +27,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -52,7 +58,10 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.realtime.contracts.events.TopicSpec;
 import dev.realtime.contracts.events.Topics;
 
-/** LocalStack without the Quarkus services (they are built and exercised by the end-to-end tests). */
+/**
+ * LocalStack without the Quarkus services (they are built and exercised by the end-to-end tests), and its contract
+ * with them: their {@code %local} profile in this repository's application.properties.
+ */
 class LocalStackTest {
 
     @TempDir
@@ -106,91 +115,180 @@ class LocalStackTest {
     }
 
     @Test
-    void serviceCommandCarriesTheContractPropertiesButNotThePassword() {
+    void serviceCommandRunsTheLocalProfileWithTheStacksAddressesButNotThePassword() {
         environment.put("PG_PASSWORD", "topsecret");
-        StackConfig config = StackConfig.from(properties, environment).withServiceJvmOptions(List.of("-Xmx256m"));
+        StackConfig config = StackConfig.from(properties, environment)
+                .withServiceJvmOptions(List.of("-Xmx256m", "-Dquarkus.http.host=0.0.0.0"));
         LocalStack stack = new LocalStack(config, System.out);
 
         List<String> chat = stack.command(StackService.CHAT);
-        assertEquals(config.javaExecutable().toString(), chat.get(0));
-        // Loopback unless the service options (after it: the later -D wins) say otherwise.
-        assertEquals("-Dquarkus.http.host=127.0.0.1", chat.get(1));
-        assertEquals("-Xmx256m", chat.get(2));
-        assertTrue(chat.contains("-Dquarkus.http.port=8081"), chat.toString());
-        assertTrue(chat.contains("-Dkafka.bootstrap.servers=localhost:9092"));
-        assertTrue(chat.contains("-Dquarkus.oidc.auth-server-url=http://localhost:8180/realms/dev"));
-        assertTrue(chat.contains("-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/chat"));
-        assertTrue(chat.contains("-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/chat"));
-        assertTrue(chat.contains("-Dquarkus.datasource.username=postgres"));
-        assertEquals(List.of("-jar", config.serviceJar(StackService.CHAT).toString()),
-                chat.subList(chat.size() - 2, chat.size()));
+        assertEquals(List.of(config.javaExecutable().toString(), "-Dquarkus.profile=local", "-Xmx256m",
+                "-Dquarkus.http.host=0.0.0.0", "-Dquarkus.http.port=8081",
+                "-Dstack.kafka-bootstrap-servers=localhost:9092",
+                "-Dstack.issuer-url=http://localhost:8180/realms/dev",
+                "-Dstack.browser-origins=" + String.join(",", config.browserOrigins()),
+                "-Dstack.pg-server=127.0.0.1:5432", "-Dstack.pg-user=postgres", "-Dstack.pg-database=chat",
+                "-jar", config.serviceJar(StackService.CHAT).toString()), chat);
         assertFalse(String.join(" ", chat).contains("topsecret"));
+        // In the environment, where ps does not show it.
+        assertEquals(Map.of("QUARKUS_DATASOURCE_PASSWORD", "topsecret"), stack.environment(StackService.CHAT));
 
         List<String> edge = stack.command(StackService.EDGE);
         assertTrue(edge.contains("-Dquarkus.http.port=8080"));
-        assertTrue(edge.stream().noneMatch(arg -> arg.startsWith("-Dquarkus.datasource")), edge.toString());
+        assertTrue(edge.stream().noneMatch(arg -> arg.startsWith("-Dstack.pg-")), edge.toString());
+        assertEquals(Map.of(), stack.environment(StackService.EDGE));
+
+        for (StackService service : StackService.values()) {
+            List<String> command = stack.command(service);
+            // The profile first, so that the options can name more; the options (system properties, which outrank
+            // every %local entry) next; then where the stack's parts are, which the launcher alone knows.
+            assertEquals("-Dquarkus.profile=local", command.get(1), service.toString());
+            assertEquals(List.of("-Xmx256m", "-Dquarkus.http.host=0.0.0.0"), command.subList(2, 4));
+            assertEquals("-Dquarkus.http.port=" + config.port(service), command.get(4));
+            // Nothing else: every setting of the stack is a %local entry of the service or a stack.* property.
+            assertTrue(command.subList(5, command.size() - 2).stream().allMatch(arg -> arg.startsWith("-Dstack.")),
+                    command.toString());
+            assertEquals(List.of("-jar", config.serviceJar(service).toString()),
+                    command.subList(command.size() - 2, command.size()));
+        }
     }
 
     @Test
-    void notificationServiceMailsTheStacksSinkSoonAfterAUserLeaves() {
+    void notificationServiceGetsTheStacksMailSinkAndDemoAndNothingElseDoes() {
         environment.put("STACK_MAIL_PORT", "11025");
+        environment.put("STACK_DEMO_PORT", "18090");
         StackConfig config = StackConfig.from(properties, environment)
                 .withServiceJvmOptions(List.of("-Dnotification.email.offline-after=PT2S"));
         LocalStack stack = new LocalStack(config, System.out);
 
         List<String> notification = stack.command(StackService.NOTIFICATION);
-        assertTrue(notification.contains("-Dquarkus.mailer.host=127.0.0.1"), notification.toString());
-        assertTrue(notification.contains("-Dquarkus.mailer.port=11025"), notification.toString());
-        assertTrue(notification.contains("-Dquarkus.mailer.start-tls=DISABLED"), notification.toString());
-        assertTrue(notification.contains("-Dnotification.email.address-template={sub}@example.test"));
-        // The stack's short digest timing comes before the service options, so that those can change it.
-        assertTrue(notification.indexOf("-Dnotification.email.offline-after=PT20S")
-                < notification.indexOf("-Dnotification.email.offline-after=PT2S"), notification.toString());
-        assertTrue(notification.contains("-Dnotification.email.check-interval=PT5S"));
-        assertEquals("http://localhost:8090/mail", stack.mailUrl());
+        assertTrue(notification.contains("-Dstack.mail-port=11025"), notification.toString());
+        assertTrue(notification.contains("-Dstack.demo-url=http://localhost:18090"), notification.toString());
+        assertTrue(notification.contains("-Dstack.pg-database=notification"), notification.toString());
+        // A test's digest timing reaches the service as a system property, which outranks the profile's PT20S.
+        assertTrue(notification.indexOf("-Dnotification.email.offline-after=PT2S") < notification.indexOf("-jar"));
+        assertEquals("http://localhost:18090/mail", stack.mailUrl());
+
+        List<String> activity = stack.command(StackService.ACTIVITY);
+        assertTrue(activity.contains("-Dstack.demo-url=http://localhost:18090"), activity.toString());
         for (StackService other : List.of(StackService.CHAT, StackService.ACTIVITY, StackService.EDGE)) {
-            assertTrue(stack.command(other).stream().noneMatch(arg -> arg.startsWith("-Dquarkus.mailer")
-                    || arg.equals("-Dnotification.email.offline-after=PT20S")), other.toString());
+            assertTrue(stack.command(other).stream().noneMatch(arg -> arg.startsWith("-Dstack.mail-port")),
+                    other.toString());
+        }
+        for (StackService other : List.of(StackService.CHAT, StackService.EDGE)) {
+            assertTrue(stack.command(other).stream().noneMatch(arg -> arg.startsWith("-Dstack.demo-url")),
+                    other.toString());
+        }
+        List<String> edge = stack.command(StackService.EDGE);
+        assertTrue(edge.containsAll(List.of("-Dstack.chat-url=http://localhost:8081",
+                "-Dstack.activity-url=http://localhost:8082", "-Dstack.notification-url=http://localhost:8083")),
+                edge.toString());
+    }
+
+    /**
+     * The contract, from the services' side: the stack.* properties a service's %local entries read are exactly the
+     * ones the launcher passes it (one it lacked would stop the service at start; one it does not read is noise).
+     */
+    @Test
+    void theLauncherPassesEveryStackPropertyTheLocalProfileReadsAndNoOther() throws IOException {
+        LocalStack stack = new LocalStack(StackConfig.from(properties, environment), System.out);
+        for (StackService service : StackService.values()) {
+            Set<String> read = new TreeSet<>();
+            Matcher reference = STACK_REFERENCE.matcher("");
+            localProfile(service).values().forEach(value -> {
+                reference.reset(value);
+                while (reference.find()) {
+                    read.add(reference.group(1));
+                }
+            });
+            assertEquals(read, new TreeSet<>(stack.stackProperties(service).keySet()), service.toString());
         }
     }
 
+    /**
+     * The profile holds what a packaged service's production profile requires and the stack's fixed choices; with
+     * the launcher's stack properties they come out as the stack needs them.
+     */
     @Test
-    void servicesAcceptTheDemoOriginAndLinkToTheDemo() {
+    void theLocalProfileGivesEveryServiceTheStacksSettings() throws IOException {
         environment.put("STACK_DEMO_PORT", "18090");
-        StackConfig config = StackConfig.from(properties, environment);
-        LocalStack stack = new LocalStack(config, System.out);
+        environment.put("STACK_MAIL_PORT", "11025");
+        environment.put("STACK_DB_ACTIVITY", "activity_here");
+        LocalStack stack = new LocalStack(StackConfig.from(properties, environment), System.out);
         String origins = "http://localhost:18090,http://127.0.0.1:18090,http://localhost:8080,http://127.0.0.1:8080,"
                 + "http://localhost:5173,http://localhost:3000";
 
         for (StackService service : StackService.values()) {
-            List<String> command = stack.command(service);
-            assertTrue(command.contains("-Dquarkus.http.cors.origins=" + origins), service + ": " + command);
-            // Before -jar: JVM options, not program arguments.
-            assertTrue(command.indexOf("-Dquarkus.http.cors.origins=" + origins) < command.indexOf("-jar"));
+            Map<String, String> local = resolvedLocalProfile(stack, service);
+            // %prod does not apply under the local profile: what it requires (no development default), %local gives.
+            Properties all = applicationProperties(service);
+            for (String key : all.stringPropertyNames()) {
+                if (key.startsWith("%prod.")) {
+                    assertTrue(local.containsKey(key.substring("%prod.".length())), service + " lacks %local " + key);
+                }
+            }
+            assertEquals(LocalStack.LOOPBACK, local.get("quarkus.http.host"), service.toString());
+            assertEquals("localhost:9092", local.get("kafka.bootstrap.servers"), service.toString());
+            assertEquals("http://localhost:8180/realms/dev", local.get("quarkus.oidc.auth-server-url"));
+            if (service != StackService.EDGE) {
+                assertEquals(origins, local.get("quarkus.http.cors.origins"), service.toString());
+                assertEquals("postgres", local.get("quarkus.datasource.username"));
+            }
         }
-        List<String> edge = stack.command(StackService.EDGE);
-        assertTrue(edge.contains("-Drealtime.allowed-origins=" + origins), edge.toString());
-        assertEquals(1, edge.stream().filter(arg -> arg.startsWith("-Drealtime.allowed-origins=")).count());
+        Map<String, String> activity = resolvedLocalProfile(stack, StackService.ACTIVITY);
+        assertEquals("postgresql://127.0.0.1:5432/activity_here", activity.get("quarkus.datasource.reactive.url"));
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/activity_here", activity.get("quarkus.datasource.jdbc.url"));
+        // Only ${...} is expanded: the template's own placeholders stay for the service.
+        assertEquals("http://localhost:18090/projects/{projectId}/{targetType}/{targetId}",
+                activity.get("activity.links.default"));
+        assertEquals("http://localhost:18090/projects/{projectId}", activity.get("activity.links.project"));
+        assertEquals("http://localhost:18090/projects/{projectId}/tracks/{targetId}",
+                activity.get("activity.links.track"));
+        assertEquals("http://localhost:18090/conversations/{targetId}", activity.get("activity.links.conversation"));
 
-        List<String> activity = stack.command(StackService.ACTIVITY);
-        assertTrue(activity.contains(
-                "-Dactivity.links.default=http://localhost:18090/projects/{projectId}/{targetType}/{targetId}"),
-                activity.toString());
-        assertTrue(activity.contains("-Dactivity.links.project=http://localhost:18090/projects/{projectId}"));
-        assertTrue(activity.contains(
-                "-Dactivity.links.track=http://localhost:18090/projects/{projectId}/tracks/{targetId}"));
-        assertTrue(activity.contains("-Dactivity.links.conversation=http://localhost:18090/conversations/{targetId}"));
+        Map<String, String> notification = resolvedLocalProfile(stack, StackService.NOTIFICATION);
+        assertEquals("PT20S", notification.get("notification.email.offline-after"));
+        assertEquals("PT5S", notification.get("notification.email.check-interval"));
+        assertEquals("PT1M", notification.get("notification.email.min-interval"));
+        assertEquals("http://localhost:18090", notification.get("notification.email.link-base"));
+        // The mail sink: plain SMTP on the interface and port the launcher gives it.
+        assertEquals(LocalStack.LOOPBACK, notification.get("quarkus.mailer.host"));
+        assertEquals("11025", notification.get("quarkus.mailer.port"));
+        assertEquals("DISABLED", notification.get("quarkus.mailer.start-tls"));
+        assertEquals("{sub}@" + DevUser.EMAIL_DOMAIN, notification.get("notification.email.address-template"));
 
-        List<String> notification = stack.command(StackService.NOTIFICATION);
-        assertTrue(notification.contains("-Dnotification.email.link-base=http://localhost:18090"),
-                notification.toString());
+        Map<String, String> edge = resolvedLocalProfile(stack, StackService.EDGE);
+        assertEquals(origins, edge.get("realtime.allowed-origins"));
+        assertEquals("http://localhost:8081", edge.get("realtime.chat.url"));
+        assertEquals("http://localhost:8082", edge.get("realtime.activity.url"));
+        assertEquals("http://localhost:8083", edge.get("realtime.notification.url"));
+    }
 
-        for (StackService other : List.of(StackService.CHAT, StackService.ACTIVITY, StackService.NOTIFICATION)) {
-            assertTrue(stack.command(other).stream().noneMatch(arg -> arg.startsWith("-Drealtime.allowed-origins")));
+    /**
+     * An environment variable outranks application.properties: one left in the developer's shell that sets what the
+     * profile sets (docker-compose's KAFKA_BOOTSTRAP_SERVERS, say) is not passed on to the service.
+     */
+    @Test
+    void inheritedVariablesThatWouldOutrankTheProfileAreNotPassedOn() throws IOException {
+        Path jar = repo.resolve("chat-service/target/quarkus-app/quarkus-run.jar");
+        Path app = jar.resolveSibling("app").resolve("chat-service-1.0.jar");
+        Files.createDirectories(app.getParent());
+        Files.writeString(jar, "the runner");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(app))) {
+            zip.putNextEntry(new ZipEntry("application.properties"));
+            zip.write(Files.readAllBytes(applicationPropertiesFile(StackService.CHAT)));
+            zip.closeEntry();
         }
-        assertTrue(stack.command(StackService.CHAT).stream().noneMatch(arg -> arg.startsWith("-Dactivity.links")
-                || arg.startsWith("-Dnotification.email")));
-        assertEquals("http://localhost:18090", stack.demoUrl());
+        Set<String> keys = LocalProfile.keys(jar);
+        assertEquals(localProfile(StackService.CHAT).keySet(), keys);
+
+        Set<String> unset = LocalProfile.shadowingVariables(List.of("KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_HTTP_HOST",
+                "quarkus_datasource_username", "_LOCAL_QUARKUS_OIDC_AUTH_SERVER_URL", "QUARKUS_HTTP_CORS_ORIGINS",
+                "PATH", "HOME", "QUARKUS_DATASOURCE_PASSWORD", "QUARKUS_LOG_LEVEL", "STACK_KAFKA_PORT"), keys);
+        assertEquals(Set.of("KAFKA_BOOTSTRAP_SERVERS", "QUARKUS_HTTP_HOST", "quarkus_datasource_username",
+                "_LOCAL_QUARKUS_OIDC_AUTH_SERVER_URL", "QUARKUS_HTTP_CORS_ORIGINS"), unset);
+        assertEquals(Set.of(), LocalProfile.keys(repo.resolve("activity-service/target/quarkus-app/quarkus-run.jar")),
+                "nothing packaged, nothing to read");
     }
 
     @Test
@@ -315,6 +413,46 @@ class LocalStackTest {
     }
 
     // ---- helpers
+
+    /** {@code ${stack.<name>}} in a value (with or without a default after ':'). */
+    private static final Pattern STACK_REFERENCE = Pattern.compile("\\$\\{(stack\\.[^}:]+)[^}]*}");
+    /** This repository's services (the test runs in the launcher module's directory). */
+    private static final Path REPOSITORY = StackConfig.findRepository(Path.of(""));
+
+    private static Path applicationPropertiesFile(StackService service) {
+        return REPOSITORY.resolve(service.module()).resolve("src/main/resources/application.properties");
+    }
+
+    private static Properties applicationProperties(StackService service) throws IOException {
+        Properties properties = new Properties();
+        try (var in = Files.newInputStream(applicationPropertiesFile(service))) {
+            properties.load(in);
+        }
+        return properties;
+    }
+
+    /** The service's %local entries, by key without the prefix. */
+    private static Map<String, String> localProfile(StackService service) throws IOException {
+        Properties properties = applicationProperties(service);
+        Map<String, String> local = new TreeMap<>();
+        LocalProfile.keys(properties).forEach(key -> local.put(key, properties.getProperty(LocalProfile.PREFIX + key)));
+        assertFalse(local.isEmpty(), service + " has no %local entries");
+        return local;
+    }
+
+    /** The %local entries with the launcher's stack properties for the service put in. */
+    private static Map<String, String> resolvedLocalProfile(LocalStack stack, StackService service) throws IOException {
+        Map<String, String> given = stack.stackProperties(service);
+        Map<String, String> resolved = new TreeMap<>();
+        localProfile(service).forEach((key, value) -> resolved.put(key, STACK_REFERENCE.matcher(value)
+                .replaceAll(reference -> {
+                    String passed = given.get(reference.group(1));
+                    assertTrue(passed != null, service + " reads " + reference.group(1) + " in " + key
+                            + ", which the launcher does not pass");
+                    return Matcher.quoteReplacement(passed);
+                })));
+        return resolved;
+    }
 
     private void fakeJars() throws IOException {
         for (StackService service : StackService.values()) {

@@ -124,7 +124,7 @@ class StackConfigTest {
         assertEquals("localhost:9092", config.kafkaBootstrapServers());
         assertEquals("http://localhost:8081", config.serviceUrl(StackService.CHAT));
         assertEquals("jdbc:postgresql://127.0.0.1:5432/chat", config.jdbcUrl("chat"));
-        assertEquals("postgresql://127.0.0.1:5432/chat", config.reactiveUrl("chat"));
+        assertEquals("127.0.0.1:5432", config.pgServer());
         assertEquals(repo.resolve("realtime-edge/target/quarkus-app/quarkus-run.jar").toAbsolutePath().normalize(),
                 config.serviceJar(StackService.EDGE));
         assertEquals(repo.resolve(".local-stack/logs/chat-service.log").toAbsolutePath().normalize(),
@@ -183,6 +183,7 @@ class StackConfigTest {
         assertEquals("app", config.pgUser());
         assertEquals("s@cret", config.pgPassword());
         assertEquals("jdbc:postgresql://db.example:6543/chat", config.jdbcUrl("chat"));
+        assertEquals("db.example:6543", config.pgServer());
     }
 
     @Test
