@@ -31,14 +31,19 @@ public final class PackageRules {
 
     /** Checks the main (not test) classes under {@code basePackage}, e.g. {@code dev.realtime.chat}. */
     public static void check(String basePackage) {
+        rules(basePackage).check(mainClasses(basePackage));
+    }
+
+    /** The module's own main classes under {@code basePackage} (not its tests, not jars); never none. */
+    static JavaClasses mainClasses(String basePackage) {
         JavaClasses classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
                 .importPackages(basePackage);
         if (classes.isEmpty()) {
-            throw new AssertionError("no classes of " + basePackage + " found: the rules would check nothing");
+            throw new AssertionError("no classes of " + basePackage + " found: the check would check nothing");
         }
-        rules(basePackage).check(classes);
+        return classes;
     }
 
     static ArchRule rules(String base) {

@@ -7,8 +7,6 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaField;
 import com.tngtech.archunit.core.domain.JavaParameter;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -74,13 +72,7 @@ public final class SettingsReference {
      * classes only), or rewrites it with {@code -Dsettings.write=true}.
      */
     public static void check(String module, String basePackage) throws IOException {
-        JavaClasses classes = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-                .importPackages(basePackage);
-        if (classes.isEmpty()) {
-            throw new AssertionError("no classes of " + basePackage + " found: the check would check nothing");
-        }
+        JavaClasses classes = PackageRules.mainClasses(basePackage);
         List<String> stray = strayConfigProperties(classes);
         if (!stray.isEmpty()) {
             throw new AssertionError("settings read with @ConfigProperty instead of a @ConfigMapping interface (so "
