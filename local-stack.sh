@@ -30,8 +30,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 ROOT=$PWD
 SERVICES=(chat-service activity-service notification-service realtime-edge)
 # Libraries packaged into the services: a change there also makes the service jars stale.
-SHARED_SOURCES=(pom.xml contracts/pom.xml contracts/src eventstore/pom.xml eventstore/src identity-guard/pom.xml identity-guard/src
-  oidc-token-cache/pom.xml oidc-token-cache/src)
+SHARED_SOURCES=(pom.xml contracts/pom.xml contracts/src service-kit/pom.xml service-kit/src eventstore/pom.xml eventstore/src
+  identity-guard/pom.xml identity-guard/src oidc-token-cache/pom.xml oidc-token-cache/src)
 # The demo web app the launcher serves (clients/demo/dist, built by its module from these and the SDK's sources).
 DEMO_SOURCES=(clients/demo/src clients/demo/index.html clients/js/src)
 # shellcheck disable=SC2206 # MVN_ARGS is meant to be split into arguments

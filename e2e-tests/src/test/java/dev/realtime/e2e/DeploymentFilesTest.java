@@ -75,18 +75,7 @@ class DeploymentFilesTest {
                 documented.add(name.group(1));
             }
         }
-        // Our own settings: docs/settings.md, generated from the code (a variable there names a real setting).
-        List<String> settingPrefixes = new ArrayList<>();
-        Matcher setting = Pattern.compile("(?m)^\\| `[^`]+` \\| `([A-Z0-9_<>]+)` \\|")
-                .matcher(Files.readString(ROOT.resolve("docs/settings.md")));
-        while (setting.find()) {
-            String variable = setting.group(1);
-            if (variable.endsWith("_<NAME>")) {
-                settingPrefixes.add(variable.substring(0, variable.length() - "<NAME>".length()));
-            } else {
-                documented.add(variable);
-            }
-        }
+        String settings = Files.readString(ROOT.resolve("docs/settings.md"));
         List<String> undocumented = new ArrayList<>();
         for (String service : SERVICES) {
             for (String flavor : List.of("jvm", "native")) {
@@ -97,15 +86,37 @@ class DeploymentFilesTest {
             assertTrue(node.isObject(), "docker-compose.yml runs " + service);
             JsonNode environment = node.path("environment");
             assertEquals("prod", environment.path("QUARKUS_PROFILE").asText(), service);
+            List<String> own = settingVariables(settings, service);
             environment.fieldNames().forEachRemaining(variable -> {
-                if (!documented.contains(variable) && settingPrefixes.stream().noneMatch(variable::startsWith)) {
+                if (!documented.contains(variable) && own.stream().noneMatch(setting -> setting.endsWith("_")
+                        ? variable.startsWith(setting) : variable.equals(setting))) {
                     undocumented.add(service + ": " + variable);
                 }
             });
             assertTrue(node.path("healthcheck").path("test").toString().contains("/q/health/ready"), service);
         }
         assertEquals(List.of(), undocumented, "variables that are neither in the table of docs/deployment.md nor a "
-                + "setting of docs/settings.md");
+                + "setting of that service in docs/settings.md");
+    }
+
+    /**
+     * The environment variables of a service's own settings in docs/settings.md (generated from the code): its
+     * module's section and, for the domain services, their libraries'; a map's entries as a prefix ending in _.
+     */
+    private static List<String> settingVariables(String settings, String service) {
+        List<String> sections = service.equals("realtime-edge") ? List.of(service)
+                : List.of(service, "eventstore", "oidc-token-cache");
+        List<String> variables = new ArrayList<>();
+        for (String section : sections) {
+            int from = settings.indexOf("<!-- settings:" + section + " -->");
+            int to = settings.indexOf("<!-- /settings:" + section + " -->");
+            assertTrue(from >= 0 && to > from, "docs/settings.md has a section " + section);
+            Matcher row = Pattern.compile("(?m)^\\| `[^`]+` \\| `([A-Z0-9_<>]+)` \\|").matcher(settings.substring(from, to));
+            while (row.find()) {
+                variables.add(row.group(1).replace("<NAME>", ""));
+            }
+        }
+        return variables;
     }
 
     /** The compose file creates exactly contracts' topics, each with the partitions and configs of its spec. */

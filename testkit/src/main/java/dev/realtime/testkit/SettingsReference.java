@@ -300,6 +300,19 @@ public final class SettingsReference {
         throw new AssertionError("unbalanced braces");
     }
 
+    /** Inside a Javadoc text: every brace counts (a URL's {@code //} is no comment there). */
+    private static int closingBrace(String text, int open) {
+        int depth = 0;
+        for (int i = open; i < text.length(); i++) {
+            if (text.charAt(i) == '{') {
+                depth++;
+            } else if (text.charAt(i) == '}' && --depth == 0) {
+                return i;
+            }
+        }
+        throw new AssertionError("unbalanced braces in a Javadoc: " + text);
+    }
+
     /** The index after the comment or string literal that starts at {@code i}, or {@code i} when none does. */
     private static int skipCommentOrString(CharSequence text, int i) {
         String rest = text.subSequence(i, Math.min(text.length(), i + 2)).toString();
@@ -356,7 +369,7 @@ public final class SettingsReference {
         int i = 0;
         while (i < text.length()) {
             if (text.startsWith("{@", i)) {
-                int end = matching(text, i);
+                int end = closingBrace(text, i);
                 String tag = text.substring(i + 2, end);
                 int space = tag.indexOf(' ');
                 String name = space < 0 ? tag : tag.substring(0, space);

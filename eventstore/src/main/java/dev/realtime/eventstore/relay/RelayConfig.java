@@ -59,6 +59,9 @@ public interface RelayConfig {
         Duration checkInterval();
     }
 
-    /** Extra Kafka producer properties, e.g. {@code eventstore.relay.kafka."delivery.timeout.ms"=30000}. */
+    /**
+     * Extra Kafka producer properties, e.g. {@code eventstore.relay.kafka."delivery.timeout.ms"=30000}: in
+     * application.properties or as a system property (an environment variable cannot carry the dots of the names).
+     */
     Map<String, String> kafka();
 }

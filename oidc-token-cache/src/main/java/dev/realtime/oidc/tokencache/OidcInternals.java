@@ -8,8 +8,11 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * Everything the token cache relies on that quarkus-oidc does not publish as API, in one place: where its
  * authentication mechanism leaves per-request state, and the attributes its identity provider puts on an identity.
- * A Quarkus upgrade can change any of these without notice; {@code OidcInternalsTest} asserts each one by name, so
+ * A Quarkus upgrade can change any of these without notice; {@code OidcInternalsTest} asserts them on a real request
+ * (the resolved tenant, the verifying tenant) or where quarkus-oidc defines them (the step-up key, the DPoP scheme), so
  * such an upgrade fails that test instead of silently turning the cache off, or on for requests it must not serve.
+ * The introspection attribute is read through quarkus-oidc's own constant ({@code OidcUtils.INTROSPECTION_ATTRIBUTE}),
+ * so a rename reaches this class at the next build; a removal fails the build.
  * ({@code HttpSecurityUtils} and {@code QuarkusSecurityIdentity}, also used by the cache, are documented API.)
  */
 final class OidcInternals {
