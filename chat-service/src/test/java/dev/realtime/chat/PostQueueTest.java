@@ -37,7 +37,7 @@ class PostQueueTest {
     public static class ShortQueueWait implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("chat.post.queue-wait", "1ms");
+            return Map.of("eventstore.commands.turn-wait", "1ms");
         }
     }
 

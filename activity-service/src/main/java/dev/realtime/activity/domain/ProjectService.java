@@ -14,12 +14,12 @@ import dev.realtime.contracts.records.Target;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.eventstore.store.AppendResult;
+import dev.realtime.eventstore.store.CommandRunner;
 import dev.realtime.eventstore.store.ConcurrencyException;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.NewEvent;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,7 +36,9 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class ProjectService {
-    private static final int RETRIES = 8;
+
+    @Inject
+    CommandRunner commands;
 
     @Inject
     EventStore store;
@@ -81,7 +83,8 @@ public class ProjectService {
                         caller.id(), caller.displayName(), Roles.OWNER, title, caller.actor(), now)));
         String commandId = idempotencyKey == null ? null : "create-project:" + caller.id() + ":" + idempotencyKey;
         EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
-        return store.transact(() -> store.append(Room.project(id).name(), ExpectedVersion.NO_STREAM, events, metadata))
+        String stream = Room.project(id).name();
+        return commands.run(stream, () -> store.append(stream, ExpectedVersion.NO_STREAM, events, metadata))
                 .map(result -> new Created(Room.parse(result.streamId()).id(), result.duplicate()))
                 .onFailure(ConcurrencyException.class)
                 .transform(failure -> ActivityProblem.conflict("project-exists", "A project with this id exists."));
@@ -211,7 +214,7 @@ public class ProjectService {
 
     private Uni<Recorded> record(String projectId, NewActivity activity, String source, EventMetadata metadata) {
         Room room = roomOrNotFound(projectId);
-        return store.transact(() -> lockStream(room).chain(() -> ProjectEntity.<ProjectEntity>findById(projectId)).chain(project -> {
+        return commands.run(room.name(), () -> ProjectEntity.<ProjectEntity>findById(projectId).chain(project -> {
                     if (project == null) {
                         throw ActivityProblem.projectNotFound();
                     }
@@ -229,7 +232,6 @@ public class ProjectService {
                         return name.chain(actorName -> append(room, project, activity, actorName, source, metadata));
                     });
                 }))
-                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES)
                 .map(result -> new Recorded(projectId, result.firstVersion(), result.duplicate()));
     }
 
@@ -264,28 +266,13 @@ public class ProjectService {
     private Uni<Outcome> command(Caller caller, String projectId, Function<Context, Uni<List<NewEvent>>> decide) {
         Room room = roomOrNotFound(projectId);
         EventMetadata metadata = EventMetadata.of(caller.id(), null);
-        return store.transact(() -> lockStream(room).chain(() -> memberOrNotFound(projectId, caller.id()))
+        return commands.run(room.name(), () -> memberOrNotFound(projectId, caller.id())
                         .chain(member -> ProjectEntity.<ProjectEntity>findById(projectId)
                                 .map(project -> new Context(project, member)))
                         .chain(context -> decide.apply(context).chain(events -> events.isEmpty()
                                 ? Uni.createFrom().item(new Outcome(context.project(), null))
                                 : store.append(room.name(), context.project().version, events, metadata)
-                                        .map(result -> new Outcome(context.project(), result)))))
-                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
-    }
-
-    /**
-     * Writers of one project wait for each other instead of racing for the next version: a busy project (many
-     * producers posting at once) would otherwise exhaust the retries. A transaction-scoped advisory lock takes no
-     * transaction id, so the append stays the transaction's first write (docs/event-store.md); it is released at
-     * commit or rollback.
-     */
-    private static Uni<Void> lockStream(Room room) {
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("select 1 from (select pg_advisory_xact_lock(hashtext(:stream))) locked", Integer.class)
-                .setParameter("stream", room.name())
-                .getSingleResult())
-                .replaceWithVoid();
+                                        .map(result -> new Outcome(context.project(), result)))));
     }
 
     private static Uni<MemberEntity> member(String projectId, String userId) {

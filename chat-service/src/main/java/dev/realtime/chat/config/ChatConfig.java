@@ -2,26 +2,14 @@ package dev.realtime.chat.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 
 /** The {@code chat.*} settings (docs/settings.md; the limits in docs/chat-api.md, "Limits"). */
 @ConfigMapping(prefix = "chat")
 public interface ChatConfig {
 
-    Post post();
-
     Limits limits();
 
     RateLimit rateLimit();
-
-    interface Post {
-        /**
-         * How long a post to a busy conversation waits for its turn before 503 with Retry-After; also how long a post
-         * in its turn keeps retrying a version lost to another instance.
-         */
-        @WithDefault("5s")
-        Duration queueWait();
-    }
 
     interface Limits {
         /**

@@ -11,18 +11,18 @@ import dev.realtime.contracts.memberships.Roles;
 import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.eventstore.store.AppendResult;
-import dev.realtime.eventstore.store.ConcurrencyException;
-import dev.realtime.eventstore.store.DuplicateCommandException;
+import dev.realtime.eventstore.store.CommandRunner;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.NewEvent;
 import dev.realtime.eventstore.store.SqlAppender;
+import dev.realtime.eventstore.store.StreamBusyException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -43,11 +43,8 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class ConversationService {
-    /** Enough for a busy room on 2 cores (commands other than posts); one that still loses answers 409 and the client retries. */
-    private static final int RETRIES = 8;
-    private static final String POST_LANE = "chat.post:";
-    /** This instance's post lanes, one per conversation with posts running or waiting. */
-    private final Lanes lanes = new Lanes();
+    @Inject
+    CommandRunner commands;
 
     @Inject
     EventStore store;
@@ -125,8 +122,8 @@ public class ConversationService {
                 participants, projectId, now(), directKey);
         String commandId = idempotencyKey == null ? null : "create-conversation:" + caller.id() + ":" + idempotencyKey;
         EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
-        Uni<Created> create = store.transact(() -> store.append(Room.conversation(conversationId).name(),
-                        ExpectedVersion.NO_STREAM, List.of(new NewEvent(ChatEvents.CONVERSATION_CREATED, created)),
+        String stream = Room.conversation(conversationId).name();
+        Uni<Created> create = commands.run(stream, () -> store.append(stream, ExpectedVersion.NO_STREAM, List.of(new NewEvent(ChatEvents.CONVERSATION_CREATED, created)),
                         metadata))
                 .map(result -> new Created(Room.parse(result.streamId()).id(), result.duplicate()));
         if (directKey == null) {
@@ -251,7 +248,9 @@ public class ConversationService {
      * in one statement) instead of a Hibernate session, with the checks and the version read in that statement too
      * when it can, and else read before in one query. The rules are those of the other commands: participants only,
      * not in an archived conversation, a reply to a message of the same conversation, a retried client message id
-     * returns the first message.
+     * returns the first message. Concurrent posts to one conversation take turns ({@link CommandRunner#runHot}): a
+     * post to a quiet conversation costs one statement, one that meets others waits in PostgreSQL for its turn, for
+     * at most {@code eventstore.commands.turn-wait}, then gets 503 with Retry-After having stored nothing.
      */
     public Uni<Posted> post(Caller caller, String conversationId, String text, String replyTo, String clientMessageId) {
         rateLimiter.acquire(caller.id());
@@ -259,45 +258,28 @@ public class ConversationService {
         UUID replyId = replyTo == null ? null : messageIdOrNotFound(replyTo);
         String commandId = clientMessageId == null ? null
                 : "post-message:" + conversationId + ":" + caller.id() + ":" + clientMessageId;
-        // Taken now, on the request: a post that waits in the lane below keeps its own request's trace.
+        // Taken now, on the request: a post that waits for its turn keeps its own request's trace.
         EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
         // Only a text with an '@' can mention anyone; the participant list is read only then.
         boolean mayMention = text.indexOf('@') >= 0;
-        Uni<Posted> once = postOnce(caller, conversationId, room, text, replyTo, replyId, clientMessageId, metadata,
-                mayMention);
-        // A post that needs no participant list first tries the append that checks and takes the version in its
-        // own statement; when the guard refuses (not a participant, archived, no such reply, a retried command id)
-        // nothing was written and the context read says why.
-        Uni<Posted> attempt = mayMention ? once
-                : postGuarded(caller, conversationId, room, text, replyTo, replyId, clientMessageId, metadata)
-                        .onItem().ifNull().switchTo(once);
-        // Posts that race for one conversation's next version take turns (a FIFO lane per conversation in this
-        // instance), each reading the new version: a post that lost a race queues, and so does every post that
-        // arrives while others are queued, so a crowd posting at once neither runs out of retries (409) nor lets
-        // newcomers keep overtaking the queue. A post to a quiet conversation never waits. Across instances the
-        // version check decides and the post in its turn retries on the new version.
-        String lane = POST_LANE + conversationId;
-        if (lanes.busy(lane)) {
-            return inTurn(lane, attempt);
-        }
-        return attempt.onFailure(ConversationService::lostRace).recoverWithUni(lost -> inTurn(lane, attempt));
+        return commands.runHot(room.name(), client -> {
+                    Uni<Posted> once = postOnce(client, caller, conversationId, room, text, replyTo, replyId,
+                            clientMessageId, metadata, mayMention);
+                    // A post that needs no participant list first tries the append that checks and takes the version
+                    // in its own statement; when the guard refuses (not a participant, archived, no such reply, a
+                    // retried command id) nothing was written and the context read says why.
+                    return mayMention ? once
+                            : postGuarded(client, caller, conversationId, room, text, replyTo, replyId, clientMessageId,
+                                    metadata).onItem().ifNull().switchTo(once);
+                })
+                .onFailure(StreamBusyException.class).transform(busy -> ChatProblem.conversationBusy(1));
     }
 
-    /** Whether posts of the conversation run or wait in this instance's lane (what the tests look at). */
-    boolean postLaneBusy(String conversationId) {
-        return lanes.busy(POST_LANE + conversationId);
-    }
-
-    /** How many conversations have posts running or waiting in this instance's lanes. */
-    int postLanes() {
-        return lanes.size();
-    }
-
-    private Uni<Posted> postGuarded(Caller caller, String conversationId, Room room, String text, String replyTo,
-            UUID replyId, String clientMessageId, EventMetadata metadata) {
+    private Uni<Posted> postGuarded(SqlClient client, Caller caller, String conversationId, Room room, String text,
+            String replyTo, UUID replyId, String clientMessageId, EventMetadata metadata) {
         return Uni.createFrom().deferred(() -> {
             ChatEvents.MessagePosted posted = newMessage(caller, text, clientMessageId, replyTo, List.of());
-            return appender.appendGuarded(room.name(), PostSql.guard(conversationId, caller.id(), replyId),
+            return appender.appendGuarded(client, room.name(), PostSql.guard(conversationId, caller.id(), replyId),
                             List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)),
                             metadata, PostSql.guardedReadModel(conversationId, posted))
                     .map(result -> result == null ? null : new Posted(result, posted));
@@ -311,36 +293,9 @@ public class ConversationService {
                 clientMessageId, now(), replyTo, mentions);
     }
 
-    /**
-     * {@code attempt} in the conversation's turn. It loses a race only to another instance (or to a concurrent run
-     * of the same command): it then reads the new version and tries again after a short random pause, so that
-     * instances racing for one conversation fall out of step, for as long as a post may wait for its turn
-     * ({@code chat.post.queue-wait}, counted from the turn's start); a post that still loses then gets 409. The
-     * lane passes the turn on however the post ends, its caller's cancellation included.
-     */
-    private Uni<Posted> inTurn(String lane, Uni<Posted> attempt) {
-        long retryFor = Math.max(1, config.post().queueWait().toMillis());
-        return lanes.inTurn(lane, config.post().queueWait(), () -> ChatProblem.conversationBusy(1),
-                Uni.createFrom().deferred(() -> attempt.onFailure(ConversationService::lostRace).retry()
-                        .withBackOff(Duration.ofMillis(1), Duration.ofMillis(20)).withJitter(1.0).expireIn(retryFor))
-                        // Mutiny reports the end of the retries as an IllegalStateException around the last loss: a
-                        // post that kept losing for the whole wait is refused like one that waited too long (503).
-                        .onFailure(ConversationService::retriesOfALostRaceRanOut)
-                        .transform(exhausted -> ChatProblem.conversationBusy(1)));
-    }
-
-    private static boolean retriesOfALostRaceRanOut(Throwable failure) {
-        return failure instanceof IllegalStateException && failure.getCause() != null && lostRace(failure.getCause());
-    }
-
-    /** The version moved on, or the same command ran concurrently: reading again gives the new version or its result. */
-    private static boolean lostRace(Throwable failure) {
-        return failure instanceof ConcurrencyException || failure instanceof DuplicateCommandException;
-    }
-
-    private Uni<Posted> postOnce(Caller caller, String conversationId, Room room, String text, String replyTo,
-            UUID replyId, String clientMessageId, EventMetadata metadata, boolean mayMention) {
-        return Uni.createFrom().deferred(() -> postSql.context(conversationId, caller.id(), mayMention, replyId,
+    private Uni<Posted> postOnce(SqlClient client, Caller caller, String conversationId, Room room, String text,
+            String replyTo, UUID replyId, String clientMessageId, EventMetadata metadata, boolean mayMention) {
+        return Uni.createFrom().deferred(() -> postSql.context(client, conversationId, caller.id(), mayMention, replyId,
                         metadata.commandId())
                         .chain(context -> {
                             if (context == null) {
@@ -357,7 +312,7 @@ public class ConversationService {
                             }
                             ChatEvents.MessagePosted posted = newMessage(caller, text, clientMessageId, replyTo,
                                     mayMention ? Mentions.of(text, context.participants()) : List.of());
-                            return appender.append(room.name(), context.version(),
+                            return appender.append(client, room.name(), context.version(),
                                             List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)),
                                             metadata,
                                             result -> PostSql.readModel(conversationId, result.firstVersion(), posted))
@@ -463,7 +418,7 @@ public class ConversationService {
             BiFunction<Context, T, List<NewEvent>> decide) {
         Room room = roomOrNotFound(conversationId);
         EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
-        return store.transact(() -> participantOrNotFound(conversationId, caller.id())
+        return commands.run(room.name(), () -> participantOrNotFound(conversationId, caller.id())
                         .chain(context -> {
                             precheck.accept(context);
                             return lookup.apply(context).map(found -> decide.apply(context, found))
@@ -473,7 +428,7 @@ public class ConversationService {
                                                     metadata)
                                                     .map(result -> new Outcome(context, result, events)));
                         }))
-                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
+                .onFailure(StreamBusyException.class).transform(busy -> ChatProblem.conversationBusy(1));
     }
 
     private Uni<Outcome> command(Caller caller, String conversationId, String commandId,

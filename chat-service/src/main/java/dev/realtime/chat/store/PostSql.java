@@ -4,12 +4,11 @@ import dev.realtime.chat.model.ChatEvents;
 import dev.realtime.eventstore.store.AppendResult;
 import dev.realtime.eventstore.store.SqlAppender;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -82,16 +81,16 @@ public class PostSql {
             AppendResult previous) {
     }
 
-    @Inject
-    Pool pool;
-
-    /** The context, or null when {@code userId} does not take part in the conversation (or it does not exist). */
-    public Uni<PostContext> context(String conversationId, String userId, boolean withParticipants, UUID replyTo,
-            String commandId) {
+    /**
+     * The context, or null when {@code userId} does not take part in the conversation (or it does not exist), read on
+     * {@code client}: the pool, or the transaction of a post that waits for its turn.
+     */
+    public Uni<PostContext> context(SqlClient client, String conversationId, String userId, boolean withParticipants,
+            UUID replyTo, String commandId) {
         String sql = CONTEXT[(withParticipants ? 1 : 0) + (replyTo != null ? 2 : 0)];
         Tuple parameters = replyTo == null ? Tuple.tuple(Arrays.asList(conversationId, userId, commandId))
                 : Tuple.tuple(Arrays.asList(conversationId, userId, commandId, replyTo));
-        return pool.preparedQuery(sql).execute(parameters).map(PostSql::context);
+        return client.preparedQuery(sql).execute(parameters).map(PostSql::context);
     }
 
     private static PostContext context(RowSet<Row> rows) {

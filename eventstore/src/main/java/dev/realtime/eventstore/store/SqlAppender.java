@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -117,6 +118,15 @@ public class SqlAppender {
      */
     public Uni<AppendResult> append(String streamId, long expectedVersion, List<NewEvent> events, EventMetadata metadata,
             Function<AppendResult, List<Statement>> readModel) {
+        return append(pool, streamId, expectedVersion, events, metadata, readModel);
+    }
+
+    /**
+     * {@link #append(String, long, List, EventMetadata, Function)} on {@code client}: the pool (the statement is its own
+     * transaction) or the connection of a transaction that waits for the stream's turn ({@link CommandRunner#runHot}).
+     */
+    public Uni<AppendResult> append(SqlClient client, String streamId, long expectedVersion, List<NewEvent> events,
+            EventMetadata metadata, Function<AppendResult, List<Statement>> readModel) {
         IllegalArgumentException refused = refused(streamId, events);
         if (refused != null) {
             return Uni.createFrom().failure(refused);
@@ -161,7 +171,7 @@ public class SqlAppender {
         }
         Shape shape = new Shape(events.size(), commandId != null, readModelSql);
         String sql = memo(composed, shape, SqlAppender::compose);
-        return execute(sql, parameters, streamId, expectedVersion, commandId).replaceWith(result);
+        return execute(client, sql, parameters, streamId, expectedVersion, commandId).replaceWith(result);
     }
 
     /**
@@ -183,6 +193,12 @@ public class SqlAppender {
      */
     public Uni<AppendResult> appendGuarded(String streamId, Guard guard, List<NewEvent> events, EventMetadata metadata,
             List<Statement> readModel) {
+        return appendGuarded(pool, streamId, guard, events, metadata, readModel);
+    }
+
+    /** {@link #appendGuarded(String, Guard, List, EventMetadata, List)} on {@code client}: the pool or a transaction's connection. */
+    public Uni<AppendResult> appendGuarded(SqlClient client, String streamId, Guard guard, List<NewEvent> events,
+            EventMetadata metadata, List<Statement> readModel) {
         IllegalArgumentException refused = refused(streamId, events);
         if (refused != null) {
             return Uni.createFrom().failure(refused);
@@ -216,7 +232,7 @@ public class SqlAppender {
         }
         GuardedShape shape = new GuardedShape(guard.sql(), events.size(), commandId != null, readModelSql);
         String sql = memo(composedGuarded, shape, SqlAppender::composeGuarded);
-        return execute(sql, parameters, streamId, ExpectedVersion.ANY, commandId)
+        return execute(client, sql, parameters, streamId, ExpectedVersion.ANY, commandId)
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return null;
@@ -241,11 +257,16 @@ public class SqlAppender {
         return null;
     }
 
-    /** Runs the composed statement; the version key and the command key are the two races an append can lose. */
-    private Uni<RowSet<Row>> execute(String sql, List<Object> parameters, String streamId, long expectedVersion,
-            String commandId) {
-        return pool.preparedQuery(sql).execute(Tuple.tuple(parameters))
+    /**
+     * Runs the composed statement; the stream's turn, the version key and the command key are the three races an
+     * append can lose. On the pool the statement commits when it ends; on a transaction's connection the commit is
+     * the transaction's, which {@link CommandRunner} signals.
+     */
+    private Uni<RowSet<Row>> execute(SqlClient client, String sql, List<Object> parameters, String streamId,
+            long expectedVersion, String commandId) {
+        return client.preparedQuery(sql).execute(Tuple.tuple(parameters))
                 .onTermination().invoke(commits::committed)
+                .onFailure(StreamTurns::notAvailable).transform(failure -> new StreamBusyException(streamId))
                 .onFailure(failure -> UniqueViolation.of(failure, "es_events_stream_version"))
                 .transform(failure -> new ConcurrencyException(streamId, expectedVersion, null))
                 .onFailure(failure -> UniqueViolation.of(failure, "es_commands_pkey"))
@@ -310,7 +331,7 @@ public class SqlAppender {
                     .append(" FROM ").append(Guard.NAME).append(')');
         }
         return "WITH " + with.substring(2) + " INSERT INTO es_events (event_id, stream_id, version, type, data,"
-                + " metadata, recorded_at) SELECT e.event_id, $" + stream + ", " + Guard.NAME + ".version + e.n, e.type,"
+                + " metadata, recorded_at) SELECT e.event_id, es_try_turn($" + stream + "), " + Guard.NAME + ".version + e.n, e.type,"
                 + " e.data::jsonb, $" + metadata + "::text::jsonb, $" + recordedAt + " FROM " + Guard.NAME + ", (VALUES "
                 + values + ") AS e (event_id, n, type, data) ORDER BY e.n RETURNING version";
     }
@@ -341,7 +362,7 @@ public class SqlAppender {
         int parameter = 1;
         for (int e = 0; e < shape.events(); e++) {
             sql.append(e == 0 ? "(" : ", (");
-            sql.append('$').append(parameter++).append(", $").append(parameter++).append(", $").append(parameter++)
+            sql.append('$').append(parameter++).append(", es_try_turn($").append(parameter++).append("), $").append(parameter++)
                     .append(", $").append(parameter++).append(", $").append(parameter++).append("::text::jsonb, $")
                     .append(parameter++).append("::text::jsonb, $").append(parameter++).append(')');
         }

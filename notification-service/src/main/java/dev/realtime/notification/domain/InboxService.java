@@ -1,7 +1,7 @@
 package dev.realtime.notification.domain;
 
 import dev.realtime.contracts.rooms.Room;
-import dev.realtime.eventstore.store.ConcurrencyException;
+import dev.realtime.eventstore.store.CommandRunner;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
@@ -22,13 +22,17 @@ import java.util.UUID;
 
 /**
  * The commands of one user's inbox (stream {@code user:<sub>}). Each reads the inbox's version and unread
- * count, decides, and appends at that version; when another append to the same inbox came first, it runs
- * again on the new state, so every event carries the exact unread count after it.
+ * count, decides, and appends at that version in the inbox's turn ({@link CommandRunner}); when another append to
+ * the same inbox came first, it reads and decides again ({@link CommandRunner#rerunWhenStale}), so every event carries the
+ * exact unread count after it. The reads are on the pool, before the turn: a read inside it would need a second
+ * connection while the transaction holds one, and a pool full of waiting commands would then stall.
  */
 @ApplicationScoped
 public class InboxService {
-    private static final int RETRIES = 10;
     private static final String SOURCE_USER_CONSTRAINT = "nt_notifications_source_user";
+
+    @Inject
+    CommandRunner commands;
 
     @Inject
     EventStore store;
@@ -52,7 +56,7 @@ public class InboxService {
      */
     public Uni<Delivery> deliver(String user, Draft draft) {
         String stream = stream(user);
-        return Uni.createFrom().deferred(() -> queries.state(user, draft.sourceEventId()).chain(state -> {
+        return commands.rerunWhenStale(() -> queries.state(user, draft.sourceEventId()).chain(state -> {
                     if (state.delivered()) {
                         return Uni.createFrom().item(new Delivery(user, null, state.version(), state.unreadCount(), true));
                     }
@@ -61,13 +65,12 @@ public class InboxService {
                     long unread = state.unreadCount() + 1;
                     NotificationEvents.Created created = new NotificationEvents.Created(id, draft.type(), draft.title(),
                             draft.body(), draft.actor(), draft.target(), createdAt, draft.sourceEventId(), unread);
-                    return store.transact(() -> store.append(stream, state.version(),
+                    return commands.run(stream, () -> store.append(stream, state.version(),
                                     List.of(new NewEvent(NotificationEvents.CREATED, created)),
                                     EventMetadata.causedBy(draft.actor() == null ? null : draft.actor().id(),
                                             draft.sourceEventId(), null, draft.trace())))
                             .map(result -> new Delivery(user, id, result.lastVersion(), unread, false));
                 }))
-                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES)
                 .onFailure(InboxService::isDuplicateSource)
                 .recoverWithUni(() -> queries.state(user, draft.sourceEventId())
                         .map(state -> new Delivery(user, null, state.version(), state.unreadCount(), true)));
@@ -83,7 +86,7 @@ public class InboxService {
     }
 
     public Uni<ReadOutcome> markRead(String user, UUID notificationId) {
-        return Uni.createFrom().deferred(() -> queries.find(user, notificationId).chain(row -> {
+        return commands.rerunWhenStale(() -> queries.find(user, notificationId).chain(row -> {
                     if (row == null) {
                         throw new NotFoundException("No such notification.");
                     }
@@ -94,25 +97,22 @@ public class InboxService {
                         return appendRead(user, state, new NotificationEvents.Read(List.of(row.id()), false, null, 1,
                                 Math.max(0, state.unreadCount() - 1), now()));
                     });
-                }))
-                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
+                }));
     }
 
     public Uni<ReadOutcome> markAllRead(String user) {
-        return Uni.createFrom().deferred(() -> queries.state(user, null).chain(state -> state.unreadCount() == 0
+        return commands.rerunWhenStale(() -> queries.state(user, null).chain(state -> state.unreadCount() == 0
                         ? Uni.createFrom().item(new ReadOutcome(0, 0))
                         : appendRead(user, state, new NotificationEvents.Read(null, true, null,
-                                (int) state.unreadCount(), 0, now()))))
-                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
+                                (int) state.unreadCount(), 0, now()))));
     }
 
     public Uni<ReadOutcome> markReadUpTo(String user, Instant upTo) {
-        return Uni.createFrom().deferred(() -> queries.state(user, null).chain(state -> queries.unreadUpTo(user, upTo)
+        return commands.rerunWhenStale(() -> queries.state(user, null).chain(state -> queries.unreadUpTo(user, upTo)
                         .chain(marked -> marked == 0
                                 ? Uni.createFrom().item(new ReadOutcome(0, state.unreadCount()))
                                 : appendRead(user, state, new NotificationEvents.Read(null, false, upTo, marked,
-                                        Math.max(0, state.unreadCount() - marked), now())))))
-                .onFailure(ConcurrencyException.class).retry().atMost(RETRIES);
+                                        Math.max(0, state.unreadCount() - marked), now())))));
     }
 
     public Uni<NotificationRow> find(String user, UUID id) {
@@ -126,7 +126,8 @@ public class InboxService {
 
     private Uni<ReadOutcome> appendRead(String user, InboxQueries.State state, NotificationEvents.Read read) {
         long expected = state.version() == 0 ? ExpectedVersion.NO_STREAM : state.version();
-        return store.transact(() -> store.append(stream(user), expected, List.of(new NewEvent(NotificationEvents.READ,
+        String stream = stream(user);
+        return commands.run(stream, () -> store.append(stream, expected, List.of(new NewEvent(NotificationEvents.READ,
                         read)), EventMetadata.of(user, null)))
                 .map(result -> new ReadOutcome(read.marked(), read.unreadCount()));
     }

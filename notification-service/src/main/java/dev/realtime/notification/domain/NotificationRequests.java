@@ -6,6 +6,7 @@ import dev.realtime.contracts.records.Audience;
 import dev.realtime.contracts.records.NotificationRequested;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.eventstore.consumer.Blocking;
+import dev.realtime.eventstore.store.CommandRunner;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
@@ -38,6 +39,9 @@ public class NotificationRequests {
 
     @Inject
     Fanout fanout;
+
+    @Inject
+    CommandRunner commands;
 
     @Inject
     EventStore store;
@@ -74,8 +78,8 @@ public class NotificationRequests {
             TraceParent trace = Tracing.currentOr(event.trace());
             NotificationEvents.Broadcast broadcast = new NotificationEvents.Broadcast(broadcastId, rooms, request.type(),
                     request.title(), request.body(), actor, request.target(), at, sourceId);
-            Blocking.await(() -> store.transact(() -> store.append(NotificationEvents.BROADCAST_STREAM_PREFIX + broadcastId,
-                    ExpectedVersion.NO_STREAM, List.of(new NewEvent(NotificationEvents.BROADCAST, broadcast)),
+            String stream = NotificationEvents.BROADCAST_STREAM_PREFIX + broadcastId;
+            Blocking.await(() -> commands.run(stream, () -> store.append(stream, ExpectedVersion.NO_STREAM, List.of(new NewEvent(NotificationEvents.BROADCAST, broadcast)),
                     EventMetadata.causedBy(request.actorId(), event.id(), "broadcast:" + sourceId, trace))));
         }
     }

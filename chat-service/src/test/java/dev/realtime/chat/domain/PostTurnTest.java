@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.realtime.chat.config.ChatConfig;
 import dev.realtime.chat.store.PostSql;
+import dev.realtime.eventstore.store.CommandRunner;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.SqlAppender;
 import dev.realtime.testkit.KafkaTestResource;
@@ -49,18 +50,20 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * A conversation's post lane cannot get stuck (issue 16): posts whose clients give up while they wait for their turn,
- * or that wait too long, leave the lane free, and a crowd posting long after is served in full. And posts that race
- * another instance's posts for the same versions all end acknowledged.
+ * Posts to one conversation take turns in PostgreSQL (eventstore's CommandRunner): posts whose clients give up while
+ * they wait for their turn, or that wait too long, store nothing and leave the conversation free, and a crowd posting
+ * long after is served in full (issue 16's stuck lane, which the in-process lanes once had). And posts through two
+ * service instances into one conversation all end acknowledged, at dense versions (issue 23: the same with one
+ * instance or many).
  *
- * <p>The conversation is kept busy deterministically with PostgreSQL's own row locks, held from the test: a post in
- * its turn waits on its author's participant row (its append updates it) for as long as the test holds that row.
+ * <p>The conversation is kept busy deterministically with PostgreSQL's own row locks, held from the test: a post that
+ * has the turn waits on its author's participant row (its append updates it) for as long as the test holds that row.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
-class PostLaneTest {
+class PostTurnTest {
     private static final Duration PATIENCE = Duration.ofMinutes(1);
 
     @TestHTTPResource("/")
@@ -68,6 +71,9 @@ class PostLaneTest {
 
     @Inject
     ConversationService service;
+
+    @Inject
+    CommandRunner commands;
 
     @Inject
     EventStore store;
@@ -87,13 +93,13 @@ class PostLaneTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
-    void postsCancelledOrTimedOutWhileQueuedLeaveTheLaneFreeForEveryLaterPost() throws Exception {
-        String owner = user("lane-owner");
-        String a = user("lane-a");
-        String b = user("lane-b");
+    void postsCancelledOrTimedOutWhileQueuedStoreNothingAndLeaveTheConversationFree() throws Exception {
+        String owner = user("turn-owner");
+        String a = user("turn-a");
+        String b = user("turn-b");
         List<String> crowd = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            crowd.add(user("lane-crowd" + i));
+            crowd.add(user("turn-crowd" + i));
         }
         List<String> members = new ArrayList<>(List.of(a, b));
         members.addAll(crowd);
@@ -105,9 +111,9 @@ class PostLaneTest {
         }
 
         try (Connection holdA = holder(); Connection holdB = holder(); Connection watch = holder()) {
-            // 1. Two posts race for the next version while their authors' rows are held: the winner waits on its
-            // author's row, the loser on the winner's version; freeing the winner's row lets it commit, and the
-            // loser, now in its lane turn, waits on its own row. The lane is then busy until the test says so.
+            // 1. Two posts at once while their authors' rows are held: the first takes the conversation's turn and
+            // waits on its author's row, the second waits for the turn; freeing the first's row lets it commit, and
+            // the second, now in its turn, waits on its own row. The turn is then taken until the test says so.
             lockParticipant(holdA, id, a);
             lockParticipant(holdB, id, b);
             CompletableFuture<Integer> postA = CompletableFuture.supplyAsync(() -> post(a, id, "a").statusCode());
@@ -122,9 +128,9 @@ class PostLaneTest {
             winnerHold.commit();
             assertEquals(201, (aWon ? postA : postB).get(1, TimeUnit.MINUTES));
             await().atMost(PATIENCE).until(() -> blockedBy(watch, loserHolder) == 1);
-            assertTrue(service.postLaneBusy(id), "the losing post holds the lane");
+            assertEquals(1, turnHolders(watch, id), "the second post has the turn");
 
-            // 2. Posts that wait longer than chat.post.queue-wait get 503 and store nothing.
+            // 2. Posts that wait longer than eventstore.commands.turn-wait get 503 and store nothing.
             List<Response> tooLong = atOnce(crowd.subList(0, 2), poster -> post(poster, id, "too long"));
             for (Response response : tooLong) {
                 assertEquals(503, response.statusCode(), response.asString());
@@ -143,15 +149,15 @@ class PostLaneTest {
                 assertTrue(gaveUp.getCause() instanceof HttpTimeoutException, gaveUp.toString());
             }
 
-            // 4. The turn ends, well within the abandoned posts' queue-wait (Vert.x's lock granted its turn to such a
-            // post, which nobody released: the lane stayed locked for good). The loser's post goes through.
+            // 4. The turn ends, well within the abandoned posts' turn-wait: the abandoned posts get their turns and end
+            // them without writing. The second post goes through.
             loserHold.commit();
             assertEquals(201, (aWon ? postB : postA).get(1, TimeUnit.MINUTES));
+            await().atMost(PATIENCE).until(() -> turnHolders(watch, id) == 0 && turnWaiters(watch, id) == 0);
         }
-        await().atMost(PATIENCE).until(() -> !service.postLaneBusy(id));
 
-        // 5. Long after: a crowd posting at once, made to race (they wait behind the conversation's row, then all but
-        // one lose the version and go through the lane), is served in full.
+        // 5. Long after: a crowd posting at once, made to queue (the first to take the turn waits behind the
+        // conversation's row, the others for the turn), is served in full.
         try (Connection hold = holder(); Connection watch = holder()) {
             hold.prepareStatement("SELECT 1 FROM chat_conversations WHERE id = '" + id + "' FOR UPDATE").execute();
             CompletableFuture<List<Response>> crowdPosts = CompletableFuture.supplyAsync(() -> {
@@ -168,7 +174,9 @@ class PostLaneTest {
                 assertEquals(201, response.statusCode(), response.asString());
             }
         }
-        assertEquals(0, service.postLanes(), "a lane left behind");
+        try (Connection watch = holder()) {
+            assertEquals(0, turnHolders(watch, id) + turnWaiters(watch, id), "a turn left behind");
+        }
 
         // Nothing of the refused or abandoned posts was stored; everything acknowledged was, once each.
         List<String> texts = as(owner).queryParam("limit", 100).get("/api/conversations/{id}/messages", id).then()
@@ -179,13 +187,13 @@ class PostLaneTest {
     }
 
     /**
-     * A second instance: its own ConversationService, with its own lanes, on the same database. Posts through both at
-     * once into one conversation race for the same versions across the two lanes; every one is acknowledged, each
-     * stored once, at dense versions.
+     * A second instance: its own ConversationService on the same database. Posts through both at once into one
+     * conversation queue for the same turns; every one is acknowledged, each stored once, at dense versions.
      */
     @Test
     void postsOfTwoInstancesRacingForOneConversationAllEndAcknowledged() throws Exception {
         ConversationService other = new ConversationService();
+        other.commands = commands;
         other.store = store;
         other.appender = appender;
         other.postSql = postSql;
@@ -224,8 +232,6 @@ class PostLaneTest {
         int stored = as(owner).queryParam("limit", 100).get("/api/conversations/{id}/messages", id).then()
                 .statusCode(200).extract().path("items.size()");
         assertEquals(calls.size(), stored);
-        assertEquals(0, other.postLanes());
-        assertFalse(service.postLaneBusy(id));
     }
 
     private static Response post(String user, String conversation, String text) {
@@ -268,6 +274,32 @@ class PostLaneTest {
     private static int waiting(Connection watch) throws SQLException {
         return count(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 + " AND wait_event_type = 'Lock'", -1);
+    }
+
+    /** Sessions holding the turn of conversation {@code id} (its stream's transaction advisory lock). */
+    private static int turnHolders(Connection watch, String id) throws SQLException {
+        return turns(watch, id, true);
+    }
+
+    /** Sessions waiting for the turn of conversation {@code id}. */
+    private static int turnWaiters(Connection watch, String id) throws SQLException {
+        return turns(watch, id, false);
+    }
+
+    private static int turns(Connection watch, String id, boolean granted) throws SQLException {
+        // A one-key advisory lock shows its bigint key as classid (high half) and objid (low half), objsubid 1.
+        try (PreparedStatement query = watch.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND objsubid = 1 AND granted = ? AND ((classid::bigint << 32) | objid::bigint)"
+                + " = hashtext('conversation:' || ?)::bigint")) {
+            query.setBoolean(1, granted);
+            query.setString(2, id);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                int count = row.getInt(1);
+                watch.commit();
+                return count;
+            }
+        }
     }
 
     /** Sessions waiting for a lock that {@code pid} holds. */
