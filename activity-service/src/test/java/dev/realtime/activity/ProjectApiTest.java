@@ -34,10 +34,14 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** Projects and members over REST, their live events and membership records, and who may see and do what. */
@@ -221,6 +225,32 @@ class ProjectApiTest {
                 .body("items[0].actor.id", equalTo(carol))
                 .body("items[0].details.by.id", equalTo(bob))
                 .body("items[1].actor.id", equalTo(carol));
+    }
+
+    /**
+     * Every change of a project waits for the project's turn (eventstore's CommandRunner); one that does not get it
+     * within eventstore.commands.turn-wait (5 s here) is refused with 503 and Retry-After and changes nothing. The
+     * test holds the turn itself, as a stuck writer of another instance would.
+     */
+    @Test
+    void aChangeThatDoesNotGetTheProjectsTurnGets503WithRetryAfterAndChangesNothing() throws Exception {
+        String ana = unique("ana");
+        String id = project(ana);
+        try (Connection holder = DriverManager.getConnection(
+                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "")) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement turn = holder.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                turn.setString(1, "project:" + id);
+                turn.execute();
+            }
+            as(ana).body(Map.of("title", "Renamed while busy")).patch("/api/projects/{id}", id).then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", "1")
+                    .body("type", equalTo("/problems/stream-busy"));
+            holder.commit();
+        }
+        as(ana).get("/api/projects/{id}", id).then().statusCode(200).body("title", equalTo("Project of " + ana));
+        as(ana).body(Map.of("title", "Renamed after")).patch("/api/projects/{id}", id).then().statusCode(200)
+                .body("title", equalTo("Renamed after"));
     }
 
     @Test

@@ -20,6 +20,7 @@ import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.NewEvent;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -266,13 +267,16 @@ public class ProjectService {
     private Uni<Outcome> command(Caller caller, String projectId, Function<Context, Uni<List<NewEvent>>> decide) {
         Room room = roomOrNotFound(projectId);
         EventMetadata metadata = EventMetadata.of(caller.id(), null);
-        return commands.run(room.name(), () -> memberOrNotFound(projectId, caller.id())
+        // A caller who is not a member gets the same 404 at once, never a wait for the project's turn (which would
+        // tell that it exists and is busy); the check is made again in the turn, where the decision is.
+        return Panache.withSession(() -> memberOrNotFound(projectId, caller.id())).chain(() -> commands.run(room.name(),
+                () -> memberOrNotFound(projectId, caller.id())
                         .chain(member -> ProjectEntity.<ProjectEntity>findById(projectId)
                                 .map(project -> new Context(project, member)))
                         .chain(context -> decide.apply(context).chain(events -> events.isEmpty()
                                 ? Uni.createFrom().item(new Outcome(context.project(), null))
                                 : store.append(room.name(), context.project().version, events, metadata)
-                                        .map(result -> new Outcome(context.project(), result)))));
+                                        .map(result -> new Outcome(context.project(), result))))));
     }
 
     private static Uni<MemberEntity> member(String projectId, String userId) {

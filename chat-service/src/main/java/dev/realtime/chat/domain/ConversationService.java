@@ -12,6 +12,7 @@ import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.eventstore.store.AppendResult;
 import dev.realtime.eventstore.store.CommandRunner;
+import dev.realtime.eventstore.store.ConcurrencyException;
 import dev.realtime.eventstore.store.EventMetadata;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.ExpectedVersion;
@@ -246,10 +247,10 @@ public class ConversationService {
     /**
      * Posts a message: the hot command, so it appends through {@link SqlAppender} (event, command and read model
      * in one statement) instead of a Hibernate session, with the checks and the version read in that statement too
-     * when it can, and else read before in one query. The rules are those of the other commands: participants only,
-     * not in an archived conversation, a reply to a message of the same conversation, a retried client message id
-     * returns the first message. Concurrent posts to one conversation take turns ({@link CommandRunner#runHot}): a
-     * post to a quiet conversation costs one statement, one that meets others waits in PostgreSQL for its turn, for
+     * (a guarded append). The rules are those of the other commands: participants only, not in an archived
+     * conversation, a reply to a message of the same conversation, a retried client message id returns the first
+     * message. Concurrent posts to one conversation take turns ({@link CommandRunner#runHot}): a post to a quiet
+     * conversation costs one statement (two with mentions), one that meets others waits in PostgreSQL for its turn, for
      * at most {@code eventstore.commands.turn-wait}, then gets 503 with Retry-After having stored nothing.
      */
     public Uni<Posted> post(Caller caller, String conversationId, String text, String replyTo, String clientMessageId) {
@@ -260,64 +261,61 @@ public class ConversationService {
                 : "post-message:" + conversationId + ":" + caller.id() + ":" + clientMessageId;
         // Taken now, on the request: a post that waits for its turn keeps its own request's trace.
         EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
-        // Only a text with an '@' can mention anyone; the participant list is read only then.
-        boolean mayMention = text.indexOf('@') >= 0;
-        return commands.runHot(room.name(), client -> {
-                    Uni<Posted> once = postOnce(client, caller, conversationId, room, text, replyTo, replyId,
-                            clientMessageId, metadata, mayMention);
-                    // A post that needs no participant list first tries the append that checks and takes the version
-                    // in its own statement; when the guard refuses (not a participant, archived, no such reply, a
-                    // retried command id) nothing was written and the context read says why.
-                    return mayMention ? once
-                            : postGuarded(client, caller, conversationId, room, text, replyTo, replyId, clientMessageId,
-                                    metadata).onItem().ifNull().switchTo(once);
-                })
+        return commands.runHot(room.name(), client -> mentions(client, conversationId, caller, text)
+                        .chain(mentions -> {
+                            ChatEvents.MessagePosted posted = new ChatEvents.MessagePosted(UUID.randomUUID().toString(),
+                                    caller.id(), caller.displayName(), text, clientMessageId, now(), replyTo,
+                                    mentions.userIds());
+                            return appender.appendGuarded(client, room.name(),
+                                            PostSql.guard(conversationId, caller.id(), replyId, mentions.readAt()),
+                                            List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)), metadata,
+                                            PostSql.readModel(conversationId, posted))
+                                    .map(result -> result == null ? null : new Posted(result, posted));
+                        })
+                        // The guard refused: nothing was written, and a read says why.
+                        .onItem().ifNull().switchTo(() -> refused(client, room, caller, replyId, metadata)))
                 .onFailure(StreamBusyException.class).transform(busy -> ChatProblem.conversationBusy(1));
     }
 
-    private Uni<Posted> postGuarded(SqlClient client, Caller caller, String conversationId, Room room, String text,
-            String replyTo, UUID replyId, String clientMessageId, EventMetadata metadata) {
-        return Uni.createFrom().deferred(() -> {
-            ChatEvents.MessagePosted posted = newMessage(caller, text, clientMessageId, replyTo, List.of());
-            return appender.appendGuarded(client, room.name(), PostSql.guard(conversationId, caller.id(), replyId),
-                            List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)),
-                            metadata, PostSql.guardedReadModel(conversationId, posted))
-                    .map(result -> result == null ? null : new Posted(result, posted));
+    /** Who a post mentions, and the conversation's version when its participants were read (null: not read). */
+    private record Mentioned(List<String> userIds, Long readAt) {
+        static final Mentioned NOBODY = new Mentioned(List.of(), null);
+    }
+
+    /** Who the text mentions among the participants: read only for a text with an '@', the only kind that can. */
+    private Uni<Mentioned> mentions(SqlClient client, String conversationId, Caller caller, String text) {
+        if (text.indexOf('@') < 0) {
+            return Uni.createFrom().item(Mentioned.NOBODY);
+        }
+        return postSql.context(client, conversationId, caller.id(), true, null)
+                // Not a participant: the guard refuses the post, and the read after it says so.
+                .map(context -> context == null ? Mentioned.NOBODY
+                        : new Mentioned(Mentions.of(text, context.participants()), context.version()));
+    }
+
+    /**
+     * Why a post's guard refused it: not a participant (404), a retried command (its first result), archived (409),
+     * no such reply (404). When none holds any more, the conversation changed between the guard and this read: the
+     * post is run again, in the conversation's turn.
+     */
+    private Uni<Posted> refused(SqlClient client, Room room, Caller caller, UUID replyId, EventMetadata metadata) {
+        return postSql.context(client, room.id(), caller.id(), false, replyId).chain(context -> {
+            if (context == null) {
+                throw ChatProblem.conversationNotFound();
+            }
+            return appender.recorded(client, metadata.commandId()).map(previous -> {
+                if (previous != null) {
+                    return new Posted(previous, null);
+                }
+                if (context.archived()) {
+                    throw archived();
+                }
+                if (replyId != null && !Boolean.TRUE.equals(context.replyFound())) {
+                    throw ChatProblem.messageNotFound();
+                }
+                throw new ConcurrencyException(room.name(), ExpectedVersion.ANY, null);
+            });
         });
-    }
-
-    /** A new message of an attempt to post: each attempt has its own id and time. */
-    private static ChatEvents.MessagePosted newMessage(Caller caller, String text, String clientMessageId,
-            String replyTo, List<String> mentions) {
-        return new ChatEvents.MessagePosted(UUID.randomUUID().toString(), caller.id(), caller.displayName(), text,
-                clientMessageId, now(), replyTo, mentions);
-    }
-
-    private Uni<Posted> postOnce(SqlClient client, Caller caller, String conversationId, Room room, String text,
-            String replyTo, UUID replyId, String clientMessageId, EventMetadata metadata, boolean mayMention) {
-        return Uni.createFrom().deferred(() -> postSql.context(client, conversationId, caller.id(), mayMention, replyId,
-                        metadata.commandId())
-                        .chain(context -> {
-                            if (context == null) {
-                                throw ChatProblem.conversationNotFound();
-                            }
-                            if (context.previous() != null) {
-                                return Uni.createFrom().item(new Posted(context.previous(), null));
-                            }
-                            if (context.archived()) {
-                                throw archived();
-                            }
-                            if (replyId != null && !Boolean.TRUE.equals(context.replyFound())) {
-                                throw ChatProblem.messageNotFound();
-                            }
-                            ChatEvents.MessagePosted posted = newMessage(caller, text, clientMessageId, replyTo,
-                                    mayMention ? Mentions.of(text, context.participants()) : List.of());
-                            return appender.append(client, room.name(), context.version(),
-                                            List.of(new NewEvent(ChatEvents.MESSAGE_POSTED, posted)),
-                                            metadata,
-                                            result -> PostSql.readModel(conversationId, result.firstVersion(), posted))
-                                    .map(result -> new Posted(result, posted));
-                        }));
     }
 
     public Uni<Outcome> edit(Caller caller, String conversationId, String messageId, String text) {
@@ -418,7 +416,10 @@ public class ConversationService {
             BiFunction<Context, T, List<NewEvent>> decide) {
         Room room = roomOrNotFound(conversationId);
         EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
-        return commands.run(room.name(), () -> participantOrNotFound(conversationId, caller.id())
+        // A caller who does not take part gets the same 404 at once, never a wait for the conversation's turn (which
+        // would tell that it exists and is busy); the check is made again in the turn, where the decision is.
+        return requireParticipant(conversationId, caller.id()).chain(() -> commands.run(room.name(),
+                () -> participantOrNotFound(conversationId, caller.id())
                         .chain(context -> {
                             precheck.accept(context);
                             return lookup.apply(context).map(found -> decide.apply(context, found))
@@ -427,8 +428,19 @@ public class ConversationService {
                                             : store.append(room.name(), context.conversation().version, events,
                                                     metadata)
                                                     .map(result -> new Outcome(context, result, events)));
-                        }))
+                        })))
                 .onFailure(StreamBusyException.class).transform(busy -> ChatProblem.conversationBusy(1));
+    }
+
+    private static Uni<Void> requireParticipant(String conversationId, String userId) {
+        return Panache.withSession(() -> ParticipantEntity.<ParticipantEntity>findById(
+                        new ParticipantEntity.Key(conversationId, userId)))
+                .invoke(participant -> {
+                    if (participant == null) {
+                        throw ChatProblem.conversationNotFound();
+                    }
+                })
+                .replaceWithVoid();
     }
 
     private Uni<Outcome> command(Caller caller, String conversationId, String commandId,

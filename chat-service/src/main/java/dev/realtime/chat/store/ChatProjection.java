@@ -4,6 +4,7 @@ import dev.realtime.chat.model.ChatEvents;
 import dev.realtime.contracts.events.Json;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.eventstore.store.Projection;
+import dev.realtime.eventstore.store.SqlAppender;
 import dev.realtime.eventstore.store.StoredEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,9 @@ public class ChatProjection implements Projection {
         String conversationId = Room.parse(event.streamId).id();
         if (ChatEvents.CONVERSATION_CREATED.equals(event.type)) {
             return created(session, conversationId, event);
+        }
+        if (ChatEvents.MESSAGE_POSTED.equals(event.type)) {
+            return posted(session, conversationId, event);
         }
         return session.find(ConversationEntity.class, conversationId).chain(conversation -> {
             conversation.version = event.version;
@@ -56,7 +60,6 @@ public class ChatProjection implements Projection {
                                 }
                             }).replaceWithVoid();
                 }
-                case ChatEvents.MESSAGE_POSTED -> posted(session, conversation, event);
                 case ChatEvents.MESSAGE_EDITED -> {
                     ChatEvents.MessageEdited edited = event.dataAs(ChatEvents.MessageEdited.class);
                     yield message(session, edited.messageId()).invoke(message -> {
@@ -124,29 +127,17 @@ public class ChatProjection implements Projection {
         return chain;
     }
 
-    private static Uni<Void> posted(Mutiny.Session session, ConversationEntity conversation, StoredEvent event) {
+    /**
+     * The rows of a post, written by the statements the post itself ran ({@link PostSql#readModel}), so that they are
+     * declared once. Only a replay comes here: a live post appends through SqlAppender, not through a session. The
+     * statements change rows behind Hibernate's back, so the session's pending changes are written first and its
+     * entities forgotten after (a later event of the replay reads them again).
+     */
+    private static Uni<Void> posted(Mutiny.Session session, String conversationId, StoredEvent event) {
         ChatEvents.MessagePosted posted = event.dataAs(ChatEvents.MessagePosted.class);
-        MessageEntity message = new MessageEntity();
-        message.id = UUID.fromString(posted.messageId());
-        message.conversationId = conversation.id;
-        message.seq = event.version;
-        message.authorId = posted.authorId();
-        message.authorName = posted.authorName();
-        message.text = posted.text();
-        message.postedAt = posted.postedAt();
-        message.replyTo = posted.replyTo() == null ? null : UUID.fromString(posted.replyTo());
-        message.mentions = json(posted.mentions());
-        conversation.lastMessageSeq = event.version;
-        conversation.lastActivityAt = posted.postedAt();
-        // The author has read their own message.
-        return session.persist(message)
-                .chain(() -> session.find(ParticipantEntity.class, new ParticipantEntity.Key(conversation.id, posted.authorId())))
-                .invoke(author -> {
-                    if (author != null) {
-                        author.lastReadSeq = event.version;
-                    }
-                })
-                .replaceWithVoid();
+        return session.flush()
+                .chain(() -> SqlAppender.replay(session, event.version - 1, PostSql.readModel(conversationId, posted)))
+                .invoke(session::clear);
     }
 
     private static ParticipantEntity participant(String conversationId, String userId, String role,

@@ -2,15 +2,21 @@ package dev.realtime.eventstore.store;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -19,13 +25,15 @@ import java.util.function.Supplier;
  *
  * <p>The policy: every append holds its stream's <em>turn</em>, a transaction-scoped advisory lock in PostgreSQL
  * (migration V5, {@code es_wait_turn} / {@code es_try_turn}), so writers of one stream queue in the database in
- * arrival order instead of racing for the next version, and none decides on state another is about to change. A
- * command waits for its turn at most {@code eventstore.commands.turn-wait}, then fails with
- * {@link StreamBusyException} (503) having written nothing. The expected version stays the check (a writer that
- * skipped the turn still loses on the unique version key); such a lost race, which the turn makes rare, is run
- * again after a short jittered pause, at most {@value #RETRIES} times, then surfaces as {@link ConcurrencyException}
- * (409). The advisory lock takes no transaction id, so the append stays the transaction's first write and the
- * relay's order holds (docs/event-store.md).
+ * arrival order instead of racing for the next version, and none decides on state another is about to change.
+ * Within an instance, the writers of a stream that wait for the turn first queue in memory ({@link Lanes}), so
+ * that a crowd on one stream holds one pool connection per instance while it waits, not one per writer. A command
+ * waits at most {@code eventstore.commands.turn-wait} in all, then fails with {@link StreamBusyException} (503)
+ * having written nothing. The expected version stays the check (a writer that skipped the turn still loses on the
+ * unique version key); such a lost race, which the turn makes rare, is run again after a short jittered pause, at
+ * most {@value #RETRIES} times, then surfaces as {@link ConcurrencyException} (409). The advisory lock takes no
+ * transaction id, so the append stays the transaction's first write and the relay's order holds
+ * (docs/event-store.md).
  *
  * <p>Two forms, one policy:
  * <ul>
@@ -34,9 +42,10 @@ import java.util.function.Supplier;
  * applies the projections.</li>
  * <li>{@link #runHot}: a hot command ({@link SqlAppender}, one statement) first tries without waiting: its event rows
  * take the turn in the statement itself ({@code es_try_turn}), so an uncontended command costs one exchange. When
- * another writer has the turn or waits for it, or the command lost a race, it waits for the turn in a short
- * transaction and runs again there, on that transaction's connection.</li>
+ * another writer has the turn or waits for it, or the command lost a race, it queues for the turn and runs again
+ * in a short transaction, on that transaction's connection.</li>
  * </ul>
+ * Pauses between reruns stay on the caller's Vert.x context (a Hibernate Reactive session must not move threads).
  */
 @ApplicationScoped
 public class CommandRunner {
@@ -44,8 +53,10 @@ public class CommandRunner {
     static final int RETRIES = 8;
     /** Reruns of a command whose read preceded its turn: every append to a busy stream before its turn is one. */
     static final int STALE_READ_RERUNS = 10;
-    private static final Duration FIRST_PAUSE = Duration.ofMillis(1);
-    private static final Duration LONGEST_PAUSE = Duration.ofMillis(20);
+    private static final long FIRST_PAUSE_MILLIS = 1;
+    private static final long LONGEST_PAUSE_MILLIS = 20;
+
+    private final Lanes lanes = new Lanes();
 
     @Inject
     EventStore store;
@@ -64,18 +75,21 @@ public class CommandRunner {
      * a transaction that first waits for the stream's turn.
      */
     public <T> Uni<T> run(String streamId, Supplier<Uni<T>> command) {
-        return retryLostRaces(Uni.createFrom().deferred(() -> store.transact(() -> waitForTurn(streamId).chain(() -> command.get()))))
-                .onFailure(StreamTurns::notAvailable).transform(failure -> new StreamBusyException(streamId));
+        return inLane(streamId, remainingMillis -> withReruns(CommandRunner::lostRace, RETRIES,
+                () -> store.transact(() -> waitForTurn(streamId, remainingMillis.getAsLong()).chain(() -> command.get()))));
     }
 
     /**
      * Runs {@code attempt} (reads and one {@link SqlAppender} append to {@code streamId}, all on the client it is
-     * given) once on the pool; when it met a busy stream or lost a race, waits for the stream's turn and runs it again
+     * given) once on the pool; when it met a busy stream or lost a race, queues for the stream's turn and runs it again
      * in that transaction. A caller that cancels while its command waits for the turn writes nothing.
      */
     public <T> Uni<T> runHot(String streamId, Function<SqlClient, Uni<T>> attempt) {
-        return Uni.createFrom().deferred(() -> attempt.apply(pool))
-                .onFailure(CommandRunner::lostTurnOrRace).recoverWithUni(() -> inTurn(streamId, attempt));
+        return Uni.createFrom().deferred(() -> lanes.busy(streamId)
+                // Others of this instance queue for the stream: the attempt would meet the turn taken, and queueing
+                // behind them keeps their order.
+                ? inTurn(streamId, attempt)
+                : attempt.apply(pool).onFailure(CommandRunner::lostTurnOrRace).recoverWithUni(() -> inTurn(streamId, attempt)));
     }
 
     /**
@@ -85,49 +99,75 @@ public class CommandRunner {
      * {@value #STALE_READ_RERUNS} times; then the last {@link ConcurrencyException} (409).
      */
     public <T> Uni<T> rerunWhenStale(Supplier<Uni<T>> command) {
-        return Uni.createFrom().deferred(() -> command.get())
-                .onFailure(ConcurrencyException.class).retry()
-                .withBackOff(FIRST_PAUSE, LONGEST_PAUSE).withJitter(1.0).atMost(STALE_READ_RERUNS)
-                .onFailure(failure -> failure instanceof IllegalStateException
-                        && failure.getCause() instanceof ConcurrencyException)
-                .transform(Throwable::getCause);
+        return withReruns(ConcurrencyException.class::isInstance, STALE_READ_RERUNS, command);
     }
 
     private <T> Uni<T> inTurn(String streamId, Function<SqlClient, Uni<T>> attempt) {
         AtomicBoolean abandoned = new AtomicBoolean();
-        long waitMillis = waitMillis();
-        Uni<T> once = Uni.createFrom().deferred(() -> pool.withTransaction(connection -> connection
-                        .preparedQuery(StreamTurns.WAIT).execute(Tuple.of(streamId, waitMillis))
-                        .chain(() -> abandoned.get()
-                                // The turn came after the caller went away: end it without writing.
-                                ? Uni.createFrom().<T>failure(new CancellationException("the command's caller went away"))
-                                : attempt.apply(connection)))
-                .onTermination().invoke(commits::committed));
-        return retryLostRaces(once)
-                .onFailure(StreamTurns::notAvailable).transform(failure -> new StreamBusyException(streamId))
+        return inLane(streamId, remainingMillis -> withReruns(CommandRunner::lostRace, RETRIES,
+                        () -> pool.withTransaction(connection -> connection
+                                        .preparedQuery(StreamTurns.WAIT)
+                                        .execute(Tuple.of(streamId, remainingMillis.getAsLong()))
+                                        .chain(() -> abandoned.get()
+                                                // The turn came after the caller went away: end it without writing.
+                                                ? Uni.createFrom().<T>failure(
+                                                        new CancellationException("the command's caller went away"))
+                                                : attempt.apply(connection)))
+                                .onTermination().invoke(commits::committed)))
                 .onCancellation().invoke(() -> abandoned.set(true));
     }
 
-    private Uni<Void> waitForTurn(String streamId) {
+    /**
+     * {@code command} in the stream's lane of this instance, given how long it may still wait in PostgreSQL: the
+     * lane's wait and the turn's together are at most {@code eventstore.commands.turn-wait}.
+     */
+    private <T> Uni<T> inLane(String streamId, Function<LongSupplier, Uni<T>> command) {
+        return Uni.createFrom().deferred(() -> {
+            long waitMillis = Math.max(1, Math.min(Integer.MAX_VALUE, config.turnWait().toMillis()));
+            long queuedAt = System.nanoTime();
+            LongSupplier remaining = () -> Math.max(1,
+                    waitMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - queuedAt));
+            return lanes.inTurn(streamId, config.turnWait(), () -> new StreamBusyException(streamId),
+                    Uni.createFrom().deferred(() -> command.apply(remaining)));
+        }).onFailure(StreamTurns::notAvailable).transform(failure -> new StreamBusyException(streamId));
+    }
+
+    private Uni<Void> waitForTurn(String streamId, long waitMillis) {
         return Panache.getSession().chain(session -> session
                         .createNativeQuery(StreamTurns.WAIT_NAMED, Integer.class)
                         .setParameter("stream", streamId)
-                        .setParameter("waitMillis", (int) waitMillis())
+                        .setParameter("waitMillis", (int) waitMillis)
                         .getSingleResult())
                 .replaceWithVoid();
     }
 
-    private long waitMillis() {
-        return Math.max(1, Math.min(Integer.MAX_VALUE, config.turnWait().toMillis()));
+    /** {@code command}, run again after a jittered pause when it fails with {@code rerun}, at most {@code reruns} times. */
+    private static <T> Uni<T> withReruns(Predicate<Throwable> rerun, int reruns, Supplier<Uni<T>> command) {
+        return withReruns(rerun, reruns, command, 0);
     }
 
-    /** Reruns {@code command} on a lost race, after a short jittered pause; after {@value #RETRIES}, the last loss. */
-    private static <T> Uni<T> retryLostRaces(Uni<T> command) {
-        return command.onFailure(CommandRunner::lostRace).retry()
-                .withBackOff(FIRST_PAUSE, LONGEST_PAUSE).withJitter(1.0).atMost(RETRIES)
-                // Mutiny reports the end of the retries as an IllegalStateException around the last loss.
-                .onFailure(failure -> failure instanceof IllegalStateException && lostRace(failure.getCause()))
-                .transform(Throwable::getCause);
+    private static <T> Uni<T> withReruns(Predicate<Throwable> rerun, int reruns, Supplier<Uni<T>> command, int done) {
+        return Uni.createFrom().deferred(() -> command.get()).onFailure(rerun).recoverWithUni(failure -> done >= reruns
+                ? Uni.createFrom().failure(failure)
+                : pause(done).chain(() -> withReruns(rerun, reruns, command, done + 1)));
+    }
+
+    /**
+     * A random pause of up to 1, 2, 4... {@value #LONGEST_PAUSE_MILLIS} ms, ending on the caller's Vert.x context, so
+     * that a rerun opens its Hibernate Reactive session where the command started (Mutiny's own backoff resumes on a
+     * worker thread).
+     */
+    private static Uni<Void> pause(int reruns) {
+        long longest = Math.min(LONGEST_PAUSE_MILLIS, FIRST_PAUSE_MILLIS << Math.min(reruns, 16));
+        long millis = ThreadLocalRandom.current().nextLong(1, longest + 1);
+        Context context = Vertx.currentContext();
+        return Uni.createFrom().emitter(emitter -> {
+            if (context == null) {
+                Infrastructure.getDefaultWorkerPool().schedule(() -> emitter.complete(null), millis, TimeUnit.MILLISECONDS);
+            } else {
+                context.owner().setTimer(millis, timer -> context.runOnContext(ignored -> emitter.complete(null)));
+            }
+        });
     }
 
     /**

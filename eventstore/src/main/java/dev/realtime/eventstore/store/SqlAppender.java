@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * The event store's append for hot commands, on the reactive SQL client instead of a Hibernate session: the
@@ -45,7 +46,10 @@ public class SqlAppender {
     private static final int GUARDED_EVENT_PARAMETERS = 3;
     private static final String INSERT_COMMAND = "INSERT INTO es_commands (command_id, stream_id, first_version,"
             + " last_version) VALUES ($1, $2, $3, $4)";
+    private static final String RECORDED_COMMAND = "SELECT stream_id, first_version, last_version FROM es_commands"
+            + " WHERE command_id = $1";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$(\\d+)");
+    private static final Pattern CAST_PLACEHOLDER = Pattern.compile("\\$(\\d+)::(\\w+)");
     private static final Pattern PLAIN_WRITE = Pattern.compile("^\\s*(INSERT|UPDATE|DELETE)\\b",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern PLAIN_SELECT = Pattern.compile("^\\s*SELECT\\b", Pattern.CASE_INSENSITIVE);
@@ -245,6 +249,60 @@ public class SqlAppender {
                     }
                     return new AppendResult(streamId, first, last, false);
                 });
+    }
+
+    /**
+     * The first result of command {@code commandId} (with {@code duplicate} set), or null when it is not recorded: what
+     * a caller answers a retried command with after a {@linkplain #appendGuarded guarded append} refused it or a
+     * plain append failed with {@link DuplicateCommandException}. On {@code client}: the pool or a transaction's
+     * connection.
+     */
+    public Uni<AppendResult> recorded(SqlClient client, String commandId) {
+        if (commandId == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return client.preparedQuery(RECORDED_COMMAND).execute(Tuple.of(commandId)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row row = rows.iterator().next();
+            return new AppendResult(row.getString(0), row.getLong(1), row.getLong(2), true);
+        });
+    }
+
+    /**
+     * Applies a guarded append's read-model {@code statements} on {@code session} for a stored event that found its
+     * stream at {@code versionBefore}: how a {@link Projection} replays the rows a hot command wrote, with the very
+     * statements the command ran, so those rows are declared once. Each statement runs on its own, under
+     * {@code WITH guard (version) AS (SELECT versionBefore)}; they run in order, so unlike the parts of one append a
+     * statement sees the rows of those before it. The statements change rows behind the session's back: the caller
+     * flushes the session before and does not keep entities of those rows after (see chat's {@code ChatProjection}).
+     */
+    public static Uni<Void> replay(Mutiny.Session session, long versionBefore, List<Statement> statements) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Statement statement : statements) {
+            if (!JOINS_GUARD.matcher(statement.sql()).find()) {
+                return Uni.createFrom().failure(new IllegalArgumentException(
+                        "a read-model statement of a guarded append must join " + Guard.NAME + ": " + statement.sql()));
+            }
+            if (statement.parameters().size() != highestPlaceholder(statement.sql())) {
+                return Uni.createFrom().failure(parameterCount(statement.sql(), statement.parameters()));
+            }
+            // Hibernate's native queries take JPA's ?1, ?2...; the guard's version is ?1, the statement's $n is ?n+1.
+            // Its parser does not read "?2::uuid", so a cast on a placeholder is written CAST(?2 AS uuid).
+            String casts = CAST_PLACEHOLDER.matcher(statement.sql()).replaceAll(cast -> "CAST(?"
+                    + (Integer.parseInt(cast.group(1)) + 1) + " AS " + cast.group(2) + ")");
+            String sql = "WITH " + Guard.NAME + " (version) AS (SELECT CAST(?1 AS bigint)) " + PLACEHOLDER.matcher(casts)
+                    .replaceAll(placeholder -> "?" + (Integer.parseInt(placeholder.group(1)) + 1));
+            chain = chain.chain(() -> {
+                Mutiny.MutationQuery query = session.createNativeQuery(sql).setParameter(1, versionBefore);
+                for (int i = 0; i < statement.parameters().size(); i++) {
+                    query.setParameter(i + 2, statement.parameters().getValue(i));
+                }
+                return query.executeUpdate().replaceWithVoid();
+            });
+        }
+        return chain;
     }
 
     private static IllegalArgumentException refused(String streamId, List<NewEvent> events) {

@@ -27,14 +27,14 @@ import org.junit.jupiter.api.Test;
  * wait is cut to 1 ms here, so a crowd posting at once into one conversation reaches it.
  */
 @QuarkusTest
-@TestProfile(PostQueueTest.ShortQueueWait.class)
+@TestProfile(PostTurnWaitTest.ShortTurnWait.class)
 @WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
-class PostQueueTest {
+class PostTurnWaitTest {
     private static final int POSTERS = 16;
 
-    public static class ShortQueueWait implements QuarkusTestProfile {
+    public static class ShortTurnWait implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("eventstore.commands.turn-wait", "1ms");
@@ -42,11 +42,11 @@ class PostQueueTest {
     }
 
     @Test
-    void aPostThatWaitsTooLongForItsTurnGets503WithRetryAfterAndStoresNothing() throws Exception {
-        String owner = user("queue-owner");
+    void aPostThatWaitsTooLongForItsConversationsTurnGets503WithRetryAfterAndStoresNothing() throws Exception {
+        String owner = user("turn-wait-owner");
         List<String> posters = new ArrayList<>();
         for (int i = 0; i < POSTERS; i++) {
-            posters.add(user("queue" + i));
+            posters.add(user("turn-wait" + i));
         }
         String id = conversation(owner, posters.toArray(String[]::new));
 

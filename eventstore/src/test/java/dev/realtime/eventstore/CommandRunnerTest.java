@@ -1,0 +1,204 @@
+package dev.realtime.eventstore;
+
+import static dev.realtime.eventstore.EventStoreTest.deposits;
+import static dev.realtime.eventstore.EventStoreTest.race;
+import static dev.realtime.eventstore.EventStoreTest.stream;
+import static dev.realtime.eventstore.fixtures.Await.await;
+import static dev.realtime.eventstore.fixtures.Await.failureOf;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.realtime.eventstore.fixtures.Deposit;
+import dev.realtime.eventstore.store.AppendResult;
+import dev.realtime.eventstore.store.CommandRunner;
+import dev.realtime.eventstore.store.DuplicateCommandException;
+import dev.realtime.eventstore.store.EventMetadata;
+import dev.realtime.eventstore.store.EventStore;
+import dev.realtime.eventstore.store.ExpectedVersion;
+import dev.realtime.eventstore.store.SqlAppender;
+import dev.realtime.eventstore.store.StoredEvent;
+import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.PostgresTestResource;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one concurrency policy of every service's commands: the writers of a stream take turns in PostgreSQL, so that a
+ * crowd of commands on one stream reads, decides and appends one after the other instead of losing races, and a
+ * hot single-statement append waits behind whoever has the turn.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
+class CommandRunnerTest {
+    private static final Duration PATIENCE = Duration.ofMinutes(1);
+    // StreamStatsProjection's upsert for a whole append (deposits(n) are amounts 1..n).
+    private static final String PROJECTED_STATS = "INSERT INTO test_stream_stats (stream_id, events, last_version,"
+            + " last_type, total_amount) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (stream_id) DO UPDATE SET"
+            + " events = test_stream_stats.events + excluded.events, last_version = excluded.last_version,"
+            + " last_type = excluded.last_type, total_amount = test_stream_stats.total_amount + excluded.total_amount";
+
+    @Inject
+    CommandRunner commands;
+
+    @Inject
+    EventStore store;
+
+    @Inject
+    SqlAppender appender;
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void commandsOnOneStreamReadDecideAndAppendInTurnsWithoutLosingARace() throws Exception {
+        String stream = stream();
+        int writers = 12;
+        AtomicInteger runs = new AtomicInteger();
+        // Each command reads the stream's version in its transaction and appends at it: without turns, all but one
+        // of a crowd would lose the race and run again.
+        List<Throwable> failures = race(writers, () -> await(() -> commands.run(stream, () -> {
+            runs.incrementAndGet();
+            return Panache.getSession().chain(session -> session
+                            .createSelectionQuery("select max(e.version) from StoredEvent e where e.streamId = :stream",
+                                    Long.class)
+                            .setParameter("stream", stream).getSingleResultOrNull())
+                    .chain(version -> store.append(stream, version == null ? ExpectedVersion.NO_STREAM : version,
+                            deposits(1), EventMetadata.of("alice", null)));
+        })));
+        assertEquals(List.of(), failures.stream().filter(Objects::nonNull).toList());
+        assertEquals(writers, runs.get(), "a command ran again: it decided on a version another was about to take");
+        List<StoredEvent> events = await(() -> store.readStream(stream, 0, 100));
+        assertEquals(writers, events.size());
+        assertEquals(writers, events.get(events.size() - 1).version);
+    }
+
+    @Test
+    void aHotAppendWaitsBehindTheTurnItMeetsAndLandsAtTheNextVersion() throws Exception {
+        String stream = stream();
+        try (Connection holder = connection(); Connection watch = connection()) {
+            // The test has the stream's turn, as a command of another instance would.
+            try (PreparedStatement turn = holder.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                turn.setString(1, stream);
+                turn.execute();
+            }
+            CompletableFuture<AppendResult> hot = CompletableFuture.supplyAsync(() -> await(() -> commands.runHot(stream,
+                    client -> appender.append(client, stream, ExpectedVersion.NO_STREAM, deposits(2),
+                            EventMetadata.of("alice", null), appended -> projected(appended)))));
+            await().atMost(PATIENCE).until(() -> turnWaiters(watch, stream) == 1);
+            assertFalse(hot.isDone(), "the hot append did not wait for the turn");
+            assertEquals(0, await(() -> store.streamVersion(stream)));
+            holder.commit();
+            assertEquals(new AppendResult(stream, 1, 2, false), hot.get(1, TimeUnit.MINUTES));
+        }
+    }
+
+    @Test
+    void aWriterThatSkipsTheTurnMakesAHotAppendReadAgainNotFail() throws Exception {
+        String stream = stream();
+        await(() -> store.transact(() -> store.append(stream, ExpectedVersion.NO_STREAM, deposits(1),
+                EventMetadata.of("alice", null))));
+        AtomicInteger attempts = new AtomicInteger();
+        // The first attempt appends at a version read before another writer's append (outside any turn): it loses on
+        // the version key, and the runner reruns it in the stream's turn, where it reads the new version.
+        AppendResult result = await(() -> commands.runHot(stream, client -> {
+            int attempt = attempts.incrementAndGet();
+            Uni<Long> version = attempt == 1
+                    ? store.transact(() -> store.append(stream, 1, deposits(1), EventMetadata.of("bob", null)))
+                            .replaceWith(1L)
+                    : store.streamVersion(stream);
+            return version.chain(read -> appender.append(client, stream, read, deposits(1),
+                    EventMetadata.of("alice", null), CommandRunnerTest::projected));
+        }));
+        assertEquals(2, attempts.get());
+        assertEquals(new AppendResult(stream, 3, 3, false), result);
+    }
+
+    @Test
+    void aCommandWhoseReadWentStaleBeforeItsTurnReadsAndDecidesAgain() {
+        String stream = stream();
+        await(() -> commands.run(stream, () -> store.append(stream, ExpectedVersion.NO_STREAM, deposits(1),
+                EventMetadata.of("alice", null))));
+        AtomicInteger runs = new AtomicInteger();
+        // Notification's shape: the read is on its own, before the turn; the first run's read goes stale because
+        // another command appends between the read and the turn. The rerun (after a pause) must read again, in a
+        // session of its own on the command's Vert.x context, and land.
+        AppendResult result = await(() -> commands.rerunWhenStale(() -> store.streamVersion(stream).chain(read -> {
+            Uni<?> meanwhile = runs.incrementAndGet() == 1
+                    ? commands.run(stream, () -> store.append(stream, read, deposits(1), EventMetadata.of("bob", null)))
+                    : Uni.createFrom().voidItem();
+            return meanwhile.chain(() -> commands.run(stream, () -> store.append(stream, read, deposits(1),
+                    EventMetadata.of("alice", null))));
+        })));
+        assertEquals(2, runs.get());
+        assertEquals(new AppendResult(stream, 3, 3, false), result);
+    }
+
+    @Test
+    void aRecordedCommandIsFoundWithItsFirstResult() {
+        String stream = stream();
+        String command = "recorded-" + stream;
+        AppendResult first = await(() -> commands.runHot(stream, client -> appender.append(client, stream,
+                ExpectedVersion.NO_STREAM, deposits(2), EventMetadata.of("alice", command), CommandRunnerTest::projected)));
+        assertEquals(new AppendResult(stream, 1, 2, true), await(() -> appender.recorded(pool, command)));
+        assertNull(await(() -> appender.recorded(pool, "never-" + command)));
+        assertEquals(new AppendResult(stream, 1, 2, false), first);
+        Throwable again = failureOf(() -> appender.append(stream, 2, deposits(1), EventMetadata.of("alice", command),
+                CommandRunnerTest::projected));
+        assertInstanceOf(DuplicateCommandException.class, again);
+    }
+
+    /**
+     * What the test projection ({@code StreamStatsProjection}) makes of the deposits appended: a hot append writes its
+     * read model itself, and ProjectionTest checks that a replay of the whole log rebuilds the same rows.
+     */
+    static List<SqlAppender.Statement> projected(AppendResult appended) {
+        long events = appended.lastVersion() - appended.firstVersion() + 1;
+        return List.of(new SqlAppender.Statement(PROJECTED_STATS, Tuple.of(appended.streamId(), events,
+                appended.lastVersion(), Deposit.TYPE, events * (events + 1) / 2)));
+    }
+
+    static Connection connection() throws SQLException {
+        Connection connection = DriverManager.getConnection(
+                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "");
+        connection.setAutoCommit(false);
+        return connection;
+    }
+
+    /** Sessions waiting for the turn of {@code stream} (its transaction advisory lock). */
+    static int turnWaiters(Connection watch, String stream) throws SQLException {
+        // A one-key advisory lock shows its bigint key as classid (high half) and objid (low half), objsubid 1.
+        try (PreparedStatement query = watch.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND objsubid = 1 AND NOT granted AND ((classid::bigint << 32) | objid::bigint) = hashtext(?)::bigint")) {
+            query.setString(1, stream);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                int count = row.getInt(1);
+                watch.commit();
+                return count;
+            }
+        }
+    }
+}
