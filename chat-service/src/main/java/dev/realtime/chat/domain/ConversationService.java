@@ -124,8 +124,8 @@ public class ConversationService {
         String commandId = idempotencyKey == null ? null : "create-conversation:" + caller.id() + ":" + idempotencyKey;
         EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
         String stream = Room.conversation(conversationId).name();
-        Uni<Created> create = commands.run(stream, () -> store.append(stream, ExpectedVersion.NO_STREAM, List.of(new NewEvent(ChatEvents.CONVERSATION_CREATED, created)),
-                        metadata))
+        Uni<Created> create = commands.run(stream, () -> store.append(stream, ExpectedVersion.NO_STREAM,
+                        List.of(new NewEvent(ChatEvents.CONVERSATION_CREATED, created)), metadata))
                 .map(result -> new Created(Room.parse(result.streamId()).id(), result.duplicate()));
         if (directKey == null) {
             rateLimiter.acquire(RateLimiter.Action.CREATE_CONVERSATION, caller.id());

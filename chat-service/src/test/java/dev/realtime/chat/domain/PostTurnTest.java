@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.realtime.chat.config.ChatConfig;
 import dev.realtime.chat.store.PostSql;
 import dev.realtime.eventstore.store.CommandRunner;
+import dev.realtime.eventstore.store.CommandsConfig;
+import dev.realtime.eventstore.store.CommitSignal;
 import dev.realtime.eventstore.store.EventStore;
 import dev.realtime.eventstore.store.SqlAppender;
 import dev.realtime.testkit.KafkaTestResource;
@@ -24,6 +26,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
@@ -73,7 +76,13 @@ class PostTurnTest {
     ConversationService service;
 
     @Inject
-    CommandRunner commands;
+    Pool pool;
+
+    @Inject
+    CommitSignal commits;
+
+    @Inject
+    CommandsConfig commandsConfig;
 
     @Inject
     EventStore store;
@@ -187,13 +196,14 @@ class PostTurnTest {
     }
 
     /**
-     * A second instance: its own ConversationService on the same database. Posts through both at once into one
-     * conversation queue for the same turns; every one is acknowledged, each stored once, at dense versions.
+     * A second instance: its own ConversationService and CommandRunner (so its own in-memory queues) on the same
+     * database. Posts through both at once into one conversation queue for the same turns in PostgreSQL; every one is
+     * acknowledged, each stored once, at dense versions.
      */
     @Test
     void postsOfTwoInstancesRacingForOneConversationAllEndAcknowledged() throws Exception {
         ConversationService other = new ConversationService();
-        other.commands = commands;
+        other.commands = new CommandRunner(store, pool, commits, commandsConfig);
         other.store = store;
         other.appender = appender;
         other.postSql = postSql;

@@ -57,18 +57,19 @@ public class CommandRunner {
     private static final long LONGEST_PAUSE_MILLIS = 20;
 
     private final Lanes lanes = new Lanes();
+    private final EventStore store;
+    private final Pool pool;
+    private final CommitSignal commits;
+    private final CommandsConfig config;
 
+    /** Public for tests that run a second service instance's runner (its own in-memory queues) in one JVM. */
     @Inject
-    EventStore store;
-
-    @Inject
-    Pool pool;
-
-    @Inject
-    CommitSignal commits;
-
-    @Inject
-    CommandsConfig config;
+    public CommandRunner(EventStore store, Pool pool, CommitSignal commits, CommandsConfig config) {
+        this.store = store;
+        this.pool = pool;
+        this.commits = commits;
+        this.config = config;
+    }
 
     /**
      * Runs {@code command} (its reads, its decision and at most one {@link EventStore#append} to {@code streamId}) in
