@@ -116,6 +116,45 @@ class CommandRunnerTest {
     }
 
     @Test
+    void aHotCommandThatMeetsAQueueIsAdmittedBeforeItJoinsIt() throws Exception {
+        String stream = stream();
+        try (Connection holder = connection(); Connection watch = connection()) {
+            try (PreparedStatement turn = holder.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                turn.setString(1, stream);
+                turn.execute();
+            }
+            // A first hot append meets the held turn and queues: the stream is busy in this instance.
+            CompletableFuture<AppendResult> queued = CompletableFuture.supplyAsync(() -> await(() -> commands.runHot(
+                    stream, client -> appender.append(client, stream, ExpectedVersion.NO_STREAM, deposits(1),
+                            EventMetadata.of("alice", null), CommandRunnerTest::projected))));
+            await().atMost(PATIENCE).until(() -> turnWaiters(watch, stream) == 1);
+            // A caller the admission refuses gets that refusal while the turn is still held, not a place in the queue
+            // (which would end in StreamBusyException after turn-wait, five seconds here).
+            AtomicInteger attempts = new AtomicInteger();
+            Throwable refused = failureOf(() -> commands.runHot(stream,
+                    client -> Uni.createFrom().failure(new IllegalArgumentException("not yours")),
+                    client -> {
+                        attempts.incrementAndGet();
+                        return appender.append(client, stream, 1, deposits(1), EventMetadata.of("mallory", null),
+                                CommandRunnerTest::projected);
+                    }));
+            assertInstanceOf(IllegalArgumentException.class, refused);
+            assertEquals(0, attempts.get(), "a refused command was attempted");
+            assertFalse(queued.isDone(), "the turn was given up");
+            // An admitted one queues behind the first and lands after it.
+            AtomicInteger admissions = new AtomicInteger();
+            CompletableFuture<AppendResult> admitted = CompletableFuture.supplyAsync(() -> await(() -> commands.runHot(
+                    stream, client -> Uni.createFrom().voidItem().invoke(admissions::incrementAndGet),
+                    client -> store.streamVersion(stream).chain(read -> appender.append(client, stream, read,
+                            deposits(1), EventMetadata.of("bob", null), CommandRunnerTest::projected)))));
+            await().atMost(PATIENCE).until(() -> admissions.get() == 1);
+            holder.commit();
+            assertEquals(new AppendResult(stream, 1, 1, false), queued.get(1, TimeUnit.MINUTES));
+            assertEquals(new AppendResult(stream, 2, 2, false), admitted.get(1, TimeUnit.MINUTES));
+        }
+    }
+
+    @Test
     void aWriterThatSkipsTheTurnMakesAHotAppendReadAgainNotFail() throws Exception {
         String stream = stream();
         await(() -> store.transact(() -> store.append(stream, ExpectedVersion.NO_STREAM, deposits(1),

@@ -261,7 +261,8 @@ public class ConversationService {
                 : "post-message:" + conversationId + ":" + caller.id() + ":" + clientMessageId;
         // Taken now, on the request: a post that waits for its turn keeps its own request's trace.
         EventMetadata metadata = EventMetadata.of(caller.id(), commandId);
-        return commands.runHot(room.name(), client -> mentions(client, conversationId, caller, text)
+        return commands.runHot(room.name(), client -> posterOrNotFound(client, conversationId, caller),
+                client -> mentions(client, conversationId, caller, text)
                         .chain(mentions -> {
                             ChatEvents.MessagePosted posted = new ChatEvents.MessagePosted(UUID.randomUUID().toString(),
                                     caller.id(), caller.displayName(), text, clientMessageId, now(), replyTo,
@@ -275,6 +276,18 @@ public class ConversationService {
                         // The guard refused: nothing was written, and a read says why.
                         .onItem().ifNull().switchTo(() -> refused(client, room, caller, replyId, metadata)))
                 .onFailure(StreamBusyException.class).transform(busy -> ChatProblem.conversationBusy(1));
+    }
+
+    /**
+     * A post's admission while others queue for its conversation: a caller who does not take part gets the 404 at
+     * once, never a wait in that queue (which would tell that the conversation exists and is busy).
+     */
+    private Uni<Void> posterOrNotFound(SqlClient client, String conversationId, Caller caller) {
+        return postSql.context(client, conversationId, caller.id(), false, null).invoke(context -> {
+            if (context == null) {
+                throw ChatProblem.conversationNotFound();
+            }
+        }).replaceWithVoid();
     }
 
     /** Who a post mentions, and the conversation's version when its participants were read (null: not read). */

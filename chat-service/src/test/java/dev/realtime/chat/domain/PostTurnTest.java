@@ -146,6 +146,12 @@ class PostTurnTest {
                 assertEquals("/problems/conversation-busy", response.path("type"));
             }
 
+            // 2b. A caller who does not take part gets 404 at once: never a wait in the conversation's queue, which
+            // would end in 503 after turn-wait and tell that the conversation exists and is busy.
+            Response stranger = post(user("turn-stranger"), id, "not mine");
+            assertEquals(404, stranger.statusCode(), stranger.asString());
+            assertEquals(1, turnHolders(watch, id), "the second post still has the turn");
+
             // 3. Clients that give up (and close their connection) while their posts wait for the turn.
             List<CompletableFuture<HttpResponse<String>>> impatient = new ArrayList<>();
             for (String poster : crowd) {

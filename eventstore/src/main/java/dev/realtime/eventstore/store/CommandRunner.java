@@ -86,10 +86,22 @@ public class CommandRunner {
      * in that transaction. A caller that cancels while its command waits for the turn writes nothing.
      */
     public <T> Uni<T> runHot(String streamId, Function<SqlClient, Uni<T>> attempt) {
+        return runHot(streamId, client -> Uni.createFrom().voidItem(), attempt);
+    }
+
+    /**
+     * {@link #runHot(String, Function)} for a command that not every caller may run: {@code admission} (checks that
+     * need no turn, e.g. that the caller may write to the stream at all; it fails with the command's refusal) runs on
+     * the pool first when others of this instance queue for the stream, so that a caller it refuses gets that refusal
+     * at once, not after the queue's wait or as a 503 that tells the stream exists and is busy. Uncontended, the
+     * attempt alone runs: it makes the same checks itself.
+     */
+    public <T> Uni<T> runHot(String streamId, Function<SqlClient, Uni<Void>> admission,
+            Function<SqlClient, Uni<T>> attempt) {
         return Uni.createFrom().deferred(() -> lanes.busy(streamId)
                 // Others of this instance queue for the stream: the attempt would meet the turn taken, and queueing
                 // behind them keeps their order.
-                ? inTurn(streamId, attempt)
+                ? admission.apply(pool).chain(() -> inTurn(streamId, attempt))
                 : attempt.apply(pool).onFailure(CommandRunner::lostTurnOrRace).recoverWithUni(() -> inTurn(streamId, attempt)));
     }
 
