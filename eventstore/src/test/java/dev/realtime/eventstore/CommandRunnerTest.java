@@ -5,6 +5,7 @@ import static dev.realtime.eventstore.EventStoreTest.race;
 import static dev.realtime.eventstore.EventStoreTest.stream;
 import static dev.realtime.eventstore.fixtures.Await.await;
 import static dev.realtime.eventstore.fixtures.Await.failureOf;
+import static dev.realtime.eventstore.fixtures.Await.subscribed;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +28,8 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -71,6 +74,9 @@ class CommandRunnerTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    Vertx vertx;
 
     @Test
     void commandsOnOneStreamReadDecideAndAppendInTurnsWithoutLosingARace() throws Exception {
@@ -151,6 +157,43 @@ class CommandRunnerTest {
             holder.commit();
             assertEquals(new AppendResult(stream, 1, 1, false), queued.get(1, TimeUnit.MINUTES));
             assertEquals(new AppendResult(stream, 2, 2, false), admitted.get(1, TimeUnit.MINUTES));
+        }
+    }
+
+    @Test
+    void aCommandWhoseCallerLeavesWhileItWaitsForTheTurnWritesNothingAndKeepsItsPlaceInTheLane() throws Exception {
+        String stream = stream();
+        try (Connection holder = connection(); Connection watch = connection()) {
+            holdTurn(holder, stream);
+            Cancellable gone = subscribed(vertx, () -> commands.runHot(stream, client -> appender.append(client, stream,
+                    ExpectedVersion.NO_STREAM, deposits(2), EventMetadata.of("gone", null), CommandRunnerTest::projected)));
+            await().atMost(PATIENCE).until(() -> turnWaiters(watch, stream) == 1);
+            gone.cancel();
+            // The next command of this instance waits in memory behind the abandoned one, whose transaction still waits
+            // for the turn: it does not park a second connection in PostgreSQL's queue.
+            CompletableFuture<AppendResult> next = CompletableFuture.supplyAsync(() -> await(() -> commands.run(stream,
+                    () -> store.append(stream, ExpectedVersion.NO_STREAM, deposits(1), EventMetadata.of("next", null)))));
+            await().during(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> turnWaiters(watch, stream) == 1);
+            holder.commit();
+            // The abandoned command got the turn and ended it without writing.
+            assertEquals(new AppendResult(stream, 1, 1, false), next.get(1, TimeUnit.MINUTES));
+
+            // The same for a command of the transactional form.
+            holdTurn(holder, stream);
+            Cancellable goneToo = subscribed(vertx, () -> commands.run(stream, () -> store.append(stream, 1, deposits(3),
+                    EventMetadata.of("gone", null))));
+            await().atMost(PATIENCE).until(() -> turnWaiters(watch, stream) == 1);
+            goneToo.cancel();
+            holder.commit();
+            assertEquals(new AppendResult(stream, 2, 2, false), await(() -> commands.run(stream,
+                    () -> store.append(stream, 1, deposits(1), EventMetadata.of("after", null)))));
+        }
+    }
+
+    private static void holdTurn(Connection holder, String stream) throws SQLException {
+        try (PreparedStatement turn = holder.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            turn.setString(1, stream);
+            turn.execute();
         }
     }
 

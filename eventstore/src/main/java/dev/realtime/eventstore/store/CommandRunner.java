@@ -73,11 +73,15 @@ public class CommandRunner {
 
     /**
      * Runs {@code command} (its reads, its decision and at most one {@link EventStore#append} to {@code streamId}) in
-     * a transaction that first waits for the stream's turn.
+     * a transaction that first waits for the stream's turn. A caller that cancels before the turn comes writes
+     * nothing; once the command runs, it runs to its end.
      */
     public <T> Uni<T> run(String streamId, Supplier<Uni<T>> command) {
+        AtomicBoolean abandoned = new AtomicBoolean();
         return inLane(streamId, remainingMillis -> withReruns(CommandRunner::lostRace, RETRIES,
-                () -> store.transact(() -> waitForTurn(streamId, remainingMillis.getAsLong()).chain(() -> command.get()))));
+                        () -> store.transact(() -> waitForTurn(streamId, remainingMillis.getAsLong())
+                                .chain(() -> unlessAbandoned(abandoned, command)))))
+                .onCancellation().invoke(() -> abandoned.set(true));
     }
 
     /**
@@ -121,11 +125,7 @@ public class CommandRunner {
                         () -> pool.withTransaction(connection -> connection
                                         .preparedQuery(StreamTurns.WAIT)
                                         .execute(Tuple.of(streamId, remainingMillis.getAsLong()))
-                                        .chain(() -> abandoned.get()
-                                                // The turn came after the caller went away: end it without writing.
-                                                ? Uni.createFrom().<T>failure(
-                                                        new CancellationException("the command's caller went away"))
-                                                : attempt.apply(connection)))
+                                        .chain(() -> unlessAbandoned(abandoned, () -> attempt.apply(connection))))
                                 .onTermination().invoke(commits::committed)))
                 .onCancellation().invoke(() -> abandoned.set(true));
     }
@@ -143,6 +143,13 @@ public class CommandRunner {
             return lanes.inTurn(streamId, config.turnWait(), () -> new StreamBusyException(streamId),
                     Uni.createFrom().deferred(() -> command.apply(remaining)));
         }).onFailure(StreamTurns::notAvailable).transform(failure -> new StreamBusyException(streamId));
+    }
+
+    /** The turn came after the caller went away: the command ends its transaction without writing. */
+    private static <T> Uni<T> unlessAbandoned(AtomicBoolean abandoned, Supplier<Uni<T>> command) {
+        return abandoned.get()
+                ? Uni.createFrom().failure(new CancellationException("the command's caller went away"))
+                : command.get();
     }
 
     private Uni<Void> waitForTurn(String streamId, long waitMillis) {

@@ -2,7 +2,6 @@ package dev.realtime.eventstore.store;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -24,16 +23,21 @@ import java.util.function.Supplier;
  * caller went away (HTTP client closed, request cancelled) is granted the lock all the same and nobody releases it:
  * the key then stays locked for good, and every later waiter times out (issue 16). Here the lane, not the caller,
  * passes the turn on, exactly once per turn, whatever ends it: the work's item or failure, the caller cancelling
- * while it runs or while it waits, or the wait running out. A turn that ended while waiting stays in the queue and
- * is skipped when it comes up. All state changes happen under one monitor, with nothing but bookkeeping inside it.
+ * while it waits, or the wait running out. A turn that ended while waiting stays in the queue and is skipped when it
+ * comes up. A caller that cancels while its work runs is answered no more, but its work is not cancelled: it keeps
+ * the lane until it ends, because it may still hold what the lane stands for (a connection waiting for the stream's
+ * turn in PostgreSQL, which the next turn would otherwise park beside it); the work learns of the cancellation on
+ * its own ({@link CommandRunner} ends its transaction without writing). All state changes happen under one monitor,
+ * with nothing but bookkeeping inside it.
  */
 final class Lanes {
     /**
-     * A turn waits, then starts (its work being subscribed), runs, and is done. Who passes the lane on: the work's
-     * end while it runs; {@link Turn#cancel} while it runs; {@link Turn#subscribe} when it was cancelled while
-     * starting; {@link #start} when the turn came up already done (cancelled or timed out while waiting).
+     * A turn waits, then starts (its work being subscribed), runs, and is done; cancelled while it starts or runs, it
+     * runs on unanswered ({@code CANCELLED_STARTING}, {@code ABANDONED}). Who passes the lane on: the work's end while
+     * it starts or runs, answered or not; {@link Turn#subscribe} when it was cancelled before its work was
+     * subscribed; {@link #start} when the turn came up already done (cancelled or timed out while waiting).
      */
-    private enum State { WAITING, STARTING, CANCELLED_STARTING, RUNNING, DONE }
+    private enum State { WAITING, STARTING, CANCELLED_STARTING, RUNNING, ABANDONED, DONE }
 
     /** The lanes with a turn running; a key is here exactly while one turn holds it. Guarded by {@code this}. */
     private final Map<String, ArrayDeque<Turn<?>>> lanes = new HashMap<>();
@@ -50,8 +54,8 @@ final class Lanes {
 
     /**
      * {@code work}, subscribed when its turn comes; fails with {@code tooLong} when the turn has not come within
-     * {@code wait}. Cancelling the returned Uni while waiting gives the turn up; while running, it cancels the work
-     * and passes the turn on.
+     * {@code wait}. Cancelling the returned Uni while waiting gives the turn up; while running, the work runs on,
+     * unanswered, and passes the turn on when it ends.
      */
     <T> Uni<T> inTurn(String key, Duration wait, Supplier<RuntimeException> tooLong, Uni<T> work) {
         return Uni.createFrom().emitter(emitter -> {
@@ -113,7 +117,6 @@ final class Lanes {
         final Context context;
         State state = State.WAITING;
         Future<?> timer;
-        Cancellable running;
 
         Turn(String key, Uni<T> work, UniEmitter<? super T> emitter, Supplier<RuntimeException> tooLong,
                 Context context) {
@@ -152,21 +155,14 @@ final class Lanes {
                 release(key);
                 return;
             }
-            Cancellable subscription = work.subscribe().with(this::succeeded, this::failed);
-            boolean cancelled;
+            work.subscribe().with(this::succeeded, this::failed);
             synchronized (Lanes.this) {
-                cancelled = state == State.CANCELLED_STARTING;
-                if (cancelled) {
-                    state = State.DONE;
-                } else if (state == State.STARTING) {
+                if (state == State.STARTING) {
                     state = State.RUNNING;
-                    running = subscription;
+                } else if (state == State.CANCELLED_STARTING) {
+                    state = State.ABANDONED;
                 }
                 // else DONE: the work already ended (synchronously) and passed the lane on.
-            }
-            if (cancelled) {
-                subscription.cancel();
-                release(key);
             }
         }
 
@@ -183,16 +179,18 @@ final class Lanes {
             }
         }
 
-        /** The work ended: true (once) when this turn still held the lane, which it now passes on. */
+        /** The work ended: passes the lane on (once); true when its caller still waits for the answer. */
         private boolean end() {
+            boolean answer;
             synchronized (Lanes.this) {
-                if (state != State.RUNNING && state != State.STARTING) {
+                answer = state == State.RUNNING || state == State.STARTING;
+                if (!answer && state != State.ABANDONED && state != State.CANCELLED_STARTING) {
                     return false;
                 }
                 state = State.DONE;
             }
             release(key);
-            return true;
+            return answer;
         }
 
         void timeOut() {
@@ -206,12 +204,8 @@ final class Lanes {
         }
 
         void cancel() {
-            State was;
-            Cancellable subscription;
             synchronized (Lanes.this) {
-                was = state;
-                subscription = running;
-                switch (was) {
+                switch (state) {
                     case WAITING -> {
                         // Stays queued and is skipped when it comes up.
                         state = State.DONE;
@@ -220,14 +214,11 @@ final class Lanes {
                         }
                     }
                     case STARTING -> state = State.CANCELLED_STARTING;
-                    case RUNNING -> state = State.DONE;
+                    // The work runs on and passes the lane on when it ends.
+                    case RUNNING -> state = State.ABANDONED;
                     default -> {
                     }
                 }
-            }
-            if (was == State.RUNNING) {
-                subscription.cancel();
-                release(key);
             }
         }
 

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The lane passes the turn on however a turn ends: its work's item or failure, its caller cancelling while it runs
- * or while it waits, its wait running out. A lane that was not passed on shows as a later turn that never runs and
+ * The lane passes the turn on however a turn ends: its work's item or failure (also when its caller cancelled while
+ * it ran), its caller cancelling while it waits, its wait running out. A lane that was not passed on shows as a later turn that never runs and
  * as a lane left behind ({@link Lanes#size()}).
  */
 class LanesTest {
@@ -78,7 +78,7 @@ class LanesTest {
     }
 
     @Test
-    void aTurnCancelledWhileRunningStopsItsWorkAndPassesTheLaneOn() {
+    void aTurnCancelledWhileRunningKeepsTheLaneUntilItsWorkEndsAndIsNotAnswered() {
         Work first = new Work();
         Work next = new Work();
         UniAssertSubscriber<String> firstTurn = turn(first, LONG);
@@ -86,7 +86,12 @@ class LanesTest {
 
         firstTurn.cancel();
 
-        assertTrue(first.cancelled.get(), "the cancelled turn's work is cancelled");
+        // The work may hold what the lane stands for (a connection waiting for the stream's turn): it runs on.
+        assertFalse(first.cancelled.get(), "the running work was cancelled");
+        assertFalse(next.running(), "the lane was passed on while the cancelled turn's work still ran");
+        assertTrue(lanes.busy(KEY));
+        first.emitter.complete("unanswered");
+        firstTurn.assertNotTerminated();
         assertTrue(next.running());
         next.emitter.complete("next");
         nextTurn.assertItem("next");
