@@ -24,6 +24,7 @@ import dev.realtime.eventstore.store.StoredEvent;
 import dev.realtime.eventstore.store.StreamBusyException;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -196,6 +197,18 @@ class SqlAppenderTest {
         // The relay's order: the transaction that wrote version 2 took its id after version 1 committed.
         assertEquals("true", scalar("SELECT (SELECT tx_id FROM es_events WHERE stream_id = $1 AND version = 2)"
                 + " > (SELECT tx_id FROM es_events WHERE stream_id = $1 AND version = 1)", stream));
+    }
+
+    @Test
+    void aReplayRunsAGuardedStatementWithCastPlaceholdersThroughTheHibernateSession() {
+        String stream = stream();
+        // What a projection's replay does with a guarded append's read-model statements (chat's ChatProjection).
+        await(() -> store.transact(() -> Panache.getSession().chain(session -> SqlAppender.replay(session, 4,
+                List.of(new SqlAppender.Statement("INSERT INTO test_stream_stats (stream_id, events, last_version,"
+                        + " last_type, total_amount) SELECT $1, $2::bigint, guard.version, ($3::text[])[2], $4::int8"
+                        + " FROM guard", Tuple.of(stream, 1L, new String[] {"first", "second"}, 7L)))))));
+        assertEquals("1 4 second 7", scalar("SELECT events || ' ' || last_version || ' ' || last_type || ' '"
+                + " || total_amount FROM test_stream_stats WHERE stream_id = $1", stream));
     }
 
     @Test
