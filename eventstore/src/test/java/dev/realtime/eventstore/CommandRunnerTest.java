@@ -190,6 +190,51 @@ class CommandRunnerTest {
         }
     }
 
+    @Test
+    void aCommandWhoseCallerLeavesWhileItRunsIsRolledBack() throws Exception {
+        String stream = stream();
+        await(() -> commands.run(stream, () -> store.append(stream, ExpectedVersion.NO_STREAM, deposits(1),
+                EventMetadata.of("alice", null))));
+        try (Connection holder = connection(); Connection watch = connection()) {
+            // The command has its turn and waits on its read model's row (its projection updates it), held by the test.
+            try (PreparedStatement row = holder.prepareStatement(
+                    "SELECT 1 FROM test_stream_stats WHERE stream_id = ? FOR UPDATE")) {
+                row.setString(1, stream);
+                row.execute();
+            }
+            int holderPid = pid(holder);
+            Cancellable gone = subscribed(vertx, () -> commands.run(stream, () -> store.append(stream, 1, deposits(2),
+                    EventMetadata.of("gone", null))));
+            await().atMost(PATIENCE).until(() -> blockedBy(watch, holderPid) == 1);
+            gone.cancel();
+            holder.commit();
+            // The caller gave up: nothing of its command stays, the next command appends at the version before it.
+            assertEquals(new AppendResult(stream, 2, 2, false), await(() -> commands.run(stream,
+                    () -> store.append(stream, 1, deposits(1), EventMetadata.of("after", null)))));
+        }
+    }
+
+    private static int pid(Connection connection) throws SQLException {
+        try (ResultSet row = connection.prepareStatement("SELECT pg_backend_pid()").executeQuery()) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+
+    /** Sessions waiting for a lock that the session {@code pid} holds. */
+    private static int blockedBy(Connection watch, int pid) throws SQLException {
+        try (PreparedStatement query = watch.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))")) {
+            query.setInt(1, pid);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                int count = row.getInt(1);
+                watch.commit();
+                return count;
+            }
+        }
+    }
+
     private static void holdTurn(Connection holder, String stream) throws SQLException {
         try (PreparedStatement turn = holder.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
             turn.setString(1, stream);

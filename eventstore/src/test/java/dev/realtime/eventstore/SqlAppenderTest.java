@@ -205,7 +205,8 @@ class SqlAppenderTest {
         // What a projection's replay does with a guarded append's read-model statements (chat's ChatProjection).
         await(() -> store.transact(() -> Panache.getSession().chain(session -> SqlAppender.replay(session, 4,
                 List.of(new SqlAppender.Statement("INSERT INTO test_stream_stats (stream_id, events, last_version,"
-                        + " last_type, total_amount) SELECT $1, $2::bigint, guard.version, ($3::text[])[2], $4::int8"
+                        + " last_type, total_amount) SELECT $1, $2::pg_catalog.int8, guard.version, ($3::text[])[2],"
+                        + " $4::numeric(12, 0)"
                         + " FROM guard", Tuple.of(stream, 1L, new String[] {"first", "second"}, 7L)))))));
         assertEquals("1 4 second 7", scalar("SELECT events || ' ' || last_version || ' ' || last_type || ' '"
                 + " || total_amount FROM test_stream_stats WHERE stream_id = $1", stream));

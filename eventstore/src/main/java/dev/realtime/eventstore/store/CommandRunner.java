@@ -73,15 +73,17 @@ public class CommandRunner {
 
     /**
      * Runs {@code command} (its reads, its decision and at most one {@link EventStore#append} to {@code streamId}) in
-     * a transaction that first waits for the stream's turn. A caller that cancels before the turn comes writes
-     * nothing; once the command runs, it runs to its end.
+     * a transaction that first waits for the stream's turn. A caller that cancels before the command's commit writes
+     * nothing: the command is not run when its turn comes, or its transaction is rolled back when it ends.
      */
     public <T> Uni<T> run(String streamId, Supplier<Uni<T>> command) {
-        AtomicBoolean abandoned = new AtomicBoolean();
-        return inLane(streamId, remainingMillis -> withReruns(CommandRunner::lostRace, RETRIES,
-                        () -> store.transact(() -> waitForTurn(streamId, remainingMillis.getAsLong())
-                                .chain(() -> unlessAbandoned(abandoned, command)))))
-                .onCancellation().invoke(() -> abandoned.set(true));
+        return Uni.createFrom().deferred(() -> {
+            AtomicBoolean abandoned = new AtomicBoolean();
+            return inLane(streamId, remainingMillis -> withReruns(CommandRunner::lostRace, RETRIES,
+                            () -> store.transact(() -> waitForTurn(streamId, remainingMillis.getAsLong())
+                                    .chain(() -> unlessAbandoned(abandoned, command)))))
+                    .onCancellation().invoke(() -> abandoned.set(true));
+        });
     }
 
     /**
@@ -119,6 +121,7 @@ public class CommandRunner {
         return withReruns(ConcurrencyException.class::isInstance, STALE_READ_RERUNS, command);
     }
 
+    /** Called by {@link #runHot} once per subscription (so its abandoned flag is its caller's). */
     private <T> Uni<T> inTurn(String streamId, Function<SqlClient, Uni<T>> attempt) {
         AtomicBoolean abandoned = new AtomicBoolean();
         return inLane(streamId, remainingMillis -> withReruns(CommandRunner::lostRace, RETRIES,
@@ -145,11 +148,18 @@ public class CommandRunner {
         }).onFailure(StreamTurns::notAvailable).transform(failure -> new StreamBusyException(streamId));
     }
 
-    /** The turn came after the caller went away: the command ends its transaction without writing. */
+    /**
+     * {@code command}, unless its caller went away before its turn came; and when the caller went away while it ran,
+     * its failure instead of its result, so that its transaction is rolled back: a caller that gave up finds nothing
+     * stored (Hibernate Reactive's transaction also rolled back on cancellation, before the lane let the work run on).
+     */
     private static <T> Uni<T> unlessAbandoned(AtomicBoolean abandoned, Supplier<Uni<T>> command) {
-        return abandoned.get()
-                ? Uni.createFrom().failure(new CancellationException("the command's caller went away"))
-                : command.get();
+        return abandoned.get() ? Uni.createFrom().failure(callerGone()) : command.get()
+                .chain(result -> abandoned.get() ? Uni.createFrom().failure(callerGone()) : Uni.createFrom().item(result));
+    }
+
+    private static CancellationException callerGone() {
+        return new CancellationException("the command's caller went away");
     }
 
     private Uni<Void> waitForTurn(String streamId, long waitMillis) {

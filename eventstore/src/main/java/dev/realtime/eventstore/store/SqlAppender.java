@@ -49,7 +49,7 @@ public class SqlAppender {
     private static final String RECORDED_COMMAND = "SELECT stream_id, first_version, last_version FROM es_commands"
             + " WHERE command_id = $1";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$(\\d+)");
-    private static final Pattern CAST_PLACEHOLDER = Pattern.compile("\\$(\\d+)::(\\w+(?:\\[\\])*)");
+    private static final Pattern CAST_PLACEHOLDER = Pattern.compile("\\$(\\d+)::([\\w.]+(?:\\(\\s*\\d+(?:\\s*,\\s*\\d+)*\\s*\\))?(?:\\[\\d*\\])*)");
     private static final Pattern PLAIN_WRITE = Pattern.compile("^\\s*(INSERT|UPDATE|DELETE)\\b",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern PLAIN_SELECT = Pattern.compile("^\\s*SELECT\\b", Pattern.CASE_INSENSITIVE);
@@ -289,8 +289,9 @@ public class SqlAppender {
                 return Uni.createFrom().failure(parameterCount(statement.sql(), statement.parameters()));
             }
             // Hibernate's native queries take JPA's ?1, ?2...; the guard's version is ?1, the statement's $n is ?n+1.
-            // Its parser does not read "?2::uuid", so a cast on a placeholder is written CAST(?2 AS uuid) (arrays too:
-            // $2::text[] is CAST(?3 AS text[])); a type name of two words is written by its one-word alias (float8).
+            // Its parser does not read "?2::uuid", so a cast on a placeholder is written CAST(?2 AS uuid) (with a schema,
+            // modifiers and array brackets too: $2::numeric(10,2)[] is CAST(?3 AS numeric(10,2)[])); a type name of two
+            // words is written by its one-word alias (float8, timestamptz).
             String casts = CAST_PLACEHOLDER.matcher(statement.sql()).replaceAll(cast -> "CAST(?"
                     + (Integer.parseInt(cast.group(1)) + 1) + " AS " + cast.group(2) + ")");
             String sql = "WITH " + Guard.NAME + " (version) AS (SELECT CAST(?1 AS bigint)) " + PLACEHOLDER.matcher(casts)
