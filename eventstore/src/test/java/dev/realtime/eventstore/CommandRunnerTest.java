@@ -6,6 +6,11 @@ import static dev.realtime.eventstore.EventStoreTest.stream;
 import static dev.realtime.eventstore.fixtures.Await.await;
 import static dev.realtime.eventstore.fixtures.Await.failureOf;
 import static dev.realtime.eventstore.fixtures.Await.subscribed;
+import static dev.realtime.testkit.PgLocks.blockedBy;
+import static dev.realtime.testkit.PgLocks.connection;
+import static dev.realtime.testkit.PgLocks.holdTurn;
+import static dev.realtime.testkit.PgLocks.pid;
+import static dev.realtime.testkit.PgLocks.turnWaiters;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,17 +39,13 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,10 +107,7 @@ class CommandRunnerTest {
         String stream = stream();
         try (Connection holder = connection(); Connection watch = connection()) {
             // The test has the stream's turn, as a command of another instance would.
-            try (PreparedStatement turn = holder.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                turn.setString(1, stream);
-                turn.execute();
-            }
+            holdTurn(holder, stream);
             CompletableFuture<AppendResult> hot = CompletableFuture.supplyAsync(() -> await(() -> commands.runHot(stream,
                     client -> appender.append(client, stream, ExpectedVersion.NO_STREAM, deposits(2),
                             EventMetadata.of("alice", null), appended -> projected(appended)))));
@@ -125,10 +123,7 @@ class CommandRunnerTest {
     void aHotCommandThatMeetsAQueueIsAdmittedBeforeItJoinsIt() throws Exception {
         String stream = stream();
         try (Connection holder = connection(); Connection watch = connection()) {
-            try (PreparedStatement turn = holder.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                turn.setString(1, stream);
-                turn.execute();
-            }
+            holdTurn(holder, stream);
             // A first hot append meets the held turn and queues: the stream is busy in this instance.
             CompletableFuture<AppendResult> queued = CompletableFuture.supplyAsync(() -> await(() -> commands.runHot(
                     stream, client -> appender.append(client, stream, ExpectedVersion.NO_STREAM, deposits(1),
@@ -214,34 +209,6 @@ class CommandRunnerTest {
         }
     }
 
-    private static int pid(Connection connection) throws SQLException {
-        try (ResultSet row = connection.prepareStatement("SELECT pg_backend_pid()").executeQuery()) {
-            row.next();
-            return row.getInt(1);
-        }
-    }
-
-    /** Sessions waiting for a lock that the session {@code pid} holds. */
-    private static int blockedBy(Connection watch, int pid) throws SQLException {
-        try (PreparedStatement query = watch.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))")) {
-            query.setInt(1, pid);
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                int count = row.getInt(1);
-                watch.commit();
-                return count;
-            }
-        }
-    }
-
-    private static void holdTurn(Connection holder, String stream) throws SQLException {
-        try (PreparedStatement turn = holder.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-            turn.setString(1, stream);
-            turn.execute();
-        }
-    }
-
     @Test
     void aWriterThatSkipsTheTurnMakesAHotAppendReadAgainNotFail() throws Exception {
         String stream = stream();
@@ -305,27 +272,5 @@ class CommandRunnerTest {
         long events = appended.lastVersion() - appended.firstVersion() + 1;
         return List.of(new SqlAppender.Statement(PROJECTED_STATS, Tuple.of(appended.streamId(), events,
                 appended.lastVersion(), Deposit.TYPE, events * (events + 1) / 2)));
-    }
-
-    static Connection connection() throws SQLException {
-        Connection connection = DriverManager.getConnection(
-                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "");
-        connection.setAutoCommit(false);
-        return connection;
-    }
-
-    /** Sessions waiting for the turn of {@code stream} (its transaction advisory lock). */
-    static int turnWaiters(Connection watch, String stream) throws SQLException {
-        // A one-key advisory lock shows its bigint key as classid (high half) and objid (low half), objsubid 1.
-        try (PreparedStatement query = watch.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                + " AND objsubid = 1 AND NOT granted AND ((classid::bigint << 32) | objid::bigint) = hashtext(?)::bigint")) {
-            query.setString(1, stream);
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                int count = row.getInt(1);
-                watch.commit();
-                return count;
-            }
-        }
     }
 }

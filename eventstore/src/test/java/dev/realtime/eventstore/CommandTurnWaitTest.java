@@ -14,6 +14,7 @@ import dev.realtime.eventstore.store.ExpectedVersion;
 import dev.realtime.eventstore.store.SqlAppender;
 import dev.realtime.eventstore.store.StreamBusyException;
 import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.PgLocks;
 import dev.realtime.testkit.PostgresTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -22,7 +23,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,11 +55,8 @@ class CommandTurnWaitTest {
     @Test
     void aCommandThatWaitsTooLongForItsTurnIsRefusedAndWritesNothing() throws Exception {
         String stream = stream();
-        try (Connection holder = CommandRunnerTest.connection()) {
-            try (PreparedStatement turn = holder.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                turn.setString(1, stream);
-                turn.execute();
-            }
+        try (Connection holder = PgLocks.connection()) {
+            PgLocks.holdTurn(holder, stream);
             Throwable session = failureOf(() -> commands.run(stream, () -> store.append(stream,
                     ExpectedVersion.NO_STREAM, deposits(1), EventMetadata.of("alice", null))));
             assertInstanceOf(StreamBusyException.class, session, String.valueOf(session));

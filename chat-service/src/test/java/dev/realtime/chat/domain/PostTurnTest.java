@@ -4,6 +4,12 @@ import static dev.realtime.chat.ChatFixtures.as;
 import static dev.realtime.chat.ChatFixtures.atOnce;
 import static dev.realtime.chat.ChatFixtures.conversation;
 import static dev.realtime.chat.ChatFixtures.user;
+import static dev.realtime.testkit.PgLocks.blockedBy;
+import static dev.realtime.testkit.PgLocks.connection;
+import static dev.realtime.testkit.PgLocks.pid;
+import static dev.realtime.testkit.PgLocks.turnHolders;
+import static dev.realtime.testkit.PgLocks.turnWaiters;
+import static dev.realtime.testkit.PgLocks.waiting;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,9 +41,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +53,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -119,7 +122,7 @@ class PostTurnTest {
             as(member).get("/api/conversations/{id}", id).then().statusCode(200);
         }
 
-        try (Connection holdA = holder(); Connection holdB = holder(); Connection watch = holder()) {
+        try (Connection holdA = connection(); Connection holdB = connection(); Connection watch = connection()) {
             // 1. Two posts at once while their authors' rows are held: the first takes the conversation's turn and
             // waits on its author's row, the second waits for the turn; freeing the first's row lets it commit, and
             // the second, now in its turn, waits on its own row. The turn is then taken until the test says so.
@@ -137,7 +140,7 @@ class PostTurnTest {
             winnerHold.commit();
             assertEquals(201, (aWon ? postA : postB).get(1, TimeUnit.MINUTES));
             await().atMost(PATIENCE).until(() -> blockedBy(watch, loserHolder) == 1);
-            assertEquals(1, turnHolders(watch, id), "the second post has the turn");
+            assertEquals(1, turnHolders(watch, "conversation:" + id), "the second post has the turn");
 
             // 2. Posts that wait longer than eventstore.commands.turn-wait get 503 and store nothing.
             List<Response> tooLong = atOnce(crowd.subList(0, 2), poster -> post(poster, id, "too long"));
@@ -150,7 +153,7 @@ class PostTurnTest {
             // would end in 503 after turn-wait and tell that the conversation exists and is busy.
             Response stranger = post(user("turn-stranger"), id, "not mine");
             assertEquals(404, stranger.statusCode(), stranger.asString());
-            assertEquals(1, turnHolders(watch, id), "the second post still has the turn");
+            assertEquals(1, turnHolders(watch, "conversation:" + id), "the second post still has the turn");
 
             // 3. Clients that give up (and close their connection) while their posts wait for the turn.
             List<CompletableFuture<HttpResponse<String>>> impatient = new ArrayList<>();
@@ -168,12 +171,12 @@ class PostTurnTest {
             // them without writing. The second post goes through.
             loserHold.commit();
             assertEquals(201, (aWon ? postB : postA).get(1, TimeUnit.MINUTES));
-            await().atMost(PATIENCE).until(() -> turnHolders(watch, id) == 0 && turnWaiters(watch, id) == 0);
+            await().atMost(PATIENCE).until(() -> turnHolders(watch, "conversation:" + id) == 0 && turnWaiters(watch, "conversation:" + id) == 0);
         }
 
         // 5. Long after: a crowd posting at once, made to queue (the first to take the turn waits behind the
         // conversation's row, the others for the turn), is served in full.
-        try (Connection hold = holder(); Connection watch = holder()) {
+        try (Connection hold = connection(); Connection watch = connection()) {
             hold.prepareStatement("SELECT 1 FROM chat_conversations WHERE id = '" + id + "' FOR UPDATE").execute();
             CompletableFuture<List<Response>> crowdPosts = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -189,8 +192,8 @@ class PostTurnTest {
                 assertEquals(201, response.statusCode(), response.asString());
             }
         }
-        try (Connection watch = holder()) {
-            assertEquals(0, turnHolders(watch, id) + turnWaiters(watch, id), "a turn left behind");
+        try (Connection watch = connection()) {
+            assertEquals(0, turnHolders(watch, "conversation:" + id) + turnWaiters(watch, "conversation:" + id), "a turn left behind");
         }
 
         // Nothing of the refused or abandoned posts was stored; everything acknowledged was, once each.
@@ -263,78 +266,12 @@ class PostTurnTest {
                 .build();
     }
 
-    private static Connection holder() throws SQLException {
-        Connection connection = DriverManager.getConnection(
-                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "");
-        connection.setAutoCommit(false);
-        return connection;
-    }
-
     private static void lockParticipant(Connection hold, String conversation, String user) throws SQLException {
         try (PreparedStatement lock = hold.prepareStatement(
                 "SELECT 1 FROM chat_participants WHERE conversation_id = ? AND user_id = ? FOR UPDATE")) {
             lock.setString(1, conversation);
             lock.setString(2, user);
             lock.execute();
-        }
-    }
-
-    private static int pid(Connection connection) throws SQLException {
-        try (ResultSet row = connection.prepareStatement("SELECT pg_backend_pid()").executeQuery()) {
-            row.next();
-            return row.getInt(1);
-        }
-    }
-
-    /** Sessions of this database waiting for a lock. */
-    private static int waiting(Connection watch) throws SQLException {
-        return count(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                + " AND wait_event_type = 'Lock'", -1);
-    }
-
-    /** Sessions holding the turn of conversation {@code id} (its stream's transaction advisory lock). */
-    private static int turnHolders(Connection watch, String id) throws SQLException {
-        return turns(watch, id, true);
-    }
-
-    /** Sessions waiting for the turn of conversation {@code id}. */
-    private static int turnWaiters(Connection watch, String id) throws SQLException {
-        return turns(watch, id, false);
-    }
-
-    private static int turns(Connection watch, String id, boolean granted) throws SQLException {
-        // A one-key advisory lock shows its bigint key as classid (high half) and objid (low half), objsubid 1.
-        try (PreparedStatement query = watch.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                + " AND objsubid = 1 AND granted = ? AND ((classid::bigint << 32) | objid::bigint)"
-                + " = hashtext('conversation:' || ?)::bigint")) {
-            query.setBoolean(1, granted);
-            query.setString(2, id);
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                int count = row.getInt(1);
-                watch.commit();
-                return count;
-            }
-        }
-    }
-
-    /** Sessions waiting for a lock that {@code pid} holds. */
-    private static int blockedBy(Connection watch, int pid) throws SQLException {
-        return count(watch, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                + " AND ? = ANY (pg_blocking_pids(pid))", pid);
-    }
-
-    private static int count(Connection watch, String sql, int pid) throws SQLException {
-        try (PreparedStatement query = watch.prepareStatement(sql)) {
-            if (pid >= 0) {
-                query.setInt(1, pid);
-            }
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                int count = row.getInt(1);
-                watch.commit();
-                return count;
-            }
         }
     }
 }
