@@ -89,7 +89,8 @@ public class CommandRunner {
     /**
      * Runs {@code attempt} (reads and one {@link SqlAppender} append to {@code streamId}, all on the client it is
      * given) once on the pool; when it met a busy stream or lost a race, queues for the stream's turn and runs it again
-     * in that transaction. A caller that cancels while its command waits for the turn writes nothing.
+     * in that transaction. A caller that cancels while its command waits for the turn, or runs in it, writes nothing
+     * (the first attempt on the pool commits on its own).
      */
     public <T> Uni<T> runHot(String streamId, Function<SqlClient, Uni<T>> attempt) {
         return runHot(streamId, client -> Uni.createFrom().voidItem(), attempt);

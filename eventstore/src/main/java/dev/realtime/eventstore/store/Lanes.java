@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * comes up. A caller that cancels while its work runs is answered no more, but its work is not cancelled: it keeps
  * the lane until it ends, because it may still hold what the lane stands for (a connection waiting for the stream's
  * turn in PostgreSQL, which the next turn would otherwise park beside it); the work learns of the cancellation on
- * its own ({@link CommandRunner} ends its transaction without writing). All state changes happen under one monitor,
+ * its own ({@link CommandRunner} rolls its transaction back). All state changes happen under one monitor,
  * with nothing but bookkeeping inside it.
  */
 final class Lanes {
