@@ -23,8 +23,8 @@ import java.util.function.Supplier;
  * caller went away (HTTP client closed, request cancelled) is granted the lock all the same and nobody releases it:
  * the key then stays locked for good, and every later waiter times out (issue 16). Here the lane, not the caller,
  * passes the turn on, exactly once per turn, whatever ends it: the work's item or failure, the caller cancelling
- * while it waits, or the wait running out. A turn that ended while waiting stays in the queue and is skipped when it
- * comes up. A caller that cancels while its work runs is answered no more, but its work is not cancelled: it keeps
+ * while it waits, or the wait running out. A turn that ends while waiting leaves the queue at once, so that a stream
+ * whose running turn is stuck holds no more than the callers still waiting for it. A caller that cancels while its work runs is answered no more, but its work is not cancelled: it keeps
  * the lane until it ends, because it may still hold what the lane stands for (a connection waiting for the stream's
  * turn in PostgreSQL, which the next turn would otherwise park beside it); the work learns of the cancellation on
  * its own ({@link CommandRunner} rolls its transaction back). All state changes happen under one monitor,
@@ -50,6 +50,12 @@ final class Lanes {
     /** Lanes with a turn running or waiting: none once the work is done (what the tests check). */
     synchronized int size() {
         return lanes.size();
+    }
+
+    /** Turns of {@code key} queued behind the running one (what the tests check). */
+    synchronized int queued(String key) {
+        ArrayDeque<Turn<?>> waiting = lanes.get(key);
+        return waiting == null ? 0 : waiting.size();
     }
 
     /**
@@ -199,6 +205,7 @@ final class Lanes {
                     return;
                 }
                 state = State.DONE;
+                leaveQueue();
             }
             onContext(() -> emitter.fail(tooLong.get()));
         }
@@ -207,11 +214,11 @@ final class Lanes {
             synchronized (Lanes.this) {
                 switch (state) {
                     case WAITING -> {
-                        // Stays queued and is skipped when it comes up.
                         state = State.DONE;
                         if (timer != null) {
                             timer.cancel(false);
                         }
+                        leaveQueue();
                     }
                     case STARTING -> state = State.CANCELLED_STARTING;
                     // The work runs on and passes the lane on when it ends.
@@ -219,6 +226,18 @@ final class Lanes {
                     default -> {
                     }
                 }
+            }
+        }
+
+        /**
+         * Under the monitor. The first turn of a lane is not queued (it starts at once) and may end before it starts:
+         * then there is nothing to remove and {@link #start} passes the lane on. Timeouts come in queue order, so the
+         * search usually ends at the queue's head.
+         */
+        private void leaveQueue() {
+            ArrayDeque<Turn<?>> waiting = lanes.get(key);
+            if (waiting != null) {
+                waiting.removeFirstOccurrence(this);
             }
         }
 

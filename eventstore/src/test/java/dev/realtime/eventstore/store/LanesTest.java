@@ -98,6 +98,37 @@ class LanesTest {
     }
 
     @Test
+    void turnsThatEndWhileTheirLaneIsStuckLeaveItsQueue() {
+        Work stuck = new Work();
+        UniAssertSubscriber<String> stuckTurn = turn(stuck, LONG);
+        List<UniAssertSubscriber<String>> gone = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            gone.add(turn(new Work(), LONG));
+        }
+        List<UniAssertSubscriber<String>> late = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            late.add(turn(new Work(), Duration.ofMillis(5)));
+        }
+        Work patient = new Work();
+        UniAssertSubscriber<String> patientTurn = turn(patient, LONG);
+        assertEquals(201, lanes.queued(KEY));
+
+        gone.forEach(UniAssertSubscriber::cancel);
+        late.forEach(turn -> turn.awaitFailure(Duration.ofSeconds(30)).assertFailedWith(IllegalStateException.class,
+                "busy"));
+
+        // While the running turn is stuck, only the caller still waiting is kept, not a turn per caller that left.
+        assertEquals(1, lanes.queued(KEY));
+        stuck.emitter.complete("stuck");
+        stuckTurn.assertItem("stuck");
+        assertTrue(patient.running());
+        assertEquals(0, lanes.queued(KEY));
+        patient.emitter.complete("patient");
+        patientTurn.assertItem("patient");
+        assertEquals(0, lanes.size());
+    }
+
+    @Test
     void aFailedTurnPassesTheLaneOn() {
         Work first = new Work();
         Work next = new Work();
