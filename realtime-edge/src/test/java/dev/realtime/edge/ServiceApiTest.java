@@ -7,6 +7,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -280,6 +281,9 @@ class ServiceApiTest {
                     "realtime_edge_presence_online", "realtime_edge_frames_refused_total{code=\"room.not_found\""}) {
                 assertThat(metrics, containsString(name));
             }
+            // An open WebSocket is counted by realtime_edge_sessions only: no HTTP-server series for its path, whose
+            // long-task-timer sample would cost every idle connection memory (application.properties).
+            assertThat(metrics, not(containsString("uri=\"/ws\"")));
         }
     }
 }

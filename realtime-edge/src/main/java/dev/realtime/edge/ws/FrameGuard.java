@@ -12,7 +12,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
@@ -21,7 +20,6 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -34,7 +32,6 @@ import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
@@ -65,8 +62,6 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
     /** The name Vert.x gives its handler in every connection's pipeline. */
     private static final String VERTX_HANDLER = "handler";
     static final String NAME = "realtime-edge-frame-guard";
-    static final String UTF8_VALIDATOR = "realtime-edge-utf8-validator";
-    static final String RESERVED_BITS = "realtime-edge-reserved-bits";
     /** The name Vert.x gives the IdleStateHandler it adds for {@code quarkus.http.idle-timeout}. */
     private static final String IDLE_HANDLER = "idle";
     /** After the edge's close frame, how long it waits for the client's before it drops the socket. */
@@ -74,6 +69,11 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
     private static final Logger LOG = Logger.getLogger(FrameGuard.class);
 
     private final InboundBudget inbound;
+    /**
+     * Netty's check of text frames, run by the guard rather than as a handler of its own in the pipeline: a handler
+     * context per connection less (issue 18's memory per idle connection). It passes each frame it accepts on.
+     */
+    private final Utf8FrameValidator utf8 = new Utf8FrameValidator(false);
     private final int violationsBeforeClose;
     private final EdgeMetrics metrics;
     private volatile String label;
@@ -198,7 +198,7 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (!(msg instanceof WebSocketFrame frame)) {
             ctx.fireChannelRead(msg);
             return;
@@ -228,7 +228,10 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
                 return;
             }
         }
-        ctx.fireChannelRead(msg);
+        // Text (and the continuations of a text message) must be UTF-8: a violation is thrown, and Netty passes it to
+        // exceptionCaught below as it does the decoder's; anything else goes on to Vert.x. (Reserved bits need no check
+        // here: with compression off, WebSocketServerOptions, the decoder refuses them itself.)
+        utf8.channelRead(ctx, msg);
     }
 
     @Override
@@ -348,11 +351,10 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
     }
 
     /**
-     * Puts a {@link FrameGuard} (and Netty's UTF-8 validator for text frames, ahead of it) into the connection's
-     * pipeline just before Vert.x's handler: Vert.x builds the frame decoder with
-     * {@code closeOnProtocolViolation(false)} and answers pings itself, so the guard is where protocol violations
-     * and control frames are seen. The upgrade replaces the HTTP codec with the frame decoder and encoder in front
-     * of these handlers, and Vert.x's own handler behind them, so all stay in place for the WebSocket. Null for a
+     * Puts a {@link FrameGuard} into the connection's pipeline just before Vert.x's handler: Vert.x builds the frame
+     * decoder with {@code closeOnProtocolViolation(false)} and answers pings itself, so the guard is where protocol
+     * violations and control frames are seen. The upgrade replaces the HTTP codec with the frame decoder and encoder
+     * in front of the guard, and Vert.x's own handler behind it, so both stay in place for the WebSocket. Null for a
      * connection that is not Vert.x's HTTP/1.1 one.
      */
     private static FrameGuard install(HttpServerRequest request, EdgeConfig config, EdgeMetrics metrics) {
@@ -364,14 +366,10 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
                 new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()),
                 config.limits().rateViolationsBeforeClose(), metrics, "connection from " + request.remoteAddress());
         ChannelPipeline pipeline = base.channel().pipeline();
-        // A keep-alive connection whose earlier upgrade was refused already has them: start afresh.
-        for (String name : List.of(FrameGuard.RESERVED_BITS, FrameGuard.UTF8_VALIDATOR, FrameGuard.NAME)) {
-            if (pipeline.get(name) != null) {
-                pipeline.remove(name);
-            }
+        // A keep-alive connection whose earlier upgrade was refused already has one: start afresh.
+        if (pipeline.get(FrameGuard.NAME) != null) {
+            pipeline.remove(FrameGuard.NAME);
         }
-        pipeline.addBefore(VERTX_HANDLER, FrameGuard.RESERVED_BITS, new FrameGuard.ReservedBits());
-        pipeline.addBefore(VERTX_HANDLER, FrameGuard.UTF8_VALIDATOR, new Utf8FrameValidator(false));
         pipeline.addBefore(VERTX_HANDLER, FrameGuard.NAME, guard);
         return guard;
     }
@@ -387,23 +385,6 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
             context.localContextData().clear();
         }
         socket.headers().clear();
-    }
-
-    /**
-     * Refuses frames with RSV bits set, ahead of the UTF-8 check (such a frame's payload may be compressed bytes,
-     * and the violation is the bits). Vert.x allows extensions in the decoder whenever compression is supported, so
-     * the decoder lets them through; here, behind the extension decoders (which clear the RSV1 of a frame they
-     * decompressed), a bit still set is one no negotiated extension explains.
-     */
-    static final class ReservedBits extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof WebSocketFrame frame && frame.rsv() != 0) {
-                frame.release();
-                throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits set");
-            }
-            ctx.fireChannelRead(msg);
-        }
     }
 
     /** Netty's reason texts hold no payload; cut and cleaned anyway, since they end up in the log. */
