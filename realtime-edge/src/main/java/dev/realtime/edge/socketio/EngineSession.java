@@ -538,7 +538,7 @@ final class EngineSession extends GatewayLink {
         }
         List<Wire.WriteListener> waiters = new ArrayList<>();
         List<PollingWire.Pending> left = polling.handOver(waiters);
-        guard.describe("Socket.IO connection " + id());
+        guard.describe(() -> "Socket.IO connection " + id());
         upgraded = true;
         webSocket = socket;
         socketLoop.runOnContext(ignored -> {

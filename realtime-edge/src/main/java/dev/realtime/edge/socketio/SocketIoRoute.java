@@ -147,7 +147,7 @@ public class SocketIoRoute {
                 socket.close((short) 1013, "try again later");
                 return;
             }
-            guard.describe("Socket.IO connection " + session.id());
+            guard.describe(() -> "Socket.IO connection " + session.id());
             guard.upgraded();
             session.listenTo(socket);
             session.sendOpen(engine.openPacket(false, sid));

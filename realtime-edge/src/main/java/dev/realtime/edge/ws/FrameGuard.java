@@ -8,6 +8,7 @@ import dev.realtime.edge.rooms.InboundBudget;
 import dev.realtime.edge.rooms.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -34,6 +35,7 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -76,7 +78,8 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
     private final Utf8FrameValidator utf8 = new Utf8FrameValidator(false);
     private final int violationsBeforeClose;
     private final EdgeMetrics metrics;
-    private volatile String label;
+    /** How the log names the connection; made only when a line is written (a String per connection was ~100 bytes). */
+    private volatile Supplier<String> label;
     /** System.nanoTime() when the socket's write buffer went over its high-water mark; 0 while it is below. */
     private volatile long unwritableSince;
     /** System.nanoTime() when the socket last took a frame. */
@@ -95,7 +98,7 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
         }
     };
 
-    FrameGuard(InboundBudget inbound, int violationsBeforeClose, EdgeMetrics metrics, String label) {
+    FrameGuard(InboundBudget inbound, int violationsBeforeClose, EdgeMetrics metrics, Supplier<String> label) {
         this.inbound = inbound;
         this.violationsBeforeClose = violationsBeforeClose;
         this.metrics = metrics;
@@ -107,7 +110,7 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
     }
 
     /** How the log names the connection, once it is known (never anything from the token but the user id). */
-    public void describe(String label) {
+    public void describe(Supplier<String> label) {
         this.label = label;
     }
 
@@ -249,13 +252,13 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
         }
         if (failing) {
             // The edge is closing this socket anyway (a reset by the client, say): nothing to report.
-            LOG.debugf("Ignored while closing %s: %s", label, cause.toString());
+            LOG.debugf("Ignored while closing %s: %s", label.get(), cause.toString());
             return;
         }
         if (cause instanceof IOException) {
             // The client reset the connection (or the network did): it ended, as a close would; not a failure to
             // report with a stack trace.
-            LOG.debugf("The socket of %s failed: %s", label, cause.toString());
+            LOG.debugf("The socket of %s failed: %s", label.get(), cause.toString());
             ctx.close();
             return;
         }
@@ -305,7 +308,7 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
         }
         failing = true;
         metrics.closed(code);
-        LOG.infof("Closing %s with %d: %s", label, code, why);
+        LOG.infof("Closing %s with %d: %s", label.get(), code, why);
         ChannelFuture written;
         if (closeSent) {
             written = ctx.newSucceededFuture();
@@ -362,9 +365,10 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
                 || base.channel().pipeline().get(VERTX_HANDLER) == null) {
             return null;
         }
+        Channel channel = base.channel();
         FrameGuard guard = new FrameGuard(
                 new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()),
-                config.limits().rateViolationsBeforeClose(), metrics, "connection from " + request.remoteAddress());
+                config.limits().rateViolationsBeforeClose(), metrics, () -> "connection from " + channel.remoteAddress());
         ChannelPipeline pipeline = base.channel().pipeline();
         // A keep-alive connection whose earlier upgrade was refused already has one: start afresh.
         if (pipeline.get(FrameGuard.NAME) != null) {

@@ -75,7 +75,8 @@ public class Gateway {
     /** Opens the session of a {@code /ws} socket just upgraded, on its event loop. */
     void open(ServerWebSocket socket, FrameGuard guard, Caller caller, Handshake handshake) {
         GatewayConnection connection = new GatewayConnection(socket);
-        guard.describe("connection " + connection.id() + " of user " + caller.subject());
+        String subject = caller.subject();
+        guard.describe(() -> "connection " + connection.id() + " of user " + subject);
         Session session;
         try {
             session = open(connection, new Session.Socket(guard.inbound(), guard::stalledForNanos, guard), caller,
