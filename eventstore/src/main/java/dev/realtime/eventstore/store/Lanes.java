@@ -23,12 +23,12 @@ import java.util.function.Supplier;
  * caller went away (HTTP client closed, request cancelled) is granted the lock all the same and nobody releases it:
  * the key then stays locked for good, and every later waiter times out (issue 16). Here the lane, not the caller,
  * passes the turn on, exactly once per turn, whatever ends it: the work's item or failure, the caller cancelling
- * while it waits, or the wait running out. A turn that ends while waiting leaves the queue at once, so that a stream
- * whose running turn is stuck holds no more than the callers still waiting for it. A caller that cancels while its work runs is answered no more, but its work is not cancelled: it keeps
- * the lane until it ends, because it may still hold what the lane stands for (a connection waiting for the stream's
- * turn in PostgreSQL, which the next turn would otherwise park beside it); the work learns of the cancellation on
- * its own ({@link CommandRunner} rolls its transaction back). All state changes happen under one monitor,
- * with nothing but bookkeeping inside it.
+ * while it waits, or the wait running out. A turn that ends while waiting leaves the queue at once, so that a
+ * stream whose running turn is stuck keeps no more than the callers still waiting for it. A caller that cancels
+ * while its work runs is answered no more, but its work is not cancelled: it keeps the lane until it ends, because
+ * it may still hold what the lane stands for (a connection waiting for the stream's turn in PostgreSQL, which the
+ * next turn would otherwise park beside it); the work learns of the cancellation on its own ({@link CommandRunner}
+ * rolls its transaction back). All state changes happen under one monitor, with nothing but bookkeeping inside it.
  */
 final class Lanes {
     /**
@@ -70,6 +70,10 @@ final class Lanes {
             emitter.onTermination(turn::cancel);
             boolean first;
             synchronized (this) {
+                if (turn.state != State.WAITING) {
+                    // Cancelled as it subscribed (onTermination ran the cancel at once): it never joins the lane.
+                    return;
+                }
                 ArrayDeque<Turn<?>> waiting = lanes.get(key);
                 first = waiting == null;
                 if (first) {
@@ -230,9 +234,10 @@ final class Lanes {
         }
 
         /**
-         * Under the monitor. The first turn of a lane is not queued (it starts at once) and may end before it starts:
-         * then there is nothing to remove and {@link #start} passes the lane on. Timeouts come in queue order, so the
-         * search usually ends at the queue's head.
+         * Under the monitor. Nothing to remove for a turn that is not in the queue: the first turn of a lane (never
+         * queued), or one {@link #handOn} has just taken from it; either may end before it begins, and then
+         * {@link #start} passes the lane on. Timeouts come in queue order (one wait for all), so their search ends at
+         * the queue's head; a cancel searches the queue of its own stream.
          */
         private void leaveQueue() {
             ArrayDeque<Turn<?>> waiting = lanes.get(key);
