@@ -4,6 +4,7 @@ import static dev.realtime.edge.Edge.WAIT;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -141,6 +142,10 @@ class SocketIoProtocolTest {
 
             client.send(connectPacket(bo));
             client.awaitPrefix("40{\"sid\"");
+            // An open Engine.IO socket is counted by realtime_edge_sessions only: no HTTP-server series for its path
+            // (application.properties says why).
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertFalse(metrics.contains("uri=\"/socket.io"), "the Socket.IO path is in the HTTP server's metrics");
             client.send("427[\"room:join\",{\"roomId\":\"" + notHers.name() + "\"}]",
                     "428[\"room:join\",{\"room\":\"conversation:" + Edge.unique("none") + "\"}]",
                     "429[\"dance\",{}]");

@@ -8,7 +8,6 @@ import dev.realtime.edge.rooms.InboundBudget;
 import dev.realtime.edge.rooms.Wire;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -29,6 +28,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.io.IOException;
@@ -365,10 +365,12 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
                 || base.channel().pipeline().get(VERTX_HANDLER) == null) {
             return null;
         }
-        Channel channel = base.channel();
+        // The request's address: the client's, also behind a proxy that forwards it (quarkus.http.proxy.*). Kept until
+        // the session opens and describe() names the connection by its user.
+        SocketAddress from = request.remoteAddress();
         FrameGuard guard = new FrameGuard(
                 new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()),
-                config.limits().rateViolationsBeforeClose(), metrics, () -> "connection from " + channel.remoteAddress());
+                config.limits().rateViolationsBeforeClose(), metrics, () -> "connection from " + from);
         ChannelPipeline pipeline = base.channel().pipeline();
         // A keep-alive connection whose earlier upgrade was refused already has one: start afresh.
         if (pipeline.get(FrameGuard.NAME) != null) {

@@ -14,7 +14,8 @@ import java.util.List;
  * at all. Live events are encoded once per room and the same bytes go to every session of the room; deflating
  * them per connection would cost CPU per session and, with context takeover, about 110 KB of native memory per
  * connection, for JSON frames of a few hundred bytes. Clients that offer permessage-deflate (RFC 7692) or
- * {@code x-webkit-deflate-frame} get frames uncompressed.
+ * {@code x-webkit-deflate-frame} get frames uncompressed. With compression off, Netty's frame decoder also refuses
+ * frames with reserved bits set (no extension may explain them): {@link FrameGuard} counts on it.
  */
 @ApplicationScoped
 public class WebSocketServerOptions implements HttpServerOptionsCustomizer {
