@@ -239,9 +239,15 @@ class ProtocolViolationTest {
         assertTrue(errors.isEmpty(), "logged at ERROR or with a stack trace: " + errors);
     }
 
+    /**
+     * Vert.x's blocked-thread checker is left out: it reports how long an event-loop task took by the clock (a first
+     * connection's class loading on a machine saturated by other work took 2.5 s once, see the surefire log of
+     * 2026-12-07), i.e. the machine's speed, not how the edge answers a client's input.
+     */
     private static boolean frameworkOrEdge(String logger) {
-        return logger != null && (logger.startsWith("dev.realtime") || logger.startsWith("io.quarkus.websockets")
-                || logger.startsWith("io.vertx") || logger.startsWith("io.netty"));
+        return logger != null && !logger.equals("io.vertx.core.impl.BlockedThreadChecker")
+                && (logger.startsWith("dev.realtime") || logger.startsWith("io.quarkus.websockets")
+                        || logger.startsWith("io.vertx") || logger.startsWith("io.netty"));
     }
 
     private static String format(LogRecord record) {
