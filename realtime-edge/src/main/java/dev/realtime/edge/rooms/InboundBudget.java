@@ -8,8 +8,6 @@ import io.github.bucket4j.MathType;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.local.ThreadUnsafeBucket;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A connection's inbound frame budget ({@code realtime.limits.frames-per-second} on average, bursts of
@@ -17,22 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * It lives as long as the socket, from the upgrade on, so frames count before the session exists.
  */
 public final class InboundBudget {
-    /**
-     * The bucket's configuration per pair of limits, shared by every connection's bucket: one per connection was
-     * about 130 bytes of every idle connection (issue 18). As many entries as the settings have pairs: one.
-     */
-    private static final Map<Long, BucketConfiguration> CONFIGURATIONS = new ConcurrentHashMap<>();
-
     private final Bucket bucket;
     private int refusedInARow;
 
-    public InboundBudget(int framesPerSecond, int frameBurst) {
-        BucketConfiguration configuration = CONFIGURATIONS.computeIfAbsent(
-                (long) framesPerSecond << 32 | Integer.toUnsignedLong(frameBurst),
-                ignored -> BucketConfiguration.builder()
-                        .addLimit(Bandwidth.builder().capacity(frameBurst)
-                                .refillGreedy(framesPerSecond, Duration.ofSeconds(1)).build())
-                        .build());
+    private InboundBudget(BucketConfiguration configuration) {
         // Only ever used under this budget's monitor (take): it needs no synchronisation of its own.
         this.bucket = new ThreadUnsafeBucket(configuration, MathType.INTEGER_64_BITS, TimeMeter.SYSTEM_MILLISECONDS,
                 BucketListener.NOPE);
@@ -49,5 +35,25 @@ public final class InboundBudget {
             return 0;
         }
         return ++refusedInARow;
+    }
+
+    /**
+     * The limits every connection's budget follows: one bucket configuration shared by all their buckets (one per
+     * connection was about 130 bytes of every idle connection, issue 18), never what each has spent of it.
+     */
+    public static final class Rate {
+        private final BucketConfiguration configuration;
+
+        public Rate(int framesPerSecond, int frameBurst) {
+            this.configuration = BucketConfiguration.builder()
+                    .addLimit(Bandwidth.builder().capacity(frameBurst)
+                            .refillGreedy(framesPerSecond, Duration.ofSeconds(1)).build())
+                    .build();
+        }
+
+        /** A new connection's budget, full. */
+        public InboundBudget newBudget() {
+            return new InboundBudget(configuration);
+        }
     }
 }

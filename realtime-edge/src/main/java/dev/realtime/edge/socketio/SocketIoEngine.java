@@ -4,6 +4,7 @@ import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.metrics.EdgeMetrics;
 import dev.realtime.edge.rooms.InboundBudget;
 import dev.realtime.edge.ws.Gateway;
+import dev.realtime.edge.ws.InboundLimits;
 import dev.realtime.edge.ws.TokenRefresh;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -37,6 +38,8 @@ public class SocketIoEngine {
     EdgeConfig config;
     @Inject
     EdgeMetrics metrics;
+    @Inject
+    InboundLimits limits;
     @Inject
     Vertx vertx;
     @Inject
@@ -115,11 +118,11 @@ public class SocketIoEngine {
     }
 
     InboundBudget newInboundBudget() {
-        return new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst());
+        return limits.newBudget();
     }
 
     int violationsBeforeClose() {
-        return config.limits().rateViolationsBeforeClose();
+        return limits.violationsBeforeClose();
     }
 
     /** Packets a client may send while an answer of the edge is pending (a CONNECT's token check, a resume). */

@@ -1,10 +1,10 @@
 package dev.realtime.edge.socketio;
 
-import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.metrics.EdgeMetrics;
 import dev.realtime.edge.ws.Caller;
 import dev.realtime.edge.ws.FrameGuard;
 import dev.realtime.edge.ws.Gateway;
+import dev.realtime.edge.ws.InboundLimits;
 import dev.realtime.edge.ws.OriginCheck;
 import dev.realtime.edge.ws.StartupUpgradeGate;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -45,9 +45,9 @@ public class SocketIoRoute {
     @Inject
     OriginCheck origins;
     @Inject
-    EdgeConfig config;
-    @Inject
     EdgeMetrics metrics;
+    @Inject
+    InboundLimits limits;
 
     void route(@Observes Router router) {
         // After Quarkus's authentication (an Authorization header, when a client sends one, is checked as anywhere).
@@ -139,7 +139,7 @@ public class SocketIoRoute {
 
     private void openWebSocket(RoutingContext routing, Caller caller, Gateway.Handshake handshake) {
         HttpServerRequest request = routing.request();
-        boolean upgrading = FrameGuard.upgrade(request, config, metrics, (socket, guard) -> {
+        boolean upgrading = FrameGuard.upgrade(request, limits, metrics, (socket, guard) -> {
             String sid = engine.newSid();
             EngineSession session = EngineSession.webSocket(engine, sid, Vertx.currentContext(), socket, guard,
                     caller, handshake);
@@ -176,7 +176,7 @@ public class SocketIoRoute {
             error(routing, 403, 4, "Forbidden");
             return;
         }
-        boolean upgrading = FrameGuard.upgrade(request, config, metrics, (socket, guard) -> {
+        boolean upgrading = FrameGuard.upgrade(request, limits, metrics, (socket, guard) -> {
             guard.upgraded();
             if (!session.probe(socket, guard)) {
                 socket.close((short) 1002, "no upgrade for this session");

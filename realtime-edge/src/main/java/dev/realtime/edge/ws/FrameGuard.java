@@ -1,6 +1,5 @@
 package dev.realtime.edge.ws;
 
-import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.metrics.EdgeMetrics;
 import dev.realtime.edge.protocol.CloseCodes;
 import dev.realtime.edge.protocol.OutboundFrame;
@@ -334,9 +333,9 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
      * the request is not on Vert.x's HTTP/1.1 connection (the caller refuses it). A failed upgrade (a bad WebSocket
      * version or key, say) was answered by Vert.x itself.
      */
-    public static boolean upgrade(HttpServerRequest request, EdgeConfig config, EdgeMetrics metrics,
+    public static boolean upgrade(HttpServerRequest request, InboundLimits limits, EdgeMetrics metrics,
             BiConsumer<ServerWebSocket, FrameGuard> opened) {
-        FrameGuard guard = install(request, config, metrics);
+        FrameGuard guard = install(request, limits, metrics);
         if (guard == null) {
             return false;
         }
@@ -360,7 +359,7 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
      * in front of the guard, and Vert.x's own handler behind it, so both stay in place for the WebSocket. Null for a
      * connection that is not Vert.x's HTTP/1.1 one.
      */
-    private static FrameGuard install(HttpServerRequest request, EdgeConfig config, EdgeMetrics metrics) {
+    private static FrameGuard install(HttpServerRequest request, InboundLimits limits, EdgeMetrics metrics) {
         if (!(request.connection() instanceof ConnectionBase base)
                 || base.channel().pipeline().get(VERTX_HANDLER) == null) {
             return null;
@@ -368,9 +367,8 @@ public final class FrameGuard extends ChannelDuplexHandler implements Wire {
         // The request's address: the client's, also behind a proxy that forwards it (quarkus.http.proxy.*). Kept until
         // the session opens and describe() names the connection by its user.
         SocketAddress from = request.remoteAddress();
-        FrameGuard guard = new FrameGuard(
-                new InboundBudget(config.limits().framesPerSecond(), config.limits().frameBurst()),
-                config.limits().rateViolationsBeforeClose(), metrics, () -> "connection from " + from);
+        FrameGuard guard = new FrameGuard(limits.newBudget(), limits.violationsBeforeClose(), metrics,
+                () -> "connection from " + from);
         ChannelPipeline pipeline = base.channel().pipeline();
         // A keep-alive connection whose earlier upgrade was refused already has one: start afresh.
         if (pipeline.get(FrameGuard.NAME) != null) {

@@ -1,6 +1,5 @@
 package dev.realtime.edge.ws;
 
-import dev.realtime.edge.config.EdgeConfig;
 import dev.realtime.edge.metrics.EdgeMetrics;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -38,9 +37,9 @@ public class GatewayRoute {
     @Inject
     OriginCheck origins;
     @Inject
-    EdgeConfig config;
-    @Inject
     EdgeMetrics metrics;
+    @Inject
+    InboundLimits limits;
     @Inject
     Gateway gateway;
 
@@ -84,7 +83,7 @@ public class GatewayRoute {
         }
         Gateway.Handshake handshake = new Gateway.Handshake(origin, request.getHeader(HttpHeaders.USER_AGENT),
                 String.valueOf(request.remoteAddress()), since);
-        if (!FrameGuard.upgrade(request, config, metrics,
+        if (!FrameGuard.upgrade(request, limits, metrics,
                 (socket, guard) -> gateway.open(socket, guard, caller, handshake))) {
             refuse(routing, 400, "invalid-request", "Invalid request", "WebSocket upgrades need HTTP/1.1.");
         }

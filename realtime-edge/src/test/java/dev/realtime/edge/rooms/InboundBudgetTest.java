@@ -9,8 +9,9 @@ class InboundBudgetTest {
 
     @Test
     void eachConnectionSpendsItsOwnBudget() {
-        InboundBudget first = new InboundBudget(1, 3);
-        InboundBudget second = new InboundBudget(1, 3);
+        InboundBudget.Rate rate = new InboundBudget.Rate(1, 3);
+        InboundBudget first = rate.newBudget();
+        InboundBudget second = rate.newBudget();
         for (int frame = 0; frame < 3; frame++) {
             assertEquals(0, first.take(), "a frame of the burst was refused");
         }
