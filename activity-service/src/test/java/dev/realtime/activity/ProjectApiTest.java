@@ -26,6 +26,7 @@ import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.memberships.Membership;
 import dev.realtime.contracts.rooms.RoomKind;
 import dev.realtime.testkit.CorsChecks;
+import dev.realtime.testkit.HistoryReaderChecks;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
 import dev.realtime.testkit.TopicReader;
@@ -140,6 +141,14 @@ class ProjectApiTest {
             assertEquals("https://app.example.test/projects/" + id + "/tracks/t%207", data.target().link());
             assertEquals("cm-1", data.details().get("commentId").asText());
         }
+    }
+
+    @Test
+    void aHistoryReaderReadsTheEventsForAMemberOnly() {
+        String ana = unique("ana");
+        String id = project(ana);
+        HistoryReaderChecks.onlyAHistoryReaderReadsForAMember(RoomKind.PROJECT.historyPath(id).orElseThrow(), ana,
+                unique("mallory"));
     }
 
     @Test

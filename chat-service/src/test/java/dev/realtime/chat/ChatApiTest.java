@@ -17,6 +17,7 @@ import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.memberships.Membership;
 import dev.realtime.contracts.rooms.RoomKind;
 import dev.realtime.testkit.CorsChecks;
+import dev.realtime.testkit.HistoryReaderChecks;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
 import dev.realtime.testkit.Tokens;
@@ -167,6 +168,14 @@ class ChatApiTest {
         assertEquals("message:new", page.items().get(0).event());
         assertEquals(5, page.lastSeq());
         assertEquals(6L, page.head());
+    }
+
+    @Test
+    void aHistoryReaderReadsTheEventsForAParticipantOnly() {
+        String conversation = createConversation("alice", "bob");
+        post("bob", conversation, Map.of("text", "hello")).statusCode(201);
+        HistoryReaderChecks.onlyAHistoryReaderReadsForAMember(
+                RoomKind.CONVERSATION.historyPath(conversation).orElseThrow(), "alice", "mallory");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.rooms.RoomKind;
 import dev.realtime.testkit.CorsChecks;
+import dev.realtime.testkit.HistoryReaderChecks;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
 import io.quarkus.test.common.TestResourceScope;
@@ -68,6 +69,8 @@ class AuthorizationAndValidationTest {
         assertEquals(page.lastSeq(), page.head(), body);
         assertFalse(page.hasMore());
         assertEquals("notification:new", page.items().get(page.items().size() - 1).event(), body);
+        HistoryReaderChecks.onlyAHistoryReaderReadsForAMember(RoomKind.USER.historyPath(bob).orElseThrow(), bob,
+                mallory);
     }
 
     @Test

@@ -179,8 +179,9 @@ public class ProjectResource {
     @Path("/{id}/events")
     @Operation(summary = "The project's events after a seq, oldest first: the resume source of the edge")
     public Uni<RoomEventPage> events(@PathParam("id") String id, @QueryParam("after") @DefaultValue("0") @Min(0) long after,
-            @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(EventStore.MAX_PAGE) int limit) {
-        String user = caller.id();
+            @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(EventStore.MAX_PAGE) int limit,
+            @HeaderParam(RoomEventPage.ON_BEHALF_OF) String onBehalfOf) {
+        String user = caller.historyReader(onBehalfOf);
         return Panache.withSession(() -> projects.memberOrNotFound(id, user)
                 .chain(me -> ProjectEntity.<ProjectEntity>findById(id))
                 .chain(project -> store.readStream(project.room(), after, limit).map(events ->

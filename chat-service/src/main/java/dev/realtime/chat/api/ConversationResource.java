@@ -144,8 +144,9 @@ public class ConversationResource {
     @Path("/{id}/events")
     @Operation(summary = "The conversation's events after a seq, oldest first: the resume source of the edge")
     public Uni<RoomEventPage> events(@PathParam("id") String id, @QueryParam("after") @DefaultValue("0") @Min(0) long after,
-            @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(EventStore.MAX_PAGE) int limit) {
-        String user = caller.id();
+            @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(EventStore.MAX_PAGE) int limit,
+            @HeaderParam(RoomEventPage.ON_BEHALF_OF) String onBehalfOf) {
+        String user = caller.historyReader(onBehalfOf);
         return Panache.withSession(() -> conversations.participantOrNotFound(id, user)
                 .chain(context -> store.readStream(context.conversation().idAsRoom(), after, limit)
                         .map(events -> IntegrationEvents.page(events, after, context.conversation().version,

@@ -25,6 +25,14 @@ public record RoomEventPage(@JsonProperty(required = true) List<RoomEvent> items
     /** Parameters of the events endpoint. */
     public static final String AFTER = "after";
     public static final String LIMIT = "limit";
+    /**
+     * The header naming the member a read is for, when the caller reads on that member's behalf (the edge resuming
+     * the member's client). Only a caller holding {@link #READER_ROLE} may send it; the owner checks the named
+     * member's membership as it checks a member's own token.
+     */
+    public static final String ON_BEHALF_OF = "X-On-Behalf-Of";
+    /** The role of a service that reads rooms' events on members' behalf. */
+    public static final String READER_ROLE = "history-reader";
 
     private static final ObjectReader READER = Json.mapper().readerFor(RoomEventPage.class)
             .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);

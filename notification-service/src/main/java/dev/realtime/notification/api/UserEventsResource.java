@@ -14,6 +14,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -42,8 +43,9 @@ public class UserEventsResource {
     @Operation(summary = "My inbox stream's events after a seq, oldest first: the resume source of the edge for user:<sub>")
     public Uni<RoomEventPage> events(@PathParam("sub") String sub,
             @QueryParam("after") @DefaultValue("0") @Min(0) long after,
-            @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(EventStore.MAX_PAGE) int limit) {
-        if (!sub.equals(caller.id())) {
+            @QueryParam("limit") @DefaultValue("500") @Min(1) @Max(EventStore.MAX_PAGE) int limit,
+            @HeaderParam(RoomEventPage.ON_BEHALF_OF) String onBehalfOf) {
+        if (!sub.equals(caller.historyReader(onBehalfOf))) {
             throw new NotFoundException("No such room.");
         }
         String stream = InboxService.stream(sub);

@@ -1,6 +1,8 @@
 package dev.realtime.servicekit.caller;
 
+import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.rooms.Room;
+import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -28,6 +30,22 @@ public class CurrentCaller {
 
     public boolean isAnonymous() {
         return identity.isAnonymous();
+    }
+
+    /**
+     * The member a read of a room's events is for: the caller, or the member named in {@code onBehalfOf} (the
+     * {@link RoomEventPage#ON_BEHALF_OF} header) by a caller holding {@link RoomEventPage#READER_ROLE}. The endpoint
+     * then checks that member's membership as for the member's own token. The header from any other caller is
+     * refused (403), never ignored: a client that sends it expects it to count.
+     */
+    public String historyReader(String onBehalfOf) {
+        if (onBehalfOf == null) {
+            return id();
+        }
+        if (identity.isAnonymous() || !identity.hasRole(RoomEventPage.READER_ROLE)) {
+            throw new ForbiddenException("Only a history reader may read on a member's behalf.");
+        }
+        return onBehalfOf;
     }
 
     /** The {@code name} claim: the display name the identity provider gives the caller, if any. */
