@@ -15,6 +15,7 @@ import dev.realtime.testkit.CorsChecks;
 import dev.realtime.testkit.HistoryReaderChecks;
 import dev.realtime.testkit.KafkaTestResource;
 import dev.realtime.testkit.PostgresTestResource;
+import dev.realtime.testkit.Tokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -71,6 +72,11 @@ class AuthorizationAndValidationTest {
         assertEquals("notification:new", page.items().get(page.items().size() - 1).event(), body);
         HistoryReaderChecks.onlyAHistoryReaderReadsForAMember(RoomKind.USER.historyPath(bob).orElseThrow(), bob,
                 mallory);
+        // The inbox's path names the user: a reader naming, there and in the header, one no token could be.
+        String notAUser = "not a user:id";
+        given().auth().oauth2(Tokens.accessToken(HistoryReaderChecks.READER, RoomEventPage.READER_ROLE))
+                .header(RoomEventPage.ON_BEHALF_OF, notAUser).get(RoomKind.USER.historyPath(notAUser).orElseThrow())
+                .then().statusCode(400).contentType("application/problem+json");
     }
 
     @Test

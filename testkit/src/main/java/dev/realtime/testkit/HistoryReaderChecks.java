@@ -36,14 +36,23 @@ public final class HistoryReaderChecks {
                 .body("items[0].room", equalTo(own.path("items[0].room")))
                 .body("items[0].event", equalTo(own.path("items[0].event")));
         // For someone who may not read the room, what that user's own token gets.
+        given().auth().oauth2(Tokens.accessToken(outsider)).get(path)
+                .then().statusCode(404).contentType("application/problem+json");
         given().auth().oauth2(reader).header(RoomEventPage.ON_BEHALF_OF, outsider).get(path)
                 .then().statusCode(404).contentType("application/problem+json");
+        // A name no token's sub could have: refused as bad input, naming the header.
+        given().auth().oauth2(reader).header(RoomEventPage.ON_BEHALF_OF, "not a user:id").get(path)
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo(RoomEventPage.ON_BEHALF_OF));
         // Without the header, the reader reads as itself: a member of nothing.
         given().auth().oauth2(reader).get(path)
                 .then().statusCode(404).contentType("application/problem+json");
-        // Without the role the header is refused, never ignored: not even a member may name another.
+        // Without the role the header is refused, never ignored: from someone else, from a service with only the
+        // services' role, even from the member naming itself.
         given().auth().oauth2(Tokens.accessToken(outsider)).header(RoomEventPage.ON_BEHALF_OF, member).get(path)
                 .then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(Tokens.accessToken(READER, "service")).header(RoomEventPage.ON_BEHALF_OF, member)
+                .get(path).then().statusCode(403).contentType("application/problem+json");
         given().auth().oauth2(Tokens.accessToken(member)).header(RoomEventPage.ON_BEHALF_OF, member).get(path)
                 .then().statusCode(403).contentType("application/problem+json");
     }

@@ -1,7 +1,9 @@
 package dev.realtime.servicekit.caller;
 
 import dev.realtime.contracts.history.RoomEventPage;
+import dev.realtime.contracts.rooms.InvalidRoomException;
 import dev.realtime.contracts.rooms.Room;
+import dev.realtime.servicekit.problem.InvalidParameterException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
@@ -33,17 +35,23 @@ public class CurrentCaller {
     }
 
     /**
-     * The member a read of a room's events is for: the caller, or the member named in {@code onBehalfOf} (the
-     * {@link RoomEventPage#ON_BEHALF_OF} header) by a caller holding {@link RoomEventPage#READER_ROLE}. The endpoint
-     * then checks that member's membership as for the member's own token. The header from any other caller is
-     * refused (403), never ignored: a client that sends it expects it to count.
+     * The member a read of a room's events is for, on the owners' events endpoints: the caller, or the member named
+     * in {@code onBehalfOf} (the {@link RoomEventPage#ON_BEHALF_OF} header) by a caller holding
+     * {@link RoomEventPage#READER_ROLE}. The endpoint then checks that member's membership as for the member's own
+     * token. There the header from any other caller is refused (403), never ignored: a client that sends it expects
+     * it to count. A name that cannot be a user id (the grammar every token's {@code sub} passes) is a 400.
      */
     public String historyReader(String onBehalfOf) {
         if (onBehalfOf == null) {
             return id();
         }
-        if (identity.isAnonymous() || !identity.hasRole(RoomEventPage.READER_ROLE)) {
+        if (!identity.hasRole(RoomEventPage.READER_ROLE)) {
             throw new ForbiddenException("Only a history reader may read on a member's behalf.");
+        }
+        try {
+            Room.user(onBehalfOf);
+        } catch (InvalidRoomException e) {
+            throw new InvalidParameterException(RoomEventPage.ON_BEHALF_OF, "not a user id: " + e.getMessage());
         }
         return onBehalfOf;
     }
