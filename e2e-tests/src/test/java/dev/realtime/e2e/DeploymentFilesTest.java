@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -189,12 +190,16 @@ class DeploymentFilesTest {
             assertTrue(audience, client.path("clientId").asText() + " puts " + SERVICE_AUDIENCE
                     + " in the access token's aud");
         });
-        assertEquals(Set.of("service", "web", "other-app"), clients);
+        assertEquals(Set.of("service", "realtime-edge", "web", "other-app"), clients);
         Set<String> demoUsers = new TreeSet<>();
+        Map<String, Set<String>> serviceAccounts = new TreeMap<>();
         realm.path("users").forEach(user -> {
             if (user.has("serviceAccountClientId")) {
-                // The service client's tokens say sub=service, as the development issuer's do.
-                assertEquals("service", user.path("id").asText());
+                // A client's tokens say sub=<client id> (sub=service for the services), as the development issuer's do.
+                assertEquals(user.path("serviceAccountClientId").asText(), user.path("id").asText());
+                Set<String> roles = new TreeSet<>();
+                user.path("realmRoles").forEach(role -> roles.add(role.asText()));
+                serviceAccounts.put(user.path("id").asText(), roles);
             } else if (user.has("id")) {
                 // The id becomes the token's sub: the user id everywhere in the system.
                 assertEquals(user.path("username").asText(), user.path("id").asText());
@@ -202,6 +207,9 @@ class DeploymentFilesTest {
             }
         });
         assertEquals(Set.of("alice", "bob", "carol", "dave"), demoUsers);
+        // The edge reads rooms' history on a member's behalf, which only history-reader may; no other client may.
+        assertEquals(Map.of("service", Set.of("service", "operator"), "realtime-edge", Set.of("history-reader")),
+                serviceAccounts);
         String compose = Files.readString(ROOT.resolve("docker-compose.yml"));
         assertTrue(compose.contains("./deploy/keycloak:/opt/keycloak/data/import"), "the realm is imported");
     }

@@ -57,6 +57,12 @@ public final class DevOidcIssuer implements AutoCloseable {
     /** The client of other services ({@code client_credentials}); its secret is public, like the passwords. */
     public static final String SERVICE_CLIENT_ID = "service";
     public static final String SERVICE_CLIENT_SECRET = "service-secret";
+    /**
+     * The edge's own client ({@code client_credentials}, role {@code history-reader}): it reads rooms' history from
+     * their owners on a member's behalf. The edge's {@code %local} profile has the same id and secret.
+     */
+    public static final String EDGE_CLIENT_ID = "realtime-edge";
+    public static final String EDGE_CLIENT_SECRET = "realtime-edge-secret";
 
     private static final Logger LOG = LoggerFactory.getLogger(DevOidcIssuer.class);
     private static final String ISSUER_ID = REALM_PATH.substring(1);
@@ -190,6 +196,9 @@ public final class DevOidcIssuer implements AutoCloseable {
         Map<String, Object> service = withAudience(claims(DevUser.SERVICE));
         service.put("azp", SERVICE_CLIENT_ID);
         mappings.add(new RequestMapping("client_id", SERVICE_CLIENT_ID, service, JOSEObjectType.JWT.getType()));
+        Map<String, Object> edge = withAudience(claims(DevUser.EDGE));
+        edge.put("azp", EDGE_CLIENT_ID);
+        mappings.add(new RequestMapping("client_id", EDGE_CLIENT_ID, edge, JOSEObjectType.JWT.getType()));
         mappings.add(new RequestMapping("username", ".+",
                 withAudience(claims(new DevUser("${username}", "${username}", null, List.of("user")))),
                 JOSEObjectType.JWT.getType()));

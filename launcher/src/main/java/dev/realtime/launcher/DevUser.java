@@ -35,6 +35,12 @@ public record DevUser(String username, String displayName, String email, List<St
     public static final DevUser SERVICE = new DevUser("service", "Service account", null,
             List.of("service", "operator"));
 
+    /**
+     * The identity of {@code client_credentials} tokens for {@code client_id=realtime-edge}: the edge's reads of a
+     * room's history on a member's behalf, and nothing else.
+     */
+    public static final DevUser EDGE = new DevUser("realtime-edge", "realtime-edge", null, List.of("history-reader"));
+
     public static final Map<String, DevUser> DEMO_USERS = Stream.of(ALICE, BOB, CAROL, DAVE)
             .collect(Collectors.toUnmodifiableMap(DevUser::username, Function.identity()));
 

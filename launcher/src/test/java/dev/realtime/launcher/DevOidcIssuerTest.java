@@ -139,6 +139,18 @@ class DevOidcIssuerTest {
     }
 
     @Test
+    void theEdgeClientGetsOnlyTheHistoryReaderRole() throws Exception {
+        HttpResponse<String> response = postForm(issuer.tokenEndpoint(), Map.of("grant_type", "client_credentials"),
+                "Basic " + Base64.getEncoder().encodeToString((DevOidcIssuer.EDGE_CLIENT_ID + ":"
+                        + DevOidcIssuer.EDGE_CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)));
+
+        assertEquals(200, response.statusCode(), response.body());
+        JwtClaims claims = verifier().processToClaims((String) JsonUtil.parseJson(response.body()).get("access_token"));
+        assertEquals("realtime-edge", claims.getSubject());
+        assertEquals(List.of("history-reader"), claims.getStringListClaimValue("groups"));
+    }
+
+    @Test
     void programmaticTokensCarryTheirRolesAndLifetime() throws Exception {
         JwtClaims bob = verifier().processToClaims(issuer.token("bob", List.of("user", "support"),
                 Duration.ofMinutes(2)));

@@ -22,6 +22,7 @@ import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.RestAssured;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -30,11 +31,19 @@ import org.junit.jupiter.api.Test;
  * stand in for the deployment's: the addresses come from outside, and a browser-style client is served end to end.
  */
 @QuarkusTest
-@TestProfile(ProductionProfile.class)
+@TestProfile(ProductionProfileTest.Packaged.class)
 @WithTestResource(value = KafkaTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = OidcWiremockTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = SeededMembershipsResource.class, scope = TestResourceScope.GLOBAL)
 class ProductionProfileTest {
+    /** The production profile with what the deployment passes besides the addresses: the edge's client secret. */
+    public static class Packaged extends ProductionProfile {
+        @Override
+        protected Map<String, String> extraOverrides() {
+            return Map.of("quarkus.oidc-client.credentials.secret", "secret");
+        }
+    }
+
     @TestHTTPResource("/ws")
     URI http;
 

@@ -3,15 +3,18 @@ package dev.realtime.edge;
 import static dev.realtime.edge.Edge.WAIT;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.realtime.contracts.events.Topics;
 import dev.realtime.contracts.events.TraceParent;
+import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.contracts.rooms.Room;
 import dev.realtime.edge.memberships.MembershipIndex;
 import dev.realtime.testkit.KafkaTestResource;
+import dev.realtime.testkit.Tokens;
 import dev.realtime.testkit.WsTestClient;
 import dev.realtime.testkit.tracing.TracingProfile;
 import io.opentelemetry.api.common.AttributeKey;
@@ -30,9 +33,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +54,8 @@ import org.junit.jupiter.api.Test;
 class ResumeSpansTest {
     /** The traceparent headers the owner received. */
     static final List<String> OWNER_CALLS = new CopyOnWriteArrayList<>();
+    /** Per conversation id: the X-On-Behalf-Of and the Authorization header of the owner's requests. */
+    static final Map<String, List<String>> OWNER_CREDENTIALS = new ConcurrentHashMap<>();
     static final String EVENT_TRACE = TraceParent.random().traceId();
     static HttpServer owner;
 
@@ -105,6 +112,14 @@ class ResumeSpansTest {
         assertEquals(room.name(), resume.getAttributes().get(AttributeKey.stringKey("realtime.room")));
         assertEquals(2L, resume.getAttributes().get(AttributeKey.longKey("realtime.resume.replayed")));
         assertEquals(Boolean.TRUE, resume.getAttributes().get(AttributeKey.booleanKey("realtime.resume.complete")));
+
+        // The edge read on alice's behalf with a token of its own, never hers (the session keeps none).
+        List<String> credentials = OWNER_CREDENTIALS.get(room.id());
+        assertEquals(alice, credentials.get(0), RoomEventPage.ON_BEHALF_OF);
+        String bearer = credentials.get(1);
+        assertTrue(bearer != null && bearer.startsWith("Bearer "), "the edge's request carries a bearer token");
+        String subject = Tokens.claims(bearer.substring("Bearer ".length())).path("sub").asText();
+        assertNotEquals(alice, subject, "the edge's own token, not the member's");
     }
 
     /** chat-service's events endpoint for every room: seqs 1 and 2, then nothing more. */
@@ -119,6 +134,15 @@ class ResumeSpansTest {
                 String path = exchange.getRequestURI().getPath();
                 String id = path.substring("/api/conversations/".length(), path.length() - "/events".length());
                 OWNER_CALLS.add(id + " " + exchange.getRequestHeaders().getFirst("traceparent"));
+                String member = exchange.getRequestHeaders().getFirst(RoomEventPage.ON_BEHALF_OF);
+                OWNER_CREDENTIALS.putIfAbsent(id, Arrays.asList(member,
+                        exchange.getRequestHeaders().getFirst("Authorization")));
+                if (member == null) {
+                    // As the owners answer a read of nobody's: the edge's own subject is a member of nothing.
+                    exchange.sendResponseHeaders(404, -1);
+                    exchange.close();
+                    return;
+                }
                 String item = "{\"room\":\"conversation:%s\",\"event\":\"message:new\",\"eventId\":\"owner-%s-%d\","
                         + "\"seq\":%d,\"actor\":\"bob\",\"traceId\":\"" + EVENT_TRACE + "\",\"data\":{\"text\":\"m%d\"}}";
                 byte[] body = ("{\"items\":[" + String.format(item, id, id, 1, 1, 1) + "," + String.format(item, id, id, 2, 2, 2)

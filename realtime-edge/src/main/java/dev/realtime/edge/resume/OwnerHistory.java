@@ -21,8 +21,9 @@ import org.jboss.logging.Logger;
 
 /**
  * A room's events after a seq, read from the service that owns the room (the events-after-seq endpoint every domain
- * service serves), with the user's own token: the owner decides whether this user may read them, exactly as for any
- * other request of theirs.
+ * service serves) on a member's behalf: with the edge's own token ({@link OwnerCredentials}, role
+ * {@code history-reader}) and {@code X-On-Behalf-Of: <member>}. The owner decides whether that member may read them,
+ * exactly as for a request of the member's own.
  */
 @ApplicationScoped
 public class OwnerHistory {
@@ -36,11 +37,13 @@ public class OwnerHistory {
     }
 
     private final EdgeConfig config;
+    private final OwnerCredentials credentials;
     private final WebClient client;
 
     @Inject
-    public OwnerHistory(Vertx vertx, EdgeConfig config) {
+    public OwnerHistory(Vertx vertx, EdgeConfig config, OwnerCredentials credentials) {
         this.config = config;
+        this.credentials = credentials;
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setConnectTimeout((int) config.resume().fetchTimeout().toMillis())
                 .setKeepAlive(true));
@@ -69,12 +72,24 @@ public class OwnerHistory {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    /** One page of events with {@code seq > after}, oldest first; {@code trace}: the resume's span, or null. */
-    public Uni<RoomEventPage> page(String endpoint, String bearerToken, long after, int limit, TraceParent trace) {
+    /**
+     * One page of events with {@code seq > after}, oldest first, as {@code member} may read them; {@code trace}: the
+     * resume's span, or null.
+     */
+    public Uni<RoomEventPage> page(String endpoint, String member, long after, int limit, TraceParent trace) {
+        return credentials.getTokens()
+                .onFailure().transform(failure -> new Unavailable("no token of the edge's own: "
+                        + failure.getClass().getSimpleName()))
+                .chain(tokens -> send(endpoint, tokens.getAccessToken(), member, after, limit, trace));
+    }
+
+    private Uni<RoomEventPage> send(String endpoint, String edgeToken, String member, long after, int limit,
+            TraceParent trace) {
         HttpRequest<Buffer> request = client.getAbs(endpoint)
                 .addQueryParam(RoomEventPage.AFTER, Long.toString(after))
                 .addQueryParam(RoomEventPage.LIMIT, Integer.toString(limit))
-                .putHeader("Authorization", "Bearer " + bearerToken)
+                .putHeader("Authorization", "Bearer " + edgeToken)
+                .putHeader(RoomEventPage.ON_BEHALF_OF, member)
                 .putHeader("Accept", "application/json")
                 .timeout(config.resume().fetchTimeout().toMillis());
         if (trace != null) {

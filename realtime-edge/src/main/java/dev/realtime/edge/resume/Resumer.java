@@ -72,7 +72,7 @@ public class Resumer {
                     .replaceWith(new Outcome(since, true, null));
         }
         Optional<String> endpoint = owner.endpoint(room);
-        if (endpoint.isEmpty() || session.bearerToken() == null) {
+        if (endpoint.isEmpty()) {
             return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
         }
         return fromOwner(session, room, endpoint.get(), since, config.resume().maxFetch(),
@@ -100,7 +100,7 @@ public class Resumer {
                     : new Collected(frames, new Outcome(since, true, null)));
         }
         Optional<String> endpoint = owner.endpoint(room);
-        if (endpoint.isEmpty() || session.bearerToken() == null) {
+        if (endpoint.isEmpty()) {
             return Uni.createFrom().item(new Collected(List.of(), new Outcome(since, false, HISTORY_UNAVAILABLE)));
         }
         List<Map.Entry<Long, String>> collected = new ArrayList<>();
@@ -128,25 +128,25 @@ public class Resumer {
 
     /**
      * The newest seq of a sequenced room as far as this instance can tell: from the window when it knows the room,
-     * otherwise from the owner with the session's token; empty when neither can. Every event up to it happened
+     * otherwise from the owner on the session's user's behalf; empty when neither can. Every event up to it happened
      * before the call, so a position set to it never claims an event the client was not sent: one that races in
      * before the join is replayed by a later resume, not lost.
      */
     public Uni<OptionalLong> head(Session session, Room room) {
-        return head(room, session.bearerToken());
+        return head(room, session.user());
     }
 
-    /** {@link #head(Session, Room)} for a session not opened yet, with the token it will be opened with. */
-    public Uni<OptionalLong> head(Room room, String bearerToken) {
+    /** {@link #head(Session, Room)} for a session not opened yet, of the user it will be opened for. */
+    public Uni<OptionalLong> head(Room room, String user) {
         OptionalLong known = history.head(room);
         if (known.isPresent() || !room.hasOwningStream()) {
             return Uni.createFrom().item(known);
         }
         Optional<String> endpoint = owner.endpoint(room);
-        if (endpoint.isEmpty() || bearerToken == null) {
+        if (endpoint.isEmpty()) {
             return Uni.createFrom().item(OptionalLong.empty());
         }
-        return owner.page(endpoint.get(), bearerToken, 0, 1, null)
+        return owner.page(endpoint.get(), user, 0, 1, null)
                 .map(page -> page.head() == null || page.head() < 0 ? OptionalLong.empty() : OptionalLong.of(page.head()))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.debugf("The head of %s is not known: %s", room, failure.getMessage());
@@ -158,7 +158,7 @@ public class Resumer {
     private Uni<Outcome> fetch(Session session, Room room, String endpoint, long since, long after, TraceParent trace,
             AtomicInteger fetched, int limit, Function<List<Map.Entry<Long, String>>, Uni<Void>> sink) {
         int page = config.resume().fetchPage();
-        return owner.page(endpoint, session.bearerToken(), after, page, trace).chain(answer -> {
+        return owner.page(endpoint, session.user(), after, page, trace).chain(answer -> {
             if (!access.stillMayReceive(session, room)) {
                 return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
             }

@@ -95,8 +95,6 @@ public final class Session {
     /** The queue must be read down to this before a catch-up starts. */
     private final int catchUpBelow;
     private volatile Instant expiresAt;
-    /** The access token the connection was opened or last refreshed with; only for reads on the user's behalf. */
-    private volatile String bearerToken;
     private volatile long lastSeen = System.nanoTime();
     private final long openedAtMillis = System.currentTimeMillis();
     /** The code of the edge's own close, once it decided to close; 0 while it has not (the client may close first). */
@@ -223,14 +221,6 @@ public final class Session {
 
     public void extendTo(Instant newExpiry) {
         expiresAt = newExpiry;
-    }
-
-    public String bearerToken() {
-        return bearerToken;
-    }
-
-    public void useToken(String token) {
-        bearerToken = token;
     }
 
     /** What {@link #deliver} did with a frame (counted by the fan-out's span). */

@@ -276,7 +276,7 @@ final class EngineSession extends GatewayLink {
         recoveryOffset = null;
         connecting = true;
         if (plan == null) {
-            recovery.ownHead(ownRoom, caller.token()).subscribe().with(head -> runOnHome(() -> {
+            recovery.ownHead(ownRoom, caller.subject()).subscribe().with(head -> runOnHome(() -> {
                 connecting = false;
                 if (!engineClosed) {
                     open(caller, SocketIoWire.fresh(this, id(), RecoveryOffset.newPid(), ownRoom,

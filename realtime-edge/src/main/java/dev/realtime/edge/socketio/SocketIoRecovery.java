@@ -62,8 +62,8 @@ class SocketIoRecovery {
     }
 
     /** The position a first connect starts from in the user's own room. */
-    Uni<OptionalLong> ownHead(Room ownRoom, String token) {
-        return resumer.head(ownRoom, token).onFailure().recoverWithItem(OptionalLong.empty());
+    Uni<OptionalLong> ownHead(Room ownRoom, String user) {
+        return resumer.head(ownRoom, user).onFailure().recoverWithItem(OptionalLong.empty());
     }
 
     /** A room the recovery replays: held from {@code since} until its replay is out. */

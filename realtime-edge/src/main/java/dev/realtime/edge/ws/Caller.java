@@ -8,18 +8,18 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * What a connection keeps of the identity its upgrade was authenticated with: the user id (the token's
- * {@code sub}, not the principal name, which OIDC takes from preferred_username), a display name, the roles, the
- * token's expiry and the token itself (for reads on the user's behalf). Never the identity: quarkus-oidc's holds
- * the upgrade's request, the parsed claims and the token several times over.
+ * {@code sub}, not the principal name, which OIDC takes from preferred_username), a display name, the roles and the
+ * token's expiry. Never the token (the edge reads owners on a user's behalf with its own: resume.OwnerCredentials)
+ * nor the identity: quarkus-oidc's holds the upgrade's request, the parsed claims and the token several times over.
  */
-public record Caller(String subject, String displayName, Set<String> roles, Instant expiresAt, String token) {
+public record Caller(String subject, String displayName, Set<String> roles, Instant expiresAt) {
 
     /** Null when the identity is not a verified JWT's. */
     public static Caller of(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return null;
         }
-        return new Caller(jwt.getSubject(), displayName(jwt), identity.getRoles(), expiryOf(jwt), jwt.getRawToken());
+        return new Caller(jwt.getSubject(), displayName(jwt), identity.getRoles(), expiryOf(jwt));
     }
 
     private static String displayName(JsonWebToken jwt) {

@@ -151,7 +151,6 @@ public class Gateway {
         }
         Session session = new Session(connection, subject, caller.displayName(), caller.roles(), caller.expiresAt(),
                 new Session.Limits(config.limits().sendQueue()), socket, metrics);
-        session.useToken(caller.token());
         // On the connection's event loop, in a turn of its own: the trigger is a write completion, which may run
         // inside a delivery that is still changing the session's state.
         Context loop = Vertx.currentContext();
@@ -484,7 +483,6 @@ public class Gateway {
                         return;
                     }
                     session.extendTo(Caller.expiryOf(jwt));
-                    session.useToken(frame.token());
                     session.send(ServerFrames.refreshed(frame.id(), session.expiresAt()));
                 })
                 .onFailure().recoverWithNull()
