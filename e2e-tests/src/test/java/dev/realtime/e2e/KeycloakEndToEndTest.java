@@ -2,11 +2,13 @@ package dev.realtime.e2e;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.realtime.contracts.history.RoomEventPage;
 import dev.realtime.launcher.LocalStack;
 import dev.realtime.launcher.StackConfig;
 import dev.realtime.launcher.KeycloakServer;
@@ -98,6 +100,29 @@ class KeycloakEndToEndTest {
         awaitUntil(() -> given().auth().oauth2(user("bob")).get(stack.notificationUrl() + "/api/notifications")
                 .then().statusCode(200).extract().jsonPath().getList("items.target.id", String.class)
                 .contains(conversation), "bob's inbox never showed the conversation");
+    }
+
+    /**
+     * The edge's client of the realm (what it resumes with, docs/deployment.md) reads a conversation's events on a
+     * participant's behalf, not on anyone else's; the services' client may not read on anyone's behalf.
+     */
+    @Test
+    void theRealmsEdgeClientReadsHistoryOnlyOnAMembersBehalf() {
+        String edge = keycloak.clientCredentialsToken("realtime-edge", "realtime-edge-secret");
+        assertEquals(List.of("history-reader"), strings(KeycloakServer.claims(edge).path("groups")));
+        String conversation = given().auth().oauth2(user("alice")).contentType(ContentType.JSON)
+                .body(Map.of("title", "History on behalf", "participants", List.of("bob")))
+                .post(stack.chatUrl() + "/api/conversations")
+                .then().statusCode(201).extract().path("id");
+        given().auth().oauth2(user("alice")).contentType(ContentType.JSON)
+                .body(Map.of("text", "Read on bob's behalf", "clientMessageId", "kc-behalf"))
+                .post(stack.chatUrl() + "/api/conversations/" + conversation + "/messages")
+                .then().statusCode(201);
+        String events = stack.chatUrl() + "/api/conversations/" + conversation + "/events";
+        given().auth().oauth2(edge).header(RoomEventPage.ON_BEHALF_OF, "bob").get(events)
+                .then().statusCode(200).body("items.data.text", hasItem("Read on bob's behalf"));
+        given().auth().oauth2(edge).header(RoomEventPage.ON_BEHALF_OF, "carol").get(events).then().statusCode(404);
+        given().auth().oauth2(service()).header(RoomEventPage.ON_BEHALF_OF, "bob").get(events).then().statusCode(403);
     }
 
     /** activity-service with a user's token, the name Keycloak gives users, and the service client's role. */

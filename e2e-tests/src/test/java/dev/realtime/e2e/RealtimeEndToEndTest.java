@@ -290,7 +290,7 @@ class RealtimeEndToEndTest {
     /**
      * A client that was away while 10,000 messages were posted resumes with the last seq it saw: the edge's window
      * holds only the last 200 events of a room, so the rest comes from chat-service's events endpoint, page by page,
-     * with the client's own token. Messages posted during the resume arrive too: every seq once, in order.
+     * on the client's behalf (the edge's own token and X-On-Behalf-Of). Messages posted during the resume arrive too: every seq once, in order.
      */
     @Test
     void aClientResumesAcrossAGapOfTenThousandEventsThenContinuesLive() throws Exception {

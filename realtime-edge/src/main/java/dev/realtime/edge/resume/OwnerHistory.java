@@ -78,6 +78,8 @@ public class OwnerHistory {
      */
     public Uni<RoomEventPage> page(String endpoint, String member, long after, int limit, TraceParent trace) {
         return credentials.getTokens()
+                // TokenRequestTimeout ends a token request the issuer never answers; this bounds the wait regardless.
+                .ifNoItem().after(config.resume().fetchTimeout()).fail()
                 .onFailure().transform(failure -> new Unavailable("no token of the edge's own: "
                         + failure.getClass().getSimpleName()))
                 .chain(tokens -> send(endpoint, tokens.getAccessToken(), member, after, limit, trace));

@@ -157,9 +157,13 @@ public class Resumer {
     /** Pages through the owner's events after {@code after} (the stream version read so far). */
     private Uni<Outcome> fetch(Session session, Room room, String endpoint, long since, long after, TraceParent trace,
             AtomicInteger fetched, int limit, Function<List<Map.Entry<Long, String>>, Uni<Void>> sink) {
+        if (session.isClosing()) {
+            // Reads on the user's behalf end with the user's connection (the edge's own token would not expire).
+            return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
+        }
         int page = config.resume().fetchPage();
         return owner.page(endpoint, session.user(), after, page, trace).chain(answer -> {
-            if (!access.stillMayReceive(session, room)) {
+            if (session.isClosing() || !access.stillMayReceive(session, room)) {
                 return Uni.createFrom().item(new Outcome(since, false, HISTORY_UNAVAILABLE));
             }
             List<Map.Entry<Long, String>> frames = new ArrayList<>(answer.items().size());
