@@ -126,12 +126,7 @@ class DevOidcIssuerTest {
 
     @Test
     void theServiceClientGetsTheServiceAndOperatorRoles() throws Exception {
-        HttpResponse<String> response = postForm(issuer.tokenEndpoint(), Map.of("grant_type", "client_credentials"),
-                "Basic " + Base64.getEncoder().encodeToString((DevOidcIssuer.SERVICE_CLIENT_ID + ":"
-                        + DevOidcIssuer.SERVICE_CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)));
-
-        assertEquals(200, response.statusCode(), response.body());
-        JwtClaims claims = verifier().processToClaims((String) JsonUtil.parseJson(response.body()).get("access_token"));
+        JwtClaims claims = clientCredentials(DevOidcIssuer.SERVICE_CLIENT_ID, DevOidcIssuer.SERVICE_CLIENT_SECRET);
         assertEquals("service", claims.getSubject());
         assertEquals(List.of("service", "operator"), claims.getStringListClaimValue("groups"));
         assertEquals(claims.getStringListClaimValue("groups"),
@@ -140,14 +135,17 @@ class DevOidcIssuerTest {
 
     @Test
     void theEdgeClientGetsOnlyTheHistoryReaderRole() throws Exception {
-        HttpResponse<String> response = postForm(issuer.tokenEndpoint(), Map.of("grant_type", "client_credentials"),
-                "Basic " + Base64.getEncoder().encodeToString((DevOidcIssuer.EDGE_CLIENT_ID + ":"
-                        + DevOidcIssuer.EDGE_CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)));
-
-        assertEquals(200, response.statusCode(), response.body());
-        JwtClaims claims = verifier().processToClaims((String) JsonUtil.parseJson(response.body()).get("access_token"));
+        JwtClaims claims = clientCredentials(DevOidcIssuer.EDGE_CLIENT_ID, DevOidcIssuer.EDGE_CLIENT_SECRET);
         assertEquals("realtime-edge", claims.getSubject());
         assertEquals(List.of("history-reader"), claims.getStringListClaimValue("groups"));
+    }
+
+    /** The verified claims of the access token the client-credentials grant gives {@code clientId}. */
+    private static JwtClaims clientCredentials(String clientId, String secret) throws Exception {
+        HttpResponse<String> response = postForm(issuer.tokenEndpoint(), Map.of("grant_type", "client_credentials"),
+                "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+        assertEquals(200, response.statusCode(), response.body());
+        return verifier().processToClaims((String) JsonUtil.parseJson(response.body()).get("access_token"));
     }
 
     @Test
