@@ -8,11 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Bounds the edge's token requests ({@link OwnerCredentials}) by {@code realtime.resume.fetch-timeout}, like its
- * reads of the owners. quarkus-oidc-client sets only a connect timeout, and every caller shares one pending token
- * request until it ends: an issuer that accepts the connection and never answers would otherwise hold every resume
- * beyond the window, for good. Timed out, the request fails, the resumes waiting on it end as
- * {@code history.unavailable}, and the next resume asks again.
+ * Fails a token request of the edge ({@link OwnerCredentials}) when the issuer sends nothing for
+ * {@code realtime.resume.fetch-timeout} (Vert.x's request timeout is an idle timeout), like its reads of the owners.
+ * quarkus-oidc-client sets only a connect timeout, and every caller shares one pending token request until it ends:
+ * an issuer that accepts the connection and never answers would otherwise hold every resume beyond the window, for
+ * good. Failed, the shared request is dropped and the next resume asks again; each resume's own wait is bounded in
+ * {@link OwnerHistory} ({@code SilentIssuerTest}).
  */
 @ApplicationScoped
 @Unremovable
