@@ -284,6 +284,9 @@ class ServiceApiTest {
             // An open WebSocket is counted by realtime_edge_sessions only: no HTTP-server series for its path, whose
             // long-task-timer sample would cost every idle connection memory (application.properties).
             assertThat(metrics, not(containsString("uri=\"/ws\"")));
+            // Nor a duration sample per TCP connection (metrics.ConnectionDurations); their count stays.
+            assertThat(metrics, not(containsString("http_server_connections_seconds")));
+            assertThat(metrics, containsString("http_server_active_connections"));
         }
     }
 }

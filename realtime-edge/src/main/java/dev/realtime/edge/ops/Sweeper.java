@@ -66,8 +66,7 @@ public class Sweeper {
             if (session.isClosing()) {
                 continue;
             }
-            Instant expiresAt = session.expiresAt();
-            if (expiresAt != null && !wallNow.isBefore(expiresAt)) {
+            if (session.expiredAt(wallNow)) {
                 LOG.debugf("Closing connection %s of user %s: token expired", session.id(), session.user());
                 lifecycle.tokenExpired(session);
                 session.close(CloseCodes.AUTHENTICATION_EXPIRED, "authentication expired");
@@ -82,7 +81,7 @@ public class Sweeper {
                 session.close(CloseCodes.IDLE_TIMEOUT, "idle timeout");
             } else {
                 typing.expire(session, now);
-                if (Math.floorMod(session.id().hashCode(), slots) == slot) {
+                if (Math.floorMod(System.identityHashCode(session), slots) == slot) {
                     session.ping();
                 }
             }

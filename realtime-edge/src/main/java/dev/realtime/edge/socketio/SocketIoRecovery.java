@@ -135,7 +135,7 @@ class SocketIoRecovery {
                 }
             }
             resyncs.forEach(session::send);
-            for (Room automatic : Gateway.automaticRooms(ownRoom, session)) {
+            for (Room automatic : gateway.automaticRooms(ownRoom, session)) {
                 if (!automatic.hasOwningStream()) {
                     session.send(ServerFrames.resync(automatic.name(), null, UNSEQUENCED));
                 }

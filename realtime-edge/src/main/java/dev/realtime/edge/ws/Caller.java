@@ -19,7 +19,11 @@ public record Caller(String subject, String displayName, Set<String> roles, Inst
         if (identity == null || identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return null;
         }
-        return new Caller(jwt.getSubject(), displayName(jwt), identity.getRoles(), expiryOf(jwt));
+        String subject = jwt.getSubject();
+        String displayName = displayName(jwt);
+        // One string for both when they read the same (a token without a name, say): kept for the connection's life.
+        return new Caller(subject, subject != null && subject.equals(displayName) ? subject : displayName,
+                identity.getRoles(), expiryOf(jwt));
     }
 
     private static String displayName(JsonWebToken jwt) {

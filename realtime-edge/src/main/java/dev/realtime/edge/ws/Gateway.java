@@ -64,6 +64,7 @@ public class Gateway {
     Resumer resumer;
     @Inject
     ConnectionEvents lifecycle;
+    private final RoleRooms.Known roleRooms = new RoleRooms.Known();
 
     /** What the upgrade (or handshake) request said that the connection's opened event reports, and its {@code since}. */
     public record Handshake(String origin, String userAgent, String remoteAddress, OptionalLong since) {
@@ -74,9 +75,8 @@ public class Gateway {
 
     /** Opens the session of a {@code /ws} socket just upgraded, on its event loop. */
     void open(ServerWebSocket socket, FrameGuard guard, Caller caller, Handshake handshake) {
-        GatewayConnection connection = new GatewayConnection(socket);
-        String subject = caller.subject();
-        guard.describe(() -> "connection " + connection.id() + " of user " + subject);
+        GatewayConnection connection = new GatewayConnection(socket, this, caller.subject());
+        guard.describe(connection);
         Session session;
         try {
             session = open(connection, new Session.Socket(guard.inbound(), guard::stalledForNanos, guard), caller,
@@ -93,11 +93,7 @@ public class Gateway {
             return;
         }
         guard.upgraded();
-        socket.textMessageHandler(text -> {
-            if (admit(connection, null)) {
-                handle(connection, ClientFrame.parse(text));
-            }
-        });
+        socket.textMessageHandler(connection);
         // The server's pings are answered by every live client: that is what keeps an idle connection open.
         socket.pongHandler(ignored -> session.touch());
         socket.closeHandler(ignored -> onClose(connection));
@@ -149,7 +145,8 @@ public class Gateway {
             close(connection, CloseCodes.TOO_MANY_CONNECTIONS, "too many connections");
             return null;
         }
-        Session session = new Session(connection, subject, caller.displayName(), caller.roles(), caller.expiresAt(),
+        RoleRooms roles = roleRooms.of(caller.roles());
+        Session session = new Session(connection, subject, caller.displayName(), roles.roles(), caller.expiresAt(),
                 new Session.Limits(config.limits().sendQueue()), socket, metrics);
         // On the connection's event loop, in a turn of its own: the trigger is a write completion, which may run
         // inside a delivery that is still changing the session's state.
@@ -164,7 +161,7 @@ public class Gateway {
             // Held before the room is joined: nothing live of it reaches the client ahead of the replay.
             session.holdLive(ownRoom, since.getAsLong());
         }
-        List<Room> automatic = automaticRooms(ownRoom, session);
+        List<Room> automatic = automaticRooms(ownRoom, roles);
         // The welcome first: no live frame of an automatic room may reach the client ahead of it.
         session.send(ServerFrames.welcome(subject, automatic.stream().map(Room::name).toList(),
                 session.expiresAt()));
@@ -235,10 +232,14 @@ public class Gateway {
     }
 
     /** The user's own room, a room per role the token carries, and {@code all}: who an audience can name. */
-    public static List<Room> automaticRooms(Room ownRoom, Session session) {
+    public List<Room> automaticRooms(Room ownRoom, Session session) {
+        return automaticRooms(ownRoom, roleRooms.of(session.roles()));
+    }
+
+    private static List<Room> automaticRooms(Room ownRoom, RoleRooms roles) {
         List<Room> automatic = new ArrayList<>();
         automatic.add(ownRoom);
-        automatic.addAll(Room.roleRooms(session.roles()));
+        automatic.addAll(roles.rooms());
         automatic.add(Room.ALL);
         return automatic;
     }
@@ -517,7 +518,8 @@ public class Gateway {
         if (connection.firstRefusal()) {
             LOG.infof("Refused a frame of connection %s (user %s): %s, %s; further refusals are logged at DEBUG",
                     connection.id(), session.user(), code, reason);
-        } else {
+        } else if (LOG.isDebugEnabled()) {
+            // Checked first: the connection's id is made for each line (GatewayLink), and refusals can be many.
             LOG.debugf("Refused a frame of connection %s (user %s): %s, %s", connection.id(), session.user(), code,
                     reason);
         }

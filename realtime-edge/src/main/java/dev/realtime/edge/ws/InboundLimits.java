@@ -9,9 +9,9 @@ import jakarta.inject.Singleton;
 
 /**
  * What every connection may send ({@code realtime.limits.frames-per-second}, {@code frame-burst},
- * {@code rate-violations-before-close}), made once at start-up for all of them. Its first use, bucket4j's class
- * loading among it, happens here too: on the first client's event loop it once took seconds on a saturated machine,
- * and held every connection of that loop meanwhile.
+ * {@code rate-violations-before-close}), made once at start-up for all of them. Its first use (class loading) happens
+ * here too: on the first client's event loop, loading a rate limiter's classes once took seconds on a saturated
+ * machine, and held every connection of that loop meanwhile.
  */
 @Singleton
 public class InboundLimits {
